@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { AoError, EXIT_USAGE } from "./core/errors.js";
+import { isSessionId } from "./core/ids.js";
+
+// Each action imports its command module when it runs, so `ao session ls` loads only what
+// listing needs: start-up time is paid on every call.
+
+function projectOption(): Option {
+  return new Option("-p, --project <project>", "only this project (its id or name)");
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command("ao")
+    .description("Run many AI coding agents at once, each in its own worktree and tmux session, and steer them from one place.")
+    .version(packageVersion(), "-V, --version")
+    .option("--verbose", "print the commands ao runs")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  program.hook("preAction", (cmd) => {
+    if (cmd.opts<{ verbose?: boolean }>().verbose) process.env.AO_VERBOSE = "1";
+  });
+
+  program
+    .command("init")
+    .description("write a starter agent-orchestrator.yaml for the repository in this folder (never overwrites)")
+    .action(async () => (await import("./commands/init.js")).init());
+
+  program
+    .command("status")
+    .description("the wide table of every session: PR, CI, review, threads, activity, age")
+    .addOption(projectOption())
+    .option("--json", "print JSON for scripts")
+    .option("--all", "include killed sessions")
+    .action(async (flags) => (await import("./commands/list.js")).status(flags));
+
+  const session = program.command("session").description("manage sessions");
+  session
+    .command("ls")
+    .alias("list")
+    .description("list sessions, grouped by project")
+    .addOption(projectOption())
+    .option("--json", "print JSON for scripts")
+    .option("--all", "include killed sessions")
+    .action(async (flags) => (await import("./commands/list.js")).sessionLs(flags));
+
+  return program;
+}
+
+/** Validate a session id from the command line before it reaches a path or a tmux target. */
+export function sessionIdArg(value: string): string {
+  if (!isSessionId(value)) throw new AoError(`"${value}" is not a session id (ids look like fe-1)`, EXIT_USAGE);
+  return value;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; anything else commander rejects is bad input.
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (e instanceof AoError) {
+      process.stderr.write(`ao: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`ao: ${err.message}\n`);
+    if (process.env.AO_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}

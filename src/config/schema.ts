@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/** Durations as written in config: `90s`, `10m`, `1h`, or a number of milliseconds. */
+const duration = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d+(ms|s|m|h)$/, { message: "expected a duration such as 30s, 10m or 1h" }),
+]);
+
+const pluginNames = {
+  runtime: z.enum(["tmux"]),
+  agent: z.enum(["claude-code", "codex", "aider", "gemini", "generic"]),
+  workspace: z.enum(["worktree"]),
+  terminal: z.enum(["tmux", "iterm2", "command"]),
+};
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+const project = z.strictObject({
+  repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: "expected owner/name, such as org/app" }),
+  path: z.string().min(1),
+  sessionPrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,15}$/, { message: "expected lower-case letters and digits, starting with a letter (such as fe)" })
+    .optional(),
+  defaultBranch: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  agent: pluginNames.agent.optional(),
+  runtime: pluginNames.runtime.optional(),
+  workspace: pluginNames.workspace.optional(),
+  terminal: pluginNames.terminal.optional(),
+  agentCommand: z.string().min(1).optional(),
+  agentConfig: z.strictObject({ permissions: z.enum(["default", "skip"]).optional() }).optional(),
+  postCreate: z.array(z.string()).optional(),
+  copy: z.array(z.string()).optional(),
+});
+
+export const configSchema = z.strictObject({
+  name: z.string().regex(NAME, { message: "expected letters, digits, '.', '_' or '-'" }).optional(),
+  defaults: z
+    .strictObject({
+      runtime: pluginNames.runtime.optional(),
+      agent: pluginNames.agent.optional(),
+      workspace: pluginNames.workspace.optional(),
+      terminal: pluginNames.terminal.optional(),
+      agentCommand: z.string().min(1).optional(),
+    })
+    .optional(),
+  github: z.strictObject({ baseUrl: z.url().optional() }).optional(),
+  runtime: z.strictObject({ tmuxSocket: z.string().regex(NAME).optional() }).optional(),
+  worktreeDir: z.string().min(1).optional(),
+  stuckAfter: duration.optional(),
+  readyThreshold: duration.optional(),
+  projects: z.record(z.string().regex(NAME, { message: "expected a project id of letters, digits, '.', '_' or '-'" }), project).optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,35 @@
+/** The validated workspace config that the rest of ao reads. Built by config/parse.ts. */
+export interface ProjectConfig {
+  /** The key under `projects:`. */
+  id: string;
+  name: string;
+  /** `owner/name` on GitHub. */
+  repo: string;
+  /** Absolute path of the local clone. */
+  path: string;
+  sessionPrefix: string;
+  defaultBranch: string;
+  agent: string;
+  runtime: string;
+  workspace: string;
+  terminal: string;
+  agentCommand?: string;
+  permissions: "default" | "skip";
+  postCreate: string[];
+  copy: string[];
+}
+
+export interface WorkspaceConfig {
+  /** Path of the file this came from; null for the built-in empty workspace. */
+  file: string | null;
+  name: string;
+  defaults: { runtime: string; agent: string; workspace: string; terminal: string; agentCommand?: string };
+  github: { baseUrl: string };
+  runtime: { tmuxSocket?: string };
+  /** Where worktrees go; default AO_HOME/worktrees/<workspace>. */
+  worktreeDir: string;
+  /** A live, quiet agent with no PR waiting on others becomes `stuck` after this long. */
+  stuckAfterMs: number;
+  readyThresholdMs: number;
+  projects: ProjectConfig[];
+}

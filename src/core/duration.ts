@@ -1,0 +1,9 @@
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `90s` → 90000; a number is already milliseconds. The config schema has checked the form. */
+export function parseDuration(value: string | number): number {
+  if (typeof value === "number") return value;
+  const m = /^(\d+)(ms|s|m|h)$/.exec(value);
+  if (!m) throw new Error(`not a duration: ${value}`);
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}

@@ -1,0 +1,170 @@
+import { agoFromIso, shortAge } from "./age.js";
+import type { Style } from "./style.js";
+import type { CiStatus, ReviewDecision, SessionView } from "./types.js";
+
+export interface ProjectRef {
+  id: string;
+  name: string;
+}
+
+export interface SessionGroup {
+  projectId: string;
+  projectName: string;
+  sessions: SessionView[];
+}
+
+function idNumber(id: string): number {
+  return Number(id.slice(id.lastIndexOf("-") + 1));
+}
+
+/** Sessions grouped by project in config order (unknown projects last), ids in numeric order. */
+export function groupByProject(views: SessionView[], projects: ProjectRef[]): SessionGroup[] {
+  const groups = new Map<string, SessionGroup>();
+  for (const p of projects) groups.set(p.id, { projectId: p.id, projectName: p.name, sessions: [] });
+  for (const v of views) {
+    let g = groups.get(v.projectId);
+    if (!g) {
+      g = { projectId: v.projectId, projectName: v.projectName, sessions: [] };
+      groups.set(v.projectId, g);
+    }
+    g.sessions.push(v);
+  }
+  const out = [...groups.values()].filter((g) => g.sessions.length > 0);
+  for (const g of out) {
+    g.sessions.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }) || idNumber(a.id) - idNumber(b.id));
+  }
+  return out;
+}
+
+const NO_SESSIONS = "(no active sessions)";
+
+/** `ao session ls`: one line per session under its project's name. */
+export function formatSessionList(views: SessionView[], projects: ProjectRef[], style: Style, now: Date): string {
+  const groups = groupByProject(views, projects);
+  if (groups.length === 0) return `${NO_SESSIONS}\n`;
+  const lines: string[] = [];
+  for (const g of groups) {
+    lines.push(style.bold(`${g.projectName}:`));
+    for (const v of g.sessions) {
+      const age = agoFromIso(v.lastActivityAt, now) ?? "-";
+      const parts = [v.id, style.dim(`(${age})`), v.branch ?? "-", style.status(v.status, `[${v.status}]`)];
+      if (v.prUrl) parts.push(v.prUrl);
+      lines.push(parts.join(" "));
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function ciSymbol(ci: CiStatus | null): string {
+  switch (ci) {
+    case "success":
+      return "✓";
+    case "failure":
+      return "✗";
+    case "pending":
+      return "⋯";
+    default:
+      return "-";
+  }
+}
+
+export function reviewSymbol(r: ReviewDecision | null): string {
+  switch (r) {
+    case "approved":
+      return "✓";
+    case "changes_requested":
+      return "✗";
+    case "review_required":
+      return "△";
+    default:
+      return "-";
+  }
+}
+
+/** Terminal cells a string takes; ao's own symbols are all one cell wide. */
+function width(s: string): number {
+  return [...s].length;
+}
+
+function pad(s: string, n: number): string {
+  return s + " ".repeat(Math.max(0, n - width(s)));
+}
+
+const COLUMNS = ["Session", "Status", "Branch", "PR", "CI", "Rev", "Thr", "Activity", "Age"] as const;
+
+function cells(v: SessionView, now: Date): string[] {
+  const created = v.createdAt ? new Date(v.createdAt) : null;
+  return [
+    v.id,
+    v.status,
+    v.branch ?? "-",
+    v.prNumber !== null ? `#${v.prNumber}` : "-",
+    ciSymbol(v.ciStatus),
+    reviewSymbol(v.reviewDecision),
+    v.pendingThreads !== null ? String(v.pendingThreads) : "-",
+    v.activity ?? "-",
+    created && !Number.isNaN(created.getTime()) ? shortAge(created, now) : "-",
+  ];
+}
+
+/** Sessions that still count as work under way: everything but killed and merged. */
+export function isActive(v: SessionView): boolean {
+  return v.status !== "killed" && v.status !== "merged";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** `ao status`: the wide table, grouped by project, with each session's summary under its row. */
+export function formatStatusTable(views: SessionView[], projects: ProjectRef[], style: Style, now: Date): string {
+  const groups = groupByProject(views, projects);
+  if (groups.length === 0) return `${NO_SESSIONS}\n`;
+  const rows = groups.flatMap((g) => g.sessions.map((v) => cells(v, now)));
+  const widths = COLUMNS.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  // Colour wraps a cell after padding, so escape codes never upset the alignment.
+  const line = (r: readonly string[], paint: (i: number, s: string) => string = (_i, c) => c) =>
+    r.map((c, i) => paint(i, i === r.length - 1 ? c : pad(c, widths[i] ?? 0))).join("  ");
+  const indent = " ".repeat((widths[0] ?? 0) + 2);
+  const out: string[] = [];
+  for (const g of groups) {
+    out.push(style.bold(`${g.projectName}:`));
+    out.push(`  ${style.dim(line(COLUMNS))}`);
+    for (const v of g.sessions) {
+      out.push(`  ${line(cells(v, now), (i, c) => (i === 1 ? style.status(v.status, c) : c))}`);
+      const summary = v.summary ?? v.statusReason;
+      const note = v.permissionsSkipped ? `${summary} · permissions skipped` : summary;
+      out.push(`  ${indent}${style.dim(note)}`);
+    }
+  }
+  const active = views.filter(isActive);
+  const projectCount = new Set(active.map((v) => v.projectId)).size;
+  out.push("");
+  out.push(`${plural(active.length, "active session")} across ${plural(projectCount, "project")}`);
+  return `${out.join("\n")}\n`;
+}
+
+/** The `--json` shape of one session; the field names are a contract with scripts. */
+export function sessionJson(v: SessionView, now: Date): Record<string, unknown> {
+  return {
+    name: v.id,
+    project: v.projectId,
+    projectName: v.projectName,
+    branch: v.branch,
+    status: v.status,
+    statusReason: v.statusReason,
+    prNumber: v.prNumber,
+    prUrl: v.prUrl,
+    ciStatus: v.ciStatus,
+    reviewDecision: v.reviewDecision,
+    pendingThreads: v.pendingThreads,
+    activity: v.activity,
+    lastActivity: agoFromIso(v.lastActivityAt, now),
+    lastActivityAt: v.lastActivityAt,
+    createdAt: v.createdAt,
+    issueId: v.issueId,
+    worktree: v.worktree,
+    summary: v.summary,
+    permissionsSkipped: v.permissionsSkipped,
+  };
+}

@@ -1,0 +1,94 @@
+/** Where a session's work stands. Derived by `deriveStatus`, never guessed from one fact. */
+export const STATUSES = [
+  "spawning",
+  "working",
+  "pr_open",
+  "ci_failed",
+  "review_pending",
+  "changes_requested",
+  "approved",
+  "mergeable",
+  "merged",
+  "needs_input",
+  "stuck",
+  "errored",
+  "killed",
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** What the agent process is doing right now, read from its pane. */
+export const ACTIVITIES = ["active", "ready", "idle", "waiting_input", "blocked", "exited"] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+export type CiStatus = "success" | "failure" | "pending" | "none";
+export type ReviewDecision = "approved" | "changes_requested" | "review_required" | "none";
+
+export interface FailingCheck {
+  name: string;
+  conclusion: string;
+  url?: string;
+}
+
+/** What GitHub says about a session's pull request. */
+export interface PrFacts {
+  number: number;
+  url: string;
+  state: "open" | "closed" | "merged";
+  isDraft: boolean;
+  /** null when GitHub has not computed it yet. */
+  mergeable: boolean | null;
+  ci: CiStatus;
+  failingChecks: FailingCheck[];
+  reviewDecision: ReviewDecision;
+  reviewers?: string[];
+  unresolvedThreads: number;
+}
+
+/** The flat key=value record of one session, as stored. Unknown keys are kept. */
+export type Metadata = Record<string, string>;
+
+/**
+ * Everything known about one session at one moment. `undefined` means "not looked at" (the
+ * source was not consulted or could not be read); `null` means "looked, and there is none".
+ */
+export interface StatusFacts {
+  now: Date;
+  meta: Metadata;
+  /** Whether the session's runtime (tmux) is alive; undefined when not checked. */
+  runtimeAlive?: boolean;
+  activity?: Activity;
+  /** Pull request facts; null = no PR for the branch, undefined = GitHub not consulted. */
+  pr?: PrFacts | null;
+  /** A probe (tmux, git, GitHub) failed in a way that leaves this session unknowable. */
+  probeError?: string;
+  stuckAfterMs: number;
+}
+
+export interface DerivedStatus {
+  status: Status;
+  reason: string;
+}
+
+/** One row of `ao session ls` / `ao status`: what a person or a script sees. */
+export interface SessionView {
+  id: string;
+  workspace: string;
+  projectId: string;
+  projectName: string;
+  branch: string | null;
+  status: Status;
+  statusReason: string;
+  prNumber: number | null;
+  prUrl: string | null;
+  ciStatus: CiStatus | null;
+  reviewDecision: ReviewDecision | null;
+  pendingThreads: number | null;
+  activity: Activity | null;
+  lastActivityAt: string | null;
+  createdAt: string | null;
+  issueId: string | null;
+  worktree: string | null;
+  summary: string | null;
+  permissionsSkipped: boolean;
+  meta: Metadata;
+}

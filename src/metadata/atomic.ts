@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Replace `file` with `data` so that a reader, or a crash at any instant, sees the old file or
+ * the new one, never a mix: write a temp file beside it, fsync, rename over, fsync the folder.
+ */
+export async function writeFileAtomic(file: string, data: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    const fh = await open(tmp, "wx", 0o644);
+    try {
+      await fh.writeFile(data, "utf8");
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await syncDir(path.dirname(file));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // The rename is durable only once the folder entry is on disk. Some filesystems refuse
+  // fsync on a directory; the rename is still atomic there.
+  try {
+    const fh = await open(dir, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}

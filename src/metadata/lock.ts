@@ -1,0 +1,69 @@
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export interface LockOptions {
+  /** Give up after this long; default 10 s. */
+  timeoutMs?: number;
+}
+
+function ownerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A lock left by a process that died (crash, SIGKILL) must not wedge the session forever. */
+async function isStale(lockDir: string): Promise<boolean> {
+  try {
+    const pid = Number((await readFile(`${lockDir}/owner`, "utf8")).trim());
+    if (Number.isInteger(pid) && pid > 0) return !ownerAlive(pid);
+  } catch {
+    // No owner file yet: the holder is between mkdir and writing it, unless that was long ago.
+  }
+  try {
+    return Date.now() - (await stat(lockDir)).mtimeMs > 30_000;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Run `fn` while holding an exclusive lock shared across processes. The lock is a folder
+ * (mkdir is atomic on every local filesystem); waiting is a timer, never a blocking call, so
+ * the event loop keeps running while another process holds it.
+ */
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  let wait = 2;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    if (await isStale(lockDir)) {
+      // Move it aside first: of two processes that both saw it stale, only one rename succeeds.
+      const tomb = `${lockDir}.stale.${process.pid}.${Date.now()}`;
+      try {
+        await rename(lockDir, tomb);
+        await rm(tomb, { recursive: true, force: true });
+      } catch {
+        /* another process took it first */
+      }
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${lockDir}`);
+    await sleep(wait + Math.random() * wait);
+    wait = Math.min(wait * 2, 50);
+  }
+  try {
+    await writeFile(`${lockDir}/owner`, String(process.pid));
+    return await fn();
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,50 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { starterConfig } from "../core/init-template.js";
+import { repoFromRemoteUrl } from "../core/remote.js";
+import { CONFIG_FILE_NAMES, homeDir } from "../config/paths.js";
+import { defaultWorkspaceName } from "../config/parse.js";
+import { defaultBranch, remoteUrl, repoRoot } from "../plugins/git.js";
+
+export interface InitResult {
+  file: string;
+  repo: string;
+  projectId: string;
+}
+
+function tildePath(p: string, home: string): string {
+  return p === home ? "~" : p.startsWith(`${home}/`) ? `~/${p.slice(home.length + 1)}` : p;
+}
+
+/** Write a starter config for the repository at `cwd`. Never overwrites an existing file. */
+export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promise<InitResult> {
+  const root = await repoRoot(cwd);
+  if (!root) throw new AoError(`${cwd} is not inside a git repository; run ao init in your project's clone`, EXIT_USAGE);
+  const url = await remoteUrl(root);
+  if (!url) throw new AoError(`${root} has no "origin" remote; add one (git remote add origin …) so ao knows the GitHub repository`, EXIT_USAGE);
+  const repo = repoFromRemoteUrl(url);
+  if (!repo) throw new AoError(`cannot read owner/name from origin's URL ${url}`, EXIT_USAGE);
+  const name = repo.split("/")[1]!;
+  const projectId = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "app";
+  const prefix = projectId.replace(/[^a-z0-9]/g, "").replace(/^[0-9]+/, "").slice(0, 4) || "s";
+  const file = path.join(cwd, CONFIG_FILE_NAMES[0]!);
+  const text = starterConfig({
+    workspace: defaultWorkspaceName(file),
+    projectId,
+    repo,
+    path: tildePath(root, homeDir(env)),
+    prefix,
+    defaultBranch: (await defaultBranch(root)) ?? "main",
+  });
+  try {
+    // "wx": fail if the file exists, decided by the kernel, so a race cannot overwrite either.
+    await writeFile(file, text, { flag: "wx", mode: 0o644 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") {
+      throw new AoError(`${file} already exists; ao init never overwrites a config`, 1);
+    }
+    throw e;
+  }
+  return { file, repo, projectId };
+}
