@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -21,7 +22,7 @@ async function isStale(lockDir: string): Promise<boolean> {
     const pid = Number((await readFile(`${lockDir}/owner`, "utf8")).trim());
     if (Number.isInteger(pid) && pid > 0) return !ownerAlive(pid);
   } catch {
-    // No owner file yet: the holder is between mkdir and writing it, unless that was long ago.
+    // No readable owner: an older or hand-made lock; judge it by age.
   }
   try {
     return Date.now() - (await stat(lockDir)).mtimeMs > 30_000;
@@ -31,39 +32,52 @@ async function isStale(lockDir: string): Promise<boolean> {
 }
 
 /**
- * Run `fn` while holding an exclusive lock shared across processes. The lock is a folder
- * (mkdir is atomic on every local filesystem); waiting is a timer, never a blocking call, so
- * the event loop keeps running while another process holds it.
+ * Run `fn` while holding an exclusive lock shared across processes. The lock is a folder holding
+ * its owner's pid, put in place by one rename (atomic, and it fails while another owner's folder
+ * is there), so no instant exists where a lock has no owner. Waiting is a timer, never a
+ * blocking call, so the event loop keeps running while another process holds it.
  */
 export async function withLock<T>(lockDir: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const mine = `${lockDir}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await mkdir(mine);
+  await writeFile(`${mine}/owner`, String(process.pid));
   let wait = 2;
-  for (;;) {
-    try {
-      await mkdir(lockDir);
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    if (await isStale(lockDir)) {
-      // Move it aside first: of two processes that both saw it stale, only one rename succeeds.
-      const tomb = `${lockDir}.stale.${process.pid}.${Date.now()}`;
+  try {
+    for (;;) {
       try {
-        await rename(lockDir, tomb);
-        await rm(tomb, { recursive: true, force: true });
-      } catch {
-        /* another process took it first */
+        await rename(mine, lockDir);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
       }
-      continue;
+      if (await isStale(lockDir)) {
+        // Move it aside first: of two processes that both saw it stale, only one rename succeeds.
+        const tomb = `${lockDir}.stale.${process.pid}.${Date.now()}`;
+        try {
+          await rename(lockDir, tomb);
+          await rm(tomb, { recursive: true, force: true });
+        } catch {
+          /* another process took it first */
+        }
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${lockDir}`);
+      await sleep(wait + Math.random() * wait);
+      wait = Math.min(wait * 2, 50);
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for lock ${lockDir}`);
-    await sleep(wait + Math.random() * wait);
-    wait = Math.min(wait * 2, 50);
+  } catch (e) {
+    await rm(mine, { recursive: true, force: true });
+    throw e;
   }
   try {
-    await writeFile(`${lockDir}/owner`, String(process.pid));
     return await fn();
   } finally {
-    await rm(lockDir, { recursive: true, force: true });
+    // Never empty the lock folder in place: a rename onto an empty folder succeeds, so another
+    // process could take the lock half-way through our removal. Move it aside whole, then delete.
+    const released = `${mine}.released`;
+    await rename(lockDir, released);
+    await rm(released, { recursive: true, force: true });
   }
 }
