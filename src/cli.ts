@@ -63,6 +63,11 @@ export function sessionIdArg(value: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `ao status | head` closes the pipe early; that is the reader's choice, not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, statSync, type Stats } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -66,8 +65,10 @@ function cacheKey(file: string, st: Stats, env: NodeJS.ProcessEnv): string {
 }
 
 function cachePath(file: string, env: NodeJS.ProcessEnv): string {
-  const h = createHash("sha1").update(file).digest("hex").slice(0, 16);
-  return path.join(aoHome(env), "cache", `config-${h}.json`);
+  // FNV-1a: enough to name a cache file, and node:crypto costs start-up time to load.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193) >>> 0;
+  return path.join(aoHome(env), "cache", `config-${h.toString(16)}.json`);
 }
 
 /**

@@ -13,8 +13,14 @@ export interface SessionGroup {
   sessions: SessionView[];
 }
 
-function idNumber(id: string): number {
-  return Number(id.slice(id.lastIndexOf("-") + 1));
+/** `fe-2` before `fe-10`. (localeCompare with numeric collation costs ~40 µs a call.) */
+export function compareIds(a: string, b: string): number {
+  const da = a.lastIndexOf("-");
+  const db = b.lastIndexOf("-");
+  const pa = a.slice(0, da);
+  const pb = b.slice(0, db);
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return Number(a.slice(da + 1)) - Number(b.slice(db + 1));
 }
 
 /** Sessions grouped by project in config order (unknown projects last), ids in numeric order. */
@@ -31,7 +37,7 @@ export function groupByProject(views: SessionView[], projects: ProjectRef[]): Se
   }
   const out = [...groups.values()].filter((g) => g.sessions.length > 0);
   for (const g of out) {
-    g.sessions.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }) || idNumber(a.id) - idNumber(b.id));
+    g.sessions.sort((a, b) => compareIds(a.id, b.id));
   }
   return out;
 }

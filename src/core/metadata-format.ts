@@ -23,6 +23,7 @@ export function escapeValue(value: string): string {
 }
 
 function unescape(s: string): string {
+  if (!s.includes("\\")) return s;
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s[i];

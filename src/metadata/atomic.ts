@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { uniqueSuffix } from "./unique.js";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
@@ -7,7 +7,7 @@ import path from "node:path";
  * the new one, never a mix: write a temp file beside it, fsync, rename over, fsync the folder.
  */
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${uniqueSuffix()}.tmp`);
   try {
     const fh = await open(tmp, "wx", 0o644);
     try {

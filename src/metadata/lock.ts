@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { uniqueSuffix } from "./unique.js";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -39,7 +39,7 @@ async function isStale(lockDir: string): Promise<boolean> {
  */
 export async function withLock<T>(lockDir: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  const mine = `${lockDir}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  const mine = `${lockDir}.${uniqueSuffix()}`;
   await mkdir(mine);
   await writeFile(`${mine}/owner`, String(process.pid));
   let wait = 2;

@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { appendFile, mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
@@ -120,27 +121,28 @@ export class SessionStore {
    * corrupt session never hides the others.
    */
   async list(): Promise<StoredSession[]> {
-    const ids = await this.ids();
-    const all = await Promise.all(
-      ids.map(async (id): Promise<StoredSession | null> => {
-        const dir = this.dir(id);
-        try {
-          return { id, dir, meta: await this.read(id) };
-        } catch (e) {
-          const err = e as NodeJS.ErrnoException;
-          if (err.code === "ENOENT" && (await this.justCreated(dir))) return null;
-          const why = err.code === "ENOENT" ? "metadata file missing" : err.message;
-          return { id, dir, error: `unreadable metadata: ${why}` };
-        }
-      }),
-    );
-    return all.filter((s): s is StoredSession => s !== null);
+    const out: StoredSession[] = [];
+    // Synchronous reads on purpose: each is a few microseconds from the page cache, while 500
+    // promise-based reads cost ten times as much in threadpool round trips and garbage, and
+    // `ao session ls` start-up is felt on every call.
+    for (const id of await this.ids()) {
+      const dir = this.dir(id);
+      try {
+        out.push({ id, dir, meta: parseMetadata(readFileSync(path.join(dir, "metadata"), "utf8")) });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (err.code === "ENOENT" && this.justCreated(dir)) continue;
+        const why = err.code === "ENOENT" ? "metadata file missing" : err.message;
+        out.push({ id, dir, error: `unreadable metadata: ${why}` });
+      }
+    }
+    return out;
   }
 
   /** A folder made a moment ago by `create` whose first write has not landed yet. */
-  private async justCreated(dir: string): Promise<boolean> {
+  private justCreated(dir: string): boolean {
     try {
-      return Date.now() - (await stat(dir)).mtimeMs < 5_000;
+      return Date.now() - statSync(dir).mtimeMs < 5_000;
     } catch {
       return true;
     }

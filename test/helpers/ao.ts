@@ -19,12 +19,15 @@ export function requireBuild(): void {
 }
 
 /** Run the real `ao` as a separate process, as a user would. */
-export function runAo(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; input?: string }): Promise<AoResult> {
+export function runAo(
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; nodeArgs?: string[] },
+): Promise<AoResult> {
   requireBuild();
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      [AO_BIN, ...args],
+      [...(opts.nodeArgs ?? []), AO_BIN, ...args],
       { env: opts.env, cwd: opts.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;

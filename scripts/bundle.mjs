@@ -1,0 +1,20 @@
+// Bundles the CLI into dist/bundle/ so a headless command loads a handful of files instead of
+// dozens of ES modules: module resolution and loading were most of `ao session ls`'s start-up.
+// Code behind a dynamic import (each command, the config parser, `ao ui`) lands in its own chunk
+// and loads only when used. Packages that only some commands need stay external and lazy.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { ao: "src/cli.ts" },
+  outdir: "dist/bundle",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  external: ["ink", "react", "react/*", "@alcalzone/ink-table", "zustand", "zustand/*", "@octokit/*", "execa", "yaml", "zod"],
+  // commander is CommonJS; its require() of Node built-ins needs a real require in ESM.
+  banner: { js: "import { createRequire as __aoCreateRequire } from 'node:module'; const require = __aoCreateRequire(import.meta.url);" },
+  logLevel: "warning",
+});

@@ -1,0 +1,58 @@
+import { execFileSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAo } from "../helpers/ao.js";
+import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+
+let ws: TestWorkspace;
+let repo: string;
+let env: NodeJS.ProcessEnv;
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync("git", args, { cwd, env: { ...env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" }, stdio: "ignore" });
+}
+
+beforeEach(async () => {
+  ws = await makeWorkspace();
+  env = { ...ws.env };
+  delete env.AO_CONFIG_PATH;
+  repo = path.join(ws.root, "home", "code", "shop");
+  await mkdir(repo, { recursive: true });
+  git(repo, "init", "-q", "-b", "trunk");
+  git(repo, "remote", "add", "origin", "git@github.com:acme/shop.git");
+});
+afterEach(() => ws.cleanup());
+
+describe("ao init", () => {
+  it("writes a starter config from origin that ao then reads", async () => {
+    const r = await runAo(["init"], { env, cwd: repo });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(path.join(repo, "agent-orchestrator.yaml"));
+    const text = await readFile(path.join(repo, "agent-orchestrator.yaml"), "utf8");
+    expect(text).toContain("repo: acme/shop");
+    expect(text).toContain('path: "~/code/shop"');
+    expect(text).toContain("defaultBranch: trunk");
+    expect(text).toMatch(/^# /m); // commented for a person to edit
+    const st = await runAo(["status", "--json"], { env, cwd: repo });
+    expect(st).toMatchObject({ code: 0, stdout: "[]\n" });
+  });
+
+  it("never overwrites an existing config", async () => {
+    await writeFile(path.join(repo, "agent-orchestrator.yaml"), "name: mine\n");
+    const r = await runAo(["init"], { env, cwd: repo });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/already exists; ao init never overwrites/);
+    expect(await readFile(path.join(repo, "agent-orchestrator.yaml"), "utf8")).toBe("name: mine\n");
+  });
+
+  it("explains, with exit 2, outside a repository or without origin", async () => {
+    const outside = await runAo(["init"], { env, cwd: ws.root });
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/not inside a git repository/);
+    git(repo, "remote", "remove", "origin");
+    const noOrigin = await runAo(["init"], { env, cwd: repo });
+    expect(noOrigin.code).toBe(2);
+    expect(noOrigin.stderr).toMatch(/no "origin" remote/);
+  });
+});

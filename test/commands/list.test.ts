@@ -1,0 +1,187 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ROOT, runAo } from "../helpers/ao.js";
+import { ago, makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+
+let ws: TestWorkspace;
+
+beforeEach(async () => {
+  ws = await makeWorkspace();
+});
+afterEach(() => ws.cleanup());
+
+async function seedExample(): Promise<void> {
+  await ws.seed("fe-1", {
+    projectId: "frontend",
+    status: "working",
+    branch: "feat/add-login",
+    pr: "https://github.com/org/app/pull/42",
+    createdAt: ago(600),
+    lastActivityAt: ago(125),
+    summary: "Implementing OAuth login flow with session management",
+    issueId: "123",
+    worktree: "/w/fe-1",
+  });
+  await ws.seed("fe-2", {
+    projectId: "frontend",
+    status: "pr_open",
+    branch: "feat/dashboard",
+    createdAt: ago(900),
+    lastActivityAt: ago(300),
+  });
+  await ws.seed("api-1", { projectId: "backend", status: "working", branch: "fix/db-pool", createdAt: ago(3 * 86_400), lastActivityAt: ago(4000) });
+  await ws.seed("api-2", { projectId: "backend", status: "killed", branch: "old/try", createdAt: ago(5 * 86_400) });
+}
+
+describe("ao session ls", () => {
+  it("says there are no sessions in an empty workspace", async () => {
+    const r = await runAo(["session", "ls"], { env: ws.env });
+    expect(r).toMatchObject({ code: 0, stdout: "(no active sessions)\n" });
+  });
+
+  it("lists sessions grouped by project, in the seed's form, killed hidden", async () => {
+    await seedExample();
+    const r = await runAo(["session", "ls"], { env: ws.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "Frontend:",
+        "fe-1 (2m ago) feat/add-login [working] https://github.com/org/app/pull/42",
+        "fe-2 (5m ago) feat/dashboard [pr_open]",
+        "backend:",
+        "api-1 (1h ago) fix/db-pool [working]",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("shows killed sessions with --all", async () => {
+    await seedExample();
+    const r = await runAo(["session", "ls", "--all", "-p", "backend"], { env: ws.env });
+    expect(r.stdout).toContain("api-2 (5d ago) old/try [killed]");
+    expect(r.stdout).not.toContain("fe-1");
+  });
+
+  it("filters by project id or name, and rejects an unknown project with exit 2", async () => {
+    await seedExample();
+    const byId = await runAo(["session", "ls", "-p", "frontend"], { env: ws.env });
+    const byName = await runAo(["session", "ls", "--project", "Frontend"], { env: ws.env });
+    expect(byId.stdout).toBe(byName.stdout);
+    expect(byId.stdout).toContain("fe-2");
+    expect(byId.stdout).not.toContain("api-1");
+    const bad = await runAo(["session", "ls", "-p", "mobile"], { env: ws.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('ao: unknown project "mobile"; projects: frontend, backend\n');
+  });
+
+  it("prints JSON that scripts can rely on", async () => {
+    await seedExample();
+    const r = await runAo(["session", "ls", "--json"], { env: ws.env });
+    const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(rows.map((x) => x.name).sort()).toEqual(["api-1", "fe-1", "fe-2"]);
+    const fe1 = rows.find((x) => x.name === "fe-1")!;
+    expect(fe1).toMatchObject({
+      name: "fe-1",
+      project: "frontend",
+      branch: "feat/add-login",
+      status: "working",
+      prNumber: 42,
+      prUrl: "https://github.com/org/app/pull/42",
+      ciStatus: null,
+      reviewDecision: null,
+      pendingThreads: null,
+      activity: null,
+      lastActivity: "2m ago",
+      issueId: "123",
+      worktree: "/w/fe-1",
+      summary: "Implementing OAuth login flow with session management",
+    });
+    for (const key of ["statusReason", "lastActivityAt", "createdAt"]) expect(fe1).toHaveProperty(key);
+    expect(new Date(fe1.lastActivityAt as string).toISOString()).toBe(fe1.lastActivityAt);
+  });
+
+  it("keeps listing when one session's file is corrupt, and shows that one as errored", async () => {
+    await seedExample();
+    await ws.seedRaw("fe-3", "status=working\nthis is not key value\n");
+    const r = await runAo(["session", "ls", "--json"], { env: ws.env });
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(rows.map((x) => x.name).sort()).toEqual(["api-1", "fe-1", "fe-2", "fe-3"]);
+    expect(rows.find((x) => x.name === "fe-3")).toMatchObject({
+      project: "frontend",
+      status: "errored",
+      statusReason: 'unreadable metadata: line 2: expected key=value, got "this is not key value"',
+    });
+  });
+});
+
+describe("ao status", () => {
+  it("prints the wide table with summaries and the closing count", async () => {
+    await seedExample();
+    const r = await runAo(["status"], { env: ws.env });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    expect(lines[0]).toBe("Frontend:");
+    expect(lines[1]).toMatch(/^\s+Session\s+Status\s+Branch\s+PR\s+CI\s+Rev\s+Thr\s+Activity\s+Age$/);
+    expect(lines[2]).toMatch(/^\s+fe-1\s+working\s+feat\/add-login\s+#42\s+-\s+-\s+-\s+-\s+10m$/);
+    expect(lines[3]).toMatch(/^\s+Implementing OAuth login flow with session management$/);
+    expect(lines[4]).toMatch(/^\s+fe-2\s+pr_open\s+feat\/dashboard\s+-\s+-\s+-\s+-\s+-\s+15m$/);
+    expect(lines[5]).toMatch(/pr open \(last recorded; GitHub not checked\)/);
+    expect(r.stdout).toContain("backend:");
+    expect(r.stdout).toMatch(/api-1\s+working\s+fix\/db-pool\s+-\s+-\s+-\s+-\s+-\s+3d/);
+    expect(r.stdout).not.toContain("api-2");
+    expect(r.stdout.endsWith("\n3 active sessions across 2 projects\n")).toBe(true);
+    // Columns line up: the PR column starts at the same offset on the header and every row.
+    const prAt = (l: string) => l.indexOf(l.includes("Session") ? "PR" : l.includes("#42") ? "#42" : "-  ");
+    expect(prAt(lines[2]!)).toBe(prAt(lines[1]!));
+  });
+
+  it("filters with -p and counts one project", async () => {
+    await seedExample();
+    const r = await runAo(["status", "-p", "backend"], { env: ws.env });
+    expect(r.stdout).not.toContain("Frontend:");
+    expect(r.stdout.endsWith("1 active session across 1 project\n")).toBe(true);
+  });
+
+  it("prints JSON with the same fields as ls", async () => {
+    await seedExample();
+    const [a, b] = await Promise.all([runAo(["status", "--json"], { env: ws.env }), runAo(["session", "ls", "--json"], { env: ws.env })]);
+    expect(JSON.parse(a.stdout)).toEqual(JSON.parse(b.stdout));
+  });
+
+  it("has no colour in a pipe or under NO_COLOR, and colour when forced", async () => {
+    await seedExample();
+    const esc = "\u001b[";
+    const plain = await runAo(["status"], { env: ws.env });
+    expect(plain.stdout).not.toContain(esc);
+    const forced = await runAo(["status"], { env: { ...ws.env, FORCE_COLOR: "1" } });
+    expect(forced.stdout).toContain(esc);
+    const both = await runAo(["status"], { env: { ...ws.env, FORCE_COLOR: "1", NO_COLOR: "1" } });
+    expect(both.stdout).not.toContain(esc);
+  });
+
+  it("works with no config at all, and says how to make one", async () => {
+    const env = { ...ws.env };
+    delete env.AO_CONFIG_PATH;
+    const r = await runAo(["status"], { env, cwd: path.parse(ROOT).root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("(no active sessions)\n");
+    expect(r.stderr).toMatch(/ao init/);
+  });
+});
+
+describe("headless start-up", () => {
+  it.each([["session", "ls"], ["status", "--json"]])("ao %s %s never loads React or Ink", async (...args) => {
+    await seedExample();
+    const trace = path.join(ws.root, "imports.txt");
+    const r = await runAo(args, {
+      env: { ...ws.env, AO_TRACE_IMPORTS: trace },
+      nodeArgs: ["--import", path.join(ROOT, "test/helpers/trace-imports.mjs")],
+    });
+    expect(r.code).toBe(0);
+    const loaded = await readFile(trace, "utf8");
+    expect(loaded).toContain("/dist/bundle/ao.js"); // the trace works
+    expect(loaded).not.toMatch(/node_modules\/(react|ink|react-reconciler|@octokit|execa)\//);
+  });
+});
