@@ -13,7 +13,7 @@ await build({
   platform: "node",
   target: "node20",
   sourcemap: true,
-  external: ["ink", "react", "react/*", "@alcalzone/ink-table", "zustand", "zustand/*", "@octokit/*", "execa", "yaml", "zod"],
+  external: ["ink", "react", "react/*", "@alcalzone/ink-table", "zustand", "zustand/*", "@octokit/*", "yaml", "zod"],
   // commander is CommonJS; its require() of Node built-ins needs a real require in ESM.
   banner: { js: "import { createRequire as __aoCreateRequire } from 'node:module'; const require = __aoCreateRequire(import.meta.url);" },
   logLevel: "warning",

@@ -1,15 +1,26 @@
+import path from "node:path";
 import { aoHome } from "./config/paths.js";
 import { loadConfig } from "./config/load.js";
-import type { WorkspaceConfig } from "./config/types.js";
+import type { ProjectConfig, WorkspaceConfig } from "./config/types.js";
+import { AoError, EXIT_USAGE } from "./core/errors.js";
 import { SessionStore } from "./metadata/store.js";
+import { agentPlugin, AGENT_NAMES } from "./plugins/agent/index.js";
+import { TmuxRuntime } from "./plugins/runtime/tmux.js";
+import type { AgentPlugin, RuntimePlugin, WorkspacePlugin } from "./plugins/types.js";
+import { WorktreeWorkspace } from "./plugins/workspace/worktree.js";
+import { RuntimeFacts } from "./services/runtime-facts.js";
 
-/** What every command and the dashboard work with: the config, where state lives, the store. */
+/** What every command and the dashboard work with: config, state, plugins. */
 export interface AppContext {
   config: WorkspaceConfig;
   aoHome: string;
   store: SessionStore;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  runtime: RuntimePlugin;
+  workspace: WorkspacePlugin;
+  runtimeFacts: RuntimeFacts;
+  agent(name: string): AgentPlugin;
 }
 
 export interface AppOptions {
@@ -18,10 +29,27 @@ export interface AppOptions {
   now?: () => Date;
 }
 
-/** The composition root: config → store (and, as they arrive, plugins) → services. */
+/** The composition root: config → store and plugins → what services use. */
 export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
   const env = opts.env ?? process.env;
   const config = await loadConfig({ env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const home = aoHome(env);
-  return { config, aoHome: home, store: new SessionStore(home, config.name), env, now: opts.now ?? (() => new Date()) };
+  const runtime = new TmuxRuntime(env.AO_TMUX_SOCKET || config.runtime.tmuxSocket);
+  return {
+    config,
+    aoHome: home,
+    store: new SessionStore(home, config.name),
+    env,
+    now: opts.now ?? (() => new Date()),
+    runtime,
+    workspace: new WorktreeWorkspace(),
+    runtimeFacts: new RuntimeFacts(runtime, path.join(home, "cache", `panes-${config.name}.json`), config.readyThresholdMs),
+    agent(name: string): AgentPlugin {
+      const a = agentPlugin(name);
+      if (!a) throw new AoError(`unknown agent "${name}"; agents: ${AGENT_NAMES.join(", ")}`, EXIT_USAGE);
+      return a;
+    },
+  };
 }
+
+export type { ProjectConfig };

@@ -43,6 +43,34 @@ export function buildProgram(): Command {
     .option("--all", "include killed sessions")
     .action(async (flags) => (await import("./commands/list.js")).status(flags));
 
+  program
+    .command("spawn")
+    .description("start an agent on a task: a new worktree and branch, and a tmux session running the agent; prints the id")
+    .argument("<project>", "project id from the config")
+    .argument("[issue]", "issue number or id the session works on")
+    .option("--agent <agent>", "claude-code, codex, aider, gemini or generic (default: the project's)")
+    .option("--prompt <text>", "the task for the agent")
+    .option("--prompt-file <file>", "read the task from a file (- for standard input)")
+    .option("--branch <branch>", "branch name (default: ao/<id> or ao/<id>-<issue>)")
+    .option("--open", "open the session in a terminal once it runs")
+    .option("--json", "print the new session as JSON")
+    .action(async (project: string, issue: string | undefined, flags) => (await import("./commands/spawn.js")).spawn(project, issue, flags));
+
+  program
+    .command("attach")
+    .description("attach this terminal to a session's tmux (detach with C-b d)")
+    .argument("<id>", "session id, such as fe-1", sessionIdArg)
+    .action(async (id: string) => {
+      process.exitCode = await (await import("./commands/session.js")).attach(id);
+    });
+
+  program
+    .command("open")
+    .description("open sessions through the configured terminal: one id, a project's, or all")
+    .argument("<target>", "a session id, a project id, or all")
+    .option("--new-window", "a new window rather than a tab (iterm2)")
+    .action(async (target: string, flags) => (await import("./commands/session.js")).open(target, flags));
+
   const session = program.command("session").description("manage sessions");
   session
     .command("ls")
@@ -52,6 +80,18 @@ export function buildProgram(): Command {
     .option("--json", "print JSON for scripts")
     .option("--all", "include killed sessions")
     .action(async (flags) => (await import("./commands/list.js")).sessionLs(flags));
+  session
+    .command("kill")
+    .description("end a session: its agent, tmux and worktree; refuses when the worktree holds unpushed work")
+    .argument("<id>", "session id, such as fe-1", sessionIdArg)
+    .option("--force", "remove the worktree even with uncommitted or unpushed work")
+    .option("--keep-worktree", "stop the agent and tmux but keep the worktree (restorable)")
+    .action(async (id: string, flags) => (await import("./commands/session.js")).kill(id, flags));
+  session
+    .command("restore")
+    .description("restart a session whose tmux is gone, in its worktree, with the agent's resume command")
+    .argument("<id>", "session id, such as fe-1", sessionIdArg)
+    .action(async (id: string) => (await import("./commands/session.js")).restore(id));
 
   return program;
 }

@@ -65,6 +65,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
     workspace: raw.defaults?.workspace ?? "worktree",
     terminal: raw.defaults?.terminal ?? (process.platform === "darwin" ? "iterm2" : "tmux"),
     ...(raw.defaults?.agentCommand ? { agentCommand: raw.defaults.agentCommand } : {}),
+    ...(raw.defaults?.terminalCommand ? { terminalCommand: raw.defaults.terminalCommand } : {}),
   };
   const name = raw.name ?? defaultWorkspaceName(ctx.file);
   const seen = new Map<string, string>();

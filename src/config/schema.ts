@@ -42,6 +42,7 @@ export const configSchema = z.strictObject({
       agent: pluginNames.agent.optional(),
       workspace: pluginNames.workspace.optional(),
       terminal: pluginNames.terminal.optional(),
+      terminalCommand: z.string().min(1).optional(),
       agentCommand: z.string().min(1).optional(),
     })
     .optional(),

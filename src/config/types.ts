@@ -23,7 +23,7 @@ export interface WorkspaceConfig {
   /** Path of the file this came from; null for the built-in empty workspace. */
   file: string | null;
   name: string;
-  defaults: { runtime: string; agent: string; workspace: string; terminal: string; agentCommand?: string };
+  defaults: { runtime: string; agent: string; workspace: string; terminal: string; terminalCommand?: string; agentCommand?: string };
   github: { baseUrl: string };
   runtime: { tmuxSocket?: string };
   /** Where worktrees go; default AO_HOME/worktrees/<workspace>. */

@@ -1,0 +1,32 @@
+import { createApp } from "../app.js";
+import { describeWork, killSession } from "../services/kill.js";
+import { restoreSession } from "../services/restore.js";
+import { attachSession, openSessions } from "../services/terminal.js";
+
+/** `ao session kill <id>` */
+export async function kill(id: string, flags: { force?: boolean; keepWorktree?: boolean }): Promise<void> {
+  const ctx = await createApp();
+  const r = await killSession(ctx, id, { force: flags.force === true, keepWorktree: flags.keepWorktree === true });
+  if (r.discarded) process.stderr.write(`Discarded (--force):\n${describeWork(r.discarded)}\n`);
+  process.stdout.write(`✓ Session ${id} killed.${r.worktreeRemoved ? " Worktree removed." : flags.keepWorktree ? " Worktree kept." : ""}\n`);
+}
+
+/** `ao session restore <id>` */
+export async function restore(id: string): Promise<void> {
+  const ctx = await createApp();
+  const r = await restoreSession(ctx, id);
+  process.stdout.write(`✓ Session ${r.id} restored.\nWorktree: ${r.worktree}\nBranch: ${r.branch}\nAttach: ${r.attach}\n`);
+}
+
+/** `ao attach <id>` */
+export async function attach(id: string): Promise<number> {
+  const ctx = await createApp();
+  return attachSession(ctx, id);
+}
+
+/** `ao open <id|project|all>` */
+export async function open(target: string, flags: { newWindow?: boolean }): Promise<void> {
+  const ctx = await createApp();
+  const opened = await openSessions(ctx, target, flags.newWindow === true);
+  process.stdout.write(`Opened ${opened.join(", ")}\n`);
+}

@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import { createApp } from "../app.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { spawnSession } from "../services/spawn.js";
+import { openSessions } from "../services/terminal.js";
+import { printJson } from "./output.js";
+
+export interface SpawnFlags {
+  agent?: string;
+  prompt?: string;
+  promptFile?: string;
+  branch?: string;
+  open?: boolean;
+  json?: boolean;
+}
+
+async function readPrompt(flags: SpawnFlags): Promise<string | undefined> {
+  if (flags.prompt !== undefined && flags.promptFile !== undefined) {
+    throw new AoError("give either --prompt or --prompt-file, not both", EXIT_USAGE);
+  }
+  if (flags.promptFile === undefined) return flags.prompt;
+  try {
+    return flags.promptFile === "-" ? await readStdin() : await readFile(flags.promptFile, "utf8");
+  } catch (e) {
+    throw new AoError(`cannot read --prompt-file ${flags.promptFile}: ${(e as Error).message}`, EXIT_USAGE);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** `ao spawn <project> [issue]` */
+export async function spawn(project: string, issue: string | undefined, flags: SpawnFlags): Promise<void> {
+  const prompt = await readPrompt(flags);
+  const ctx = await createApp();
+  if (process.stderr.isTTY && !flags.json) process.stderr.write(`Spawning a session in ${project}…\n`);
+  const r = await spawnSession(ctx, {
+    project,
+    ...(issue !== undefined ? { issue } : {}),
+    ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
+    ...(prompt !== undefined ? { prompt } : {}),
+    ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
+  });
+  if (flags.json) printJson(r);
+  else process.stdout.write(`${r.id}\n`);
+  if (flags.open) await openSessions(ctx, r.id, false);
+}

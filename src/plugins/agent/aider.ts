@@ -1,0 +1,25 @@
+import { shellJoin } from "../../core/shell.js";
+import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import { anyLine, GENERIC_QUESTION, tailLines } from "./screen.js";
+
+/**
+ * Aider (a Python program; not recordable here, since PyPI is out of reach, so its markers are
+ * its documented prompts: `> ` for input and `(Y)es/(N)o` questions). Aider has no flag that
+ * starts an interactive chat with a first message, so the task arrives as $AO_PROMPT.
+ */
+export const aider: AgentPlugin = {
+  name: "aider",
+  promptOnCommandLine: false,
+  launchCommand(opts) {
+    return shellJoin(["aider", ...(opts.skipPermissions ? ["--yes-always"] : [])]);
+  },
+  resumeCommand(opts) {
+    return shellJoin(["aider", "--restore-chat-history", ...(opts.skipPermissions ? ["--yes-always"] : [])]);
+  },
+  classifyStill(screen: ScreenFacts): StillActivity {
+    return anyLine(tailLines(screen.capture, 3), GENERIC_QUESTION) ? "waiting_input" : "ready";
+  },
+  showsQueued(): boolean {
+    return false;
+  },
+};

@@ -1,0 +1,26 @@
+import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import { anyLine, GENERIC_QUESTION, tailLines } from "./screen.js";
+
+/**
+ * Any command line the user wrote in config. It gets its task as $AO_PROMPT. Its screen is
+ * unknown, so only the plainest signs count: a yes/no question on the last lines means it waits
+ * for the user; anything else still is ready.
+ */
+export const generic: AgentPlugin = {
+  name: "generic",
+  promptOnCommandLine: false,
+  launchCommand(opts) {
+    if (!opts.agentCommand) throw new Error('agent "generic" needs agentCommand in the config');
+    return opts.agentCommand;
+  },
+  resumeCommand(opts) {
+    if (!opts.agentCommand) throw new Error('agent "generic" needs agentCommand in the config');
+    return opts.agentCommand;
+  },
+  classifyStill(screen: ScreenFacts): StillActivity {
+    return anyLine(tailLines(screen.capture, 3), GENERIC_QUESTION) ? "waiting_input" : "ready";
+  },
+  showsQueued(capture: string): boolean {
+    return /Press up to edit queued messages|^Queued:/m.test(capture);
+  },
+};

@@ -1,0 +1,12 @@
+/** The last `n` non-blank lines of a capture, right-trimmed: where prompts and dialogs live. */
+export function tailLines(capture: string, n: number): string[] {
+  const lines = capture.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  return lines.slice(-n);
+}
+
+export function anyLine(lines: string[], patterns: RegExp[]): boolean {
+  return lines.some((l) => patterns.some((p) => p.test(l)));
+}
+
+/** Phrases that agents and shells use for a yes/no or pick-one question. */
+export const GENERIC_QUESTION = [/\((?:y\/n|Y\/n|y\/N)\)\s*\??\s*$/, /\[(?:y\/n|Y\/n|y\/N)\]\s*\??\s*$/i, /\(Y\)es\/\(N\)o/];

@@ -1,0 +1,124 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { envFileText } from "../../core/shell.js";
+import { run, type RunResult } from "../../exec.js";
+import type { LaunchSpec, PaneFacts, RuntimePlugin } from "../types.js";
+import { killTree, processTree } from "./processes.js";
+
+const PANE_FORMAT = ["#{session_name}", "#{pane_pid}", "#{pane_dead}", "#{pane_dead_status}", "#{pane_current_command}", "#{window_activity}"].join("\t");
+
+/** "No server" and "no such session" are normal answers, not failures. */
+function noServer(r: RunResult): boolean {
+  return /no server running|error connecting to|no sessions/i.test(r.stderr);
+}
+
+export function parsePanes(stdout: string): PaneFacts[] {
+  const out: PaneFacts[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line) continue;
+    const [name, pid, dead, deadStatus, cmd, activity] = line.split("\t");
+    if (name === undefined || activity === undefined) continue;
+    out.push({
+      name,
+      panePid: Number(pid),
+      dead: dead === "1",
+      deadStatus: deadStatus ? Number(deadStatus) : null,
+      currentCommand: cmd ?? "",
+      activityAt: Number(activity),
+    });
+  }
+  return out;
+}
+
+/**
+ * tmux as the runtime: one session per ao session. Every target is exact (`=name`), so `fe-1`
+ * never reaches `fe-12`. A socket name puts ao on a private server (tests, the demo).
+ */
+export class TmuxRuntime implements RuntimePlugin {
+  readonly name = "tmux";
+
+  constructor(readonly socket?: string) {}
+
+  private argv(args: string[]): string[] {
+    // -u: without a UTF-8 locale in ao's environment, tmux would print tabs and non-ASCII
+    // characters as '_', mangling list-panes fields and the agent screens ao reads.
+    return this.socket ? ["-u", "-L", this.socket, ...args] : ["-u", ...args];
+  }
+
+  tmux(args: string[], input?: string): Promise<RunResult> {
+    return run("tmux", this.argv(args), input !== undefined ? { input } : {});
+  }
+
+  private async ok(args: string[], input?: string): Promise<RunResult> {
+    const r = await this.tmux(args, input);
+    if (r.exitCode !== 0) throw new Error(`tmux ${args[0]}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    return r;
+  }
+
+  async create(spec: LaunchSpec): Promise<void> {
+    // The agent's environment goes through a private file that the launcher reads and deletes:
+    // on tmux's command line (`-e`) secrets would show in `ps`, and the server's own global
+    // environment may be days old. `env -i` starts from nothing, so only ao's environment counts.
+    const envFile = path.join(spec.stateDir, `launch-env.${process.pid}.${Date.now()}`);
+    await writeFile(envFile, envFileText(spec.env), { mode: 0o600, flag: "wx" });
+    // tmux 3.3 drops a pane's last output when its process exits within about a second of
+    // writing it, so the launcher outlives the agent by a second: a failing agent's last words
+    // stay on screen (and become the spawn error).
+    const launcher = '. "$1" && rm -f -- "$1" && cd -- "$2" || exit 127; /bin/sh -c "$3"; s=$?; sleep 1; exit $s';
+    // remain-on-exit is set in the same tmux invocation, before the server's event loop can see
+    // the agent exit, so an agent that dies at once still leaves its pane (and its last words).
+    await this.ok([
+      "new-session", "-d", "-s", spec.name, "-x", "120", "-y", "40", "-c", spec.cwd,
+      "--", "env", "-i", "/bin/sh", "-c", launcher, "ao-launch", envFile, spec.cwd, spec.command,
+      ";", "set-option", "-w", "-t", `=${spec.name}:`, "remain-on-exit", "on",
+    ]);
+  }
+
+  async listPanes(): Promise<PaneFacts[]> {
+    const panes = await this.readPanes();
+    if (panes.some((p) => p.dead && p.deadStatus === null)) {
+      // tmux 3.3 can mark a pane dead before it has collected the exit status; the status
+      // arrives once the server handles another child's exit, which run-shell provides.
+      await this.tmux(["run-shell", "true"]);
+      return this.readPanes();
+    }
+    return panes;
+  }
+
+  private async readPanes(): Promise<PaneFacts[]> {
+    const r = await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT]);
+    if (r.exitCode !== 0) {
+      if (noServer(r)) return [];
+      throw new Error(`tmux list-panes: ${r.stderr.trim()}`);
+    }
+    return parsePanes(r.stdout);
+  }
+
+  async capture(name: string, lines?: number): Promise<string> {
+    const r = await this.ok(["capture-pane", "-p", "-t", `=${name}:`, ...(lines ? ["-S", `-${lines}`] : [])]);
+    return r.stdout;
+  }
+
+  async exists(name: string): Promise<boolean> {
+    const r = await this.tmux(["has-session", "-t", `=${name}`]);
+    return r.exitCode === 0;
+  }
+
+  async destroy(name: string): Promise<void> {
+    const panes = (await this.listPanes()).filter((p) => p.name === name);
+    // Collect the agent's whole process tree before tmux goes: some agents ignore the SIGHUP
+    // that closing the pane sends, and would keep running unseen.
+    const pids = (await Promise.all(panes.filter((p) => !p.dead).map((p) => processTree(p.panePid)))).flat();
+    const r = await this.tmux(["kill-session", "-t", `=${name}`]);
+    if (r.exitCode !== 0 && !noServer(r) && !/can't find session/i.test(r.stderr)) {
+      throw new Error(`tmux kill-session: ${r.stderr.trim()}`);
+    }
+    await killTree(pids);
+  }
+
+  attachArgv(name: string, insideTmux: boolean): string[] {
+    // Inside tmux on the same server, switching the client beats nesting a second client.
+    if (insideTmux && !this.socket) return ["tmux", "switch-client", "-t", `=${name}`];
+    return ["tmux", ...this.argv(["attach-session", "-t", `=${name}`])];
+  }
+}

@@ -1,0 +1,98 @@
+import type { Activity } from "../core/types.js";
+
+/** Facts about one tmux pane, all panes read in one call. */
+export interface PaneFacts {
+  /** tmux session name (`ao-<workspace>-<id>`). */
+  name: string;
+  panePid: number;
+  dead: boolean;
+  /** Exit status of a dead pane's process, when tmux knows it. */
+  deadStatus: number | null;
+  currentCommand: string;
+  /** Unix seconds of the window's last output. */
+  activityAt: number;
+}
+
+export interface LaunchSpec {
+  /** tmux session name. */
+  name: string;
+  cwd: string;
+  /** A shell command line (ao builds it from an argv, or the user wrote it in config). */
+  command: string;
+  /** The full environment the agent gets, whatever the tmux server's own environment holds. */
+  env: NodeJS.ProcessEnv;
+  /** Where the launcher may write its one-shot environment file (private to the session). */
+  stateDir: string;
+}
+
+export interface RuntimePlugin {
+  readonly name: string;
+  create(spec: LaunchSpec): Promise<void>;
+  /** Every pane on the server in one call; an empty list when no server runs. */
+  listPanes(): Promise<PaneFacts[]>;
+  capture(name: string, lines?: number): Promise<string>;
+  exists(name: string): Promise<boolean>;
+  /** End the session and every process started in it. */
+  destroy(name: string): Promise<void>;
+  /** argv that attaches a terminal to the session (for `ao attach` and terminal plugins). */
+  attachArgv(name: string, insideTmux: boolean): string[];
+}
+
+export interface WorktreeStatus {
+  /** `git status --porcelain` lines: uncommitted changes, untracked files included. */
+  uncommitted: string[];
+  /** Commits on no remote (`git log --oneline HEAD --not --remotes`). */
+  unpushed: string[];
+}
+
+export interface WorkspacePlugin {
+  readonly name: string;
+  /** Create the session's checkout on a new branch from `base`. */
+  create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string }): Promise<void>;
+  exists(worktree: string): Promise<boolean>;
+  branchExists(repoPath: string, branch: string): Promise<boolean>;
+  status(worktree: string): Promise<WorktreeStatus>;
+  /** Remove the checkout; the branch (and any commits on it) stays. */
+  remove(repoPath: string, worktree: string, opts?: { deleteBranch?: string }): Promise<void>;
+}
+
+/** What an agent plugin sees of a session when it reads the screen. */
+export interface ScreenFacts {
+  capture: string;
+  dead: boolean;
+  currentCommand: string;
+}
+
+/** What a still screen says; "active" when the screen itself says the agent is busy. */
+export type StillActivity = Exclude<Activity, "idle" | "exited">;
+
+export interface LaunchOptions {
+  /** A shell word that expands to the prompt (ao reads it from a file: no length or quoting limits). */
+  promptShell?: string;
+  skipPermissions: boolean;
+  /** The user's own command line, for the generic agent. */
+  agentCommand?: string;
+}
+
+export interface AgentPlugin {
+  readonly name: string;
+  /** Whether the prompt rides on the command line; otherwise the agent gets it as AO_PROMPT. */
+  readonly promptOnCommandLine: boolean;
+  /** The shell command line that starts the agent on a new task. */
+  launchCommand(opts: LaunchOptions): string;
+  /** The command line that starts it again in an existing worktree, continuing where it was. */
+  resumeCommand(opts: Omit<LaunchOptions, "promptShell">): string;
+  /**
+   * What a screen that has been still for a while says: ready at its prompt, waiting for the
+   * user's answer (a permission or question dialog), blocked (needs a person to sign in or fix
+   * something), or still busy by its own account.
+   */
+  classifyStill(screen: ScreenFacts): StillActivity;
+  /** Text on screen that shows a sent message was queued behind the current task. */
+  showsQueued(capture: string): boolean;
+}
+
+export interface TerminalPlugin {
+  readonly name: string;
+  open(opts: { id: string; tmuxName: string; attachArgv: string[]; newWindow: boolean }): Promise<void>;
+}

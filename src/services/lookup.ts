@@ -1,0 +1,30 @@
+import type { AppContext } from "../app.js";
+import type { ProjectConfig } from "../config/types.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { compareIds } from "../core/format.js";
+import { isSessionId } from "../core/ids.js";
+import type { Metadata } from "../core/types.js";
+
+export interface SessionRecord {
+  id: string;
+  meta: Metadata;
+  project: ProjectConfig;
+}
+
+/** One session by id, with its project; an unknown id is bad input (exit 2) and lists the known ones. */
+export async function getSession(ctx: AppContext, id: string): Promise<SessionRecord> {
+  const known = async () => (await ctx.store.ids()).sort(compareIds);
+  if (!isSessionId(id) || !(await known()).includes(id)) {
+    const ids = await known();
+    throw new AoError(`no session "${id}" in workspace ${ctx.config.name}; sessions: ${ids.length ? ids.join(", ") : "(none)"}`, EXIT_USAGE);
+  }
+  let meta: Metadata;
+  try {
+    meta = await ctx.store.read(id);
+  } catch (e) {
+    throw new AoError(`session ${id}: cannot read its metadata: ${(e as Error).message}`, 1);
+  }
+  const project = ctx.config.projects.find((p) => p.id === meta.projectId);
+  if (!project) throw new AoError(`session ${id} belongs to project "${meta.projectId ?? "?"}", which is not in the config`, 1);
+  return { id, meta, project };
+}

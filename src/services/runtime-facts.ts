@@ -1,0 +1,96 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { deriveActivity, STILL_MS, stillForMs } from "../core/activity.js";
+import type { Activity } from "../core/types.js";
+import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
+
+export interface SessionRuntimeFacts {
+  alive: boolean;
+  activity?: Activity;
+  pane?: PaneFacts;
+}
+
+export interface RuntimeQuery {
+  id: string;
+  tmuxName: string;
+  agent: AgentPlugin;
+}
+
+interface CacheEntry {
+  activityAt: number;
+  still: StillActivity;
+}
+type PaneCache = Record<string, CacheEntry>;
+
+/**
+ * Liveness and activity for many sessions: one `tmux list-panes -a` for all of them, then a
+ * capture only of panes that are still and whose last output time moved since the last look.
+ * What each still screen said is remembered (in memory, and in AO_HOME/cache between CLI runs),
+ * so an unchanged pane is never captured twice.
+ */
+export class RuntimeFacts {
+  private cache: PaneCache | null = null;
+
+  constructor(
+    private readonly runtime: RuntimePlugin,
+    private readonly cacheFile: string,
+    private readonly readyThresholdMs: number,
+  ) {}
+
+  private async loadCache(): Promise<PaneCache> {
+    if (this.cache) return this.cache;
+    try {
+      this.cache = JSON.parse(await readFile(this.cacheFile, "utf8")) as PaneCache;
+    } catch {
+      this.cache = {};
+    }
+    return this.cache;
+  }
+
+  private async saveCache(cache: PaneCache): Promise<void> {
+    try {
+      await mkdir(path.dirname(this.cacheFile), { recursive: true });
+      const tmp = `${this.cacheFile}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(cache));
+      await rename(tmp, this.cacheFile);
+    } catch {
+      /* a cache that cannot be written costs a capture next time, nothing more */
+    }
+  }
+
+  async gather(queries: RuntimeQuery[], now = Date.now()): Promise<Map<string, SessionRuntimeFacts>> {
+    const out = new Map<string, SessionRuntimeFacts>();
+    if (queries.length === 0) return out;
+    const panes = new Map((await this.runtime.listPanes()).map((p) => [p.name, p]));
+    const cache = await this.loadCache();
+    let dirty = false;
+    await Promise.all(
+      queries.map(async (q) => {
+        const pane = panes.get(q.tmuxName);
+        if (!pane) {
+          out.set(q.id, { alive: false });
+          return;
+        }
+        let still: StillActivity | undefined;
+        const cached = cache[q.tmuxName];
+        if (cached && cached.activityAt === pane.activityAt) still = cached.still;
+        else if (!pane.dead && stillForMs(pane.activityAt, now) >= STILL_MS) {
+          const capture = await this.runtime.capture(q.tmuxName).catch(() => "");
+          still = q.agent.classifyStill({ capture, dead: pane.dead, currentCommand: pane.currentCommand });
+          cache[q.tmuxName] = { activityAt: pane.activityAt, still };
+          dirty = true;
+        }
+        const activity = deriveActivity({
+          dead: pane.dead,
+          activityAtSec: pane.activityAt,
+          nowMs: now,
+          readyThresholdMs: this.readyThresholdMs,
+          classifyStill: () => still ?? "ready",
+        });
+        out.set(q.id, { alive: true, activity, pane });
+      }),
+    );
+    if (dirty) await this.saveCache(cache);
+    return out;
+  }
+}

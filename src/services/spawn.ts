@@ -1,0 +1,159 @@
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AppContext } from "../app.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { defaultBranchName, tmuxSessionName } from "../core/names.js";
+import { shellQuote } from "../core/shell.js";
+import { run } from "../exec.js";
+import { isValidBranch } from "../plugins/workspace/worktree.js";
+import type { AgentPlugin } from "../plugins/types.js";
+import { resolveProject } from "./sessions.js";
+
+export interface SpawnOptions {
+  project: string;
+  issue?: string;
+  agent?: string;
+  prompt?: string;
+  branch?: string;
+  actor?: string;
+}
+
+export interface SpawnResult {
+  id: string;
+  branch: string;
+  worktree: string;
+  tmuxName: string;
+}
+
+/** Keep a relative path from escaping its root (`copy: ["../../etc/passwd"]`). */
+function under(root: string, rel: string): string {
+  const full = path.resolve(root, rel);
+  if (full !== root && !full.startsWith(`${root}${path.sep}`)) throw new AoError(`copy: ${rel} is outside ${root}`, EXIT_USAGE);
+  return full;
+}
+
+/** The environment an agent starts with: ao's own (the user's), plus who it is. */
+export function agentEnv(ctx: AppContext, id: string, agent: AgentPlugin, prompt?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...ctx.env, AO_SESSION: id, AO_WORKSPACE: ctx.config.name };
+  // ao's own knobs are not the agent's business (an agent running `ao` would act on ao's state).
+  delete env.AO_VERBOSE;
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+  if (prompt && !agent.promptOnCommandLine) env.AO_PROMPT = prompt;
+  return env;
+}
+
+/**
+ * Wait until the agent is seen running: its pane is alive after a grace longer than the
+ * launcher's one-second linger (see TmuxRuntime.create), so an agent that fails at start is
+ * caught here. A pane that dies first means the agent could not start; its last words become
+ * the reason.
+ */
+export async function waitForAgent(ctx: AppContext, tmuxName: string, graceMs = 1600, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    const pane = (await ctx.runtime.listPanes()).find((p) => p.name === tmuxName);
+    if (!pane) throw new Error("the tmux session vanished as the agent started");
+    if (pane.dead) {
+      // A dead pane's output sits in the history above tmux's "Pane is dead" line.
+      const screen = (await ctx.runtime.capture(tmuxName, 200).catch(() => "")).split("\n");
+      // tmux's own "Pane is dead (status N, …)" line carries the status when the field lags.
+      const status = pane.deadStatus ?? Number(screen.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
+      const last = screen.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3);
+      throw new Error(`the agent exited at once${Number.isNaN(status) ? "" : ` (status ${status})`}${last.length ? `: ${last.join(" / ").trim()}` : ""}`);
+    }
+    if (Date.now() - start >= graceMs) return;
+    if (Date.now() - start > timeoutMs) return;
+    await sleep(150);
+  }
+}
+
+/**
+ * The default branch name, or the same with `-2`, `-3`… when a branch of that name exists
+ * already (another workspace on the same clone has its own fe-1).
+ */
+async function freeBranchName(ctx: AppContext, repo: string, wanted: string): Promise<string> {
+  let name = wanted;
+  for (let n = 2; await ctx.workspace.branchExists(repo, name); n++) name = `${wanted}-${n}`;
+  return name;
+}
+
+/** Create a session: id, worktree on a new branch, tmux running the agent. Undoes all of it on failure. */
+export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise<SpawnResult> {
+  const project = resolveProject(ctx, opts.project);
+  const agentName = opts.agent ?? project.agent;
+  const agent = ctx.agent(agentName);
+  if (agentName === "generic" && !project.agentCommand) {
+    throw new AoError(`agent "generic" needs agentCommand in the config of project ${project.id}`, EXIT_USAGE);
+  }
+  if (opts.branch !== undefined && !(await isValidBranch(opts.branch))) {
+    throw new AoError(`"${opts.branch}" is not a valid branch name (git check-ref-format)`, EXIT_USAGE);
+  }
+  if (!(await ctx.workspace.exists(project.path))) {
+    throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
+  }
+  if (opts.branch !== undefined && (await ctx.workspace.branchExists(project.path, opts.branch))) {
+    throw new AoError(`branch ${opts.branch} already exists in ${project.path}`, EXIT_USAGE);
+  }
+  const actor = opts.actor ?? "cli";
+  const skip = project.permissions === "skip";
+  const id = await ctx.store.create(
+    project.sessionPrefix,
+    {
+      projectId: project.id,
+      status: "spawning",
+      agent: agentName,
+      createdAt: ctx.now().toISOString(),
+      ...(opts.issue ? { issueId: opts.issue } : {}),
+      ...(skip ? { permissions: "skip" } : {}),
+    },
+    actor,
+  );
+  const branch = opts.branch ?? (await freeBranchName(ctx, project.path, defaultBranchName(id, opts.issue)));
+  const worktree = path.join(ctx.config.worktreeDir, id);
+  const tmuxName = tmuxSessionName(ctx.config.name, id);
+  const stateDir = ctx.store.dir(id);
+  await ctx.store.update(id, () => ({ branch, worktree, tmuxName }), actor);
+
+  let created = { worktree: false, tmux: false };
+  try {
+    if (!(await isValidBranch(branch))) throw new Error(`"${branch}" is not a valid branch name`);
+    await ctx.workspace.create({ repoPath: project.path, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch });
+    created = { ...created, worktree: true };
+    for (const rel of project.copy) {
+      const to = under(worktree, rel);
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(under(project.path, rel), to);
+    }
+    for (const cmd of project.postCreate) {
+      // The user wrote this command in their own config: it is theirs to run through a shell.
+      const r = await run("/bin/sh", ["-c", cmd], { cwd: worktree, env: ctx.env });
+      if (r.exitCode !== 0) throw new Error(`postCreate "${cmd}" failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
+    }
+    let promptShell: string | undefined;
+    if (opts.prompt && agent.promptOnCommandLine) {
+      const file = path.join(stateDir, "prompt.txt");
+      await writeFile(file, opts.prompt, { mode: 0o600 });
+      promptShell = `"$(cat ${shellQuote(file)})"`;
+    }
+    const command = agent.launchCommand({
+      skipPermissions: skip,
+      ...(promptShell ? { promptShell } : {}),
+      ...(project.agentCommand ? { agentCommand: project.agentCommand } : {}),
+    });
+    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent, opts.prompt), stateDir });
+    created = { ...created, tmux: true };
+    await waitForAgent(ctx, tmuxName);
+    await ctx.store.update(id, () => ({ status: "working", lastActivityAt: ctx.now().toISOString() }), actor, "spawned");
+    return { id, branch, worktree, tmuxName };
+  } catch (e) {
+    const reason = (e as Error).message;
+    // Undo what this spawn made; nothing in a brand-new worktree is the user's work yet.
+    if (created.tmux) await ctx.runtime.destroy(tmuxName).catch(() => {});
+    if (created.worktree) await ctx.workspace.remove(project.path, worktree, { deleteBranch: branch }).catch(() => {});
+    await rm(path.join(stateDir, "prompt.txt"), { force: true });
+    await ctx.store.update(id, () => ({ status: "errored", errorReason: `spawn failed: ${reason}` }), actor, "spawn-failed");
+    throw new AoError(`spawn of ${id} failed: ${reason}`, 1);
+  }
+}

@@ -1,0 +1,49 @@
+import type { AppContext } from "../app.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { compareIds } from "../core/format.js";
+import { runInteractive } from "../exec.js";
+import { terminalPlugin } from "../plugins/terminal/index.js";
+import { getSession } from "./lookup.js";
+import { listSessions } from "./sessions.js";
+
+/** `ao attach`: hand the terminal to the session's tmux until the user detaches. */
+export async function attachSession(ctx: AppContext, id: string): Promise<number> {
+  const { meta } = await getSession(ctx, id);
+  const name = meta.tmuxName;
+  if (!name || !(await ctx.runtime.exists(name))) {
+    throw new AoError(`${id} is not running; bring it back with: ao session restore ${id}`, 1);
+  }
+  const argv = ctx.runtime.attachArgv(name, !!ctx.env.TMUX);
+  const env = { ...ctx.env };
+  // A client for ao's own server, started from inside the user's tmux, would refuse to nest.
+  if (argv[1] !== "switch-client") delete env.TMUX;
+  return runInteractive(argv[0]!, argv.slice(1), { env });
+}
+
+/** `ao open <id|project|all>`: show sessions through the configured terminal plugin. */
+export async function openSessions(ctx: AppContext, target: string, newWindow: boolean): Promise<string[]> {
+  let ids: string[];
+  if (target === "all" || ctx.config.projects.some((p) => p.id === target || p.name === target)) {
+    const views = await listSessions(ctx, target === "all" ? {} : { project: target });
+    ids = views.filter((v) => v.activity !== null && v.activity !== "exited").map((v) => v.id).sort(compareIds);
+    if (ids.length === 0) throw new AoError(`no running sessions in ${target === "all" ? "this workspace" : `project ${target}`}`, 1);
+  } else if (/^[a-z][a-z0-9]*-\d+$/.test(target)) {
+    ids = [target];
+  } else {
+    throw new AoError(`"${target}" is neither a session id, a project, nor "all"`, EXIT_USAGE);
+  }
+  const opened: string[] = [];
+  for (const id of ids) {
+    const { meta, project } = await getSession(ctx, id);
+    const name = meta.tmuxName;
+    if (!name || !(await ctx.runtime.exists(name))) throw new AoError(`${id} is not running; bring it back with: ao session restore ${id}`, 1);
+    const terminal = terminalPlugin(project.terminal, ctx.config.defaults.terminalCommand);
+    try {
+      await terminal.open({ id, tmuxName: name, attachArgv: ctx.runtime.attachArgv(name, !!ctx.env.TMUX), newWindow });
+    } catch (e) {
+      throw new AoError(`open ${id}: ${(e as Error).message}`, 1);
+    }
+    opened.push(id);
+  }
+  return opened;
+}
