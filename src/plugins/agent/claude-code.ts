@@ -2,15 +2,33 @@ import { shellJoin } from "../../core/shell.js";
 import type { AgentPlugin, LaunchOptions, ScreenFacts, StillActivity } from "../types.js";
 import { anyLine, tailLines } from "./screen.js";
 
-// Markers read off recorded screens of Claude Code 2.1 (test/fixtures/captures/claude-code).
-const BUSY = [/esc to interrupt/i];
-const DIALOG = [
-  /Do you want to (proceed|make this edit|create|use this API key)/,
-  /Enter to (select|confirm)/,
-  /^\s*❯\s*\d+\.\s/,
-  /Is this a project you created or one you trust/,
-];
-const BLOCKED = [/Invalid API key/i, /Please run \/login/i, /OAuth token (has )?expired/i, /Credit balance is too low/i];
+/*
+ * Read off recorded screens of Claude Code 2.1.197 (test/fixtures/captures/claude-code).
+ * At rest the bottom is the input box (a ─ rule, "❯ " and the draft, a ─ rule) and a footer
+ * under it. A dialog takes the box's place: numbered options under a "❯" cursor and an
+ * "Enter to confirm" / "Esc to cancel" hint on the last lines.
+ * - waiting_input: such a dialog (permission, question, folder trust, and "use this API key?",
+ *   which is a yes/no about a key already set, not a sign-in).
+ * - blocked: the login picker or "Please run /login" above the prompt: signing in is not an
+ *   answer to the agent's question. Not recorded (the offline recorder never reached them).
+ * - active: "esc to interrupt" in the footer, or the spinner ("✻ Verbing…", "API error ·
+ *   Retrying in 1s") above the box; the footer hint hides while a draft is typed.
+ */
+const RULE = /^─{10,}$/;
+const OPTION = /^\s*❯\s*\d+\.\s/;
+const DIALOG_HINT = /Enter to (confirm|select)|Esc to cancel/;
+const SPINNER = [/^[·✢✳✶✻✽*]\s+\S.*…/, /Retrying in \d/];
+const LOGIN = [/Select login method/, /Please run \/login/];
+
+/** Where the input box sits in `lines` (its two rules), so a draft is never read as a dialog. */
+function inputBox(lines: string[]): { top: number; bottom: number } | undefined {
+  for (let top = lines.length - 2; top >= 0; top--) {
+    if (!RULE.test(lines[top] ?? "") || !lines[top + 1]?.startsWith("❯")) continue;
+    const bottom = lines.findIndex((l, i) => i > top + 1 && RULE.test(l));
+    if (bottom !== -1) return { top, bottom };
+  }
+  return undefined;
+}
 
 export const claudeCode: AgentPlugin = {
   name: "claude-code",
@@ -23,13 +41,18 @@ export const claudeCode: AgentPlugin = {
     return shellJoin(["claude", "--continue", ...(opts.skipPermissions ? ["--dangerously-skip-permissions"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
-    const tail = tailLines(screen.capture, 25);
-    if (anyLine(tail, BLOCKED)) return "blocked";
-    if (anyLine(tail, DIALOG)) return "waiting_input";
-    if (anyLine(tailLines(screen.capture, 3), BUSY)) return "active";
+    const lines = tailLines(screen.capture, 25);
+    const box = inputBox(lines);
+    if (!box) {
+      if (anyLine(lines, LOGIN)) return "blocked";
+      return anyLine(lines.slice(-2), [DIALOG_HINT]) && anyLine(lines, [OPTION]) ? "waiting_input" : "ready";
+    }
+    const above = lines.slice(Math.max(0, box.top - 6), box.top);
+    if (anyLine(above, LOGIN)) return "blocked";
+    if (anyLine(lines.slice(box.bottom + 1), [/esc to interrupt/]) || anyLine(above, SPINNER)) return "active";
     return "ready";
   },
   showsQueued(capture: string): boolean {
-    return /Press up to edit queued messages/.test(capture);
+    return anyLine(tailLines(capture, 25), [/Press up to edit queued messages/]);
   },
 };

@@ -1,11 +1,24 @@
 import { shellJoin } from "../../core/shell.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
-import { anyLine, tailLines } from "./screen.js";
+import { anyLine, linesAbove, tailLines } from "./screen.js";
 
-// Markers read off recorded screens of Codex CLI (test/fixtures/captures/codex).
-const BUSY = [/esc to interrupt/i];
-const DIALOG = [/Would you like to run the following command\?/i, /Would you like to make the following edits\?/i, /Allow Codex to/i, /Press enter to confirm or esc to cancel/i, /^\s*›\s*\d+\.\s/];
-const BLOCKED = [/Sign in with ChatGPT/i, /Provide your own API key/i, /stream disconnected before completion/i];
+/*
+ * Read off recorded screens of Codex CLI 0.169.0 (test/fixtures/captures/codex).
+ * The composer ("› " and the draft) always has a status line under it, so a key hint on the
+ * very last line ("Press enter to confirm or esc to cancel", "enter continue · esc back") means
+ * a picker owns the screen, never a draft.
+ * - blocked: the sign-in pickers and the API-key box. The recording labels them waiting_input;
+ *   they count as blocked because signing in is not an answer to the agent's question.
+ * - waiting_input: any other picker with numbered options (approval, question, folder trust).
+ * - active: "Working (5s • esc to interrupt)" or "Reconnecting... 1/5 (3s • esc to interrupt)"
+ *   above the composer. While text streams no such line shows; that still screen reads ready,
+ *   which is harmless because a moving screen is active anyway.
+ */
+const PICKER_HINT = /\b(enter|esc)\b.*\b(confirm|cancel|continue|submit|back|save)\b/i;
+const OPTION = /^\s*[›>]\s*\d+\.\s/;
+const SIGN_IN = [/Sign in with ChatGPT/, /Sign in another way/, /Use your own OpenAI API key/, /Paste or type your API key/];
+const BUSY = /\(\d[^()]*esc to interrupt\)/;
+const COMPOSER = /^›\s/;
 
 export const codex: AgentPlugin = {
   name: "codex",
@@ -18,13 +31,15 @@ export const codex: AgentPlugin = {
     return shellJoin(["codex", "resume", "--last", ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
-    const tail = tailLines(screen.capture, 25);
-    if (anyLine(tail, DIALOG)) return "waiting_input";
-    if (anyLine(tail, BLOCKED)) return "blocked";
-    if (anyLine(tailLines(screen.capture, 4), BUSY)) return "active";
-    return "ready";
+    const lines = tailLines(screen.capture, 25);
+    if (PICKER_HINT.test(lines.at(-1) ?? "")) {
+      if (anyLine(lines, SIGN_IN)) return "blocked";
+      if (anyLine(lines, [OPTION])) return "waiting_input";
+    }
+    return anyLine(linesAbove(lines, COMPOSER), [BUSY]) ? "active" : "ready";
   },
   showsQueued(capture: string): boolean {
-    return /queued/i.test(tailLines(capture, 8).join("\n"));
+    // Also up while the turn streams on with the message still waiting (working-streaming.txt).
+    return anyLine(tailLines(capture, 25), [/Queued follow-up inputs/, /edit last queued message/]);
   },
 };

@@ -1,11 +1,22 @@
 import { shellJoin } from "../../core/shell.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
-import { anyLine, tailLines } from "./screen.js";
+import { anyLine, linesAbove, tailLines } from "./screen.js";
 
-// Markers read off recorded screens of Gemini CLI (test/fixtures/captures/gemini).
-const BUSY = [/esc to cancel/i];
-const DIALOG = [/Allow execution/i, /Apply this change\?/i, /Do you want to proceed\?/i, /Waiting for user confirmation/i, /Do you trust (the files in )?this folder/i, /^\s*●\s*\d+\.\s/];
-const BLOCKED = [/Get started/i, /How would you like to authenticate/i, /GEMINI_API_KEY/, /Login with Google/i];
+/*
+ * Read off recorded screens of Gemini CLI 0.61.0 (test/fixtures/captures/gemini).
+ * Dialogs are boxes at the very bottom with no prompt under them; the prompt (" > " and the
+ * draft) always has the workspace status lines under it, so a draft never ends the screen.
+ * - blocked: the auth method picker and the API-key box. The recording labels them
+ *   waiting_input; they count as blocked because signing in is not an answer to the agent.
+ * - waiting_input: a bottom box with a "● 1." radio option (tool approval, ask_user, trust).
+ * - active: the spinner "⠼ Thinking... (esc to cancel, 4s)" above the prompt. HTTP 500
+ *   retries show only this spinner.
+ */
+const BOX_END = /^\s*╰─+╯$/;
+const OPTION = /^[\s│]*●\s*\d+\.\s/;
+const SIGN_IN = [/How would you like to authenticate/, /Sign in with Google/, /Enter Gemini API Key/, /Paste your API key here/];
+const BUSY = /\(esc to cancel, [^)]*\)/;
+const PROMPT = /^\s*>\s/;
 
 export const gemini: AgentPlugin = {
   name: "gemini",
@@ -18,13 +29,15 @@ export const gemini: AgentPlugin = {
     return shellJoin(["gemini", "--resume", "latest", ...(opts.skipPermissions ? ["--yolo"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
-    const tail = tailLines(screen.capture, 25);
-    if (anyLine(tail, DIALOG)) return "waiting_input";
-    if (anyLine(tail, BLOCKED)) return "blocked";
-    if (anyLine(tailLines(screen.capture, 6), BUSY)) return "active";
-    return "ready";
+    const lines = tailLines(screen.capture, 25);
+    if (BOX_END.test(lines.at(-1) ?? "")) {
+      if (anyLine(lines, SIGN_IN)) return "blocked";
+      if (anyLine(lines, [OPTION])) return "waiting_input";
+    }
+    return anyLine(linesAbove(lines, PROMPT), [BUSY]) ? "active" : "ready";
   },
   showsQueued(capture: string): boolean {
-    return /queued/i.test(tailLines(capture, 8).join("\n"));
+    // Also up while the reply streams with the message still waiting (working-streaming.txt).
+    return anyLine(tailLines(capture, 25), [/Queued \(press ↑ to edit\):/]);
   },
 };

@@ -8,5 +8,11 @@ export function anyLine(lines: string[], patterns: RegExp[]): boolean {
   return lines.some((l) => patterns.some((p) => p.test(l)));
 }
 
+/** The lines before the last one matching `marker` (all of them when none does). */
+export function linesAbove(lines: string[], marker: RegExp): string[] {
+  const i = lines.findLastIndex((l) => marker.test(l));
+  return i === -1 ? lines : lines.slice(0, i);
+}
+
 /** Phrases that agents and shells use for a yes/no or pick-one question. */
 export const GENERIC_QUESTION = [/\((?:y\/n|Y\/n|y\/N)\)\s*\??\s*$/, /\[(?:y\/n|Y\/n|y\/N)\]\s*\??\s*$/i, /\(Y\)es\/\(N\)o/];
