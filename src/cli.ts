@@ -57,6 +57,20 @@ export function buildProgram(): Command {
     .action(async (project: string, issue: string | undefined, flags) => (await import("./commands/spawn.js")).spawn(project, issue, flags));
 
   program
+    .command("send")
+    .description("send a message to a session's agent, waiting until it is ready, and confirm it arrived")
+    .argument("<id>", "session id, such as fe-1", sessionIdArg)
+    .argument("[message...]", "the message (quote it)")
+    .option("--no-wait", "send at once, even while the agent works (it may queue the message)")
+    .option("--file <file>", "read the message from a file (- for standard input)")
+    .option("--timeout <seconds>", "how long to wait for the agent to be ready (default 600)")
+    .option("--json", "print the outcome as JSON")
+    .addHelpText("after", "\nExit codes: 0 delivered or queued, 1 session not running, 2 bad input or unknown session, 3 not confirmed.")
+    .action(async (id: string, words: string[], flags) => {
+      process.exitCode = await (await import("./commands/send.js")).send(id, words, flags);
+    });
+
+  program
     .command("attach")
     .description("attach this terminal to a session's tmux (detach with C-b d)")
     .argument("<id>", "session id, such as fe-1", sessionIdArg)
@@ -111,7 +125,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // Actions that end with a meaningful code (send's 3, attach's tmux status) set exitCode.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are not errors; anything else commander rejects is bad input.

@@ -34,6 +34,12 @@ export interface RuntimePlugin {
   exists(name: string): Promise<boolean>;
   /** End the session and every process started in it. */
   destroy(name: string): Promise<void>;
+  /** Press keys by name (`Enter`, `C-u`): tmux interprets them. */
+  sendKeys(name: string, keys: string[]): Promise<void>;
+  /** Type text literally: nothing in it is read as a key name. */
+  typeLiteral(name: string, text: string): Promise<void>;
+  /** Paste text with bracketed paste, through a named buffer loaded from standard input. */
+  paste(name: string, text: string): Promise<void>;
   /** argv that attaches a terminal to the session (for `ao attach` and terminal plugins). */
   attachArgv(name: string, insideTmux: boolean): string[];
 }
@@ -90,6 +96,8 @@ export interface AgentPlugin {
   classifyStill(screen: ScreenFacts): StillActivity;
   /** Text on screen that shows a sent message was queued behind the current task. */
   showsQueued(capture: string): boolean;
+  /** The text now in the agent's input box, when the screen shows one; default: core/draft.ts. */
+  draftOf?(capture: string): string | null;
 }
 
 export interface TerminalPlugin {

@@ -116,6 +116,25 @@ export class TmuxRuntime implements RuntimePlugin {
     await killTree(pids);
   }
 
+  async sendKeys(name: string, keys: string[]): Promise<void> {
+    await this.ok(["send-keys", "-t", `=${name}:`, ...keys]);
+  }
+
+  async typeLiteral(name: string, text: string): Promise<void> {
+    // -l: every character is typed as itself, so "Enter" or "C-c" in a message stay text;
+    // "--" keeps a message that starts with "-" from being read as a flag.
+    await this.ok(["send-keys", "-l", "-t", `=${name}:`, "--", text]);
+  }
+
+  async paste(name: string, text: string): Promise<void> {
+    // The text goes through standard input into a buffer of its own (no temp file anyone else
+    // could read or swap), then is pasted with bracketed-paste markers (-p), which agents take
+    // literally, and the buffer is deleted (-d).
+    const buffer = `ao-send-${process.pid}-${Date.now().toString(36)}`;
+    await this.ok(["load-buffer", "-b", buffer, "-"], text);
+    await this.ok(["paste-buffer", "-p", "-d", "-b", buffer, "-t", `=${name}:`]);
+  }
+
   attachArgv(name: string, insideTmux: boolean): string[] {
     // Inside tmux on the same server, switching the client beats nesting a second client.
     if (insideTmux && !this.socket) return ["tmux", "switch-client", "-t", `=${name}`];
