@@ -104,3 +104,49 @@ export interface TerminalPlugin {
   readonly name: string;
   open(opts: { id: string; tmuxName: string; attachArgv: string[]; newWindow: boolean }): Promise<void>;
 }
+
+/** A session's branch to look up on GitHub. */
+export interface PrQuery {
+  id: string;
+  branch: string;
+  /** From `pr=` in metadata, when known: found by number rather than by branch. */
+  prNumber?: number;
+}
+
+export interface RateLimit {
+  remaining: number;
+  resetAt: string;
+  cost?: number;
+}
+
+/** Details that load lazily, for the selected session or a reaction. */
+export interface PrDetails {
+  failingChecks: Array<{ name: string; conclusion: string; url?: string; logTail?: string; annotations?: string[] }>;
+  unresolvedThreads: Array<{ id: string; path: string; line: number | null; author: string; body: string; url: string }>;
+  headSha: string;
+}
+
+export interface ScmPlugin {
+  readonly name: string;
+  /**
+   * PR facts for many sessions of one repository: one GraphQL document per ≤25 sessions, an
+   * aliased sub-query each. null = no PR for that branch. Throws ScmError when GitHub cannot be
+   * read (never a guess).
+   */
+  fetchPrs(repo: string, queries: PrQuery[]): Promise<{ prs: Map<string, import("../core/types.js").PrFacts | null>; rateLimit?: RateLimit }>;
+  prDetails(repo: string, prNumber: number): Promise<PrDetails>;
+}
+
+export interface TrackerIssue {
+  id: string;
+  title: string;
+  state: "open" | "closed";
+  labels: string[];
+  url: string;
+  body: string;
+}
+
+export interface TrackerPlugin {
+  readonly name: string;
+  getIssue(repo: string, id: string): Promise<TrackerIssue>;
+}
