@@ -2,7 +2,11 @@
 // dozens of ES modules: module resolution and loading were most of `ao session ls`'s start-up.
 // Code behind a dynamic import (each command, the config parser, `ao ui`) lands in its own chunk
 // and loads only when used. Packages that only some commands need stay external and lazy.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry content hashes: clear old ones so dist/ holds only this build.
+rmSync("dist/bundle", { recursive: true, force: true });
 
 await build({
   entryPoints: { ao: "src/cli.ts" },
