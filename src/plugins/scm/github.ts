@@ -1,0 +1,334 @@
+import { Octokit } from "@octokit/rest";
+import type { CiStatus, FailingCheck, PrFacts, ReviewDecision } from "../../core/types.js";
+import { run } from "../../exec.js";
+import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
+
+/** Sessions per GraphQL document: GitHub's node limits and query cost stay small. */
+export const PR_CHUNK = 25;
+const LOG_TAIL_LINES = 40;
+const FAILING = new Set(["FAILURE", "ERROR", "TIMED_OUT", "CANCELLED", "ACTION_REQUIRED", "STARTUP_FAILURE"]);
+
+/** A GitHub API failure. Never a fact about a PR: callers show the last data, marked stale. */
+export class ScmError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly rateLimited: boolean,
+    /** How long GitHub asked us to wait (rate limits only). */
+    readonly retryAfterMs: number | null,
+  ) {
+    super(message);
+    this.name = "ScmError";
+  }
+}
+
+/** `GITHUB_TOKEN`, else `GH_TOKEN`, else `gh auth token`, else null. The token is never logged. */
+export async function resolveGitHubToken(env: NodeJS.ProcessEnv = process.env, hostname?: string): Promise<string | null> {
+  for (const key of ["GITHUB_TOKEN", "GH_TOKEN"]) {
+    const value = env[key]?.trim();
+    if (value) return value;
+  }
+  const args = ["auth", "token", ...(hostname && hostname !== "github.com" ? ["--hostname", hostname] : [])];
+  try {
+    const r = await run("gh", args, { env, timeoutMs: 10_000 });
+    const token = r.stdout.trim();
+    return r.exitCode === 0 && token ? token : null;
+  } catch {
+    return null; // gh is not installed
+  }
+}
+
+/** The plugin for a base URL, or null when no token can be found. */
+export async function createGitHubScm(env: NodeJS.ProcessEnv, baseUrl = "https://api.github.com"): Promise<GitHubScm | null> {
+  const host = new URL(baseUrl).hostname;
+  const token = await resolveGitHubToken(env, host === "api.github.com" ? undefined : host);
+  return token ? new GitHubScm({ token, baseUrl }) : null;
+}
+
+// ---- GraphQL: the shapes ao asks for ----
+
+const PR_FIELDS = `number url state isDraft mergeable mergeStateStatus reviewDecision
+  commits(last: 1) { nodes { commit { statusCheckRollup { state contexts(first: 100) { nodes {
+    __typename ... on CheckRun { name conclusion detailsUrl } ... on StatusContext { context state targetUrl } } } } } } }
+  latestReviews(first: 50) { nodes { state author { login } } }
+  reviewThreads(first: 100) { totalCount nodes { isResolved } pageInfo { hasNextPage endCursor } }`;
+
+interface PageInfo { hasNextPage: boolean; endCursor: string | null }
+type Context =
+  | { __typename: "CheckRun"; name: string; conclusion: string | null; detailsUrl: string | null; databaseId?: number; checkSuite?: { app: { slug: string } | null } | null }
+  | { __typename: "StatusContext"; context: string; state: string; targetUrl: string | null };
+interface PrNode {
+  number: number;
+  url: string;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  isDraft: boolean;
+  mergeable: "MERGEABLE" | "CONFLICTING" | "UNKNOWN";
+  mergeStateStatus: string;
+  reviewDecision: "APPROVED" | "CHANGES_REQUESTED" | "REVIEW_REQUIRED" | null;
+  commits: { nodes: Array<{ commit: { statusCheckRollup: { state: string; contexts: { nodes: Context[] } } | null } }> };
+  latestReviews: { nodes: Array<{ state: string; author: { login: string } | null }> };
+  reviewThreads: { totalCount: number; nodes: Array<{ isResolved: boolean }>; pageInfo: PageInfo };
+}
+interface RepoNode { pullRequests?: { nodes: PrNode[] }; pullRequest?: PrNode | null }
+interface ThreadNode { id: string; isResolved: boolean; path: string; line: number | null; comments: { nodes: Array<{ author: { login: string } | null; body: string; url: string }> } }
+
+/**
+ * One document for up to 25 sessions of one repository: an aliased `repository` sub-query per
+ * session. Branch names and numbers travel as variables; nothing the user wrote is spliced in.
+ */
+export function prsDocument(queries: readonly PrQuery[]): { query: string; variables: Record<string, string | number> } {
+  const params = ["$owner: String!", "$name: String!"];
+  const parts: string[] = [];
+  const variables: Record<string, string | number> = {};
+  queries.forEach((q, i) => {
+    if (q.prNumber !== undefined) {
+      params.push(`$n${i}: Int!`);
+      variables[`n${i}`] = q.prNumber;
+      parts.push(`s${i}: repository(owner: $owner, name: $name) { pullRequest(number: $n${i}) { ...AoPr } }`);
+    } else {
+      params.push(`$b${i}: String!`);
+      variables[`b${i}`] = q.branch;
+      parts.push(
+        `s${i}: repository(owner: $owner, name: $name) { pullRequests(headRefName: $b${i}, first: 1, ` +
+          `orderBy: {field: CREATED_AT, direction: DESC}, states: [OPEN, MERGED, CLOSED]) { nodes { ...AoPr } } }`,
+      );
+    }
+  });
+  const query = `query AoPrs(${params.join(", ")}) {\n  ${parts.join("\n  ")}\n  rateLimit { cost remaining resetAt }\n}\nfragment AoPr on PullRequest { ${PR_FIELDS} }`;
+  return { query, variables };
+}
+
+const threadsDocument = (op: string, fields: string) =>
+  `query ${op}($owner: String!, $name: String!, $number: Int!, $after: String) { repository(owner: $owner, name: $name) { ` +
+  `pullRequest(number: $number) { reviewThreads(first: 100, after: $after) { totalCount nodes { ${fields} } pageInfo { hasNextPage endCursor } } } } }`;
+const THREAD_COUNTS = threadsDocument("AoThreadCounts", "isResolved");
+const THREAD_DETAILS = threadsDocument("AoThreadDetails", "id isResolved path line comments(first: 1) { nodes { author { login } body url } }");
+const CHECK_DETAILS = `query AoPrChecks($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+  pullRequest(number: $number) { headRefOid commits(last: 1) { nodes { commit { statusCheckRollup { contexts(first: 100) { nodes {
+    __typename ... on CheckRun { databaseId name conclusion detailsUrl checkSuite { app { slug } } }
+    ... on StatusContext { context state targetUrl } } } } } } } } } }`;
+
+// ---- mapping ----
+
+function ciOf(state: string | undefined): CiStatus {
+  if (state === "SUCCESS") return "success";
+  if (state === "FAILURE" || state === "ERROR") return "failure";
+  if (state === "PENDING" || state === "EXPECTED") return "pending";
+  return "none";
+}
+
+const DECISIONS: Record<string, ReviewDecision> = { APPROVED: "approved", CHANGES_REQUESTED: "changes_requested", REVIEW_REQUIRED: "review_required" };
+
+function failingOf(contexts: readonly Context[]): FailingCheck[] {
+  const out: FailingCheck[] = [];
+  for (const c of contexts) {
+    const [name, verdict, url] = c.__typename === "CheckRun" ? [c.name, c.conclusion, c.detailsUrl] : [c.context, c.state, c.targetUrl];
+    if (verdict && FAILING.has(verdict)) out.push({ name, conclusion: verdict.toLowerCase(), ...(url ? { url } : {}) });
+  }
+  return out;
+}
+
+export function toPrFacts(pr: PrNode): PrFacts {
+  const rollup = pr.commits.nodes[0]?.commit.statusCheckRollup ?? null;
+  return {
+    number: pr.number,
+    url: pr.url,
+    state: pr.state === "MERGED" ? "merged" : pr.state === "CLOSED" ? "closed" : "open",
+    isDraft: pr.isDraft,
+    mergeable: pr.mergeable === "MERGEABLE" ? true : pr.mergeable === "CONFLICTING" ? false : null,
+    ci: ciOf(rollup?.state),
+    failingChecks: rollup ? failingOf(rollup.contexts.nodes) : [],
+    reviewDecision: (pr.reviewDecision && DECISIONS[pr.reviewDecision]) || "none",
+    reviewers: pr.latestReviews.nodes.filter((r) => r.state === "CHANGES_REQUESTED").map((r) => r.author?.login ?? "ghost"),
+    unresolvedThreads: pr.reviewThreads.nodes.filter((t) => !t.isResolved).length,
+  };
+}
+
+/** The last lines of a job log, without the timestamp GitHub Actions puts on each line. */
+export function logTail(text: string, lines = LOG_TAIL_LINES): string {
+  const all = text.replace(/\r\n/g, "\n").replace(/\n+$/, "").split("\n");
+  return all
+    .slice(-lines)
+    .map((l) => l.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ?/, ""))
+    .join("\n");
+}
+
+// ---- errors ----
+
+interface HttpishError { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> }; headers?: Record<string, string | undefined>; errors?: Array<{ type?: string; path?: Array<string | number>; message?: string }>; data?: unknown }
+
+function redact(text: string, token: string): string {
+  const out = token ? text.split(token).join("***") : text;
+  return out.replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, "***");
+}
+
+export function toScmError(e: unknown, token: string, what: string, now = Date.now()): ScmError {
+  if (e instanceof ScmError) return e;
+  const err = (e ?? {}) as HttpishError;
+  const headers = err.response?.headers ?? err.headers ?? {};
+  const status = typeof err.status === "number" ? err.status : err.errors ? 200 : 0;
+  const message = (err.errors?.map((x) => x.message).join("; ") || err.message || String(e)).split("\n")[0] ?? "";
+  const rateLimited =
+    status === 429 ||
+    Boolean(err.errors?.some((x) => x.type === "RATE_LIMITED")) ||
+    (status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(message)));
+  let retryAfterMs: number | null = null;
+  if (rateLimited) {
+    const after = Number(headers["retry-after"]);
+    const reset = Number(headers["x-ratelimit-reset"]);
+    if (headers["retry-after"] !== undefined && Number.isFinite(after)) retryAfterMs = Math.max(0, after * 1000);
+    else if (headers["x-ratelimit-reset"] !== undefined && Number.isFinite(reset)) retryAfterMs = Math.max(0, reset * 1000 - now);
+  }
+  const code = status ? ` (HTTP ${status})` : "";
+  return new ScmError(redact(`GitHub ${what}: ${message}${code}`, token), status, rateLimited, retryAfterMs);
+}
+
+/** Only "no PR with that number" is an answer (null); any other GraphQL error is a failure. */
+function onlyMissingPrs(e: unknown): unknown {
+  const err = e as HttpishError;
+  const errors = err?.errors;
+  if (!errors?.length || !err.data) return undefined;
+  const missing = errors.every((x) => x.type === "NOT_FOUND" && x.path?.length === 2 && x.path[1] === "pullRequest");
+  return missing ? err.data : undefined;
+}
+
+function splitRepo(repo: string): [string, string] {
+  const [owner, name, ...rest] = repo.split("/");
+  if (!owner || !name || rest.length) throw new ScmError(`GitHub: expected owner/name, got "${repo}"`, 0, false, null);
+  return [owner, name];
+}
+
+// ---- the plugin ----
+
+export interface GitHubScmOptions {
+  token: string;
+  /** REST base URL: https://api.github.com, https://host/api/v3 for GitHub Enterprise, or a fake. */
+  baseUrl?: string;
+}
+
+export class GitHubScm implements ScmPlugin {
+  readonly name = "github";
+  private readonly octokit: Octokit;
+  private readonly token: string;
+
+  constructor(opts: GitHubScmOptions) {
+    this.token = opts.token;
+    const quiet = () => {};
+    this.octokit = new Octokit({
+      auth: opts.token,
+      baseUrl: opts.baseUrl ?? "https://api.github.com",
+      request: { retries: 0 },
+      // Octokit warns on the console; inside the dashboard that would tear the screen.
+      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    });
+  }
+
+  private async gql<T>(what: string, query: string, variables: Record<string, unknown>, allowMissingPr = false): Promise<T> {
+    try {
+      return await this.octokit.graphql<T>(query, variables);
+    } catch (e) {
+      const partial = allowMissingPr ? onlyMissingPrs(e) : undefined;
+      if (partial) return partial as T;
+      throw toScmError(e, this.token, what);
+    }
+  }
+
+  private async rest<T>(what: string, call: () => Promise<{ data: T }>): Promise<T> {
+    try {
+      return (await call()).data;
+    } catch (e) {
+      throw toScmError(e, this.token, what);
+    }
+  }
+
+  async fetchPrs(repo: string, queries: PrQuery[]): Promise<{ prs: Map<string, PrFacts | null>; rateLimit?: RateLimit }> {
+    const [owner, name] = splitRepo(repo);
+    const prs = new Map<string, PrFacts | null>();
+    let rateLimit: RateLimit | undefined;
+    for (let start = 0; start < queries.length; start += PR_CHUNK) {
+      const chunk = queries.slice(start, start + PR_CHUNK);
+      const { query, variables } = prsDocument(chunk);
+      type Answer = Record<string, RepoNode | null> & { rateLimit?: RateLimit | null };
+      const data = await this.gql<Answer>(`PRs of ${repo}`, query, { owner, name, ...variables }, true);
+      if (data.rateLimit) rateLimit = data.rateLimit;
+      for (const [i, q] of chunk.entries()) {
+        const node = data[`s${i}`];
+        if (!node) throw new ScmError(`GitHub PRs of ${repo}: repository not found`, 404, false, null);
+        const pr = q.prNumber !== undefined ? node.pullRequest : node.pullRequests?.nodes[0];
+        if (!pr) {
+          prs.set(q.id, null);
+          continue;
+        }
+        const facts = toPrFacts(pr);
+        const page = pr.reviewThreads.pageInfo;
+        if (page.hasNextPage) facts.unresolvedThreads += await this.countUnresolved(owner, name, pr.number, page.endCursor);
+        prs.set(q.id, facts);
+      }
+    }
+    return rateLimit ? { prs, rateLimit } : { prs };
+  }
+
+  /** Follow-up pages of review threads, for the rare PR with more than 100. */
+  private async threadPages<T extends { isResolved: boolean }>(owner: string, name: string, number: number, after: string | null, query: string): Promise<T[]> {
+    const out: T[] = [];
+    type Answer = { repository: { pullRequest: { reviewThreads: { nodes: T[]; pageInfo: PageInfo } } | null } | null };
+    for (let cursor = after, more = true; more; ) {
+      const data = await this.gql<Answer>(`review threads of ${owner}/${name}#${number}`, query, { owner, name, number, after: cursor });
+      const threads = data.repository?.pullRequest?.reviewThreads;
+      if (!threads) break;
+      out.push(...threads.nodes);
+      more = threads.pageInfo.hasNextPage && threads.pageInfo.endCursor !== cursor;
+      cursor = threads.pageInfo.endCursor;
+    }
+    return out;
+  }
+
+  private async countUnresolved(owner: string, name: string, number: number, after: string | null): Promise<number> {
+    const nodes = await this.threadPages<{ isResolved: boolean }>(owner, name, number, after, THREAD_COUNTS);
+    return nodes.filter((t) => !t.isResolved).length;
+  }
+
+  async prDetails(repo: string, prNumber: number): Promise<PrDetails> {
+    const [owner, name] = splitRepo(repo);
+    type Answer = { repository: { pullRequest: { headRefOid: string; commits: { nodes: Array<{ commit: { statusCheckRollup: { contexts: { nodes: Context[] } } | null } }> } } | null } | null };
+    const [checks, threads] = await Promise.all([
+      this.gql<Answer>(`checks of ${repo}#${prNumber}`, CHECK_DETAILS, { owner, name, number: prNumber }),
+      this.threadPages<ThreadNode>(owner, name, prNumber, null, THREAD_DETAILS),
+    ]);
+    const pr = checks.repository?.pullRequest;
+    if (!pr) throw new ScmError(`GitHub: ${repo}#${prNumber} not found`, 404, false, null);
+    const contexts = pr.commits.nodes[0]?.commit.statusCheckRollup?.contexts.nodes ?? [];
+    const failing = contexts.filter((c) => FAILING.has((c.__typename === "CheckRun" ? c.conclusion : c.state) ?? ""));
+    const failingChecks = await Promise.all(failing.map((c) => this.checkDetails(owner, name, c)));
+    const unresolvedThreads = threads
+      .filter((t) => !t.isResolved)
+      .map((t) => {
+        const first = t.comments.nodes[0];
+        return { id: t.id, path: t.path, line: t.line, author: first?.author?.login ?? "ghost", body: first?.body ?? "", url: first?.url ?? "" };
+      });
+    return { failingChecks, unresolvedThreads, headSha: pr.headRefOid };
+  }
+
+  private async checkDetails(owner: string, repo: string, c: Context): Promise<PrDetails["failingChecks"][number]> {
+    if (c.__typename === "StatusContext") return { name: c.context, conclusion: c.state.toLowerCase(), ...(c.targetUrl ? { url: c.targetUrl } : {}) };
+    const out: PrDetails["failingChecks"][number] = { name: c.name, conclusion: (c.conclusion ?? "").toLowerCase(), ...(c.detailsUrl ? { url: c.detailsUrl } : {}) };
+    const id = c.databaseId;
+    if (id === undefined) return out;
+    const annotations = await this.rest(`annotations of check ${c.name}`, () =>
+      this.octokit.rest.checks.listAnnotations({ owner, repo, check_run_id: id, per_page: 50 }),
+    );
+    if (annotations.length) out.annotations = annotations.map((a) => `${a.path}:${a.start_line}: ${a.message ?? ""}`);
+    // For GitHub Actions the check run id is the job id. Logs expire or may be forbidden to
+    // this token; the check is still failing without them.
+    if (c.checkSuite?.app?.slug === "github-actions") {
+      try {
+        const { data } = await this.octokit.rest.actions.downloadJobLogsForWorkflowRun({ owner, repo, job_id: id });
+        const text = typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer);
+        if (text.trim()) out.logTail = logTail(text);
+      } catch {
+        /* no log: the annotations and the link still say what failed */
+      }
+    }
+    return out;
+  }
+}
