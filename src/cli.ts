@@ -36,6 +36,13 @@ export function buildProgram(): Command {
     .action(async () => (await import("./commands/init.js")).init());
 
   program
+    .command("ui")
+    .description("the full-screen dashboard: every session live, with keys to attach, send, kill, restore and clean up")
+    .option("--interval <seconds>", "local refresh interval (default 2)")
+    .option("--github-interval <seconds>", "GitHub refresh interval (default 30)")
+    .action(async (flags) => (await import("./commands/ui.js")).ui(flags));
+
+  program
     .command("status")
     .description("the wide table of every session: PR, CI, review, threads, activity, age")
     .addOption(projectOption())
@@ -101,6 +108,15 @@ export function buildProgram(): Command {
     .option("--force", "remove the worktree even with uncommitted or unpushed work")
     .option("--keep-worktree", "stop the agent and tmux but keep the worktree (restorable)")
     .action(async (id: string, flags) => (await import("./commands/session.js")).kill(id, flags));
+  session
+    .command("cleanup")
+    .description("kill sessions whose PR is merged, whose issue is closed, or whose runtime is dead; never unpushed work")
+    .addOption(projectOption())
+    .option("--dry-run", "print what a real run would do, and do nothing")
+    .option("--json", "print the plan (and the result) as JSON")
+    .action(async (flags) => {
+      process.exitCode = await (await import("./commands/cleanup.js")).cleanup(flags);
+    });
   session
     .command("restore")
     .description("restart a session whose tmux is gone, in its worktree, with the agent's resume command")

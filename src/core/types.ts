@@ -83,6 +83,8 @@ export interface SessionView {
   ciStatus: CiStatus | null;
   reviewDecision: ReviewDecision | null;
   pendingThreads: number | null;
+  /** Names of failing checks, when GitHub was read. */
+  failingChecks: string[];
   activity: Activity | null;
   lastActivityAt: string | null;
   createdAt: string | null;

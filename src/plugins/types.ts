@@ -1,4 +1,4 @@
-import type { Activity } from "../core/types.js";
+import type { Activity, PrFacts } from "../core/types.js";
 
 /** Facts about one tmux pane, all panes read in one call. */
 export interface PaneFacts {
@@ -133,7 +133,7 @@ export interface ScmPlugin {
    * aliased sub-query each. null = no PR for that branch. Throws ScmError when GitHub cannot be
    * read (never a guess).
    */
-  fetchPrs(repo: string, queries: PrQuery[]): Promise<{ prs: Map<string, import("../core/types.js").PrFacts | null>; rateLimit?: RateLimit }>;
+  fetchPrs(repo: string, queries: PrQuery[]): Promise<{ prs: Map<string, PrFacts | null>; rateLimit?: RateLimit }>;
   prDetails(repo: string, prNumber: number): Promise<PrDetails>;
 }
 

@@ -65,6 +65,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt?: SessionRuntim
     ciStatus: null,
     reviewDecision: null,
     pendingThreads: null,
+    failingChecks: [],
     activity: rt?.activity ?? null,
     lastActivityAt: meta.lastActivityAt || meta.createdAt || null,
     createdAt: meta.createdAt || null,

@@ -1,0 +1,41 @@
+import { Table } from "@alcalzone/ink-table";
+import { Box, Text, useInput } from "ink";
+import { useActions, useDashboard } from "../hooks/useDashboard.js";
+
+/** The cleanup dry run: what would go and why; y carries out exactly this plan. */
+export function CleanupDialog() {
+  const dialog = useDashboard((s) => (s.dialog?.kind === "cleanup" ? s.dialog : null));
+  const actions = useActions();
+  useInput((input, key) => {
+    if (!dialog) return;
+    if (key.escape || input === "n" || (dialog.done && key.return)) return actions.closeDialog();
+    if (input === "y" && !dialog.done) actions.runCleanup();
+  });
+  if (!dialog) return null;
+  const toKill = dialog.plan?.filter((p) => p.action === "kill") ?? [];
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>Cleanup</Text>
+      {dialog.error && <Text color="red">{dialog.error}</Text>}
+      {!dialog.plan && !dialog.error && <Text>Checking for completed sessions…</Text>}
+      {dialog.plan && dialog.plan.length === 0 && <Text>Nothing to clean up.</Text>}
+      {dialog.plan && dialog.plan.length > 0 && (
+        <Table
+          data={dialog.plan.map((p) => ({
+            session: p.id,
+            why: p.reason,
+            action: p.action === "kill" ? (dialog.done?.includes(p.id) ? "killed" : "kill") : `skip: ${p.skipReason ?? ""}`,
+          }))}
+        />
+      )}
+      {dialog.running && <Text color="yellow">Cleaning up…</Text>}
+      <Text dimColor>
+        {dialog.done
+          ? `Done: ${dialog.done.length} killed. [enter/esc] close`
+          : toKill.length
+            ? `[y] kill ${toKill.length} session${toKill.length === 1 ? "" : "s"}  [n/esc] close`
+            : "[esc] close"}
+      </Text>
+    </Box>
+  );
+}

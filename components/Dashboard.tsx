@@ -1,0 +1,47 @@
+import { Box } from "ink";
+import { useDashboard } from "../hooks/useDashboard.js";
+import { useKeys } from "../hooks/useKeys.js";
+import { useTerminalSize } from "../hooks/useTerminalSize.js";
+import { CleanupDialog } from "./CleanupDialog.js";
+import { DetailPane } from "./DetailPane.js";
+import { FilterBar } from "./FilterBar.js";
+import { Footer } from "./Footer.js";
+import { Header } from "./Header.js";
+import { HelpOverlay } from "./HelpOverlay.js";
+import { KillDialog } from "./KillDialog.js";
+import { LogView } from "./LogView.js";
+import { SendDialog } from "./SendDialog.js";
+import { SessionTable } from "./SessionTable.js";
+import { Toasts } from "./Toasts.js";
+
+/** Lays the screen out; decides nothing. Its height stays below the terminal's rows. */
+export function Dashboard() {
+  useKeys();
+  const { columns, rows } = useTerminalSize();
+  const dialog = useDashboard((s) => s.dialog?.kind ?? null);
+  const detail = useDashboard((s) => s.detail);
+  const filtering = useDashboard((s) => s.dialog?.kind === "filter" || s.filter.text !== "" || s.filter.project !== null);
+  const toastCount = useDashboard((s) => s.toasts.length);
+  // A frame as tall as the terminal makes Ink clear the screen on every frame: stay one short.
+  const height = Math.max(6, rows - 1);
+  const detailHeight = detail ? Math.min(22, Math.floor(height / 2)) : 0;
+  const tableHeight = height - 2 - (filtering ? 1 : 0) - toastCount - detailHeight;
+  const overlay = dialog === "help" || dialog === "log";
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      <Header />
+      <FilterBar />
+      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+        {dialog === "help" && <HelpOverlay />}
+        {dialog === "log" && <LogView height={tableHeight} />}
+        {!overlay && <SessionTable width={columns} height={tableHeight} />}
+      </Box>
+      {dialog === "send" && <SendDialog />}
+      {dialog === "kill" && <KillDialog />}
+      {dialog === "cleanup" && <CleanupDialog />}
+      {detail && !overlay && <DetailPane width={columns} />}
+      <Toasts />
+      <Footer width={columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,25 @@
+import { Box, Text } from "ink";
+import { useDashboard, useSelectedSession } from "../hooks/useDashboard.js";
+
+/** The selected session up close: why its status is what it is, its PR, and its pane. */
+export function DetailPane({ width }: { width: number }) {
+  const v = useSelectedSession();
+  const pane = useDashboard((s) => s.pane);
+  if (!v) return null;
+  const lines = pane && pane.id === v.id ? pane.text.split("\n").filter((l, i, all) => l.trim() !== "" || i < all.length - 1).slice(-15) : [];
+  return (
+    <Box flexDirection="column" borderStyle="single" paddingX={1} width={width}>
+      <Text>
+        <Text bold>{v.id}</Text> {v.status} — {v.statusReason}
+      </Text>
+      <Text>PR: {v.prUrl ?? "none yet"}</Text>
+      {v.failingChecks.length > 0 && <Text color="red">Failing: {v.failingChecks.join(", ")}</Text>}
+      {v.pendingThreads !== null && v.pendingThreads > 0 && <Text color="yellow">{v.pendingThreads} unresolved review threads</Text>}
+      <Text>
+        Branch: {v.branch ?? "-"} · Worktree: {v.worktree ?? "-"}
+      </Text>
+      <Text dimColor>── last lines of the pane ──</Text>
+      {lines.length === 0 ? <Text dimColor>{pane ? "(empty)" : "(loading…)"}</Text> : lines.map((l, i) => <Text key={i}>{l.slice(0, width - 4)}</Text>)}
+    </Box>
+  );
+}

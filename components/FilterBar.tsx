@@ -1,0 +1,33 @@
+import { Text, useInput } from "ink";
+import { useActions, useDashboard } from "../hooks/useDashboard.js";
+
+/** `/` text filter: typing narrows the table as you go; enter keeps it, esc clears it. */
+export function FilterBar() {
+  const editing = useDashboard((s) => s.dialog?.kind === "filter");
+  const filter = useDashboard((s) => s.filter);
+  const actions = useActions();
+  useInput(
+    (input, key) => {
+      if (key.escape) {
+        actions.setFilterText("");
+        return actions.closeDialog();
+      }
+      if (key.return) return actions.closeDialog();
+      if (key.backspace || key.delete) return actions.setFilterText([...filter.text].slice(0, -1).join(""));
+      if (!key.ctrl && !key.meta && input) actions.setFilterText(filter.text + input);
+    },
+    { isActive: editing },
+  );
+  if (!editing && !filter.text && filter.project === null) return null;
+  return (
+    <Text>
+      {filter.project !== null && <Text color="cyan">project: {filter.project} </Text>}
+      {(editing || filter.text) && (
+        <Text>
+          /{filter.text}
+          {editing ? "█" : ""}
+        </Text>
+      )}
+    </Text>
+  );
+}

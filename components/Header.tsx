@@ -1,0 +1,38 @@
+import { Box, Text } from "ink";
+import { needsYou } from "../src/core/dashboard.js";
+import { useDashboard } from "../hooks/useDashboard.js";
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
+}
+
+export function Header() {
+  const workspace = useDashboard((s) => s.workspace);
+  const sessions = useDashboard((s) => s.sessions);
+  const github = useDashboard((s) => s.github);
+  const updated = useDashboard((s) => s.localUpdatedAt);
+  const now = useDashboard((s) => s.now);
+  const localError = useDashboard((s) => s.localError);
+  const live = sessions.filter((v) => v.status !== "killed");
+  const need = live.filter(needsYou).length;
+  const gh =
+    github.state === "ok"
+      ? `GitHub ok${github.remaining !== null ? ` (${github.remaining.toLocaleString("en-US")} left)` : ""}`
+      : github.state === "loading"
+        ? "GitHub …"
+        : github.state === "off"
+          ? `GitHub off${github.error ? `: ${github.error}` : ""}`
+          : `GitHub stale${github.fetchedAt ? ` (${ago(now - Date.parse(github.fetchedAt))} old)` : ""}${github.error ? `: ${github.error}` : ""}`;
+  return (
+    <Box>
+      <Text bold>AGENT ORCHESTRATOR </Text>
+      <Text> {workspace}   </Text>
+      <Text>
+        {live.length} sessions · {need > 0 ? <Text color="yellow">{need} need you</Text> : "0 need you"} ·{" "}
+        <Text color={github.state === "ok" ? undefined : "yellow"}>{gh}</Text> ·{" "}
+        {localError ? <Text color="red">local refresh failed: {localError}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
+      </Text>
+    </Box>
+  );
+}

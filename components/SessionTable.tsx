@@ -1,0 +1,94 @@
+import { Box, Text } from "ink";
+import { shortAge } from "../src/core/age.js";
+import { applyFilter, buildRows, columnsFor, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
+import { ciSymbol, reviewSymbol } from "../src/core/format.js";
+import type { SessionView } from "../src/core/types.js";
+import { useDashboard } from "../hooks/useDashboard.js";
+import { DIMMED, STATUS_COLOR } from "./statusColor.js";
+
+const HEAD: Record<Column, string> = { session: "Session", branch: "Branch", status: "Status", pr: "PR", ci: "CI", rev: "Rev", thr: "Thr", activity: "Activity", age: "Age" };
+const WIDTH: Record<Column, number> = { session: 8, branch: 22, status: 17, pr: 5, ci: 3, rev: 4, thr: 4, activity: 13, age: 5 };
+
+function fit(s: string, w: number): string {
+  const chars = [...s];
+  return chars.length > w ? `${chars.slice(0, w - 1).join("")}…` : s + " ".repeat(w - chars.length);
+}
+
+function cell(v: SessionView, c: Column, now: number, busy: string | undefined): string {
+  switch (c) {
+    case "session":
+      return v.id;
+    case "branch":
+      return v.branch ?? "-";
+    case "status":
+      return v.status;
+    case "pr":
+      return v.prNumber !== null ? `#${v.prNumber}` : "-";
+    case "ci":
+      return ciSymbol(v.ciStatus);
+    case "rev":
+      return reviewSymbol(v.reviewDecision);
+    case "thr":
+      return v.pendingThreads !== null ? String(v.pendingThreads) : "-";
+    case "activity":
+      return busy ? `${busy}…` : (v.activity ?? "-");
+    case "age":
+      return v.createdAt ? shortAge(new Date(v.createdAt), new Date(now)) : "-";
+  }
+}
+
+/**
+ * The session table, windowed: only the rows that fit in `height` lines are rendered, so 500
+ * sessions cost what a screenful costs.
+ */
+export function SessionTable({ width, height }: { width: number; height: number }) {
+  const sessions = useDashboard((s) => s.sessions);
+  const projects = useDashboard((s) => s.projects);
+  const filter = useDashboard((s) => s.filter);
+  const sort = useDashboard((s) => s.sort);
+  const cursor = useDashboard((s) => s.cursor);
+  const busy = useDashboard((s) => s.busy);
+  const now = useDashboard((s) => s.now);
+  const cols = columnsFor(width);
+  const rows: Row[] = buildRows(applyFilter(sessions, filter), projects, sort);
+  if (rows.length === 0) {
+    return <Text dimColor>{sessions.length ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
+  }
+  const { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
+  const summaryWidth = Math.max(10, width - 12);
+  return (
+    <Box flexDirection="column">
+      <Text dimColor>{"  " + cols.map((c) => fit(HEAD[c], WIDTH[c])).join(" ")}</Text>
+      {rows.slice(start, end).map((r) => {
+        if (r.kind === "group") {
+          return (
+            <Text key={`g-${r.projectId}`} bold>
+              {r.name}:
+            </Text>
+          );
+        }
+        const v = r.view;
+        const selected = v.id === cursor;
+        const dim = DIMMED.has(v.status);
+        return (
+          <Box key={v.id} flexDirection="column">
+            <Text inverse={selected} dimColor={dim && !selected}>
+              {selected ? "▸ " : "  "}
+              {cols.map((c, i) => {
+                const text = fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (i < cols.length - 1 ? " " : "");
+                return c === "status" && !dim ? (
+                  <Text key={c} color={STATUS_COLOR[v.status]}>
+                    {text}
+                  </Text>
+                ) : (
+                  <Text key={c}>{text}</Text>
+                );
+              })}
+            </Text>
+            <Text dimColor>{"          " + fit(v.summary ?? v.statusReason, summaryWidth).trimEnd()}</Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,16 @@
+import { Box, Text } from "ink";
+import { useDashboard } from "../hooks/useDashboard.js";
+
+export function Toasts() {
+  const toasts = useDashboard((s) => s.toasts);
+  if (toasts.length === 0) return null;
+  return (
+    <Box flexDirection="column">
+      {toasts.map((t) => (
+        <Text key={t.id} color={t.kind === "error" ? "red" : t.kind === "success" ? "green" : "yellow"}>
+          {t.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,33 @@
+import { createApp } from "../app.js";
+import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
+import { issueClosedLookup } from "../services/trackers.js";
+import { printJson } from "./output.js";
+
+/** `ao session cleanup [-p P] [--dry-run]` */
+export async function cleanup(flags: { project?: string; dryRun?: boolean; json?: boolean }): Promise<number> {
+  const ctx = await createApp();
+  if (!flags.json) process.stdout.write("Checking for completed sessions...\n");
+  const plan = await cleanupPlan(ctx, {
+    ...(flags.project !== undefined ? { project: flags.project } : {}),
+    issueClosed: issueClosedLookup(ctx),
+  });
+  const toKill = plan.filter((p) => p.action === "kill");
+  const skipped = plan.filter((p) => p.action === "skip");
+  const plural = (n: number) => `${n} session${n === 1 ? "" : "s"}`;
+  if (flags.dryRun) {
+    if (flags.json) return printJson({ dryRun: true, plan }), 0;
+    for (const p of toKill) process.stdout.write(`Would kill ${p.id} (${p.reason})\n`);
+    for (const p of skipped) process.stdout.write(`Would skip ${p.id} (${p.reason}; ${p.skipReason})\n`);
+    process.stdout.write(`Dry run complete. ${plural(toKill.length)} would be cleaned.\n`);
+    return 0;
+  }
+  const result = await applyCleanup(ctx, plan);
+  if (flags.json) return printJson({ dryRun: false, plan, ...result }), result.failed.length ? 1 : 0;
+  for (const p of toKill) {
+    const failed = result.failed.find((f) => f.id === p.id);
+    process.stdout.write(failed ? `Could not kill ${p.id} (${p.reason}): ${failed.error}\n` : `Killed ${p.id} (${p.reason})\n`);
+  }
+  for (const p of skipped) process.stdout.write(`Skipped ${p.id} (${p.reason}; ${p.skipReason})\n`);
+  process.stdout.write(`Cleanup complete. ${plural(result.killed.length)} cleaned.\n`);
+  return result.failed.length ? 1 : 0;
+}

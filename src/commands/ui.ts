@@ -1,0 +1,129 @@
+import { createApp, type AppContext } from "../app.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { run } from "../exec.js";
+import { applyCleanup, cleanupPlan, describeWork } from "../services/cleanup.js";
+import { killSession } from "../services/kill.js";
+import { getSession } from "../services/lookup.js";
+import { sendMessage } from "../services/messenger.js";
+import { restoreSession } from "../services/restore.js";
+import { listSessions } from "../services/sessions.js";
+import { attachSession } from "../services/terminal.js";
+import { issueClosedLookup } from "../services/trackers.js";
+import { createDashboard, type DashboardDeps } from "../store/dashboard.js";
+
+const ALT_ON = "\u001b[?1049h";
+const ALT_OFF = "\u001b[?1049l";
+const CURSOR_ON = "\u001b[?25h";
+const DAY = 86_400_000;
+
+/** The dashboard's view of the service layer, bound to this workspace. */
+export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>): DashboardDeps {
+  return {
+    workspace: ctx.config.name,
+    projects: ctx.config.projects.map((p) => ({ id: p.id, name: p.name })),
+    async listSessions() {
+      // Killed sessions stay in view (dimmed) for a day, then only `--all` shows them.
+      const now = ctx.now().getTime();
+      return (await listSessions(ctx, { all: true })).filter((v) => v.status !== "killed" || now - Date.parse(v.meta.killedAt ?? "") < DAY);
+    },
+    async refreshGitHub() {
+      return { state: "off", remaining: null, fetchedAt: null, error: "not connected yet" };
+    },
+    send: (id, text) => sendMessage(ctx, id, text, { actor: "dashboard" }),
+    async unsavedWork(id) {
+      const { meta } = await getSession(ctx, id);
+      if (!meta.worktree || !(await ctx.workspace.exists(meta.worktree))) return null;
+      const work = await ctx.workspace.status(meta.worktree);
+      return work.uncommitted.length || work.unpushed.length ? describeWork(work) : null;
+    },
+    kill: async (id, force) => void (await killSession(ctx, id, { force, actor: "dashboard" })),
+    restore: async (id) => void (await restoreSession(ctx, id, "dashboard")),
+    cleanupPlan: () => cleanupPlan(ctx, { issueClosed: issueClosedLookup(ctx) }),
+    cleanupRun: async (plan) => (await applyCleanup(ctx, plan, "dashboard")).killed,
+    async paneTail(id, lines) {
+      const { meta } = await getSession(ctx, id);
+      if (!meta.tmuxName || !(await ctx.runtime.exists(meta.tmuxName))) return "(not running)";
+      return (await ctx.runtime.capture(meta.tmuxName)).split("\n").filter((l) => l.trim() !== "").slice(-lines).join("\n");
+    },
+    attach,
+    async openUrl(url) {
+      const opener = process.platform === "darwin" ? "open" : "xdg-open";
+      const r = await run(opener, [url]);
+      if (r.exitCode !== 0) throw new Error(`${opener}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    },
+    now: () => ctx.now().getTime(),
+  };
+}
+
+/** `ao ui`: the only path that loads React and Ink. */
+export async function ui(flags: { interval?: string; githubInterval?: string }): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new AoError("ao ui needs a terminal; for a pipe or a script use: ao status (or ao status --json)", EXIT_USAGE);
+  }
+  const ctx = await createApp();
+  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("../../components/App.js")]);
+
+  let onAltScreen = false;
+  const restoreTerminal = () => {
+    if (!onAltScreen) return;
+    onAltScreen = false;
+    process.stdout.write(`${ALT_OFF}${CURSOR_ON}`);
+  };
+  let instance: ReturnType<typeof render> | null = null;
+  let stepAside: Promise<void> | null = null;
+
+  const mount = () => {
+    process.stdout.write(ALT_ON);
+    onAltScreen = true;
+    instance = render(React.createElement(App, { dashboard }), { exitOnCtrlC: true, patchConsole: true });
+    void instance.waitUntilExit().then(() => {
+      if (!stepAside) finish();
+    });
+  };
+
+  // attach: the dashboard steps aside for tmux and comes back when the user detaches.
+  const attach = async (id: string) => {
+    stepAside = (async () => {
+      instance?.unmount();
+      restoreTerminal();
+      try {
+        await attachSession(ctx, id);
+      } finally {
+        mount();
+      }
+    })();
+    try {
+      await stepAside;
+    } finally {
+      stepAside = null;
+    }
+  };
+
+  const dashboard = createDashboard(dashboardDeps(ctx, attach));
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const finish = () => {
+    dashboard.stop();
+    restoreTerminal();
+    done();
+  };
+  dashboard.store.subscribe((s) => {
+    if (s.quitting) instance?.unmount();
+  });
+  // Whatever ends the process, the terminal comes back.
+  process.on("exit", restoreTerminal);
+  process.on("SIGTERM", () => {
+    restoreTerminal();
+    process.exit(143);
+  });
+  process.on("uncaughtException", (e) => {
+    restoreTerminal();
+    process.stderr.write(`ao ui crashed: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+  });
+
+  const seconds = (v: string | undefined, d: number) => (v !== undefined && Number(v) > 0 ? Number(v) * 1000 : d);
+  dashboard.start({ localMs: seconds(flags.interval, 2000), githubMs: seconds(flags.githubInterval, 30_000) });
+  mount();
+  await finished;
+}

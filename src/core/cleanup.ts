@@ -1,0 +1,41 @@
+import type { SessionView } from "./types.js";
+
+export interface CleanupFacts {
+  view: SessionView;
+  /** The tracker says the session's issue is closed. */
+  issueClosed: boolean;
+  /** Uncommitted or unpushed work in the worktree, described; null when none or no worktree. */
+  unsavedWork: string | null;
+}
+
+export interface CleanupItem {
+  id: string;
+  reason: string;
+  action: "kill" | "skip";
+  /** Why a done session is left alone. */
+  skipReason?: string;
+}
+
+/**
+ * Which sessions are finished, and which of those can go without losing work. Pure: the
+ * dry run prints this plan and the real run carries out the same plan.
+ */
+export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
+  const out: CleanupItem[] = [];
+  for (const f of facts) {
+    const v = f.view;
+    if (v.status === "killed") continue;
+    const reason =
+      v.status === "merged"
+        ? `PR ${v.prNumber !== null ? `#${v.prNumber} ` : ""}merged`
+        : f.issueClosed
+          ? `issue ${v.issueId ?? ""} closed`.replace("  ", " ")
+          : v.statusReason.startsWith("runtime lost") || v.activity === "exited"
+            ? "runtime dead"
+            : null;
+    if (!reason) continue;
+    if (f.unsavedWork) out.push({ id: v.id, reason, action: "skip", skipReason: `unpushed work: ${f.unsavedWork}` });
+    else out.push({ id: v.id, reason, action: "kill" });
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { Octokit } from "@octokit/rest";
+import type { TrackerIssue, TrackerPlugin } from "../types.js";
+
+export interface GitHubTrackerOptions {
+  /** null reads public repositories anonymously (60 requests an hour). */
+  token: string | null;
+  baseUrl?: string;
+}
+
+/** Issues from GitHub's REST API: `getIssue("org/app", "123")` (a leading `#` is fine). */
+export class GitHubTracker implements TrackerPlugin {
+  readonly name = "github";
+  private readonly octokit: Octokit;
+
+  constructor(private readonly opts: GitHubTrackerOptions) {
+    const quiet = () => {};
+    this.octokit = new Octokit({
+      ...(opts.token ? { auth: opts.token } : {}),
+      baseUrl: opts.baseUrl ?? "https://api.github.com",
+      request: { retries: 0 },
+      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    });
+  }
+
+  async getIssue(repo: string, id: string): Promise<TrackerIssue> {
+    const [owner, name, ...rest] = repo.split("/");
+    const number = Number(id.replace(/^#/, ""));
+    if (!owner || !name || rest.length) throw new Error(`GitHub issues: expected owner/name, got "${repo}"`);
+    if (!Number.isInteger(number) || number <= 0) throw new Error(`GitHub issues: "${id}" is not an issue number`);
+    try {
+      const { data } = await this.octokit.rest.issues.get({ owner, repo: name, issue_number: number });
+      return {
+        id: String(data.number),
+        title: data.title,
+        state: data.state === "closed" ? "closed" : "open",
+        labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+        url: data.html_url,
+        body: data.body ?? "",
+      };
+    } catch (e) {
+      throw this.failure(`${repo}#${number}`, e);
+    }
+  }
+
+  /**
+   * A clear message with the token redacted. The original error is not attached as `cause`: its
+   * text can hold what a proxy echoed back, token included.
+   */
+  private failure(what: string, e: unknown): Error {
+    const status = (e as { status?: number }).status;
+    const why = status === 404 ? "not found" : (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    const message = `GitHub issue ${what}: ${why}${status ? ` (HTTP ${status})` : ""}`;
+    return new Error(this.opts.token ? message.split(this.opts.token).join("***") : message);
+  }
+}

@@ -1,0 +1,64 @@
+import type { TrackerIssue, TrackerPlugin } from "../types.js";
+
+export interface LinearTrackerOptions {
+  /** A Linear personal API key (`LINEAR_API_KEY`); sent as the Authorization header as is. */
+  apiKey: string;
+  /** GraphQL endpoint; default https://api.linear.app/graphql. */
+  url?: string;
+}
+
+const ISSUE = `query AoIssue($id: String!) {
+  issue(id: $id) { identifier title url description state { type } labels { nodes { name } } }
+}`;
+
+interface Answer {
+  data?: { issue: { identifier: string; title: string; url: string; description: string | null; state: { type: string } | null; labels: { nodes: Array<{ name: string }> } } | null } | null;
+  errors?: Array<{ message: string }>;
+}
+
+/** Issues from Linear, by identifier (`ENG-123`). Completed and canceled issues are closed. */
+export class LinearTracker implements TrackerPlugin {
+  readonly name = "linear";
+
+  constructor(private readonly opts: LinearTrackerOptions) {}
+
+  async getIssue(_repo: string, id: string): Promise<TrackerIssue> {
+    const fail = (why: string) => new Error(`Linear issue ${id}: ${why}`.split(this.opts.apiKey).join("***"));
+    let res: Response;
+    try {
+      res = await fetch(this.opts.url ?? "https://api.linear.app/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: this.opts.apiKey },
+        body: JSON.stringify({ query: ISSUE, variables: { id } }),
+      });
+    } catch (e) {
+      throw fail(`cannot reach Linear (${e instanceof Error ? e.message : String(e)})`);
+    }
+    let answer: Answer;
+    try {
+      answer = (await res.json()) as Answer;
+    } catch {
+      throw fail(`unexpected answer (HTTP ${res.status})`);
+    }
+    if (answer.errors?.length) throw fail(`${answer.errors.map((e) => e.message).join("; ")} (HTTP ${res.status})`);
+    if (!res.ok) throw fail(`HTTP ${res.status}`);
+    const issue = answer.data?.issue;
+    if (!issue) throw fail("not found");
+    const type = issue.state?.type;
+    return {
+      id: issue.identifier,
+      title: issue.title,
+      state: type === "completed" || type === "canceled" ? "closed" : "open",
+      labels: issue.labels.nodes.map((l) => l.name),
+      url: issue.url,
+      body: issue.description ?? "",
+    };
+  }
+}
+
+/** The Linear tracker with the key from `LINEAR_API_KEY`; throws when it is not set. */
+export function createLinearTracker(env: NodeJS.ProcessEnv, url?: string): LinearTracker {
+  const apiKey = env.LINEAR_API_KEY?.trim();
+  if (!apiKey) throw new Error("Linear: LINEAR_API_KEY is not set (create a personal API key in Linear's settings)");
+  return new LinearTracker({ apiKey, ...(url ? { url } : {}) });
+}

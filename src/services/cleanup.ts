@@ -1,0 +1,52 @@
+import type { AppContext } from "../app.js";
+import { planCleanup, type CleanupFacts, type CleanupItem } from "../core/cleanup.js";
+import { describeWork, killSession } from "./kill.js";
+import { listSessions } from "./sessions.js";
+
+export interface CleanupOptions {
+  project?: string;
+  /** Whether a session's issue is closed in the tracker; default: not known to be. */
+  issueClosed?: (projectId: string, issueId: string) => Promise<boolean>;
+}
+
+/**
+ * Read → plan: the facts for every session (status, tracker, unsaved work), then the pure plan.
+ * The dry run prints this plan; `applyCleanup` carries out the same one.
+ */
+export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): Promise<CleanupItem[]> {
+  const views = await listSessions(ctx, opts.project !== undefined ? { project: opts.project } : {});
+  const facts = await Promise.all(
+    views.map(async (view): Promise<CleanupFacts> => {
+      const issueClosed = view.issueId && opts.issueClosed ? await opts.issueClosed(view.projectId, view.issueId).catch(() => false) : false;
+      let unsavedWork: string | null = null;
+      if (view.worktree && (await ctx.workspace.exists(view.worktree))) {
+        const work = await ctx.workspace.status(view.worktree);
+        if (work.uncommitted.length || work.unpushed.length) {
+          unsavedWork = [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commits` : ""]
+            .filter(Boolean)
+            .join(", ");
+        }
+      }
+      return { view, issueClosed, unsavedWork };
+    }),
+  );
+  return planCleanup(facts);
+}
+
+/** Kill what the plan says to kill; returns the ids killed. Skipped sessions are left alone. */
+export async function applyCleanup(ctx: AppContext, plan: CleanupItem[], actor = "cli"): Promise<{ killed: string[]; failed: Array<{ id: string; error: string }> }> {
+  const killed: string[] = [];
+  const failed: Array<{ id: string; error: string }> = [];
+  for (const item of plan.filter((p) => p.action === "kill")) {
+    try {
+      await killSession(ctx, item.id, { actor });
+      await ctx.store.appendEvent(item.id, { actor, kind: "cleanup", reason: item.reason });
+      killed.push(item.id);
+    } catch (e) {
+      failed.push({ id: item.id, error: (e as Error).message });
+    }
+  }
+  return { killed, failed };
+}
+
+export { describeWork };

@@ -1,0 +1,127 @@
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { PrFacts } from "../core/types.js";
+import { writeFileAtomic } from "../metadata/atomic.js";
+import { ScmError } from "../plugins/scm/github.js";
+import type { PrQuery, RateLimit, ScmPlugin } from "../plugins/types.js";
+
+/**
+ * What ao knows about its sessions' pull requests. A session absent from `prs` is unknown (never
+ * fetched, or its repository could not be read); null means GitHub says there is no PR.
+ */
+export interface PrSnapshot {
+  prs: Record<string, PrFacts | null>;
+  fetchedAt: string | null;
+  /** The last attempt to refresh failed: these facts are the last known ones. */
+  stale: boolean;
+  error: string | null;
+  rateLimit: RateLimit | null;
+  /** GitHub is not asked again before this time. */
+  backoffUntil: string | null;
+}
+
+export interface PrGroup {
+  repo: string;
+  queries: PrQuery[];
+}
+
+/** The cache file: the snapshot and how many refreshes in a row have failed. */
+interface CacheFile extends PrSnapshot {
+  failures?: number;
+}
+
+export const NO_TOKEN = "no GitHub token: set GITHUB_TOKEN or GH_TOKEN, or run gh auth login";
+const BACKOFF_MIN_MS = 30_000;
+const BACKOFF_MAX_MS = 10 * 60_000;
+
+const empty = (): CacheFile => ({ prs: {}, fetchedAt: null, stale: false, error: null, rateLimit: null, backoffUntil: null, failures: 0 });
+
+function snapshotOf(c: CacheFile): PrSnapshot {
+  const { failures: _failures, ...snapshot } = c;
+  return snapshot;
+}
+
+/**
+ * The cached, rate-limit-aware layer over the SCM plugin. The cache file is the source of truth
+ * shared by every ao process (the dashboard refreshes, `ao session ls` reads), so a backoff one
+ * process earned holds for all of them.
+ */
+export class PrFactsService {
+  private readonly scm: () => Promise<ScmPlugin | null>;
+  private readonly cacheFile: string;
+  private readonly now: () => number;
+  /** Refreshes run one at a time: two merging into the same file would lose one's facts. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: { scm: () => Promise<ScmPlugin | null>; cacheFile: string; now?: () => number }) {
+    this.scm = opts.scm;
+    this.cacheFile = opts.cacheFile;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The last snapshot written, without touching the network. */
+  async cached(): Promise<PrSnapshot> {
+    return snapshotOf(await this.read());
+  }
+
+  refresh(groups: PrGroup[]): Promise<PrSnapshot> {
+    const next = this.queue.then(() => this.refreshNow(groups));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async refreshNow(groups: PrGroup[]): Promise<PrSnapshot> {
+    const last = await this.read();
+    const now = this.now();
+    if (last.backoffUntil && Date.parse(last.backoffUntil) > now) return snapshotOf({ ...last, stale: true });
+    const work = groups.filter((g) => g.queries.length > 0);
+    if (work.length === 0) return snapshotOf(last);
+
+    const scm = await this.scm();
+    if (!scm) return snapshotOf(await this.write({ ...last, stale: true, error: NO_TOKEN, backoffUntil: null }));
+
+    const results = await Promise.allSettled(work.map((g) => scm.fetchPrs(g.repo, g.queries)));
+    const next: CacheFile = { ...last, prs: { ...last.prs } };
+    const errors: unknown[] = [];
+    const limits: RateLimit[] = [];
+    for (const r of results) {
+      if (r.status === "rejected") {
+        errors.push(r.reason);
+        continue;
+      }
+      for (const [id, facts] of r.value.prs) next.prs[id] = facts;
+      limits.push(...(r.value.rateLimit ? [r.value.rateLimit] : []));
+    }
+    // Every repository draws on the same budget: the lowest remaining is the latest word.
+    if (limits.length) next.rateLimit = limits.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+    if (errors.length < results.length) next.fetchedAt = new Date(now).toISOString();
+    if (errors.length === 0) return snapshotOf(await this.write({ ...next, stale: false, error: null, backoffUntil: null, failures: 0 }));
+
+    // Keep every fact we had: an error is never turned into one.
+    const failures = (last.failures ?? 0) + 1;
+    const waits = errors.map((e) => (e instanceof ScmError && e.retryAfterMs !== null ? e.retryAfterMs : null));
+    const asked = waits.filter((w): w is number => w !== null);
+    const wait = asked.length ? Math.max(1000, ...asked) : Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (failures - 1));
+    const error = errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ");
+    return snapshotOf(await this.write({ ...next, stale: true, error, backoffUntil: new Date(now + wait).toISOString(), failures }));
+  }
+
+  private async read(): Promise<CacheFile> {
+    try {
+      const parsed = JSON.parse(await readFile(this.cacheFile, "utf8")) as Partial<CacheFile>;
+      return { ...empty(), ...parsed, prs: parsed.prs && typeof parsed.prs === "object" ? parsed.prs : {} };
+    } catch {
+      return empty(); // no cache yet, or unreadable: nothing is known
+    }
+  }
+
+  private async write(c: CacheFile): Promise<CacheFile> {
+    try {
+      await mkdir(path.dirname(this.cacheFile), { recursive: true });
+      await writeFileAtomic(this.cacheFile, `${JSON.stringify(c, null, 2)}\n`);
+    } catch {
+      /* an unwritable cache costs the next process a fetch; these facts are still true now */
+    }
+    return c;
+  }
+}
