@@ -2,7 +2,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrFacts } from "../core/types.js";
 import { writeFileAtomic } from "../metadata/atomic.js";
-import { ScmError } from "../plugins/scm/github.js";
+import { ScmError } from "../plugins/scm/errors.js";
 import type { PrQuery, RateLimit, ScmPlugin } from "../plugins/types.js";
 
 /**

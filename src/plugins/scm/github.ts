@@ -2,25 +2,14 @@ import { Octokit } from "@octokit/rest";
 import type { CiStatus, FailingCheck, PrFacts, ReviewDecision } from "../../core/types.js";
 import { run } from "../../exec.js";
 import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
+import { ScmError } from "./errors.js";
+
+export { ScmError };
 
 /** Sessions per GraphQL document: GitHub's node limits and query cost stay small. */
 export const PR_CHUNK = 25;
 const LOG_TAIL_LINES = 40;
 const FAILING = new Set(["FAILURE", "ERROR", "TIMED_OUT", "CANCELLED", "ACTION_REQUIRED", "STARTUP_FAILURE"]);
-
-/** A GitHub API failure. Never a fact about a PR: callers show the last data, marked stale. */
-export class ScmError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly rateLimited: boolean,
-    /** How long GitHub asked us to wait (rate limits only). */
-    readonly retryAfterMs: number | null,
-  ) {
-    super(message);
-    this.name = "ScmError";
-  }
-}
 
 /** `GITHUB_TOKEN`, else `GH_TOKEN`, else `gh auth token`, else null. The token is never logged. */
 export async function resolveGitHubToken(env: NodeJS.ProcessEnv = process.env, hostname?: string): Promise<string | null> {

@@ -1,0 +1,123 @@
+// Answers the GraphQL documents ao sends, from the fake's state. Not a GraphQL engine: it
+// recognises ao's documents by their shape (aliased `repository` sub-queries, review-thread
+// pages, the check-details query) and returns GitHub's JSON for them.
+import type { FakeCheck, FakeGitHubState, FakePr, FakeThread } from "./state.js";
+
+type Json = Record<string, unknown>;
+type Vars = Record<string, unknown>;
+interface GqlError { type: string; path: Array<string | number>; message: string }
+
+const PAGE = 100;
+const cursorOf = (i: number) => Buffer.from(`cursor:v2:${i}`).toString("base64");
+const offsetOf = (cursor: unknown) => (typeof cursor === "string" ? Number(Buffer.from(cursor, "base64").toString().split(":")[2]) + 1 : 0);
+
+function contextNode(state: FakeGitHubState, pr: FakePr, c: FakeCheck): Json {
+  const url = `${state.webUrl()}/${pr.repo}/actions/runs/${c.id}/job/${c.id}`;
+  if (c.type === "status") return { __typename: "StatusContext", context: c.name, state: c.conclusion ?? "PENDING", targetUrl: url };
+  return {
+    __typename: "CheckRun",
+    databaseId: c.id,
+    name: c.name,
+    status: c.conclusion ? "COMPLETED" : "IN_PROGRESS",
+    conclusion: c.conclusion,
+    detailsUrl: url,
+    checkSuite: { app: { slug: c.app } },
+  };
+}
+
+function threadNode(state: FakeGitHubState, pr: FakePr, t: FakeThread): Json {
+  const url = `${state.prUrl(pr)}#discussion_r${t.commentId}`;
+  return { id: t.id, isResolved: t.resolved, path: t.path, line: t.line, comments: { nodes: [{ author: { login: t.author }, body: t.body, url }] } };
+}
+
+function threadPage(state: FakeGitHubState, pr: FakePr, after: unknown): Json {
+  const start = offsetOf(after);
+  const slice = pr.threads.slice(start, start + PAGE);
+  const end = start + slice.length;
+  return {
+    totalCount: pr.threads.length,
+    nodes: slice.map((t) => threadNode(state, pr, t)),
+    pageInfo: { hasNextPage: end < pr.threads.length, endCursor: slice.length ? cursorOf(end - 1) : null },
+  };
+}
+
+function mergeStateStatus(pr: FakePr): string {
+  if (pr.draft) return "DRAFT";
+  if (pr.mergeable === false) return "DIRTY";
+  if (pr.mergeable === null) return "UNKNOWN";
+  if (pr.reviewDecision === "CHANGES_REQUESTED" || pr.reviewDecision === "REVIEW_REQUIRED") return "BLOCKED";
+  return pr.rollupState === "FAILURE" || pr.rollupState === "ERROR" ? "UNSTABLE" : "CLEAN";
+}
+
+export function prNode(state: FakeGitHubState, pr: FakePr): Json {
+  return {
+    number: pr.number,
+    url: state.prUrl(pr),
+    state: pr.state,
+    isDraft: pr.draft,
+    mergeable: pr.mergeable === true ? "MERGEABLE" : pr.mergeable === false ? "CONFLICTING" : "UNKNOWN",
+    mergeStateStatus: mergeStateStatus(pr),
+    reviewDecision: pr.reviewDecision,
+    headRefOid: pr.headSha,
+    commits: {
+      nodes: [
+        {
+          commit: {
+            oid: pr.headSha,
+            statusCheckRollup: pr.rollupState ? { state: pr.rollupState, contexts: { nodes: pr.checks.map((c) => contextNode(state, pr, c)) } } : null,
+          },
+        },
+      ],
+    },
+    latestReviews: { nodes: [...pr.reviews].map(([login, s]) => ({ state: s, author: { login } })) },
+    reviewThreads: threadPage(state, pr, null),
+  };
+}
+
+const REPO_ALIAS = /(\w+):\s*repository\(owner:\s*\$(\w+),\s*name:\s*\$(\w+)\)\s*\{\s*(pullRequests?)\((\w+):\s*\$(\w+)/g;
+
+/** Which of ao's documents this is, for the request log. */
+export function describe(query: string): { operation: string; aliases: number } {
+  const operation = /^\s*query\s+(\w+)/.exec(query)?.[1] ?? "anonymous";
+  return { operation, aliases: [...query.matchAll(REPO_ALIAS)].length };
+}
+
+export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars): { data: Json; errors?: GqlError[] } {
+  const data: Json = {};
+  const errors: GqlError[] = [];
+  const newestFor = (repo: string, branch: unknown) =>
+    state.prs.filter((p) => p.repo === repo && p.head === branch).sort((a, b) => b.number - a.number)[0];
+
+  for (const m of query.matchAll(REPO_ALIAS)) {
+    const [, alias = "", ownerVar = "", nameVar = "", field, , valueVar = ""] = m;
+    const repo = `${String(vars[ownerVar])}/${String(vars[nameVar])}`;
+    const value = vars[valueVar];
+    if (field === "pullRequests") {
+      const pr = newestFor(repo, value);
+      data[alias] = { pullRequests: { nodes: pr ? [prNode(state, pr)] : [] } };
+    } else {
+      const pr = state.prs.find((p) => p.repo === repo && p.number === value);
+      data[alias] = { pullRequest: pr ? prNode(state, pr) : null };
+      if (!pr) errors.push({ type: "NOT_FOUND", path: [alias, "pullRequest"], message: `Could not resolve to a PullRequest with the number of ${String(value)}.` });
+    }
+  }
+
+  // Unaliased single-PR documents: a review-thread page, or the check details of one PR.
+  if (!data.s0 && /repository\(owner: \$owner, name: \$name\)\s*\{\s*pullRequest\(number: \$number\)/.test(query)) {
+    const repo = `${String(vars.owner)}/${String(vars.name)}`;
+    const pr = state.prs.find((p) => p.repo === repo && p.number === vars.number);
+    if (!pr) {
+      data.repository = { pullRequest: null };
+      errors.push({ type: "NOT_FOUND", path: ["repository", "pullRequest"], message: `Could not resolve to a PullRequest with the number of ${String(vars.number)}.` });
+    } else if (/reviewThreads\(first: 100, after: \$after\)/.test(query)) {
+      data.repository = { pullRequest: { reviewThreads: threadPage(state, pr, vars.after) } };
+    } else {
+      data.repository = { pullRequest: prNode(state, pr) };
+    }
+  }
+
+  if (/\brateLimit\s*\{/.test(query)) {
+    data.rateLimit = { cost: 1, remaining: state.rateRemaining, resetAt: new Date(state.rateResetAt * 1000).toISOString(), limit: state.rateLimit };
+  }
+  return errors.length ? { data, errors } : { data };
+}

@@ -1,0 +1,254 @@
+// The in-memory world of the fake GitHub: pull requests, checks, reviews, issues, and the
+// switches tests flip to simulate outages. Plain data and methods; no HTTP here.
+
+export type CheckConclusion = "SUCCESS" | "FAILURE" | "ERROR" | "TIMED_OUT" | "CANCELLED" | "ACTION_REQUIRED" | "STARTUP_FAILURE" | "NEUTRAL" | "SKIPPED";
+
+export interface FakeCheck {
+  /** Check run id; for GitHub Actions also the job id (as on GitHub). */
+  id: number;
+  /** A check run (Checks API) or a commit status (Statuses API). */
+  type: "check_run" | "status";
+  name: string;
+  /** null while the check is still running. */
+  conclusion: CheckConclusion | "PENDING" | null;
+  app: string;
+  summary?: string;
+  annotations: Array<{ path: string; line: number; message: string }>;
+  log?: string;
+}
+
+export interface FakeThread {
+  id: string;
+  path: string;
+  line: number | null;
+  author: string;
+  body: string;
+  resolved: boolean;
+  commentId: number;
+}
+
+export interface FakePr {
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  draft: boolean;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  mergeable: boolean | null;
+  headSha: string;
+  /** The statusCheckRollup state; null = no checks reported on the head commit. */
+  rollupState: "SUCCESS" | "FAILURE" | "ERROR" | "PENDING" | "EXPECTED" | null;
+  checks: FakeCheck[];
+  reviewDecision: "APPROVED" | "CHANGES_REQUESTED" | "REVIEW_REQUIRED" | null;
+  /** The latest review state per reviewer. */
+  reviews: Map<string, "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED">;
+  threads: FakeThread[];
+  author: string;
+  createdAt: string;
+  mergedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface FakeIssue {
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: "open" | "closed";
+}
+
+export interface FailingInput {
+  name: string;
+  conclusion?: string;
+  summary?: string;
+  annotations?: Array<{ path: string; line: number; message: string }>;
+  log?: string;
+  /** "status" makes it a commit status (StatusContext) instead of a check run. */
+  type?: "check_run" | "status";
+  /** The check's app; GitHub Actions ("github-actions") unless given. */
+  app?: string;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** GraphQL operation name, when the body was a GraphQL document. */
+  operation?: string;
+  /** Number of aliased `repository` sub-queries in the document. */
+  aliases?: number;
+  /** Whether an Authorization header came with the request (its value is never kept). */
+  auth: boolean;
+}
+
+interface Outage {
+  count: number;
+  status: 403 | 429 | 500;
+  headers: Record<string, string>;
+  message?: string;
+}
+
+let sha = 0x1000;
+const nextSha = () => (sha++).toString(16).padStart(40, "a");
+
+export class FakeGitHubState {
+  readonly prs: FakePr[] = [];
+  readonly issues: FakeIssue[] = [];
+  readonly requests: LoggedRequest[] = [];
+  /** API calls left in the current rate-limit window (reported in x-ratelimit-* headers). */
+  rateRemaining = 5000;
+  readonly rateLimit = 5000;
+  rateResetAt = Math.floor(Date.now() / 1000) + 3600;
+  private outages: Outage[] = [];
+  private nextId = 1000;
+
+  constructor(readonly webUrl: () => string) {}
+
+  pr(repo: string, number: number): FakePr {
+    const pr = this.prs.find((p) => p.repo === repo && p.number === number);
+    if (!pr) throw new Error(`fake GitHub: no PR ${repo}#${number}`);
+    return pr;
+  }
+
+  private nextNumber(repo: string): number {
+    const used = [...this.prs, ...this.issues].filter((x) => x.repo === repo).map((x) => x.number);
+    return Math.max(0, ...used) + 1;
+  }
+
+  prUrl(pr: { repo: string; number: number }): string {
+    return `${this.webUrl()}/${pr.repo}/pull/${pr.number}`;
+  }
+
+  openPr(opts: { repo: string; branch: string; title?: string; body?: string; base?: string; draft?: boolean; author?: string }): number {
+    const number = this.nextNumber(opts.repo);
+    this.prs.push({
+      repo: opts.repo,
+      number,
+      title: opts.title ?? opts.branch,
+      body: opts.body ?? "",
+      head: opts.branch,
+      base: opts.base ?? "main",
+      draft: opts.draft ?? false,
+      state: "OPEN",
+      mergeable: true,
+      headSha: nextSha(),
+      rollupState: null,
+      checks: [],
+      reviewDecision: null,
+      reviews: new Map(),
+      threads: [],
+      author: opts.author ?? "ao-agent",
+      createdAt: new Date().toISOString(),
+      mergedAt: null,
+      closedAt: null,
+    });
+    return number;
+  }
+
+  setCi(repo: string, number: number, ci: "pending" | "failure" | "success" | "none", failing: FailingInput[] = []): void {
+    const pr = this.pr(repo, number);
+    const check = (f: FailingInput, conclusion: FakeCheck["conclusion"]): FakeCheck => ({
+      id: this.nextId++,
+      type: f.type ?? "check_run",
+      name: f.name,
+      conclusion,
+      app: f.app ?? "github-actions",
+      annotations: f.annotations ?? [],
+      ...(f.summary !== undefined ? { summary: f.summary } : {}),
+      ...(f.log !== undefined ? { log: f.log } : {}),
+    });
+    const build: FailingInput = { name: "build" };
+    if (ci === "none") {
+      pr.rollupState = null;
+      pr.checks = [];
+    } else if (ci === "pending") {
+      pr.rollupState = "PENDING";
+      pr.checks = [check(build, null)];
+    } else if (ci === "success") {
+      pr.rollupState = "SUCCESS";
+      pr.checks = [check(build, "SUCCESS")];
+    } else {
+      pr.rollupState = "FAILURE";
+      const list = failing.length ? failing : [build];
+      pr.checks = list.map((f) => check(f, (f.conclusion?.toUpperCase() ?? "FAILURE") as CheckConclusion));
+    }
+  }
+
+  requestReview(repo: string, number: number, _reviewer?: string): void {
+    this.pr(repo, number).reviewDecision = "REVIEW_REQUIRED";
+  }
+
+  requestChanges(repo: string, number: number, opts: { reviewer: string; threads?: Array<{ path: string; line: number | null; body: string }> }): void {
+    const pr = this.pr(repo, number);
+    pr.reviews.set(opts.reviewer, "CHANGES_REQUESTED");
+    pr.reviewDecision = "CHANGES_REQUESTED";
+    for (const t of opts.threads ?? []) {
+      const commentId = this.nextId++;
+      pr.threads.push({ id: `PRRT_${commentId}`, path: t.path, line: t.line, author: opts.reviewer, body: t.body, resolved: false, commentId });
+    }
+  }
+
+  resolveThreads(repo: string, number: number): void {
+    for (const t of this.pr(repo, number).threads) t.resolved = true;
+  }
+
+  approve(repo: string, number: number, reviewer: string): void {
+    const pr = this.pr(repo, number);
+    pr.reviews.set(reviewer, "APPROVED");
+    pr.reviewDecision = [...pr.reviews.values()].includes("CHANGES_REQUESTED") ? "CHANGES_REQUESTED" : "APPROVED";
+  }
+
+  setMergeable(repo: string, number: number, mergeable: boolean | null): void {
+    this.pr(repo, number).mergeable = mergeable;
+  }
+
+  merge(repo: string, number: number): void {
+    const pr = this.pr(repo, number);
+    pr.state = "MERGED";
+    pr.mergedAt = pr.closedAt = new Date().toISOString();
+  }
+
+  close(repo: string, number: number): void {
+    const pr = this.pr(repo, number);
+    pr.state = "CLOSED";
+    pr.closedAt = new Date().toISOString();
+  }
+
+  addIssue(issue: { repo: string; number?: number; title: string; body?: string; labels?: string[]; state?: "open" | "closed" }): number {
+    const number = issue.number ?? this.nextNumber(issue.repo);
+    this.issues.push({ repo: issue.repo, number, title: issue.title, body: issue.body ?? "", labels: issue.labels ?? [], state: issue.state ?? "open" });
+    return number;
+  }
+
+  closeIssue(repo: string, number: number): void {
+    const issue = this.issues.find((i) => i.repo === repo && i.number === number);
+    if (!issue) throw new Error(`fake GitHub: no issue ${repo}#${number}`);
+    issue.state = "closed";
+  }
+
+  /** The next `count` API requests fail with `status` (and these headers) instead of answering. */
+  failNext(count: number, status: 403 | 429 | 500, headers: Record<string, string> = {}, message?: string): void {
+    this.outages.push({ count, status, headers, ...(message !== undefined ? { message } : {}) });
+  }
+
+  /** Used by the server: the outage that applies to this request, if any. */
+  takeOutage(): Omit<Outage, "count"> | null {
+    const o = this.outages[0];
+    if (!o) return null;
+    if (--o.count <= 0) this.outages.shift();
+    return o;
+  }
+
+  findCheck(repo: string, id: number): FakeCheck | undefined {
+    for (const pr of this.prs) if (pr.repo === repo) for (const c of pr.checks) if (c.id === id) return c;
+    return undefined;
+  }
+
+  /** How many GraphQL documents with this operation name were sent. */
+  graphqlCount(operation?: string): number {
+    return this.requests.filter((r) => r.operation !== undefined && (operation === undefined || r.operation === operation)).length;
+  }
+}
