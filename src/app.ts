@@ -8,6 +8,7 @@ import { agentPlugin, AGENT_NAMES } from "./plugins/agent/index.js";
 import { TmuxRuntime } from "./plugins/runtime/tmux.js";
 import type { AgentPlugin, RuntimePlugin, WorkspacePlugin } from "./plugins/types.js";
 import { WorktreeWorkspace } from "./plugins/workspace/worktree.js";
+import { PrFactsService } from "./services/pr-facts.js";
 import { RuntimeFacts } from "./services/runtime-facts.js";
 
 /** What every command and the dashboard work with: config, state, plugins. */
@@ -20,6 +21,8 @@ export interface AppContext {
   runtime: RuntimePlugin;
   workspace: WorkspacePlugin;
   runtimeFacts: RuntimeFacts;
+  /** PR facts: cached for every process, refreshed from GitHub (octokit loads only then). */
+  prFacts: PrFactsService;
   agent(name: string): AgentPlugin;
 }
 
@@ -44,6 +47,11 @@ export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
     runtime,
     workspace: new WorktreeWorkspace(),
     runtimeFacts: new RuntimeFacts(runtime, path.join(home, "cache", `panes-${config.name}.json`), config.readyThresholdMs),
+    prFacts: new PrFactsService({
+      scm: async () => (await import("./plugins/scm/github.js")).createGitHubScm(env, config.github.baseUrl),
+      cacheFile: path.join(home, "cache", `prs-${config.name}.json`),
+      now: () => (opts.now ?? (() => new Date()))().getTime(),
+    }),
     agent(name: string): AgentPlugin {
       const a = agentPlugin(name);
       if (!a) throw new AoError(`unknown agent "${name}"; agents: ${AGENT_NAMES.join(", ")}`, EXIT_USAGE);

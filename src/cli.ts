@@ -48,6 +48,8 @@ export function buildProgram(): Command {
     .addOption(projectOption())
     .option("--json", "print JSON for scripts")
     .option("--all", "include killed sessions")
+    .option("--watch", "redraw every --interval seconds")
+    .option("--interval <seconds>", "with --watch: seconds between refreshes (default 2)")
     .action(async (flags) => (await import("./commands/list.js")).status(flags));
 
   program

@@ -37,16 +37,20 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
-      timeout: opts.timeoutMs,
     });
+    // Our own timer rather than spawn's `timeout`, whose timer outlives a command that failed
+    // to start and holds the process open for the whole timeout.
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs) : null;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on("data", (d: Buffer) => out.push(d));
     child.stderr?.on("data", (d: Buffer) => err.push(d));
     child.on("error", (e: NodeJS.ErrnoException) => {
+      if (timer) clearTimeout(timer);
       reject(new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`));
     });
     child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
       resolve({
         exitCode: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString("utf8"),

@@ -1,36 +1,63 @@
-import { createApp } from "../app.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createApp, type AppContext } from "../app.js";
+import { agoFromIso } from "../core/age.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { formatSessionList, formatStatusTable, sessionJson } from "../core/format.js";
-import { listSessions } from "../services/sessions.js";
+import type { PrSnapshot } from "../services/pr-facts.js";
+import { readSessions } from "../services/sessions.js";
 import { printJson, stdoutStyle } from "./output.js";
 
 export interface ListFlags {
   project?: string;
   json?: boolean;
   all?: boolean;
+  watch?: boolean;
+  interval?: string;
 }
 
-async function load(flags: ListFlags) {
-  const ctx = await createApp();
-  const views = await listSessions(ctx, {
-    ...(flags.project !== undefined ? { project: flags.project } : {}),
-    all: flags.all === true,
-  });
-  return { ctx, views, now: ctx.now() };
+function listOpts(flags: ListFlags) {
+  return { ...(flags.project !== undefined ? { project: flags.project } : {}), all: flags.all === true };
 }
 
-/** `ao session ls` */
+/** One line on how fresh the GitHub columns are, when they are not simply fresh. */
+export function githubLine(g: PrSnapshot, now: Date): string | null {
+  if (!g.stale && !g.error) return null;
+  const age = g.fetchedAt ? `data from ${agoFromIso(g.fetchedAt, now)}` : "no data yet";
+  return `GitHub: stale (${age}${g.error ? `; ${g.error}` : ""})`;
+}
+
+/** `ao session ls`: local facts and the last known PR facts; never waits on the network. */
 export async function sessionLs(flags: ListFlags): Promise<void> {
-  const { ctx, views, now } = await load(flags);
-  if (flags.json) return printJson(views.map((v) => sessionJson(v, now)));
+  const ctx = await createApp();
+  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "cached" });
+  const now = ctx.now();
+  if (flags.json) return printJson(views.map((v) => ({ ...sessionJson(v, now), githubStale: github.stale })));
   process.stdout.write(formatSessionList(views, ctx.config.projects, stdoutStyle(), now));
 }
 
-/** `ao status` */
+async function statusOnce(ctx: AppContext, flags: ListFlags): Promise<string> {
+  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", record: true });
+  const now = ctx.now();
+  if (flags.json) return `${JSON.stringify(views.map((v) => ({ ...sessionJson(v, now), githubStale: github.stale })), null, 2)}\n`;
+  const line = githubLine(github, now);
+  return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, line ? [line] : []);
+}
+
+/** `ao status [--watch]` */
 export async function status(flags: ListFlags): Promise<void> {
-  const { ctx, views, now } = await load(flags);
-  if (flags.json) return printJson(views.map((v) => sessionJson(v, now)));
-  process.stdout.write(formatStatusTable(views, ctx.config.projects, stdoutStyle(), now));
-  if (ctx.config.file === null) {
-    process.stderr.write("No agent-orchestrator.yaml found here or above; run `ao init` in a repository to create one.\n");
+  const ctx = await createApp();
+  if (!flags.watch) {
+    process.stdout.write(await statusOnce(ctx, flags));
+    if (ctx.config.file === null) process.stderr.write("No agent-orchestrator.yaml found here or above; run `ao init` in a repository to create one.\n");
+    return;
+  }
+  const seconds = flags.interval !== undefined ? Number(flags.interval) : 2;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new AoError(`--interval takes seconds, got "${flags.interval}"`, EXIT_USAGE);
+  const tty = process.stdout.isTTY === true;
+  for (;;) {
+    const frame = await statusOnce(ctx, flags);
+    // On a terminal, redraw in place; in a pipe, print frames one after another.
+    process.stdout.write(tty ? `\u001b[H\u001b[2J${frame}` : `${frame}\n`);
+    await sleep(seconds * 1000);
   }
 }

@@ -43,6 +43,7 @@ export async function spawn(project: string, issue: string | undefined, flags: S
     ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
     ...(prompt !== undefined ? { prompt } : {}),
     ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
+    onWarning: (text) => process.stderr.write(`ao: warning: ${text}\n`),
   });
   if (flags.json) printJson(r);
   else process.stdout.write(`${r.id}\n`);

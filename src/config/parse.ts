@@ -95,6 +95,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
       terminal: p.terminal ?? defaults.terminal,
       ...(agentCommand ? { agentCommand } : {}),
       permissions: p.agentConfig?.permissions ?? "default",
+      tracker: p.tracker ?? "github",
       postCreate: p.postCreate ?? [],
       copy: p.copy ?? [],
     };

@@ -30,6 +30,7 @@ const project = z.strictObject({
   terminal: pluginNames.terminal.optional(),
   agentCommand: z.string().min(1).optional(),
   agentConfig: z.strictObject({ permissions: z.enum(["default", "skip"]).optional() }).optional(),
+  tracker: z.enum(["github", "linear"]).optional(),
   postCreate: z.array(z.string()).optional(),
   copy: z.array(z.string()).optional(),
 });

@@ -15,6 +15,8 @@ export interface ProjectConfig {
   terminal: string;
   agentCommand?: string;
   permissions: "default" | "skip";
+  /** Where the project's issues live: GitHub issues of `repo`, or Linear. */
+  tracker: "github" | "linear";
   postCreate: string[];
   copy: string[];
 }

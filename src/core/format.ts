@@ -123,7 +123,7 @@ function plural(n: number, word: string): string {
 }
 
 /** `ao status`: the wide table, grouped by project, with each session's summary under its row. */
-export function formatStatusTable(views: SessionView[], projects: ProjectRef[], style: Style, now: Date): string {
+export function formatStatusTable(views: SessionView[], projects: ProjectRef[], style: Style, now: Date, notes: string[] = []): string {
   const groups = groupByProject(views, projects);
   if (groups.length === 0) return `${NO_SESSIONS}\n`;
   const rows = groups.flatMap((g) => g.sessions.map((v) => cells(v, now)));
@@ -146,6 +146,7 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
   const active = views.filter(isActive);
   const projectCount = new Set(active.map((v) => v.projectId)).size;
   out.push("");
+  for (const n of notes) out.push(style.yellow(n));
   out.push(`${plural(active.length, "active session")} across ${plural(projectCount, "project")}`);
   return `${out.join("\n")}\n`;
 }

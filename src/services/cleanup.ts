@@ -22,7 +22,7 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
       if (view.worktree && (await ctx.workspace.exists(view.worktree))) {
         const work = await ctx.workspace.status(view.worktree);
         if (work.uncommitted.length || work.unpushed.length) {
-          unsavedWork = [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commits` : ""]
+          unsavedWork = [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commit${work.unpushed.length === 1 ? "" : "s"}` : ""]
             .filter(Boolean)
             .join(", ");
         }

@@ -2,16 +2,27 @@ import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { deriveStatus } from "../core/status.js";
 import { prNumberFromUrl } from "../core/pr.js";
-import type { SessionView } from "../core/types.js";
+import type { PrFacts, SessionView } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { StoredSession } from "../metadata/store.js";
 import { agentPlugin } from "../plugins/agent/index.js";
+import type { PrQuery } from "../plugins/types.js";
+import type { PrGroup, PrSnapshot } from "./pr-facts.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
 
 export interface ListOptions {
   project?: string;
   /** Include killed sessions. */
   all?: boolean;
+  /** "refresh" asks GitHub (rate limits permitting); "cached" uses the last known PR facts. */
+  github?: "cached" | "refresh";
+  /** Write status changes that the facts show into the sessions' records and event logs. */
+  record?: boolean;
+}
+
+export interface SessionsSnapshot {
+  views: SessionView[];
+  github: PrSnapshot;
 }
 
 /** Check a `-p` value against the config: the project id, or its display name. */
@@ -32,7 +43,7 @@ function wantsRuntime(s: StoredSession): boolean {
   return s.meta !== undefined && !!s.meta.tmuxName && s.meta.status !== "killed" && s.meta.status !== "merged";
 }
 
-function toView(ctx: AppContext, s: StoredSession, now: Date, rt?: SessionRuntimeFacts): SessionView {
+function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined): SessionView {
   let meta = s.meta ?? {};
   if (rt?.pane) {
     // The pane's last output is the freshest activity time there is.
@@ -51,6 +62,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt?: SessionRuntim
         stuckAfterMs: ctx.config.stuckAfterMs,
         ...(rt ? { runtimeAlive: rt.alive } : {}),
         ...(rt?.activity ? { activity: rt.activity } : {}),
+        ...(pr !== undefined ? { pr } : {}),
       });
   return {
     id: s.id,
@@ -60,12 +72,12 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt?: SessionRuntim
     branch: meta.branch || null,
     status: derived.status,
     statusReason: derived.reason,
-    prNumber: prNumberFromUrl(meta.pr),
-    prUrl: meta.pr || null,
-    ciStatus: null,
-    reviewDecision: null,
-    pendingThreads: null,
-    failingChecks: [],
+    prNumber: pr ? pr.number : prNumberFromUrl(meta.pr),
+    prUrl: pr ? pr.url : meta.pr || null,
+    ciStatus: pr ? pr.ci : pr === null ? "none" : null,
+    reviewDecision: pr ? pr.reviewDecision : pr === null ? "none" : null,
+    pendingThreads: pr ? pr.unresolvedThreads : pr === null ? 0 : null,
+    failingChecks: pr ? pr.failingChecks.map((c) => c.name) : [],
     activity: rt?.activity ?? null,
     lastActivityAt: meta.lastActivityAt || meta.createdAt || null,
     createdAt: meta.createdAt || null,
@@ -86,17 +98,66 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
   return ctx.runtimeFacts.gather(queries, now.getTime());
 }
 
+/** The PR lookups for GitHub: by branch (or known PR number), per repository. */
+function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
+  const groups = new Map<string, PrQuery[]>();
+  for (const s of stored) {
+    const m = s.meta;
+    if (!m?.branch || m.status === "killed" || m.status === "merged") continue;
+    const project = ctx.config.projects.find((p) => p.id === m.projectId);
+    if (!project) continue;
+    const n = prNumberFromUrl(m.pr);
+    const q: PrQuery = { id: s.id, branch: m.branch, ...(n !== null ? { prNumber: n } : {}) };
+    groups.set(project.repo, [...(groups.get(project.repo) ?? []), q]);
+  }
+  return [...groups].map(([repo, queries]) => ({ repo, queries }));
+}
+
+/** Status changes worth keeping: the record and the event log follow what the facts show. */
+async function recordTransitions(ctx: AppContext, views: SessionView[]): Promise<void> {
+  await Promise.all(
+    views.map(async (v) => {
+      const m = v.meta;
+      if (!m.id || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
+      const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
+      if (v.status === m.status && !prChanged) return;
+      await ctx.store
+        .update(
+          v.id,
+          (cur) => ({
+            ...(cur.status !== "killed" && cur.status !== v.status ? { status: v.status, statusReason: v.statusReason } : {}),
+            ...(prChanged ? { pr: v.prUrl } : {}),
+            ...(v.status === "errored" && cur.status !== "errored" ? { errorReason: v.statusReason } : {}),
+          }),
+          "status",
+          "status",
+        )
+        .catch(() => {});
+    }),
+  );
+}
+
 /**
  * Every session of the workspace as a person should see it now: status derived from all that
- * is known. Runtime, agent and GitHub facts join here as their plugins arrive.
+ * is known (metadata, tmux and the agent's screen, GitHub), plus how fresh the GitHub part is.
  */
-export async function listSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionView[]> {
+export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionsSnapshot> {
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
   const now = ctx.now();
-  const stored = await ctx.store.list();
-  const facts = await runtimeFacts(ctx, stored.filter(wantsRuntime), now);
-  return stored
-    .map((s) => toView(ctx, s, now, facts.get(s.id)))
-    .filter((v) => !project || v.projectId === project.id)
-    .filter((v) => opts.all || v.status !== "killed");
+  const stored = (await ctx.store.list()).filter((s) => {
+    if (!project) return true;
+    const prefix = s.id.slice(0, s.id.lastIndexOf("-"));
+    return (s.meta?.projectId ?? ctx.config.projects.find((p) => p.sessionPrefix === prefix)?.id) === project.id;
+  });
+  const [facts, github] = await Promise.all([
+    runtimeFacts(ctx, stored.filter(wantsRuntime), now),
+    opts.github === "refresh" ? ctx.prFacts.refresh(prGroups(ctx, stored)) : ctx.prFacts.cached(),
+  ]);
+  const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), github.prs[s.id]));
+  if (opts.record) await recordTransitions(ctx, views);
+  return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
+}
+
+export async function listSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionView[]> {
+  return (await readSessions(ctx, opts)).views;
 }

@@ -9,6 +9,7 @@ import { run } from "../exec.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import type { AgentPlugin } from "../plugins/types.js";
 import { resolveProject } from "./sessions.js";
+import { fetchIssue, issuePrompt } from "./trackers.js";
 
 export interface SpawnOptions {
   project: string;
@@ -17,6 +18,7 @@ export interface SpawnOptions {
   prompt?: string;
   branch?: string;
   actor?: string;
+  onWarning?: (text: string) => void;
 }
 
 export interface SpawnResult {
@@ -98,6 +100,18 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   }
   const actor = opts.actor ?? "cli";
   const skip = project.permissions === "skip";
+  // With an issue: the branch is named from its title, and its text is the task when no prompt is given.
+  let issueTitle: string | undefined;
+  let prompt = opts.prompt;
+  if (opts.issue) {
+    try {
+      const issue = await fetchIssue(ctx, project, opts.issue);
+      issueTitle = issue.title;
+      prompt ??= issuePrompt(issue);
+    } catch (e) {
+      opts.onWarning?.(`could not read issue ${opts.issue} (${(e as Error).message}); the branch is named from its number`);
+    }
+  }
   const id = await ctx.store.create(
     project.sessionPrefix,
     {
@@ -106,11 +120,12 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       agent: agentName,
       createdAt: ctx.now().toISOString(),
       ...(opts.issue ? { issueId: opts.issue } : {}),
+      ...(issueTitle ? { summary: issueTitle } : {}),
       ...(skip ? { permissions: "skip" } : {}),
     },
     actor,
   );
-  const branch = opts.branch ?? (await freeBranchName(ctx, project.path, defaultBranchName(id, opts.issue)));
+  const branch = opts.branch ?? (await freeBranchName(ctx, project.path, defaultBranchName(id, issueTitle ?? opts.issue)));
   const worktree = path.join(ctx.config.worktreeDir, id);
   const tmuxName = tmuxSessionName(ctx.config.name, id);
   const stateDir = ctx.store.dir(id);
@@ -132,9 +147,9 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       if (r.exitCode !== 0) throw new Error(`postCreate "${cmd}" failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
     }
     let promptShell: string | undefined;
-    if (opts.prompt && agent.promptOnCommandLine) {
+    if (prompt && agent.promptOnCommandLine) {
       const file = path.join(stateDir, "prompt.txt");
-      await writeFile(file, opts.prompt, { mode: 0o600 });
+      await writeFile(file, prompt, { mode: 0o600 });
       promptShell = `"$(cat ${shellQuote(file)})"`;
     }
     const command = agent.launchCommand({
@@ -142,7 +157,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       ...(promptShell ? { promptShell } : {}),
       ...(project.agentCommand ? { agentCommand: project.agentCommand } : {}),
     });
-    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent, opts.prompt), stateDir });
+    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent, prompt), stateDir });
     created = { ...created, tmux: true };
     await waitForAgent(ctx, tmuxName);
     await ctx.store.update(id, () => ({ status: "working", lastActivityAt: ctx.now().toISOString() }), actor, "spawned");

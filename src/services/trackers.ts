@@ -1,9 +1,40 @@
 import type { AppContext } from "../app.js";
+import type { ProjectConfig } from "../config/types.js";
+import type { TrackerIssue, TrackerPlugin } from "../plugins/types.js";
+
+/** The project's tracker, built on first use (octokit and the Linear client load only then). */
+export async function trackerFor(ctx: AppContext, project: ProjectConfig): Promise<TrackerPlugin> {
+  if (project.tracker === "linear") return (await import("../plugins/tracker/linear.js")).createLinearTracker(ctx.env);
+  const [{ GitHubTracker }, { resolveGitHubToken }] = await Promise.all([import("../plugins/tracker/github.js"), import("../plugins/scm/github.js")]);
+  const host = new URL(ctx.config.github.baseUrl).hostname;
+  const token = await resolveGitHubToken(ctx.env, host === "api.github.com" ? undefined : host);
+  return new GitHubTracker({ token, baseUrl: ctx.config.github.baseUrl });
+}
+
+export async function fetchIssue(ctx: AppContext, project: ProjectConfig, id: string): Promise<TrackerIssue> {
+  return (await trackerFor(ctx, project)).getIssue(project.repo, id);
+}
 
 /**
- * Whether a session's issue is closed in its tracker, for cleanup. Until a tracker is
- * configured and reachable, issues are not known to be closed (nothing is cleaned for it).
+ * Whether a session's issue is closed, for cleanup. A tracker that cannot be read says nothing:
+ * the session is not cleaned for it.
  */
-export function issueClosedLookup(_ctx: AppContext): (projectId: string, issueId: string) => Promise<boolean> {
-  return async () => false;
+export function issueClosedLookup(ctx: AppContext): (projectId: string, issueId: string) => Promise<boolean> {
+  const trackers = new Map<string, Promise<TrackerPlugin>>();
+  return async (projectId, issueId) => {
+    const project = ctx.config.projects.find((p) => p.id === projectId);
+    if (!project) return false;
+    let t = trackers.get(project.id);
+    if (!t) trackers.set(project.id, (t = trackerFor(ctx, project)));
+    try {
+      return (await (await t).getIssue(project.repo, issueId)).state === "closed";
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** The agent's task, from the issue: title, text and link. */
+export function issuePrompt(issue: TrackerIssue): string {
+  return `${issue.title} (${issue.id})\n\n${issue.body.trim()}\n\n${issue.url}`.trim();
 }

@@ -6,15 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, runAo } from "../helpers/ao.js";
 import { git, makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { startFakeGitHub, type FakeGitHub } from "../../demo/fake-github.js";
 
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 const tm = privateTmux();
 let root: string;
 let shared: string;
+let gh: FakeGitHub;
 const clones: Record<string, string> = {};
 
 function config(name: string, clone: string, agentCommand = `node ${SIM}`): string {
   return `name: ${name}
+github: { baseUrl: ${gh.baseUrl} }
 projects:
   frontend:
     repo: org/app
@@ -38,6 +41,7 @@ async function workspace(name: string, agentCommand?: string, repo?: string): Pr
     AO_CONFIG_PATH: file,
     AO_TMUX_SOCKET: tm.socket,
     AO_SIM_THINK_MS: "300",
+    GITHUB_TOKEN: "fake-token",
   };
 }
 
@@ -58,11 +62,14 @@ function tmuxSessions(): string[] {
 }
 
 beforeAll(async () => {
+  gh = await startFakeGitHub();
+  gh.state.addIssue({ repo: "org/app", number: 42, title: "Fix the login bug", body: "Users loop on /login." });
   root = await mkdtemp(path.join(tmpdir(), "ao-sessions-"));
   shared = (await makeRepo(root, "shared")).clone;
 });
 afterAll(async () => {
   tm.kill();
+  await gh.close();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -79,8 +86,9 @@ describe("sessions in real git and tmux", () => {
     // The agent got its task and ao's environment, and the worktree its copied files.
     await waitFor("the agent to log its prompt", async () => existsSync(log) && (await readFile(log, "utf8")).includes("Fix the login bug"));
     const r = (await row(env, "fe-1"))!;
-    expect(r).toMatchObject({ status: "working", branch: "ao/fe-1-42" });
-    expect(git(r.worktree, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("ao/fe-1-42");
+    // The branch is named from the issue's title.
+    expect(r).toMatchObject({ status: "working", branch: "ao/fe-1-fix-the-login-bug" });
+    expect(git(r.worktree, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("ao/fe-1-fix-the-login-bug");
     expect(await readFile(path.join(r.worktree, ".env"), "utf8")).toBe("SECRET=local\n");
     // Secrets ride in the environment, never on a command line.
     const ps = (await import("node:child_process")).execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
