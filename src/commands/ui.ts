@@ -6,10 +6,16 @@ import { killSession } from "../services/kill.js";
 import { getSession } from "../services/lookup.js";
 import { sendMessage } from "../services/messenger.js";
 import { restoreSession } from "../services/restore.js";
-import { listSessions } from "../services/sessions.js";
+import type { PrSnapshot } from "../services/pr-facts.js";
+import { readSessions } from "../services/sessions.js";
 import { attachSession } from "../services/terminal.js";
 import { issueClosedLookup } from "../services/trackers.js";
-import { createDashboard, type DashboardDeps } from "../store/dashboard.js";
+import { createDashboard, type DashboardDeps, type GitHubStatus } from "../store/dashboard.js";
+
+export function githubStatus(g: PrSnapshot): GitHubStatus {
+  const off = g.error !== null && g.fetchedAt === null;
+  return { state: off ? "off" : g.stale ? "stale" : "ok", remaining: g.rateLimit?.remaining ?? null, fetchedAt: g.fetchedAt, error: g.error };
+}
 
 const ALT_ON = "\u001b[?1049h";
 const ALT_OFF = "\u001b[?1049l";
@@ -24,10 +30,12 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     async listSessions() {
       // Killed sessions stay in view (dimmed) for a day, then only `--all` shows them.
       const now = ctx.now().getTime();
-      return (await listSessions(ctx, { all: true })).filter((v) => v.status !== "killed" || now - Date.parse(v.meta.killedAt ?? "") < DAY);
+      const { views } = await readSessions(ctx, { all: true, github: "cached", record: true });
+      return views.filter((v) => v.status !== "killed" || now - Date.parse(v.meta.killedAt ?? "") < DAY);
     },
     async refreshGitHub() {
-      return { state: "off", remaining: null, fetchedAt: null, error: "not connected yet" };
+      const { github } = await readSessions(ctx, { github: "refresh", record: true });
+      return githubStatus(github);
     },
     send: (id, text) => sendMessage(ctx, id, text, { actor: "dashboard" }),
     async unsavedWork(id) {
