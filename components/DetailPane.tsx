@@ -18,6 +18,7 @@ export function DetailPane({ width }: { width: number }) {
       <Text>
         Branch: {v.branch ?? "-"} · Worktree: {v.worktree ?? "-"}
       </Text>
+      {v.lastReaction && <Text color="cyan">Last reaction: {v.lastReaction}</Text>}
       <Text dimColor>── last lines of the pane ──</Text>
       {lines.length === 0 ? <Text dimColor>{pane ? "(empty)" : "(loading…)"}</Text> : lines.map((l, i) => <Text key={i}>{l.slice(0, width - 4)}</Text>)}
     </Box>

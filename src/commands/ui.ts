@@ -3,6 +3,7 @@ import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { run } from "../exec.js";
 import { applyCleanup, cleanupPlan, describeWork } from "../services/cleanup.js";
 import { killSession } from "../services/kill.js";
+import { LifecycleService } from "../services/lifecycle.js";
 import { getSession } from "../services/lookup.js";
 import { sendMessage } from "../services/messenger.js";
 import { restoreSession } from "../services/restore.js";
@@ -110,7 +111,12 @@ export async function ui(flags: { interval?: string; githubInterval?: string }):
   const dashboard = createDashboard(dashboardDeps(ctx, attach));
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
+  // Reactions run here too; only one ao per workspace acts on them (see LifecycleService).
+  const lifecycle = new LifecycleService(ctx);
+  const lifecycleTimer = setInterval(() => void lifecycle.tick().catch(() => undefined), ctx.config.lifecycle.pollIntervalMs);
   const finish = () => {
+    clearInterval(lifecycleTimer);
+    void lifecycle.release();
     dashboard.stop();
     restoreTerminal();
     done();

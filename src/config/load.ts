@@ -47,12 +47,14 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
     worktreeDir: path.join(home, "worktrees", "default"),
     stuckAfterMs: 10 * 60_000,
     readyThresholdMs: 5 * 60_000,
+    lifecycle: { pollIntervalMs: 30_000 },
+    notifiers: [{ type: "desktop", priorities: ["urgent", "action", "info"] }],
     projects: [],
   };
 }
 
 // Bump when the parsed shape changes, so an old cache is never read as a new config.
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 interface CacheEntry {
   v: number;

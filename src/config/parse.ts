@@ -4,7 +4,8 @@ import type { core } from "zod";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { parseDuration } from "../core/duration.js";
 import { configSchema, type RawConfig } from "./schema.js";
-import type { ProjectConfig, WorkspaceConfig } from "./types.js";
+import type { ProjectConfig, Reactions, WorkspaceConfig } from "./types.js";
+import { DEFAULT_REACTIONS, type ReactionKind } from "../core/reactions.js";
 
 export interface ParseContext {
   file: string;
@@ -58,6 +59,27 @@ export function defaultWorkspaceName(file: string): string {
   return safe || "default";
 }
 
+type RawReactions = NonNullable<RawConfig["reactions"]>;
+
+/** Defaults, then the workspace's reactions, then the project's, key by key. */
+function resolveReactions(...layers: Array<RawReactions | undefined>): Reactions {
+  const out = structuredClone(DEFAULT_REACTIONS);
+  for (const layer of layers) {
+    for (const [kind, r] of Object.entries(layer ?? {}) as Array<[ReactionKind, RawReactions[ReactionKind]]>) {
+      if (!r) continue;
+      const base = out[kind];
+      out[kind] = {
+        action: r.action,
+        retries: r.retries ?? base.retries,
+        escalateAfterMs: r.escalateAfter !== undefined ? parseDuration(r.escalateAfter) : base.escalateAfterMs,
+        afterMs: r.after !== undefined ? parseDuration(r.after) : base.afterMs,
+        priority: r.priority ?? base.priority,
+      };
+    }
+  }
+  return out;
+}
+
 function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCounter): WorkspaceConfig {
   const defaults = {
     runtime: raw.defaults?.runtime ?? "tmux",
@@ -96,6 +118,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
       ...(agentCommand ? { agentCommand } : {}),
       permissions: p.agentConfig?.permissions ?? "default",
       tracker: p.tracker ?? "github",
+      reactions: resolveReactions(raw.reactions, p.reactions),
       postCreate: p.postCreate ?? [],
       copy: p.copy ?? [],
     };
@@ -109,6 +132,12 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
     worktreeDir: raw.worktreeDir ? expandPath(raw.worktreeDir, ctx) : path.join(ctx.aoHome, "worktrees", name),
     stuckAfterMs: parseDuration(raw.stuckAfter ?? "10m"),
     readyThresholdMs: parseDuration(raw.readyThreshold ?? "5m"),
+    lifecycle: { pollIntervalMs: parseDuration(raw.lifecycle?.pollInterval ?? "30s") },
+    notifiers: (raw.notifiers ?? [{ type: "desktop" as const }]).map((n) => ({
+      type: n.type,
+      ...("url" in n ? { url: n.url } : {}),
+      priorities: n.priorities ?? ["urgent", "action", "info"],
+    })),
     projects,
   };
 }

@@ -13,6 +13,31 @@ const pluginNames = {
   terminal: z.enum(["tmux", "iterm2", "command"]),
 };
 
+const priority = z.enum(["urgent", "action", "info"]);
+
+const reaction = z.strictObject({
+  action: z.enum(["send-to-agent", "notify", "cleanup", "none"]),
+  retries: z.number().int().min(0).max(10).optional(),
+  escalateAfter: duration.optional(),
+  after: duration.optional(),
+  priority: priority.optional(),
+});
+
+const reactions = z.strictObject({
+  "ci-failed": reaction.optional(),
+  "changes-requested": reaction.optional(),
+  "needs-input": reaction.optional(),
+  stuck: reaction.optional(),
+  "approved-and-green": reaction.optional(),
+  merged: reaction.optional(),
+});
+
+const notifier = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("desktop"), priorities: z.array(priority).optional() }),
+  z.strictObject({ type: z.literal("bell"), priorities: z.array(priority).optional() }),
+  z.strictObject({ type: z.literal("webhook"), url: z.url(), priorities: z.array(priority).optional() }),
+]);
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 const project = z.strictObject({
@@ -31,6 +56,7 @@ const project = z.strictObject({
   agentCommand: z.string().min(1).optional(),
   agentConfig: z.strictObject({ permissions: z.enum(["default", "skip"]).optional() }).optional(),
   tracker: z.enum(["github", "linear"]).optional(),
+  reactions: reactions.optional(),
   postCreate: z.array(z.string()).optional(),
   copy: z.array(z.string()).optional(),
 });
@@ -52,6 +78,9 @@ export const configSchema = z.strictObject({
   worktreeDir: z.string().min(1).optional(),
   stuckAfter: duration.optional(),
   readyThreshold: duration.optional(),
+  reactions: reactions.optional(),
+  lifecycle: z.strictObject({ pollInterval: duration.optional() }).optional(),
+  notifiers: z.array(notifier).optional(),
   projects: z.record(z.string().regex(NAME, { message: "expected a project id of letters, digits, '.', '_' or '-'" }), project).optional(),
 });
 

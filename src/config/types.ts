@@ -1,3 +1,14 @@
+import type { Priority, ReactionConfig, ReactionKind } from "../core/reactions.js";
+
+export type Reactions = Record<ReactionKind, ReactionConfig>;
+
+export interface NotifierConfig {
+  type: "desktop" | "bell" | "webhook";
+  url?: string;
+  /** Which priorities reach this notifier; all when absent. */
+  priorities: Priority[];
+}
+
 /** The validated workspace config that the rest of ao reads. Built by config/parse.ts. */
 export interface ProjectConfig {
   /** The key under `projects:`. */
@@ -15,6 +26,8 @@ export interface ProjectConfig {
   terminal: string;
   agentCommand?: string;
   permissions: "default" | "skip";
+  /** The workspace's reactions with this project's overrides. */
+  reactions: Reactions;
   /** Where the project's issues live: GitHub issues of `repo`, or Linear. */
   tracker: "github" | "linear";
   postCreate: string[];
@@ -33,5 +46,7 @@ export interface WorkspaceConfig {
   /** A live, quiet agent with no PR waiting on others becomes `stuck` after this long. */
   stuckAfterMs: number;
   readyThresholdMs: number;
+  lifecycle: { pollIntervalMs: number };
+  notifiers: NotifierConfig[];
   projects: ProjectConfig[];
 }

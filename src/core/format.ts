@@ -172,6 +172,7 @@ export function sessionJson(v: SessionView, now: Date): Record<string, unknown> 
     issueId: v.issueId,
     worktree: v.worktree,
     summary: v.summary,
+    lastReaction: v.lastReaction,
     permissionsSkipped: v.permissionsSkipped,
   };
 }

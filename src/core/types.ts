@@ -91,6 +91,8 @@ export interface SessionView {
   issueId: string | null;
   worktree: string | null;
   summary: string | null;
+  /** What ao last did about this session on its own (a reaction), e.g. "ci-failed: sent (delivered)". */
+  lastReaction: string | null;
   permissionsSkipped: boolean;
   meta: Metadata;
 }

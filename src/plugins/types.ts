@@ -150,3 +150,16 @@ export interface TrackerPlugin {
   readonly name: string;
   getIssue(repo: string, id: string): Promise<TrackerIssue>;
 }
+
+export interface Notification {
+  title: string;
+  body: string;
+  priority: "urgent" | "action" | "info";
+  sessionId?: string;
+  reaction?: string;
+}
+
+export interface NotifierPlugin {
+  readonly name: string;
+  notify(n: Notification): Promise<void>;
+}

@@ -84,6 +84,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     issueId: meta.issueId || null,
     worktree: meta.worktree || null,
     summary: meta.summary || null,
+    lastReaction: meta.lastReaction || null,
     permissionsSkipped: meta.permissions === "skip",
     meta,
   };

@@ -1,0 +1,38 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { createApp } from "../app.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { LifecycleService, type ReactionReport } from "../services/lifecycle.js";
+
+function describe(r: ReactionReport): string {
+  const what = r.action === "sent" ? `told the agent (${r.outcome})` : r.action === "notified" ? "notified you" : r.action === "escalated" ? "escalated to you" : r.action;
+  return `${new Date().toISOString().slice(11, 19)} ${r.id}: ${r.reaction} → ${what}${r.detail ? ` — ${r.detail}` : ""}`;
+}
+
+/** `ao watch`: reactions without the dashboard open. */
+export async function watch(flags: { interval?: string; once?: boolean }): Promise<void> {
+  const ctx = await createApp();
+  const intervalMs = flags.interval !== undefined ? Number(flags.interval) * 1000 : ctx.config.lifecycle.pollIntervalMs;
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new AoError(`--interval takes seconds, got "${flags.interval}"`, EXIT_USAGE);
+  const service = new LifecycleService(ctx, { onReaction: (r) => process.stdout.write(`${describe(r)}\n`) });
+  const stop = async () => {
+    await service.release();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  try {
+    if (!flags.once) process.stderr.write(`Watching workspace ${ctx.config.name} every ${intervalMs / 1000}s (Ctrl-C to stop)\n`);
+    for (;;) {
+      if (!(await service.acquire())) {
+        process.stderr.write("Another ao (a dashboard or ao watch) is reacting for this workspace; standing by.\n");
+        if (flags.once) return;
+      } else {
+        await service.tick();
+      }
+      if (flags.once) return;
+      await sleep(intervalMs);
+    }
+  } finally {
+    await service.release();
+  }
+}

@@ -1,0 +1,52 @@
+import type { ReactionKind } from "./reactions.js";
+
+export interface CheckDetail {
+  name: string;
+  conclusion: string;
+  url?: string;
+  logTail?: string;
+  annotations?: string[];
+}
+
+export interface ThreadDetail {
+  path: string;
+  line: number | null;
+  author: string;
+  body: string;
+  url: string;
+}
+
+function indent(text: string, by = "    "): string {
+  return text
+    .split("\n")
+    .map((l) => by + l)
+    .join("\n");
+}
+
+/** What the agent is told when CI fails: every failing check, with what it said. */
+export function ciFailedMessage(prNumber: number, headSha: string, checks: CheckDetail[]): string {
+  const parts = checks.map((c) => {
+    const what = c.annotations?.length ? c.annotations.join("\n") : c.logTail ? c.logTail.split("\n").slice(-25).join("\n") : "(no log or annotations available)";
+    return `- ${c.name}: ${c.conclusion}${c.url ? ` ${c.url}` : ""}\n${indent(what)}`;
+  });
+  return `CI failed on PR #${prNumber} (commit ${headSha.slice(0, 7)}). Please fix these checks, commit and push:\n${parts.join("\n")}`;
+}
+
+/** What the agent is told when a reviewer asks for changes: every unresolved thread. */
+export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[]): string {
+  const parts = threads.map((t) => `- ${t.path}${t.line !== null ? `:${t.line}` : ""} — @${t.author}: ${t.body.trim()}\n  ${t.url}`);
+  return `Changes were requested on PR #${prNumber}. Please address these review comments, commit and push:\n${parts.join("\n")}`;
+}
+
+export function notificationTitle(kind: ReactionKind | "escalation", id: string): string {
+  const what: Record<ReactionKind | "escalation", string> = {
+    "ci-failed": "CI failed",
+    "changes-requested": "changes requested",
+    "needs-input": "needs your input",
+    stuck: "is stuck",
+    "approved-and-green": "approved and green",
+    merged: "merged",
+    escalation: "needs you",
+  };
+  return `ao: ${id} ${what[kind]}`;
+}

@@ -1,0 +1,203 @@
+import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { AppContext } from "../app.js";
+import type { NotifierConfig } from "../config/types.js";
+import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
+import { decide, reactionFor, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
+import type { SessionView } from "../core/types.js";
+import { bellNotifier, desktopNotifier, webhookNotifier } from "../plugins/notifier/index.js";
+import type { Notification, NotifierPlugin, PrDetails, ScmPlugin } from "../plugins/types.js";
+import { applyCleanup, cleanupPlan } from "./cleanup.js";
+import { sendMessage } from "./messenger.js";
+import { readSessions } from "./sessions.js";
+
+export interface ReactionReport {
+  id: string;
+  reaction: ReactionKind;
+  action: ReactionRecord["action"];
+  outcome?: string;
+  detail?: string;
+}
+
+export interface LifecycleOptions {
+  /** Overrides the configured notifiers (tests). */
+  notifiers?: Array<{ plugin: NotifierPlugin; priorities: NotifierConfig["priorities"] }>;
+  scm?: () => Promise<ScmPlugin | null>;
+  onReaction?: (r: ReactionReport) => void;
+  /** How long a send waits for a busy agent before sending anyway. */
+  sendTimeoutMs?: number;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The service that watches sessions and reacts: tells an agent what CI or a reviewer says, and
+ * tells the person what needs them. Runs inside `ao ui` and as `ao watch`; only one instance
+ * per workspace acts (a pid file), so two dashboards never send twice. What was done is kept
+ * in each session's event log, so a restart repeats nothing.
+ */
+export class LifecycleService {
+  private readonly leaderFile: string;
+  private leader = false;
+  private readonly notifiers: Array<{ plugin: NotifierPlugin; priorities: NotifierConfig["priorities"] }>;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly opts: LifecycleOptions = {},
+  ) {
+    this.leaderFile = path.join(ctx.store.root, ".lifecycle.pid");
+    this.notifiers =
+      opts.notifiers ??
+      ctx.config.notifiers.map((n) => ({
+        plugin: n.type === "webhook" ? webhookNotifier(n.url!) : n.type === "bell" ? bellNotifier() : desktopNotifier(),
+        priorities: n.priorities,
+      }));
+  }
+
+  /** Become the workspace's one acting instance, unless a live process already is. */
+  async acquire(): Promise<boolean> {
+    if (this.leader) return true;
+    await mkdir(this.ctx.store.root, { recursive: true });
+    for (let i = 0; i < 2; i++) {
+      try {
+        await writeFile(this.leaderFile, String(process.pid), { flag: "wx" });
+        this.leader = true;
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        const pid = Number((await readFile(this.leaderFile, "utf8").catch(() => "")).trim());
+        if (pid === process.pid) return (this.leader = true);
+        if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) return false;
+        await unlink(this.leaderFile).catch(() => {});
+      }
+    }
+    return false;
+  }
+
+  async release(): Promise<void> {
+    if (!this.leader) return;
+    this.leader = false;
+    const pid = Number((await readFile(this.leaderFile, "utf8").catch(() => "")).trim());
+    if (pid === process.pid) await unlink(this.leaderFile).catch(() => {});
+  }
+
+  /** One poll: refresh facts, then react to every session that has something to react to. */
+  async tick(): Promise<ReactionReport[]> {
+    if (!(await this.acquire())) return [];
+    const { views } = await readSessions(this.ctx, { github: "refresh", record: true });
+    const reports = await Promise.all(views.map((v) => this.react(v).catch((e: Error) => [{ id: v.id, reaction: reactionFor(v.status)!, action: "skipped" as const, detail: e.message }])));
+    return reports.flat().filter((r) => r.reaction);
+  }
+
+  private async history(id: string): Promise<{ records: ReactionRecord[]; since: Map<string, number> }> {
+    const events = await this.ctx.store.events(id);
+    const records = events.filter((e) => e.kind === "reaction") as unknown as ReactionRecord[];
+    // When each status began: the last change into it.
+    const since = new Map<string, number>();
+    for (const e of events) if (e.kind === "status" && e.after?.status) since.set(e.after.status, Date.parse(e.time));
+    return { records, since };
+  }
+
+  private async react(v: SessionView): Promise<ReactionReport[]> {
+    const kind = reactionFor(v.status);
+    if (!kind) return [];
+    const project = this.ctx.config.projects.find((p) => p.id === v.projectId);
+    if (!project) return [];
+    const config = project.reactions[kind];
+    if (config.action === "none") return [];
+    const { records, since } = await this.history(v.id);
+    const sinceMs = since.get(v.status) ?? (Date.parse(v.createdAt ?? "") || 0);
+
+    // CI and review events are told apart by what they are about: the commit and the failing
+    // checks, or the set of unresolved threads. Others by when the status began.
+    let details: PrDetails | null = null;
+    let fingerprint = `${kind}@${new Date(sinceMs).toISOString()}`;
+    if ((kind === "ci-failed" || kind === "changes-requested") && v.prNumber !== null) {
+      details = await this.details(project.repo, v.prNumber);
+      if (!details) return [];
+      fingerprint =
+        kind === "ci-failed"
+          ? `${details.headSha}:${details.failingChecks.map((c) => c.name).sort().join(",")}`
+          : details.unresolvedThreads.map((t) => t.id).sort().join(",");
+    }
+    const now = this.ctx.now().getTime();
+    const decision = decide({ config, kind, fingerprint, history: records, nowMs: now, sinceMs });
+    const record = async (r: Omit<ReactionRecord, "time" | "reaction" | "fingerprint">, detail?: string): Promise<ReactionReport> => {
+      await this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: kind, fingerprint, ...r, ...(detail ? { detail } : {}) });
+      await this.ctx.store
+        .update(v.id, () => ({ lastReaction: `${kind}: ${r.action}${r.outcome ? ` (${r.outcome})` : ""}`, lastReactionAt: new Date(now).toISOString() }), "reaction", "reaction-note")
+        .catch(() => {});
+      const report: ReactionReport = { id: v.id, reaction: kind, action: r.action, ...(r.outcome ? { outcome: r.outcome } : {}), ...(detail ? { detail } : {}) };
+      this.opts.onReaction?.(report);
+      return report;
+    };
+
+    switch (decision.do) {
+      case "nothing":
+        return [];
+      case "notify":
+        await this.notify({ title: notificationTitle(kind, v.id), body: v.summary ? `${v.statusReason} — ${v.summary}` : v.statusReason, priority: config.priority, sessionId: v.id, reaction: kind });
+        return [await record({ action: "notified" })];
+      case "escalate":
+        await this.notify({ title: notificationTitle("escalation", v.id), body: `${v.statusReason}: ${decision.why}`, priority: "urgent", sessionId: v.id, reaction: kind });
+        return [await record({ action: "escalated" }, decision.why)];
+      case "cleanup": {
+        const plan = (await cleanupPlan(this.ctx)).filter((p) => p.id === v.id);
+        const item = plan[0];
+        if (!item || item.action === "skip") {
+          await this.notify({ title: notificationTitle(kind, v.id), body: `not cleaned up: ${item?.skipReason ?? "not finished"}`, priority: "info", sessionId: v.id, reaction: kind });
+          return [await record({ action: "skipped" }, item?.skipReason)];
+        }
+        await applyCleanup(this.ctx, plan, "reaction");
+        return [await record({ action: "cleaned" })];
+      }
+      case "send": {
+        const message =
+          kind === "ci-failed" && details
+            ? ciFailedMessage(v.prNumber!, details.headSha, details.failingChecks)
+            : kind === "changes-requested" && details
+              ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads)
+              : `${v.statusReason}. Please look into it.`;
+        let outcome: string;
+        try {
+          outcome = (await sendMessage(this.ctx, v.id, message, { actor: "reaction", timeoutMs: this.opts.sendTimeoutMs ?? 60_000 })).outcome;
+        } catch (e) {
+          outcome = "failed";
+          await this.notify({ title: notificationTitle(kind, v.id), body: `could not tell the agent: ${(e as Error).message}`, priority: "urgent", sessionId: v.id, reaction: kind });
+        }
+        if (outcome === "unconfirmed") {
+          // A send that may not have landed still reaches the person.
+          await this.notify({ title: notificationTitle(kind, v.id), body: "the agent may not have received ao's message", priority: config.priority, sessionId: v.id, reaction: kind });
+        }
+        return [await record({ action: "sent", outcome }, `attempt ${decision.attempt}`)];
+      }
+    }
+  }
+
+  private scmPromise: Promise<ScmPlugin | null> | null = null;
+  private async details(repo: string, n: number): Promise<PrDetails | null> {
+    this.scmPromise ??= this.opts.scm ? this.opts.scm() : import("../plugins/scm/github.js").then((m) => m.createGitHubScm(this.ctx.env, this.ctx.config.github.baseUrl));
+    const scm = await this.scmPromise;
+    if (!scm) return null;
+    try {
+      return await scm.prDetails(repo, n);
+    } catch {
+      return null; // an unreadable PR is no event: try again next poll
+    }
+  }
+
+  private async notify(n: Notification): Promise<void> {
+    await Promise.all(
+      this.notifiers
+        .filter((x) => x.priorities.includes(n.priority))
+        .map((x) => x.plugin.notify(n).catch(() => undefined)),
+    );
+  }
+}

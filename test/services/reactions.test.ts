@@ -1,0 +1,145 @@
+import http from "node:http";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeGitHub, type FakeGitHub } from "../../demo/fake-github.js";
+import { ROOT, runAo } from "../helpers/ao.js";
+import { makeRepo } from "../helpers/git.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+
+const SIM = path.join(ROOT, "demo/sim-agent.mjs");
+const REPO = "org/app";
+const tm = privateTmux();
+let gh: FakeGitHub;
+let root: string;
+let env: NodeJS.ProcessEnv;
+let hook: http.Server;
+const hooks: Array<{ title: string; body: string; priority: string; sessionId?: string; reaction?: string; text: string }> = [];
+
+async function logged(file: string): Promise<string[]> {
+  try {
+    return (await readFile(file, "utf8")).trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
+  } catch {
+    return [];
+  }
+}
+
+async function spawnReady(tag: string, extra: NodeJS.ProcessEnv = {}): Promise<{ id: string; log: string; branch: string }> {
+  const log = path.join(root, `${tag}.log`);
+  const r = await runAo(["spawn", "frontend"], { env: { ...env, AO_SIM_LOG: log, ...extra } });
+  expect(r.stderr).toBe("");
+  const id = r.stdout.trim();
+  const rows = async () => JSON.parse((await runAo(["session", "ls", "--json"], { env })).stdout) as Array<{ name: string; activity: string; branch: string }>;
+  await waitFor(`${id} ready`, async () => (await rows()).find((x) => x.name === id)?.activity === "ready");
+  return { id, log, branch: (await rows()).find((x) => x.name === id)!.branch };
+}
+
+const watch = () => runAo(["watch", "--once"], { env });
+
+beforeAll(async () => {
+  gh = await startFakeGitHub({ token: "fake-token" });
+  hook = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      hooks.push(JSON.parse(body) as (typeof hooks)[number]);
+      res.end("ok");
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  root = await mkdtemp(path.join(tmpdir(), "ao-react-"));
+  const { clone } = await makeRepo(root);
+  const port = (hook.address() as AddressInfo).port;
+  await writeFile(
+    path.join(root, "ao.yaml"),
+    `name: reactws
+github: { baseUrl: ${gh.baseUrl} }
+reactions:
+  ci-failed: { action: send-to-agent, retries: 1 }
+notifiers:
+  - { type: webhook, url: "http://127.0.0.1:${port}/hook" }
+projects:
+  frontend: { repo: ${REPO}, path: ${JSON.stringify(clone)}, sessionPrefix: fe, agent: generic, agentCommand: ${JSON.stringify(`node ${SIM}`)} }
+`,
+  );
+  env = { PATH: process.env.PATH, HOME: path.join(root, "home"), AO_HOME: path.join(root, "ao-home"), AO_CONFIG_PATH: path.join(root, "ao.yaml"), AO_TMUX_SOCKET: tm.socket, GITHUB_TOKEN: "fake-token", AO_SIM_THINK_MS: "200" };
+});
+afterAll(async () => {
+  tm.kill();
+  await gh.close();
+  hook.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("reactions", () => {
+  it("tells the agent once about a CI failure, with the checks' logs; again only for a new commit", async () => {
+    const { id, log, branch } = await spawnReady("ci");
+    const n = gh.state.openPr({ repo: REPO, branch });
+    gh.state.setCi(REPO, n, "failure", [
+      { name: "lint", conclusion: "failure", annotations: [{ path: "src/a.ts", line: 3, message: "no-unused-vars: x is never used" }] },
+      { name: "unit", conclusion: "failure", log: "running 12 tests\nFAIL test/login.test.ts\nExpected 200, got 500" },
+    ]);
+    const first = await watch();
+    expect(first.stdout).toMatch(new RegExp(`${id}: ci-failed → told the agent \\(delivered\\)`));
+    await waitFor("message logged", async () => (await logged(log)).length === 1);
+    const [msg] = await logged(log);
+    expect(msg).toContain(`CI failed on PR #${n}`);
+    expect(msg).toContain("lint: failure");
+    expect(msg).toContain("src/a.ts:3");
+    expect(msg).toContain("no-unused-vars: x is never used");
+    expect(msg).toContain("unit: failure");
+    expect(msg).toContain("Expected 200, got 500");
+
+    // The next poll, and a restarted service (every `ao watch --once` is a new process), send nothing.
+    expect((await watch()).stdout).toBe("");
+    expect((await watch()).stdout).toBe("");
+    expect(await logged(log)).toHaveLength(1);
+
+    // A new commit that fails again is a new event.
+    gh.state.pr(REPO, n).headSha = "f".repeat(40);
+    gh.state.setCi(REPO, n, "failure", [{ name: "lint", conclusion: "failure", annotations: [{ path: "src/a.ts", line: 4, message: "still wrong" }] }]);
+    expect((await watch()).stdout).toMatch(/ci-failed → told the agent \(delivered\)/);
+    await waitFor("second message", async () => (await logged(log)).length === 2);
+    expect((await logged(log))[1]).toContain("still wrong");
+  });
+
+  it("hands the agent the unresolved review threads", async () => {
+    const { log, branch } = await spawnReady("review");
+    const n = gh.state.openPr({ repo: REPO, branch });
+    gh.state.setCi(REPO, n, "success");
+    gh.state.requestChanges(REPO, n, { reviewer: "bob", threads: [{ path: "src/login.ts", line: 42, body: "Handle the expired token" }, { path: "README.md", line: null, body: "Document the flag" }] });
+    expect((await watch()).stdout).toMatch(/changes-requested → told the agent \(delivered\)/);
+    await waitFor("review message", async () => (await logged(log)).length === 1);
+    const [msg] = await logged(log);
+    expect(msg).toContain(`Changes were requested on PR #${n}`);
+    expect(msg).toContain("src/login.ts:42 — @bob: Handle the expired token");
+    expect(msg).toContain("README.md — @bob: Document the flag");
+    expect(msg).toMatch(/http:\/\/127\.0\.0\.1:\d+\/org\/app\/pull\/\d+/);
+  });
+
+  it("escalates to a notification when retries are exhausted, and posts it to the webhook", async () => {
+    const { id, branch } = await spawnReady("deaf", { AO_SIM_MODE: "never-read" });
+    const n = gh.state.openPr({ repo: REPO, branch });
+    gh.state.setCi(REPO, n, "failure", [{ name: "build", conclusion: "failure" }]);
+    expect((await watch()).stdout).toMatch(/ci-failed → told the agent \(unconfirmed\)/);
+    expect((await watch()).stdout).toMatch(/ci-failed → told the agent \(unconfirmed\)/);
+    expect((await watch()).stdout).toMatch(new RegExp(`${id}: ci-failed → escalated to you`));
+    expect((await watch()).stdout).toBe("");
+    const mine = hooks.filter((h) => h.sessionId === id);
+    expect(mine.some((h) => h.priority === "urgent" && h.title === `ao: ${id} needs you` && /could not reach the agent after 2 attempts/.test(h.body))).toBe(true);
+    // Each unconfirmed send also told the person.
+    expect(mine.filter((h) => /may not have received/.test(h.body))).toHaveLength(2);
+    expect(mine.every((h) => typeof h.text === "string" && h.text.startsWith(`ao: ${id}`))).toBe(true);
+  });
+
+  it("notifies once when an agent waits for an answer", async () => {
+    const { id } = await spawnReady("ask");
+    expect((await runAo(["send", id, "ask Deploy to staging?"], { env })).code).toBe(0);
+    await waitFor("needs_input", async () => (JSON.parse((await runAo(["session", "ls", "--json"], { env })).stdout) as Array<{ name: string; activity: string }>).find((x) => x.name === id)?.activity === "waiting_input");
+    expect((await watch()).stdout).toMatch(new RegExp(`${id}: needs-input → notified you`));
+    expect((await watch()).stdout).toBe("");
+    expect(hooks.filter((h) => h.sessionId === id && h.reaction === "needs-input")).toHaveLength(1);
+  });
+});
