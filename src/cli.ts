@@ -43,6 +43,13 @@ export function buildProgram(): Command {
     .action(async (flags) => (await import("./commands/ui.js")).ui(flags));
 
   program
+    .command("watch")
+    .description("react without the dashboard: tell agents what CI and reviewers say, notify you of what needs you")
+    .option("--interval <seconds>", "seconds between polls (default: lifecycle.pollInterval, 30)")
+    .option("--once", "one poll, then exit")
+    .action(async (flags) => (await import("./commands/watch.js")).watch(flags));
+
+  program
     .command("status")
     .description("the wide table of every session: PR, CI, review, threads, activity, age")
     .addOption(projectOption())
