@@ -8,7 +8,23 @@ import { build } from "esbuild";
 // Chunk names carry content hashes: clear old ones so dist/ holds only this build.
 rmSync("dist/bundle", { recursive: true, force: true });
 
+// commander loads node:child_process (with net, dgram and streams) for executable subcommands,
+// which ao does not use; a lazy stand-in spares every command that cost until a process runs.
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes("node_modules/commander") ? { path: "child_process", namespace: "ao-lazy" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "ao-lazy" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_t, key) => require("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
+
 await build({
+  plugins: [lazyChildProcess],
   entryPoints: { ao: "src/cli.ts" },
   outdir: "dist/bundle",
   bundle: true,

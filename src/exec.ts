@@ -1,4 +1,12 @@
-import { spawn } from "node:child_process";
+import type { ChildProcess, SpawnOptions } from "node:child_process";
+
+// Loaded on first use: node:child_process brings net, dgram and streams with it, and commands
+// that start no process (ao session ls with no live sessions) should not pay for them.
+let spawnFn: ((file: string, args: readonly string[], opts: SpawnOptions) => ChildProcess) | null = null;
+async function spawn(file: string, args: readonly string[], opts: SpawnOptions): Promise<ChildProcess> {
+  spawnFn ??= (await import("node:child_process")).spawn;
+  return spawnFn(file, args, opts);
+}
 
 export interface RunOptions {
   cwd?: string;
@@ -30,14 +38,14 @@ function trace(file: string, args: readonly string[]): void {
  * 75 ms of start-up even bundled (measured here), more than the rest of `ao status` together,
  * and ao needs only argv, env, cwd, stdin text and a timeout.
  */
-export function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   trace(file, args);
+  const child = await spawn(file, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
-    });
     // Our own timer rather than spawn's `timeout`, whose timer outlives a command that failed
     // to start and holds the process open for the whole timeout.
     const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs) : null;
@@ -66,10 +74,10 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
 }
 
 /** Run with the terminal handed over (attach): resolves with the exit code when it ends. */
-export function runInteractive(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+export async function runInteractive(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   trace(file, args);
+  const child = await spawn(file, args, { stdio: "inherit", env: opts.env ?? process.env });
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: "inherit", env: opts.env ?? process.env });
     child.on("error", (e: NodeJS.ErrnoException) => reject(new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`)));
     child.on("close", (code) => resolve(code ?? 1));
   });
