@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runAo } from "../helpers/ao.js";
+import { makeRepo } from "../helpers/git.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+
+const SIM = path.join(ROOT, "demo/sim-agent.mjs");
+const tm = privateTmux();
+let root: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "ao-open-"));
+  const { clone } = await makeRepo(root);
+  const opened = path.join(root, "opened.txt");
+  await writeFile(
+    path.join(root, "ao.yaml"),
+    `name: openws
+github: { baseUrl: "http://127.0.0.1:9/api/v3" }
+defaults: { terminal: command, terminalCommand: ${JSON.stringify(`echo {{id}} {{tmuxName}} {{attach}} >> ${opened}`)} }
+projects:
+  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, agent: generic, agentCommand: ${JSON.stringify(`node ${SIM}`)} }
+`,
+  );
+  env = { PATH: process.env.PATH, HOME: path.join(root, "home"), AO_HOME: path.join(root, "ao-home"), AO_CONFIG_PATH: path.join(root, "ao.yaml"), AO_TMUX_SOCKET: tm.socket };
+});
+afterAll(async () => {
+  tm.kill();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("ao open", () => {
+  it("opens one session, a project's or all through the configured terminal command", async () => {
+    expect((await runAo(["spawn", "frontend"], { env })).stdout).toBe("fe-1\n");
+    expect((await runAo(["spawn", "frontend"], { env })).stdout).toBe("fe-2\n");
+    const one = await runAo(["open", "fe-1"], { env });
+    expect(one).toMatchObject({ code: 0, stdout: "Opened fe-1\n" });
+    const opened = path.join(root, "opened.txt");
+    expect((await readFile(opened, "utf8")).trim()).toBe(`fe-1 ao-openws-fe-1 tmux -u -L ${tm.socket} attach-session -t =ao-openws-fe-1`);
+    await waitFor("both running", async () => {
+      const r = await runAo(["open", "frontend"], { env });
+      return r.stdout === "Opened fe-1, fe-2\n";
+    });
+    expect((await runAo(["open", "all"], { env })).stdout).toBe("Opened fe-1, fe-2\n");
+    expect((await runAo(["open", "nothing-like-that"], { env })).code).toBe(2);
+    expect(existsSync(opened)).toBe(true);
+  });
+});
