@@ -5,6 +5,7 @@ import { useDashboard, useSelectedSession } from "../hooks/useDashboard.js";
 export function DetailPane({ width }: { width: number }) {
   const v = useSelectedSession();
   const pane = useDashboard((s) => s.pane);
+  const details = useDashboard((s) => s.details);
   if (!v) return null;
   const lines = pane && pane.id === v.id ? pane.text.split("\n").filter((l, i, all) => l.trim() !== "" || i < all.length - 1).slice(-15) : [];
   return (
@@ -14,7 +15,9 @@ export function DetailPane({ width }: { width: number }) {
       </Text>
       <Text>PR: {v.prUrl ?? "none yet"}</Text>
       {v.failingChecks.length > 0 && <Text color="red">Failing: {v.failingChecks.join(", ")}</Text>}
+      {details?.id === v.id && details.checks.map((c, i) => <Text key={`c${i}`} color="red">{`  ${c}`.slice(0, width - 4)}</Text>)}
       {v.pendingThreads !== null && v.pendingThreads > 0 && <Text color="yellow">{v.pendingThreads} unresolved review threads</Text>}
+      {details?.id === v.id && details.threads.map((t, i) => <Text key={`t${i}`} color="yellow">{`  ${t}`.slice(0, width - 4)}</Text>)}
       <Text>
         Branch: {v.branch ?? "-"} · Worktree: {v.worktree ?? "-"}
       </Text>

@@ -1,6 +1,8 @@
 import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { prNumberFromUrl } from "../core/pr.js";
 import { run } from "../exec.js";
+import type { ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan, describeWork } from "../services/cleanup.js";
 import { killSession } from "../services/kill.js";
 import { LifecycleService } from "../services/lifecycle.js";
@@ -25,6 +27,7 @@ const DAY = 86_400_000;
 
 /** The dashboard's view of the service layer, bound to this workspace. */
 export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>): DashboardDeps {
+  let scm: Promise<ScmPlugin | null> | null = null;
   return {
     workspace: ctx.config.name,
     projects: ctx.config.projects.map((p) => ({ id: p.id, name: p.name })),
@@ -54,6 +57,19 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
       if (!meta.tmuxName || !(await ctx.runtime.exists(meta.tmuxName))) return "(not running)";
       return (await ctx.runtime.capture(meta.tmuxName)).split("\n").filter((l) => l.trim() !== "").slice(-lines).join("\n");
     },
+    async prDetails(id) {
+      const { meta, project } = await getSession(ctx, id);
+      const n = prNumberFromUrl(meta.pr);
+      if (n === null) return null;
+      scm ??= import("../plugins/scm/github.js").then((m) => m.createGitHubScm(ctx.env, ctx.config.github.baseUrl));
+      const client = await scm;
+      if (!client) return null;
+      const d = await client.prDetails(project.repo, n);
+      return {
+        checks: d.failingChecks.map((c) => `${c.name}: ${c.conclusion}${c.annotations?.length ? ` — ${c.annotations[0]}` : ""}`),
+        threads: d.unresolvedThreads.map((t) => `${t.path}${t.line !== null ? `:${t.line}` : ""} @${t.author}: ${t.body.split("\n")[0]}`),
+      };
+    },
     attach,
     async openUrl(url) {
       const opener = process.platform === "darwin" ? "open" : "xdg-open";
@@ -65,11 +81,12 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
 }
 
 /** `ao ui`: the only path that loads React and Ink. */
-export async function ui(flags: { interval?: string; githubInterval?: string }): Promise<void> {
+export async function ui(flags: { interval?: string; githubInterval?: string }, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new AoError("ao ui needs a terminal; for a pipe or a script use: ao status (or ao status --json)", EXIT_USAGE);
   }
-  const ctx = await createApp();
+  // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
+  const ctx = await createApp(opts.env ? { env: opts.env } : {});
   const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("../../components/App.js")]);
 
   let onAltScreen = false;

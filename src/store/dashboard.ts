@@ -40,6 +40,7 @@ export interface DashboardState {
   filter: Filter;
   detail: boolean;
   pane: { id: string; text: string } | null;
+  details: ({ id: string } & PrDetailLines) | null;
   dialog: Dialog | null;
   toasts: Toast[];
   log: string[];
@@ -62,9 +63,16 @@ export interface DashboardDeps {
   cleanupPlan(): Promise<CleanupItem[]>;
   cleanupRun(plan: CleanupItem[]): Promise<string[]>;
   paneTail(id: string, lines: number): Promise<string>;
+  /** Failing checks and unresolved threads of the session's PR, loaded only for the detail pane. */
+  prDetails?(id: string): Promise<PrDetailLines | null>;
   attach(id: string): Promise<void>;
   openUrl(url: string): Promise<void>;
   now(): number;
+}
+
+export interface PrDetailLines {
+  checks: string[];
+  threads: string[];
 }
 
 export interface Dashboard {
@@ -166,6 +174,12 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     if (!id) return set({ pane: null });
     const text = await deps.paneTail(id, 15).catch((e: Error) => `(cannot read the pane: ${e.message})`);
     if (get().cursor === id) set({ pane: { id, text } });
+    // PR details are the expensive part: fetched for the selected session only, once per selection.
+    const session = selectedSession(get());
+    if (deps.prDetails && session?.prNumber != null && get().details?.id !== id) {
+      const d = await deps.prDetails(id).catch(() => null);
+      if (d && get().cursor === id) set({ details: { id, ...d } });
+    }
   };
 
   const move = (m: "up" | "down" | "top" | "bottom") => {
@@ -249,13 +263,14 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     refreshLocal,
     refreshGitHub,
     closeDialog: () => set({ dialog: null }),
-    setFilterText: (text: string) => {
-      set((s) => ({ filter: { ...s.filter, text } }));
+    setFilterText: (text: string | ((current: string) => string)) => {
+      set((s) => ({ filter: { ...s.filter, text: typeof text === "function" ? text(s.filter.text) : text } }));
       set((s) => ({ cursor: moveCursor(visibleIds(s), s.cursor, "stay") }));
     },
     submitSend: (text: string) => {
       const d = get().dialog;
-      if (d?.kind !== "send" || d.sending) return;
+      // A box showing its outcome is done: a second Enter must not send again.
+      if (d?.kind !== "send" || d.sending || d.outcome !== null) return;
       if (text.trim() === "") return toast("info", "send: the message is empty");
       set({ dialog: { ...d, sending: true } });
       setBusy(d.id, "send");
@@ -285,7 +300,8 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     },
     runCleanup: () => {
       const d = get().dialog;
-      if (d?.kind !== "cleanup" || !d.plan || d.running) return;
+      // Nothing to kill (an empty plan, or only skips): the dialog offers no y, so y does nothing.
+      if (d?.kind !== "cleanup" || !d.plan?.some((p) => p.action === "kill") || d.running || d.done) return;
       const plan = d.plan;
       set({ dialog: { ...d, running: true } });
       void deps
@@ -314,6 +330,7 @@ export function initialState(deps: Pick<DashboardDeps, "workspace" | "projects">
     filter: { project: null, text: "" },
     detail: false,
     pane: null,
+    details: null,
     dialog: null,
     toasts: [],
     log: [],
