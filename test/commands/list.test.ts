@@ -137,6 +137,14 @@ describe("ao status", () => {
     expect(prAt(lines[2]!)).toBe(prAt(lines[1]!));
   });
 
+  it("says which sessions run without permission prompts", async () => {
+    await ws.seed("fe-5", { projectId: "frontend", status: "working", branch: "b", permissions: "skip", summary: "Trusted task" });
+    const r = await runAo(["status"], { env: ws.env });
+    expect(r.stdout).toMatch(/Trusted task · permissions skipped/);
+    const json = JSON.parse((await runAo(["status", "--json"], { env: ws.env })).stdout) as Array<Record<string, unknown>>;
+    expect(json.find((x) => x.name === "fe-5")?.permissionsSkipped).toBe(true);
+  });
+
   it("filters with -p and counts one project", async () => {
     await seedExample();
     const r = await runAo(["status", "-p", "backend"], { env: ws.env });
