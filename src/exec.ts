@@ -82,3 +82,13 @@ export async function runInteractive(file: string, args: readonly string[], opts
     child.on("close", (code) => resolve(code ?? 1));
   });
 }
+
+/** Whether a process with this pid exists (EPERM: it does, but belongs to someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

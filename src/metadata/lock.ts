@@ -1,3 +1,4 @@
+import { pidAlive } from "../exec.js";
 import { uniqueSuffix } from "./unique.js";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -7,20 +8,12 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
-function ownerAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** A lock left by a process that died (crash, SIGKILL) must not wedge the session forever. */
 async function isStale(lockDir: string): Promise<boolean> {
   try {
     const pid = Number((await readFile(`${lockDir}/owner`, "utf8")).trim());
-    if (Number.isInteger(pid) && pid > 0) return !ownerAlive(pid);
+    if (Number.isInteger(pid) && pid > 0) return !pidAlive(pid);
   } catch {
     // No readable owner: an older or hand-made lock; judge it by age.
   }

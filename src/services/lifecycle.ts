@@ -2,6 +2,7 @@ import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { NotifierConfig } from "../config/types.js";
+import { pidAlive } from "../exec.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
 import { decide, reactionFor, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
 import type { SessionView } from "../core/types.js";
@@ -28,14 +29,6 @@ export interface LifecycleOptions {
   sendTimeoutMs?: number;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * The service that watches sessions and reacts: tells an agent what CI or a reviewer says, and

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { run } from "../../exec.js";
+import { pidAlive, run } from "../../exec.js";
 
 /** `root` and every process below it, deepest first. One `ps` call. */
 export async function processTree(root: number): Promise<number[]> {
@@ -19,14 +19,6 @@ export async function processTree(root: number): Promise<number[]> {
   return out;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -40,6 +32,6 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 export async function killTree(pids: number[], graceMs = 3000): Promise<void> {
   for (const pid of pids) signal(pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (pids.some(alive) && Date.now() < deadline) await sleep(50);
-  for (const pid of pids.filter(alive)) signal(pid, "SIGKILL");
+  while (pids.some(pidAlive) && Date.now() < deadline) await sleep(50);
+  for (const pid of pids.filter(pidAlive)) signal(pid, "SIGKILL");
 }
