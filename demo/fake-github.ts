@@ -9,6 +9,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { answerGraphql, describe } from "./fake-github/graphql.js";
 import { FakeGitHubState } from "./fake-github/state.js";
 import type { FakeIssue, FakePr } from "./fake-github/state.js";
@@ -138,7 +139,7 @@ async function rest(gh: FakeGitHub, req: IncomingMessage, path: string, query: U
   return notFound;
 }
 
-async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptions): Promise<Reply & { log: { operation?: string; aliases?: number } }> {
+async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptions): Promise<Reply & { log: { operation?: string; aliases?: number; query?: string } }> {
   const { state } = gh;
   const url = new URL(req.url ?? "/", gh.url);
   const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
@@ -156,8 +157,10 @@ async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptio
   }
   const isGraphql = req.method === "POST" && (path === "/graphql" || path === "/api/graphql");
   const body = isGraphql ? ((await readBody(req)) as { query?: string; variables?: Record<string, unknown> }) : undefined;
-  const described = body?.query ? describe(body.query) : {};
+  const described = body?.query ? { ...describe(body.query), query: body.query } : {};
 
+  const delay = state.takeDelay();
+  if (delay > 0) await sleep(delay);
   const outage = state.takeOutage();
   if (outage) {
     const limited = outage.status !== 500;
@@ -166,6 +169,10 @@ async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptio
       ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(state.rateResetAt), ...outage.headers }
       : outage.headers;
     return { status: outage.status, body: { message, documentation_url: DOCS, status: String(outage.status) }, headers, log: described };
+  }
+  if (state.takeMalformed()) {
+    // A proxy that cut the body short: GitHub's status and headers, half a JSON document.
+    return { status: 200, text: '{"data":{"s0":{"pullRequests":{"nodes":[{"number":1,"sta', headers: { "content-type": "application/json; charset=utf-8" }, log: described };
   }
   state.rateRemaining = Math.max(0, state.rateRemaining - 1);
   if (isGraphql) return { status: 200, body: answerGraphql(state, body?.query ?? "", body?.variables ?? {}), log: described };

@@ -82,6 +82,88 @@ export function describe(query: string): { operation: string; aliases: number } 
   return { operation, aliases: [...query.matchAll(REPO_ALIAS)].length };
 }
 
+// ---- query cost, by GitHub's documented rule ----
+// Every connection (a field with `first` or `last`) is one request per parent node that could
+// hold it, assuming every connection above returns its full `first`/`last`; the document costs
+// that sum / 100, rounded, and at least 1.
+
+interface Selection { args: string[]; children: Selection[]; spread?: string }
+const TOKEN = /\.\.\.|"(?:\\.|[^"\\])*"|\$?[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|[{}():,[\]!=@]/g;
+
+function parseSelections(tokens: string[], at: { i: number }): Selection[] {
+  const out: Selection[] = [];
+  at.i++; // "{"
+  while (at.i < tokens.length && tokens[at.i] !== "}") {
+    const sel: Selection = { args: [], children: [] };
+    if (tokens[at.i] === "...") {
+      at.i++;
+      if (tokens[at.i] === "on") at.i += 2; // an inline fragment: `... on Type`
+      else if (tokens[at.i] !== "{" && tokens[at.i] !== "@") sel.spread = tokens[at.i++];
+    } else {
+      at.i++; // the field's name, or its alias
+      if (tokens[at.i] === ":") at.i += 2;
+    }
+    for (;;) {
+      if (tokens[at.i] === "(") {
+        let depth = 0;
+        do {
+          const t = tokens[at.i++] ?? ")";
+          depth += t === "(" ? 1 : t === ")" ? -1 : 0;
+          sel.args.push(t);
+        } while (depth > 0 && at.i < tokens.length);
+      } else if (tokens[at.i] === "@") at.i += 2; // a directive's name; its arguments come next
+      else break;
+    }
+    if (tokens[at.i] === "{") sel.children = parseSelections(tokens, at);
+    out.push(sel);
+  }
+  at.i++; // "}"
+  return out;
+}
+
+/** The `first`/`last` a field asks for, literal or from a variable. */
+function pageSize(args: string[], vars: Vars): number | undefined {
+  for (let i = 0; i + 2 < args.length; i++) {
+    const key = args[i];
+    if ((key === "first" || key === "last") && args[i + 1] === ":") {
+      const raw = args[i + 2] ?? "";
+      const n = raw.startsWith("$") ? Number(vars[raw.slice(1)]) : Number(raw);
+      return Number.isFinite(n) ? n : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** GitHub's rate-limit cost of a document: 1 point per 100 connection requests, at least 1. */
+export function queryCost(query: string, vars: Vars = {}): number {
+  const tokens = query.replace(/#[^\n]*/g, "").match(TOKEN) ?? [];
+  const operations: Selection[][] = [];
+  const fragments = new Map<string, Selection[]>();
+  for (const at = { i: 0 }; at.i < tokens.length; ) {
+    if (tokens[at.i] === "fragment") {
+      const name = tokens[at.i + 1] ?? "";
+      while (at.i < tokens.length && tokens[at.i] !== "{") at.i++;
+      fragments.set(name, parseSelections(tokens, at));
+    } else if (tokens[at.i] === "{") operations.push(parseSelections(tokens, at));
+    else at.i++;
+  }
+  let requests = 0;
+  const walk = (set: Selection[], parents: number, depth: number): void => {
+    if (depth > 50) return; // a fragment cycle; GitHub would reject the document anyway
+    for (const sel of set) {
+      if (sel.spread !== undefined) {
+        walk(fragments.get(sel.spread) ?? [], parents, depth + 1);
+        continue;
+      }
+      const size = pageSize(sel.args, vars);
+      if (size !== undefined) requests += parents;
+      walk(sel.children, parents * (size ?? 1), depth + 1);
+    }
+  };
+  for (const op of operations) walk(op, 1, 0);
+  return Math.max(1, Math.round(requests / 100));
+}
+
 export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars): { data: Json; errors?: GqlError[] } {
   const data: Json = {};
   const errors: GqlError[] = [];
@@ -117,7 +199,7 @@ export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars)
   }
 
   if (/\brateLimit\s*\{/.test(query)) {
-    data.rateLimit = { cost: 1, remaining: state.rateRemaining, resetAt: new Date(state.rateResetAt * 1000).toISOString(), limit: state.rateLimit };
+    data.rateLimit = { cost: queryCost(query, vars), remaining: state.rateRemaining, resetAt: new Date(state.rateResetAt * 1000).toISOString(), limit: state.rateLimit };
   }
   return errors.length ? { data, errors } : { data };
 }

@@ -80,6 +80,8 @@ export interface LoggedRequest {
   operation?: string;
   /** Number of aliased `repository` sub-queries in the document. */
   aliases?: number;
+  /** The GraphQL document's text, as sent. */
+  query?: string;
   /** Whether an Authorization header came with the request (its value is never kept). */
   auth: boolean;
 }
@@ -103,6 +105,8 @@ export class FakeGitHubState {
   readonly rateLimit = 5000;
   rateResetAt = Math.floor(Date.now() / 1000) + 3600;
   private outages: Outage[] = [];
+  private delays: Array<{ count: number; ms: number }> = [];
+  private malformed = 0;
   private nextId = 1000;
 
   constructor(readonly webUrl: () => string) {}
@@ -240,6 +244,31 @@ export class FakeGitHubState {
     if (!o) return null;
     if (--o.count <= 0) this.outages.shift();
     return o;
+  }
+
+  /** The next `count` API requests are answered only after `ms` milliseconds. */
+  slowNext(count: number, ms: number): void {
+    this.delays.push({ count, ms });
+  }
+
+  /** The next `count` API requests get status 200, a JSON content-type and a truncated JSON body. */
+  malformedNext(count: number): void {
+    this.malformed += count;
+  }
+
+  /** Used by the server: how long to hold this request's answer back (0: not at all). */
+  takeDelay(): number {
+    const d = this.delays[0];
+    if (!d) return 0;
+    if (--d.count <= 0) this.delays.shift();
+    return d.ms;
+  }
+
+  /** Used by the server: whether this request gets a malformed body. */
+  takeMalformed(): boolean {
+    if (this.malformed <= 0) return false;
+    this.malformed--;
+    return true;
   }
 
   findCheck(repo: string, id: number): FakeCheck | undefined {

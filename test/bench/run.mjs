@@ -1,14 +1,20 @@
 // `npm run bench`: the figures users feel. Prints, never asserts. BENCH_RUNS sets repetitions.
+// `node test/bench/run.mjs NAME` runs one: startup, status, send, github or ui.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchGitHub } from "./github.mjs";
 import { benchSend } from "./send.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchStatusLive } from "./status-live.mjs";
+import { benchUi } from "./ui.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "inherit" });
+const BENCHES = { startup: benchStartup, status: benchStatusLive, send: benchSend, github: benchGitHub, ui: benchUi };
 const only = process.argv[2];
-if (!only || only === "startup") await benchStartup(ROOT);
-if (!only || only === "status") await benchStatusLive(ROOT);
-if (!only || only === "send") await benchSend(ROOT);
+if (only && !(only in BENCHES)) {
+  console.error(`unknown bench "${only}"; one of: ${Object.keys(BENCHES).join(", ")}`);
+  process.exit(2);
+}
+execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "inherit" });
+for (const [name, bench] of Object.entries(BENCHES)) if (!only || only === name) await bench(ROOT);

@@ -8,6 +8,8 @@ export { ScmError };
 
 /** Sessions per GraphQL document: GitHub's node limits and query cost stay small. */
 export const PR_CHUNK = 25;
+/** How long one request to GitHub may take before it counts as failed. */
+export const REQUEST_TIMEOUT_MS = 20_000;
 const LOG_TAIL_LINES = 40;
 const FAILING = new Set(["FAILURE", "ERROR", "TIMED_OUT", "CANCELLED", "ACTION_REQUIRED", "STARTUP_FAILURE"]);
 
@@ -193,40 +195,62 @@ export interface GitHubScmOptions {
   token: string;
   /** REST base URL: https://api.github.com, https://host/api/v3 for GitHub Enterprise, or a fake. */
   baseUrl?: string;
+  /** Per request, headers and body together; REQUEST_TIMEOUT_MS unless given. */
+  timeoutMs?: number;
 }
+
+const isTimeout = (e: unknown): boolean => {
+  const err = e as { name?: string; cause?: { name?: string } } | null;
+  return err?.name === "TimeoutError" || err?.cause?.name === "TimeoutError";
+};
 
 export class GitHubScm implements ScmPlugin {
   readonly name = "github";
   private readonly octokit: Octokit;
   private readonly token: string;
+  private readonly timeoutMs: number;
 
   constructor(opts: GitHubScmOptions) {
     this.token = opts.token;
+    this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
     const quiet = () => {};
+    // A GitHub that never answers must not hold a refresh (and every refresh queued behind it)
+    // forever: each request gets its own deadline.
+    const timed: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(this.timeoutMs) });
     this.octokit = new Octokit({
       auth: opts.token,
       baseUrl: opts.baseUrl ?? "https://api.github.com",
-      request: { retries: 0 },
+      request: { retries: 0, fetch: timed },
       // Octokit warns on the console; inside the dashboard that would tear the screen.
       log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     });
   }
 
+  private failure(e: unknown, what: string): ScmError {
+    if (isTimeout(e)) return new ScmError(`GitHub ${what}: no answer within ${this.timeoutMs / 1000} s`, 0, false, null);
+    return toScmError(e, this.token, what);
+  }
+
   private async gql<T>(what: string, query: string, variables: Record<string, unknown>, allowMissingPr = false): Promise<T> {
+    let data: unknown;
     try {
-      return await this.octokit.graphql<T>(query, variables);
+      data = await this.octokit.graphql<T>(query, variables);
     } catch (e) {
       const partial = allowMissingPr ? onlyMissingPrs(e) : undefined;
       if (partial) return partial as T;
-      throw toScmError(e, this.token, what);
+      throw this.failure(e, what);
     }
+    // Octokit hands back the raw text of a body that is not JSON, and graphql() then finds no
+    // `data` in it: a cut-short or garbled answer, never a fact.
+    if (data === null || typeof data !== "object") throw new ScmError(`GitHub ${what}: malformed response (not a GraphQL answer)`, 200, false, null);
+    return data as T;
   }
 
   private async rest<T>(what: string, call: () => Promise<{ data: T }>): Promise<T> {
     try {
       return (await call()).data;
     } catch (e) {
-      throw toScmError(e, this.token, what);
+      throw this.failure(e, what);
     }
   }
 
@@ -306,6 +330,7 @@ export class GitHubScm implements ScmPlugin {
     const annotations = await this.rest(`annotations of check ${c.name}`, () =>
       this.octokit.rest.checks.listAnnotations({ owner, repo, check_run_id: id, per_page: 50 }),
     );
+    if (!Array.isArray(annotations)) throw new ScmError(`GitHub annotations of check ${c.name}: malformed response`, 200, false, null);
     if (annotations.length) out.annotations = annotations.map((a) => `${a.path}:${a.start_line}: ${a.message ?? ""}`);
     // For GitHub Actions the check run id is the job id. Logs expire or may be forbidden to
     // this token; the check is still failing without them.

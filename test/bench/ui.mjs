@@ -1,0 +1,181 @@
+import { Buffer } from "node:buffer";
+import { PassThrough, Writable } from "node:stream";
+import { clearInterval, setInterval } from "node:timers";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { median } from "./util.mjs";
+
+const SESSIONS = 200;
+const COLUMNS = 120;
+const ROWS = 40;
+const SAMPLES = Number(process.env.BENCH_UI_SAMPLES ?? 30);
+/** Ink draws at most 30 frames a second: samples further apart than its 34 ms throttle. */
+const SETTLE_MS = 60;
+const HEADER = "AGENT ORCHESTRATOR";
+
+const STATUSES = ["working", "pr_open", "ci_failed", "review_pending", "changes_requested", "approved", "mergeable", "needs_input", "stuck", "merged", "killed"];
+const PROJECTS = [
+  { id: "frontend", name: "Frontend", prefix: "fe" },
+  { id: "backend", name: "Backend", prefix: "api" },
+  { id: "infra", name: "Infra", prefix: "ops" },
+];
+
+/** 200 SessionViews across three projects, every status; `round` changes what a refresh shows. */
+function sessions(round) {
+  const base = Date.parse("2026-01-01T12:00:00.000Z");
+  return Array.from({ length: SESSIONS }, (_, i) => {
+    const p = PROJECTS[i % PROJECTS.length];
+    const id = `${p.prefix}-${Math.floor(i / PROJECTS.length) + 1}`;
+    const status = STATUSES[(i + round) % STATUSES.length];
+    const pr = i % 4 !== 0;
+    return {
+      id,
+      workspace: "bench",
+      projectId: p.id,
+      projectName: p.name,
+      branch: `feat/${id}-some-issue-title`,
+      status,
+      statusReason: `reason for ${status}`,
+      prNumber: pr ? 100 + i : null,
+      prUrl: pr ? `https://github.com/org/${p.id}/pull/${100 + i}` : null,
+      ciStatus: pr ? ["success", "failure", "pending", "none"][(i + round) % 4] : null,
+      reviewDecision: pr ? ["approved", "changes_requested", "review_required", "none"][i % 4] : null,
+      pendingThreads: pr ? (i + round) % 5 : null,
+      failingChecks: status === "ci_failed" ? ["test", "lint"] : [],
+      activity: ["active", "ready", "idle", "waiting_input"][(i + round) % 4],
+      lastActivityAt: new Date(base - ((i * 37 + round * 1000) % 3_600_000)).toISOString(),
+      createdAt: new Date(base - i * 60_000).toISOString(),
+      issueId: i % 3 ? `#${i}` : null,
+      worktree: `/tmp/wt/${id}`,
+      summary: `Round ${round}: working on issue ${i} of ${p.name}, a summary line of ordinary length`,
+      lastReaction: null,
+      permissionsSkipped: false,
+      meta: {},
+    };
+  });
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A terminal as Ink sees one: a TTY Writable of 120×40 that records when each frame came. */
+function fakeStdout() {
+  const out = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  Object.assign(out, { columns: COLUMNS, rows: ROWS, isTTY: true });
+  out.writes = 0;
+  out.frames = [];
+  let waiters = [];
+  const write = out.write.bind(out);
+  out.write = (chunk, ...rest) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    out.writes++;
+    // Synchronized-output markers and cursor moves alone are not a frame.
+    if (text.length > 40) {
+      const frame = { at: now(), text };
+      out.frames.push(frame);
+      const ready = waiters.filter((w) => w.test(frame));
+      waiters = waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(frame);
+    }
+    return write(chunk, ...rest);
+  };
+  out.nextFrame = (test = () => true, timeoutMs = 5000) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no frame within 5 s")), timeoutMs);
+      waiters.push({ test, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  return out;
+}
+
+/** A raw-mode TTY stdin that bytes can be typed into. */
+function fakeStdin() {
+  const input = new PassThrough();
+  Object.assign(input, { isTTY: true, setRawMode: () => input, ref: () => input, unref: () => input });
+  return input;
+}
+
+const deps = (workspace, projects) => ({
+  workspace,
+  projects,
+  listSessions: async () => [],
+  refreshGitHub: async () => ({ state: "ok", remaining: 5000, fetchedAt: new Date().toISOString(), error: null }),
+  send: async () => ({ outcome: "delivered" }),
+  unsavedWork: async () => null,
+  kill: async () => {},
+  restore: async () => {},
+  cleanupPlan: async () => [],
+  cleanupRun: async () => [],
+  paneTail: async () => "",
+  attach: async () => {},
+  openUrl: async () => {},
+  now: () => Date.parse("2026-01-01T12:00:00.000Z"),
+});
+
+/**
+ * The dashboard with 200 sessions, rendered in-process by Ink to a fake 120×40 terminal: time to
+ * the first frame, frame time after a store refresh, keypress-to-frame latency, and peak RSS.
+ */
+export async function benchUi(root) {
+  const dist = (p) => import(pathToFileURL(path.join(root, "dist", p)).href);
+  const [{ render }, React, { createDashboard }, { App }] = await Promise.all([import("ink"), import("react"), dist("src/store/dashboard.js"), dist("components/App.js")]);
+
+  let peakRss = process.memoryUsage().rss;
+  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+  const sampler = setInterval(sample, 5);
+
+  const projects = PROJECTS.map(({ id, name }) => ({ id, name }));
+  const at = Date.parse("2026-01-01T12:00:00.000Z");
+  const dashboard = createDashboard(deps("bench", projects), {
+    sessions: sessions(0),
+    now: at,
+    localUpdatedAt: at,
+    github: { state: "ok", remaining: 5000, fetchedAt: new Date(at).toISOString(), error: null },
+  });
+  const stdout = fakeStdout();
+  const stdin = fakeStdin();
+  const first = stdout.nextFrame((f) => f.text.includes(HEADER));
+  const t0 = now();
+  const instance = render(React.createElement(App, { dashboard }), { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false });
+  const firstFrameMs = (await first).at - t0;
+  sample();
+
+  try {
+    // A store refresh: new sessions (every row changed), as a local refresh sets them.
+    const refresh = [];
+    for (let round = 1; round <= SAMPLES; round++) {
+      await sleep(SETTLE_MS);
+      const next = sessions(round);
+      const frame = stdout.nextFrame();
+      const t = now();
+      dashboard.store.setState({ sessions: next, localUpdatedAt: at + round * 2000, now: at + round * 2000 });
+      refresh.push((await frame).at - t);
+      sample();
+    }
+
+    // A keypress: j moves the cursor down one row.
+    const keys = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      await sleep(SETTLE_MS);
+      const frame = stdout.nextFrame();
+      const t = now();
+      stdin.write("j");
+      keys.push((await frame).at - t);
+      sample();
+    }
+    await sleep(SETTLE_MS);
+    sample();
+
+    const mb = (b) => (b / 1024 / 1024).toFixed(0);
+    const mode = process.env.NODE_ENV === "production" ? "production" : "development";
+    console.log(`\nDashboard, ${SESSIONS} sessions, Ink to a fake ${COLUMNS}×${ROWS} TTY (React ${React.version}, ${mode} build):`);
+    console.log(`  first frame              ${firstFrameMs.toFixed(1)} ms (render() to the first write with the header; aim < 1000 ms)`);
+    console.log(`  frame after refresh      median ${median(refresh).toFixed(1)} ms, max ${Math.max(...refresh).toFixed(1)} ms of ${SAMPLES} (aim < 16 ms)`);
+    console.log(`  keypress to frame        median ${median(keys).toFixed(1)} ms, max ${Math.max(...keys).toFixed(1)} ms of ${SAMPLES} (aim < 50 ms)`);
+    console.log(`  peak RSS                 ${mb(peakRss)} MB (aim < 150 MB); ${stdout.writes} writes, ${stdout.frames.length} frames`);
+  } finally {
+    clearInterval(sampler);
+    instance.unmount();
+    instance.cleanup?.();
+    stdin.destroy();
+  }
+}
