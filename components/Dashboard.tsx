@@ -29,19 +29,25 @@ export function Dashboard() {
   const overlay = dialog === "help" || dialog === "log";
   return (
     <Box flexDirection="column" height={height} width={columns}>
-      <Header />
-      <FilterBar />
+      {/* Only the table gives way when space runs short: everything else keeps its lines, or
+          Yoga shrinks the dialogs and rows too and their lines draw over each other. */}
+      <Box flexDirection="column" flexShrink={0}>
+        <Header />
+        <FilterBar />
+      </Box>
       <Box flexDirection="column" flexGrow={1} overflow="hidden">
         {dialog === "help" && <HelpOverlay />}
         {dialog === "log" && <LogView height={tableHeight} />}
         {!overlay && <SessionTable width={columns} height={tableHeight} />}
       </Box>
-      {dialog === "send" && <SendDialog />}
-      {dialog === "kill" && <KillDialog />}
-      {dialog === "cleanup" && <CleanupDialog />}
-      {detail && !overlay && <DetailPane width={columns} />}
-      <Toasts />
-      <Footer width={columns} />
+      <Box flexDirection="column" flexShrink={0}>
+        {dialog === "send" && <SendDialog />}
+        {dialog === "kill" && <KillDialog />}
+        {dialog === "cleanup" && <CleanupDialog />}
+        {detail && !overlay && <DetailPane width={columns} />}
+        <Toasts />
+        <Footer width={columns} />
+      </Box>
     </Box>
   );
 }

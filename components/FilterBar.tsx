@@ -13,8 +13,9 @@ export function FilterBar() {
         return actions.closeDialog();
       }
       if (key.return) return actions.closeDialog();
-      if (key.backspace || key.delete) return actions.setFilterText([...filter.text].slice(0, -1).join(""));
-      if (!key.ctrl && !key.meta && input) actions.setFilterText(filter.text + input);
+      // Edits apply to the store's text, not this render's: keys can arrive faster than renders.
+      if (key.backspace || key.delete) return actions.setFilterText((t) => [...t].slice(0, -1).join(""));
+      if (!key.ctrl && !key.meta && input) actions.setFilterText((t) => t + input);
     },
     { isActive: editing },
   );

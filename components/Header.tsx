@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Text } from "ink";
 import { needsYou } from "../src/core/dashboard.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 
@@ -24,15 +24,17 @@ export function Header() {
         : github.state === "off"
           ? `GitHub off${github.error ? `: ${github.error}` : ""}`
           : `GitHub stale${github.fetchedAt ? ` (${ago(now - Date.parse(github.fetchedAt))} old)` : ""}${github.error ? `: ${github.error}` : ""}`;
+  // One line at any width: the layout counts the header as one line, and a wrapped header
+  // would push the table's last rows (and the cursor) off the screen.
   return (
-    <Box>
+    <Text wrap="truncate-end">
       <Text bold>AGENT ORCHESTRATOR </Text>
       <Text> {workspace}   </Text>
       <Text>
-        {live.length} sessions · {need > 0 ? <Text color="yellow">{need} need you</Text> : "0 need you"} ·{" "}
+        {live.length} session{live.length === 1 ? "" : "s"} · {need > 0 ? <Text color="yellow">{need} need you</Text> : "0 need you"} ·{" "}
         <Text color={github.state === "ok" ? undefined : "yellow"}>{gh}</Text> ·{" "}
         {localError ? <Text color="red">local refresh failed: {localError}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
       </Text>
-    </Box>
+    </Text>
   );
 }

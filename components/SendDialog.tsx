@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from "ink";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 
 /**
@@ -9,14 +9,21 @@ import { useActions, useDashboard } from "../hooks/useDashboard.js";
 export function SendDialog() {
   const dialog = useDashboard((s) => (s.dialog?.kind === "send" ? s.dialog : null));
   const actions = useActions();
-  const [text, setText] = useState("");
+  const [text, setTextState] = useState("");
+  // Ink re-binds this input handler in an effect after each render; keys that arrive before
+  // that (a paste then Enter) would see a stale `text`. The ref is always current.
+  const current = useRef("");
+  const setText = (next: string | ((t: string) => string)) => {
+    current.current = typeof next === "function" ? next(current.current) : next;
+    setTextState(current.current);
+  };
   useInput((input, key) => {
     if (!dialog) return;
     if (key.escape) return actions.closeDialog();
     if (dialog.sending) return;
     if (key.return) {
       if (dialog.outcome) return actions.closeDialog();
-      return actions.submitSend(text);
+      return actions.submitSend(current.current);
     }
     if (key.ctrl && input === "n") return setText((t) => `${t}\n`);
     if (key.ctrl && input === "u") return setText("");

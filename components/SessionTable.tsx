@@ -57,7 +57,9 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
   const summaryWidth = Math.max(10, width - 12);
   return (
-    <Box flexDirection="column">
+    // flexShrink 0: when a dialog takes lines, the parent clips the table's bottom rows
+    // instead of squeezing each two-line row into one.
+    <Box flexDirection="column" flexShrink={0}>
       <Text dimColor>{"  " + cols.map((c) => fit(HEAD[c], WIDTH[c])).join(" ")}</Text>
       {rows.slice(start, end).map((r) => {
         if (r.kind === "group") {

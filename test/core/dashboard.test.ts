@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { applyFilter, buildRows, columnsFor, moveCursor, needsYou, sessionIds, visibleRows, type Row } from "../../src/core/dashboard.js";
+import type { Status } from "../../src/core/types.js";
+import { many, PROJECTS, view } from "../helpers/session-view.js";
+
+const NEEDS_YOU_ORDER: Status[] = ["needs_input", "ci_failed", "changes_requested", "stuck", "errored", "mergeable"];
+
+function headings(rows: Row[]): string[] {
+  return rows.flatMap((r) => (r.kind === "group" ? [r.name] : []));
+}
+
+describe("buildRows", () => {
+  // Ids run against the urgency order, so only the status can put them in this order.
+  const statuses: Status[] = ["killed", "merged", "working", "mergeable", "errored", "stuck", "changes_requested", "ci_failed", "needs_input", "pr_open"];
+  const fe = statuses.map((status, i) => view({ id: `fe-${i + 1}`, status }));
+
+  it("puts the sessions that need you first, most urgent first, and merged/killed last", () => {
+    const ids = sessionIds(buildRows(fe, PROJECTS, "attention"));
+    const statusOf = (id: string) => fe.find((v) => v.id === id)!.status;
+    expect(ids.map(statusOf)).toEqual([...NEEDS_YOU_ORDER, "working", "pr_open", "merged", "killed"]);
+  });
+
+  it("keeps sessions of the same rank in numeric id order", () => {
+    const vs = ["fe-10", "fe-2", "fe-1", "fe-9"].map((id) => view({ id }));
+    expect(sessionIds(buildRows(vs, PROJECTS, "attention"))).toEqual(["fe-1", "fe-2", "fe-9", "fe-10"]);
+  });
+
+  it("sorts by id alone in id mode", () => {
+    expect(sessionIds(buildRows(fe, PROJECTS, "id"))).toEqual(fe.map((v) => v.id));
+  });
+
+  it("groups by project in config order, each group ordered on its own", () => {
+    const vs = [
+      view({ id: "api-1", status: "working" }),
+      view({ id: "api-2", status: "ci_failed" }),
+      view({ id: "fe-1", status: "working" }),
+      view({ id: "fe-2", status: "needs_input" }),
+    ];
+    const rows = buildRows(vs, PROJECTS, "attention");
+    expect(rows.map((r) => (r.kind === "group" ? `# ${r.name}` : r.view.id))).toEqual(["# Frontend", "fe-2", "fe-1", "# Backend", "api-2", "api-1"]);
+  });
+
+  it("leaves out projects without sessions and puts unknown projects last", () => {
+    const vs = [view({ id: "x-1", projectId: "other", projectName: "Other" }), view({ id: "api-1" })];
+    expect(headings(buildRows(vs, PROJECTS, "attention"))).toEqual(["Backend", "Other"]);
+  });
+
+  it("counts exactly the needs-you statuses", () => {
+    expect(fe.filter(needsYou).map((v) => v.status).sort()).toEqual([...NEEDS_YOU_ORDER].sort());
+  });
+});
+
+describe("applyFilter", () => {
+  const vs = [
+    view({ id: "fe-1", branch: "feat/login", summary: "Add the login form" }),
+    view({ id: "fe-2", status: "ci_failed", statusReason: "lint failed", issueId: "INT-42" }),
+    view({ id: "api-1", branch: "fix/LOGIN-timeout", summary: null }),
+  ];
+  const ids = (project: string | null, text: string) => applyFilter(vs, { project, text }).map((v) => v.id);
+
+  it("keeps everything with no filter", () => {
+    expect(ids(null, "")).toEqual(["fe-1", "fe-2", "api-1"]);
+    expect(ids(null, "   ")).toEqual(["fe-1", "fe-2", "api-1"]);
+  });
+  it("matches id, branch, status, summary, reason and issue, case-insensitively", () => {
+    expect(ids(null, "login")).toEqual(["fe-1", "api-1"]);
+    expect(ids(null, "CI_FAILED")).toEqual(["fe-2"]);
+    expect(ids(null, "lint")).toEqual(["fe-2"]);
+    expect(ids(null, "int-42")).toEqual(["fe-2"]);
+    expect(ids(null, "api-")).toEqual(["api-1"]);
+    expect(ids(null, "nothing matches this")).toEqual([]);
+  });
+  it("narrows by project, and by project and text together", () => {
+    expect(ids("frontend", "")).toEqual(["fe-1", "fe-2"]);
+    expect(ids("backend", "login")).toEqual(["api-1"]);
+    expect(ids("frontend", "timeout")).toEqual([]);
+  });
+});
+
+describe("moveCursor", () => {
+  const ids = ["fe-1", "fe-2", "fe-3"];
+  it.each([
+    ["fe-2", "up", "fe-1"],
+    ["fe-1", "up", "fe-1"],
+    ["fe-2", "down", "fe-3"],
+    ["fe-3", "down", "fe-3"],
+    ["fe-2", "top", "fe-1"],
+    ["fe-2", "bottom", "fe-3"],
+    ["fe-2", "stay", "fe-2"],
+    [null, "down", "fe-1"],
+    ["gone-1", "stay", "fe-1"],
+  ] as const)("from %s, %s → %s", (from, move, to) => {
+    expect(moveCursor(ids, from, move)).toBe(to);
+  });
+  it("is null with no rows", () => {
+    expect(moveCursor([], "fe-1", "stay")).toBeNull();
+  });
+  it("stays on the same session when the rows reorder", () => {
+    const before = [view({ id: "fe-1" }), view({ id: "fe-2" }), view({ id: "fe-3" })];
+    const after = [view({ id: "fe-1" }), view({ id: "fe-2" }), view({ id: "fe-3", status: "needs_input" })];
+    const cursor = moveCursor(sessionIds(buildRows(before, PROJECTS, "attention")), "fe-3", "stay");
+    const reordered = sessionIds(buildRows(after, PROJECTS, "attention"));
+    expect(reordered[0]).toBe("fe-3");
+    expect(moveCursor(reordered, cursor, "stay")).toBe("fe-3");
+    expect(moveCursor(reordered, "fe-3", "down")).toBe("fe-1");
+  });
+});
+
+describe("visibleRows", () => {
+  const cost = (r: Row) => (r.kind === "session" ? 2 : 1);
+  const lines = (rows: Row[], w: { start: number; end: number }) => rows.slice(w.start, w.end).reduce((n, r) => n + cost(r), 0);
+  const rows = buildRows([...many(300, "fe"), ...many(200, "api")], PROJECTS, "attention");
+  const ids = sessionIds(rows);
+
+  it("shows everything from the top when it fits", () => {
+    const small = buildRows(many(3), PROJECTS, "attention");
+    expect(visibleRows(small, "fe-3", 20)).toEqual({ start: 0, end: 4 });
+  });
+
+  it("starts at the top while the cursor fits, and fills the height", () => {
+    const w = visibleRows(rows, "fe-1", 21);
+    expect(w.start).toBe(0);
+    expect(lines(rows, w)).toBeLessThanOrEqual(21);
+    expect(lines(rows, w)).toBeGreaterThanOrEqual(20);
+  });
+
+  it("keeps the cursor inside the window and never exceeds the height, for 500 sessions", () => {
+    expect(ids).toHaveLength(500);
+    for (const height of [2, 3, 7, 24, 60]) {
+      for (let i = 0; i < ids.length; i += 7) {
+        const w = visibleRows(rows, ids[i]!, height);
+        const inside = rows.slice(w.start, w.end).some((r) => r.kind === "session" && r.view.id === ids[i]);
+        expect(inside, `cursor ${ids[i]} at height ${height}`).toBe(true);
+        expect(lines(rows, w)).toBeLessThanOrEqual(height);
+        // Only a screenful is rendered, however many sessions there are.
+        expect(w.end - w.start).toBeLessThanOrEqual(height);
+      }
+    }
+  });
+
+  it("scrolls just enough to put the cursor on the last line", () => {
+    const w = visibleRows(rows, "fe-300", 10);
+    expect(rows[w.end - 1]).toMatchObject({ kind: "session", view: { id: "fe-300" } });
+    expect(lines(rows, w)).toBeGreaterThanOrEqual(9);
+  });
+
+  it("falls back to the top for an unknown cursor", () => {
+    expect(visibleRows(rows, null, 10).start).toBe(0);
+    expect(visibleRows(rows, "nope-1", 10).start).toBe(0);
+  });
+});
+
+describe("columnsFor", () => {
+  it("keeps only session, status and activity under 60 columns", () => {
+    for (const w of [20, 40, 59]) expect(columnsFor(w)).toEqual(["session", "status", "activity"]);
+  });
+  it("adds columns as the terminal widens, always keeping the three essentials", () => {
+    const counts = [59, 60, 79, 80, 99, 100, 200].map((w) => columnsFor(w).length);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(columnsFor(60)).not.toContain("branch");
+    expect(columnsFor(80)).toContain("branch");
+    expect(columnsFor(100)).toContain("thr");
+    for (const w of [60, 80, 100, 200]) expect(columnsFor(w)).toEqual(expect.arrayContaining(["session", "status", "activity"]));
+  });
+});

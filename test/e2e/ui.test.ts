@@ -1,0 +1,163 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AO_BIN, ROOT, requireBuild, runAo } from "../helpers/ao.js";
+import { makeRepo } from "../helpers/git.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+
+// The real `ao ui`, in a 120x35 window of one private tmux server, steering simulated agents
+// that live on another. Each step waits on what the screen shows, never on a fixed sleep.
+const SIM = path.join(ROOT, "demo/sim-agent.mjs");
+const agents = privateTmux();
+const ui = privateTmux();
+const DASH = "=dash:";
+let root: string;
+let env: NodeJS.ProcessEnv;
+const logs: Record<string, string> = {};
+
+const screen = () => ui.tmux("capture-pane", "-p", "-t", DASH).stdout;
+const keys = (...k: string[]) => expect(ui.tmux("send-keys", "-t", DASH, ...k).code).toBe(0);
+const typed = (text: string) => expect(ui.tmux("send-keys", "-t", DASH, "-l", text).code).toBe(0);
+const pane = (format: string) => ui.tmux("display-message", "-p", "-t", DASH, format).stdout.trim();
+/** The table line of a session: `▸ fe-1  ao/fe-1  working …` (the cursor's) or `  fe-1 …`. */
+const rowOf = (s: string, id: string) => s.split("\n").find((l) => new RegExp(`^[▸ ] ${id} `).test(l));
+/** Wait until the screen passes `check`; returns that screen, or fails showing the last one. */
+const see = (what: string, check: (s: string) => boolean, ms = 15_000) =>
+  waitFor(
+    what,
+    () => {
+      const s = screen();
+      if (check(s)) return s;
+      throw new Error(`the screen was:\n${s}`);
+    },
+    ms,
+  );
+
+/**
+ * Press a key until the screen shows its effect. A key can land in the moment between a frame
+ * being drawn and Ink binding that frame's input handler, and be dropped; so keys whose repeat
+ * is harmless are pressed again, no more than every 1.5 s, and only while `again` holds.
+ */
+async function press(key: string | (() => void), what: string, check: (s: string) => boolean, again: (s: string) => boolean = () => true): Promise<string> {
+  let last = 0;
+  return waitFor(
+    what,
+    () => {
+      const s = screen();
+      if (check(s)) return s;
+      if (Date.now() - last > 1500 && again(s)) {
+        if (typeof key === "string") keys(key);
+        else key();
+        last = Date.now();
+      }
+      throw new Error(`the screen was:\n${s}`);
+    },
+    20_000,
+  );
+}
+
+const onCursor = (id: string) => (s: string) => !!rowOf(s, id)?.startsWith("▸");
+/** The table has the keyboard: the dashboard shows, with no dialog over it. */
+const tableKeys = (s: string) => s.includes("AGENT ORCHESTRATOR") && !/Send to|Kill fe-|Cleanup/.test(s);
+
+async function logged(id: string): Promise<string[]> {
+  try {
+    return (await readFile(logs[id]!, "utf8")).trim().split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text);
+  } catch {
+    return [];
+  }
+}
+
+type LsRow = { name: string; status: string; activity: string | null };
+async function ls(): Promise<LsRow[]> {
+  return JSON.parse((await runAo(["session", "ls", "--all", "--json"], { env })).stdout) as LsRow[];
+}
+
+beforeAll(async () => {
+  requireBuild();
+  root = await mkdtemp(path.join(tmpdir(), "ao-e2e-ui-"));
+  const { clone } = await makeRepo(root);
+  const config = path.join(root, "agent-orchestrator.yaml");
+  await writeFile(
+    config,
+    `name: e2e\ngithub: { baseUrl: http://127.0.0.1:9/api/v3 }\nprojects:\n  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, agent: generic, agentCommand: ${JSON.stringify(`node ${SIM}`)} }\n`,
+  );
+  env = { PATH: process.env.PATH, HOME: path.join(root, "home"), AO_HOME: path.join(root, "ao-home"), AO_CONFIG_PATH: config, AO_TMUX_SOCKET: agents.socket, AO_SIM_THINK_MS: "200" };
+  for (const id of ["fe-1", "fe-2"]) {
+    logs[id] = path.join(root, `${id}.log`);
+    const r = await runAo(["spawn", "frontend"], { env: { ...env, AO_SIM_LOG: logs[id] } });
+    expect(r).toMatchObject({ code: 0, stdout: `${id}\n` });
+  }
+  await waitFor("both agents ready", async () => (await ls()).filter((r) => r.activity === "ready").length === 2);
+
+  const pass = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  // remain-on-exit keeps the pane after `q`, so the test can see what the dashboard left behind;
+  // the shell around it prints the exit code there.
+  const argv = [process.execPath, AO_BIN, "ui", "--interval", "1"];
+  const started = ui.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", "sh", "-c", '"$@"; echo "[ao ui exited $?]"', "sh", ...argv,
+    ";", "set-option", "-w", "-t", DASH, "remain-on-exit", "on");
+  expect(started.code).toBe(0);
+}, 45_000);
+
+afterAll(async () => {
+  ui.kill();
+  agents.kill();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe("ao ui in a real terminal", () => {
+  it("shows both sessions with their activity, and a stale GitHub", async () => {
+    const s = await see("the table", (x) => !!rowOf(x, "fe-1") && !!rowOf(x, "fe-2"));
+    expect(s).toContain("AGENT ORCHESTRATOR");
+    expect(s).toMatch(/2 sessions · 0 need you/);
+    expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 .* working .* ready /);
+    expect(rowOf(s, "fe-2")).toMatch(/^ {2}fe-2 .* working .* ready /);
+    await see("GitHub reported unreachable", (x) => /GitHub (off|stale)/.test(x));
+    expect(pane("#{alternate_on}")).toBe("1");
+  });
+
+  it("s, a message and Enter deliver exactly that message, and the outcome shows", async () => {
+    const text = `review "auth.ts" & fix $PATH — ✓ done?`;
+    await press("s", "the send box", (x) => x.includes("Send to fe-1"), tableKeys);
+    // Typed again only while the box is still empty.
+    await press(() => typed(text), "the typed text", (x) => x.includes(`> ${text}`), (x) => x.includes("> █"));
+    keys("Enter");
+    await see("the outcome", (x) => x.includes("✓ Message sent and processing"));
+    await waitFor("the agent to log it", async () => (await logged("fe-1")).includes(text));
+    expect(await logged("fe-1")).toEqual([text]);
+    expect(await logged("fe-2")).toEqual([]);
+    await press("Enter", "the box to close", (x) => !x.includes("Send to fe-1"));
+  });
+
+  it("Enter attaches to the agent; C-b d brings the dashboard back", async () => {
+    // G then g: the table has the keyboard again, the cursor is on fe-1.
+    await press("G", "the cursor on fe-2", onCursor("fe-2"), tableKeys);
+    await press("g", "the cursor on fe-1", onCursor("fe-1"), tableKeys);
+    const agent = await press("Enter", "the agent's screen", (x) => x.includes("sim-agent — "), tableKeys);
+    expect(agent).not.toContain("AGENT ORCHESTRATOR");
+    // The nested tmux client can still be reading the outer terminal's replies to its start-up
+    // queries, and swallow the prefix key: detach again while the agent's screen still shows.
+    const s = await press(() => keys("C-b", "d"), "the dashboard again", (x) => x.includes("AGENT ORCHESTRATOR") && !!rowOf(x, "fe-2"), (x) => x.includes("sim-agent — "));
+    expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 /);
+    expect(agents.tmux("list-sessions", "-F", "#{session_name}").stdout).toContain("fe-1");
+  });
+
+  it("K then y kills the selected session; ao session ls agrees", async () => {
+    await press("j", "the cursor on fe-2", onCursor("fe-2"), tableKeys);
+    await press("K", "the kill question", (x) => x.includes("Kill fe-2?") && x.includes("no uncommitted or unpushed work"), tableKeys);
+    const s = await press("y", "fe-2 killed", (x) => / killed /.test(rowOf(x, "fe-2") ?? "") && !x.includes("Kill fe-2?"), (x) => x.includes("Kill fe-2?"));
+    expect(s).toMatch(/1 session · 0 need you/);
+    const rows = await ls();
+    expect(rows.find((r) => r.name === "fe-2")?.status).toBe("killed");
+    expect(rows.find((r) => r.name === "fe-1")?.status).toBe("working");
+  });
+
+  it("q quits and gives the terminal back", async () => {
+    const s = await press("q", "ao ui to exit", (x) => x.includes("[ao ui exited 0]"), tableKeys);
+    // The alternate screen is left: what shows is the normal screen, without the dashboard.
+    expect(pane("#{alternate_on}")).toBe("0");
+    expect(s).not.toContain("AGENT ORCHESTRATOR");
+    await waitFor("the pane to close", () => pane("#{pane_dead}") === "1");
+  });
+});
