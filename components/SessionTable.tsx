@@ -56,6 +56,9 @@ export function SessionTable({ width, height }: { width: number; height: number 
   }
   const { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
   const summaryWidth = Math.max(10, width - 12);
+  const statusAt = cols.indexOf("status");
+  const cellText = (v: SessionView, c: Column) => fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (c === cols[cols.length - 1] ? "" : " ");
+  const line = (v: SessionView, part: Column[]) => part.map((c) => cellText(v, c)).join("");
   return (
     // flexShrink 0: when a dialog takes lines, the parent clips the table's bottom rows
     // instead of squeezing each two-line row into one.
@@ -74,18 +77,12 @@ export function SessionTable({ width, height }: { width: number; height: number 
         const dim = DIMMED.has(v.status);
         return (
           <Box key={v.id} flexDirection="column">
+            {/* One string before the status cell and one after: a row is three text nodes, not
+                one per column, which keeps a frame of 40 rows cheap for Ink to lay out. */}
             <Text inverse={selected} dimColor={dim && !selected}>
-              {selected ? "▸ " : "  "}
-              {cols.map((c, i) => {
-                const text = fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (i < cols.length - 1 ? " " : "");
-                return c === "status" && !dim ? (
-                  <Text key={c} color={STATUS_COLOR[v.status]}>
-                    {text}
-                  </Text>
-                ) : (
-                  <Text key={c}>{text}</Text>
-                );
-              })}
+              {(selected ? "▸ " : "  ") + line(v, cols.slice(0, statusAt))}
+              {statusAt >= 0 && <Text color={dim ? undefined : STATUS_COLOR[v.status]}>{cellText(v, "status")}</Text>}
+              {line(v, cols.slice(statusAt + 1))}
             </Text>
             <Text dimColor>{"          " + fit(v.summary ?? v.statusReason, summaryWidth).trimEnd()}</Text>
           </Box>

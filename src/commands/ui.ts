@@ -87,6 +87,8 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   }
   // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
   const ctx = await createApp(opts.env ? { env: opts.env } : {});
+  // React's development build checks every render and costs frames; users run the production one.
+  process.env.NODE_ENV ??= "production";
   const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("../../components/App.js")]);
 
   let onAltScreen = false;

@@ -116,6 +116,8 @@ const deps = (workspace, projects) => ({
  * the first frame, frame time after a store refresh, keypress-to-frame latency, and peak RSS.
  */
 export async function benchUi(root) {
+  // As `ao ui` does: users get React's production build unless they ask otherwise.
+  process.env.NODE_ENV ??= "production";
   const dist = (p) => import(pathToFileURL(path.join(root, "dist", p)).href);
   const [{ render }, React, { createDashboard }, { App }] = await Promise.all([import("ink"), import("react"), dist("src/store/dashboard.js"), dist("components/App.js")]);
 
