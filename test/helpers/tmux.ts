@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** A private tmux server for one test file: never the user's. */
@@ -17,6 +19,9 @@ export function privateTmux(): { socket: string; tmux: (...args: string[]) => { 
       } catch {
         /* no server */
       }
+      // kill-server leaves the socket file behind; tests leave nothing.
+      const dir = path.join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid?.() ?? 0}`);
+      rmSync(path.join(dir, socket), { force: true });
     },
   };
 }
