@@ -39,6 +39,7 @@ export async function benchSend(root) {
     console.log(`\nao send to a ready agent, until verified delivery (median of ${runs}): ${median(times).toFixed(0)} ms`);
   } finally {
     spawnSync("tmux", ["-L", socket, "kill-server"]);
+    rmSync(path.join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid()}`, socket), { force: true });
     rmSync(ws, { recursive: true, force: true });
   }
 }

@@ -31,6 +31,7 @@ export async function benchStatusLive(root) {
     console.log(`  later calls (no pane changed):       ${median(samples.map((s) => countSpawns(s.stderr)))} processes, median ${median(samples.map((s) => s.ms)).toFixed(0)} ms of ${RUNS}`);
   } finally {
     spawnSync("tmux", ["-L", socket, "kill-server"]);
+    rmSync(path.join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid()}`, socket), { force: true });
     rmSync(ws, { recursive: true, force: true });
   }
 }
