@@ -87,7 +87,8 @@ describe("ao send", () => {
     expect(sent).toHaveLength(PAYLOADS.length);
     expect(sent.every((e) => e.outcome === "delivered" && (e.attempts ?? 0) >= 1)).toBe(true);
     expect(sent.at(-1)?.size).toBe(Buffer.byteLength(big));
-  });
+    // Ten sends, each waiting for the agent's screen to be still for 1.5 s first.
+  }, 120_000);
 
   it("reads the message from a file or standard input", async () => {
     const { id, log } = await spawnSim("files");
