@@ -12,6 +12,9 @@ const PR_STATUSES: ReadonlySet<Status> = new Set([
   "mergeable",
 ]);
 
+/** A spawn still without its runtime after this long was cut off (ao killed, machine down). */
+const SPAWN_TIMEOUT_MS = 10 * 60_000;
+
 function isStatus(value: string | undefined): value is Status {
   return value !== undefined && (STATUSES as readonly string[]).includes(value);
 }
@@ -45,8 +48,12 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   }
   const agentSeen = facts.activity !== undefined && facts.activity !== "exited";
   if (recorded === "spawning" && !agentSeen) {
-    if (facts.runtimeAlive === false) {
-      return { status: "errored", reason: "spawn failed: runtime exited before the agent started" };
+    // While a spawn runs (fetch, worktree, postCreate such as `npm install`) there is no tmux
+    // session yet, and that is no failure. Only a spawn that never finished is.
+    const created = Date.parse(meta.createdAt ?? "");
+    const abandoned = !Number.isNaN(created) && facts.now.getTime() - created > SPAWN_TIMEOUT_MS;
+    if (facts.runtimeAlive === false && abandoned) {
+      return { status: "errored", reason: "spawn never finished: no runtime after 10 minutes" };
     }
     return { status: "spawning", reason: "waiting for the agent to start" };
   }

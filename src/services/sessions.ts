@@ -119,7 +119,8 @@ async function recordTransitions(ctx: AppContext, views: SessionView[]): Promise
   await Promise.all(
     views.map(async (v) => {
       const m = v.meta;
-      if (!m.id || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
+      // A spawn owns its record until it finishes: it writes working, or errored, itself.
+      if (!m.id || m.status === "spawning" || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
       const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
       if (v.status === m.status && !prChanged) return;
       await ctx.store
