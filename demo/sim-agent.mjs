@@ -17,6 +17,10 @@
 // Env: AO_SIM_LOG (JSON-lines log of processed messages), AO_SIM_THINK_MS (default 1500),
 // AO_PROMPT (first message), AO_SIM_SCRIPT (JSON array of steps run at start), AO_SIM_MODE
 // (comma-separated: swallow-first-enter, never-read, slow-start=<ms>).
+// Script steps: {say}, {think: ms}, {edit: {file, content}}, {commit: msg}, {push: true},
+// {ask: question}, {pr: {title, body?}}, {fail: message} (exit 1), {exit: code}. `pr` opens a
+// pull request for the current branch at $AO_DEMO_GITHUB_API (REST base) on $AO_DEMO_REPO
+// (owner/name), with $GITHUB_TOKEN. With a script, AO_PROMPT is shown as the task, not answered.
 // Messages: /exit, ask <q>, commit <msg>, push, fail, sleep <ms>; anything else → "● Done: …".
 import process from "node:process";
 import path from "node:path";
@@ -166,6 +170,26 @@ function push() {
   });
 }
 
+// The REST call an agent makes with `gh pr create`: head is the branch it pushed.
+async function openPr({ title, body = "" }) {
+  const api = env.AO_DEMO_GITHUB_API;
+  const repo = env.AO_DEMO_REPO;
+  if (!api || !repo) return say("✗ Error: cannot open a PR (AO_DEMO_GITHUB_API and AO_DEMO_REPO are not set)");
+  try {
+    const head = git("rev-parse", "--abbrev-ref", "HEAD");
+    const res = await globalThis.fetch(`${api}/repos/${repo}/pulls`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/vnd.github+json", ...(env.GITHUB_TOKEN ? { authorization: `token ${env.GITHUB_TOKEN}` } : {}) },
+      body: JSON.stringify({ title, body, head, base: env.AO_DEMO_BASE || "main" }),
+    });
+    const pr = await res.json();
+    if (!res.ok) return say(`✗ Error: PR not opened (${res.status} ${pr.message ?? ""})`);
+    say(`● Opened PR #${pr.number} ${pr.html_url}`);
+  } catch (e) {
+    say(`✗ Error: PR not opened (${oneLine(e.message)})`);
+  }
+}
+
 async function answer(q) {
   const a = await ask(q);
   log(a);
@@ -200,6 +224,8 @@ async function runScript(file) {
     } else if ("commit" in s) commit(s.commit);
     else if ("push" in s) push();
     else if ("ask" in s) await answer(s.ask);
+    else if ("pr" in s) await openPr(s.pr);
+    else if ("fail" in s) { say(`✗ Error: ${s.fail}`); exit(1); }
     else if ("exit" in s) exit(Number(s.exit));
   }
 }
@@ -326,7 +352,11 @@ async function main() {
   input += early.splice(0).join(""); // keys typed during "Starting…"
   parse();
   draw();
-  if (env.AO_PROMPT) await handle(env.AO_PROMPT);
+  if (env.AO_PROMPT && env.AO_SIM_SCRIPT) {
+    // The script is the agent's answer to its task: show the task, not a canned "Done".
+    log(env.AO_PROMPT);
+    say(`› ${oneLine(env.AO_PROMPT.split("\n")[0])}`);
+  } else if (env.AO_PROMPT) await handle(env.AO_PROMPT);
   if (env.AO_SIM_SCRIPT) await runScript(env.AO_SIM_SCRIPT);
   busy = false;
   await pump();

@@ -40,7 +40,11 @@ export function buildProgram(): Command {
     .description("the full-screen dashboard: every session live, with keys to attach, send, kill, restore and clean up")
     .option("--interval <seconds>", "local refresh interval (default 2)")
     .option("--github-interval <seconds>", "GitHub refresh interval (default 30)")
-    .action(async (flags) => (await import("./commands/ui.js")).ui(flags));
+    .option("--demo", "a living demo workspace in a temporary folder (simulated agents, a fake GitHub); removed on quit")
+    .action(async (flags: { demo?: boolean; interval?: string; githubInterval?: string }) => {
+      if (!flags.demo) return (await import("./commands/ui.js")).ui(flags);
+      process.exitCode = await (await import("../demo/run.js")).runDemo({ headless: false, speed: 1 });
+    });
 
   program
     .command("watch")
