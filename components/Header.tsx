@@ -1,11 +1,10 @@
 import { Text } from "ink";
+import { shortAge } from "../src/core/age.js";
 import { needsYou } from "../src/core/dashboard.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 
-function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
-}
+/** How long ago `ms` milliseconds is, in the short form every table uses. */
+const ago = (ms: number) => shortAge(new Date(0), new Date(Math.max(0, ms)));
 
 export function Header() {
   const workspace = useDashboard((s) => s.workspace);
