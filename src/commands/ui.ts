@@ -89,7 +89,15 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const ctx = await createApp(opts.env ? { env: opts.env } : {});
   // React's development build checks every render and costs frames; users run the production one.
   process.env.NODE_ENV ??= "production";
-  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("../../components/App.js")]);
+  // Ink renders nothing until exit when it believes it runs in CI (it reads CI and
+  // CONTINUOUS_INTEGRATION once, as it loads). ao ui has just checked that it owns a terminal,
+  // so hide those while Ink loads, and put them back for everything ao starts afterwards.
+  const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("../../components/App.js")]).finally(() => {
+    for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
+  });
 
   let onAltScreen = false;
   const restoreTerminal = () => {
