@@ -153,6 +153,20 @@ describe("ao ui in a real terminal", () => {
     expect(rows.find((r) => r.name === "fe-1")?.status).toBe("working");
   });
 
+  it("c shows what cleanup would do, and does nothing without y; r restores a lost session", async () => {
+    expect(agents.tmux("kill-session", "-t", "=ao-e2e-fe-1").code).toBe(0);
+    await see("fe-1 errored", (x) => / errored /.test(rowOf(x, "fe-1") ?? ""));
+    await press("g", "the cursor on fe-1", onCursor("fe-1"), tableKeys);
+    const plan = await press("c", "the cleanup plan", (x) => x.includes("Cleanup") && /fe-1\s.*runtime dead\s.*kill/.test(x), tableKeys);
+    expect(plan).toContain("[y] kill 1 session");
+    await press("n", "the plan to close", (x) => !x.includes("Cleanup"));
+    expect((await ls()).find((r) => r.name === "fe-1")?.status).toBe("errored");
+
+    await press("r", "fe-1 working again", (x) => / working /.test(rowOf(x, "fe-1") ?? ""), (x) => tableKeys(x) && / errored /.test(rowOf(x, "fe-1") ?? ""));
+    expect(agents.tmux("list-sessions", "-F", "#{session_name}").stdout).toContain("ao-e2e-fe-1");
+    expect((await ls()).find((r) => r.name === "fe-1")?.status).toBe("working");
+  });
+
   it("q quits and gives the terminal back", async () => {
     const s = await press("q", "ao ui to exit", (x) => x.includes("[ao ui exited 0]"), tableKeys);
     // The alternate screen is left: what shows is the normal screen, without the dashboard.
