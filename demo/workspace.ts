@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { shellQuote } from "../src/core/shell.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
+import { pidAlive } from "../src/exec.js";
 
 export interface DemoProject {
   id: "frontend" | "backend";
@@ -37,14 +38,6 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** `roots` and every process below them (one `ps`), so nothing the agents started is missed. */
 function descendants(roots: number[]): number[] {
@@ -192,8 +185,8 @@ export class DemoWorkspace {
       }
     };
     killServer();
-    for (let i = 0; i < 20 && pids.some(alive); i++) sleepSync(50);
-    for (const pid of pids.filter(alive)) signal(pid, "SIGKILL");
+    for (let i = 0; i < 20 && pids.some(pidAlive); i++) sleepSync(50);
+    for (const pid of pids.filter(pidAlive)) signal(pid, "SIGKILL");
     killServer(); // in case a client killed above had just started a new server
     try {
       if (lstatSync(socketFile).isSocket()) rmSync(socketFile);

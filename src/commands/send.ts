@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createApp } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { sendMessage, type SendOutcome } from "../services/messenger.js";
-import { printJson } from "./output.js";
+import { printJson, readStdin } from "./output.js";
 
 export interface SendFlags {
   wait?: boolean;
@@ -17,11 +17,6 @@ const LINES: Record<SendOutcome, string> = {
   unconfirmed: "⚠ Message sent — could not confirm it was received",
 };
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 async function messageText(words: string[], flags: SendFlags): Promise<string> {
   if (flags.file !== undefined) {

@@ -3,7 +3,7 @@ import { createApp } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { spawnSession } from "../services/spawn.js";
 import { openSessions } from "../services/terminal.js";
-import { printJson } from "./output.js";
+import { printJson, readStdin } from "./output.js";
 
 export interface SpawnFlags {
   agent?: string;
@@ -26,11 +26,6 @@ async function readPrompt(flags: SpawnFlags): Promise<string | undefined> {
   }
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 /** `ao spawn <project> [issue]` */
 export async function spawn(project: string, issue: string | undefined, flags: SpawnFlags): Promise<void> {

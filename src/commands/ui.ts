@@ -3,8 +3,8 @@ import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { prNumberFromUrl } from "../core/pr.js";
 import { run } from "../exec.js";
 import type { ScmPlugin } from "../plugins/types.js";
-import { applyCleanup, cleanupPlan, describeWork } from "../services/cleanup.js";
-import { killSession } from "../services/kill.js";
+import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
+import { describeWork, killSession, unsavedWork } from "../services/kill.js";
 import { LifecycleService } from "../services/lifecycle.js";
 import { getSession } from "../services/lookup.js";
 import { sendMessage } from "../services/messenger.js";
@@ -43,10 +43,8 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     },
     send: (id, text) => sendMessage(ctx, id, text, { actor: "dashboard" }),
     async unsavedWork(id) {
-      const { meta } = await getSession(ctx, id);
-      if (!meta.worktree || !(await ctx.workspace.exists(meta.worktree))) return null;
-      const work = await ctx.workspace.status(meta.worktree);
-      return work.uncommitted.length || work.unpushed.length ? describeWork(work) : null;
+      const work = await unsavedWork(ctx, (await getSession(ctx, id)).meta.worktree);
+      return work ? describeWork(work) : null;
     },
     kill: async (id, force) => void (await killSession(ctx, id, { force, actor: "dashboard" })),
     restore: async (id) => void (await restoreSession(ctx, id, "dashboard")),
@@ -139,7 +137,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
   // Reactions run here too; only one ao per workspace acts on them (see LifecycleService).
-  const lifecycle = new LifecycleService(ctx);
+  const lifecycle = new LifecycleService(ctx, { github: "cached" });
   const lifecycleTimer = setInterval(() => void lifecycle.tick().catch(() => undefined), ctx.config.lifecycle.pollIntervalMs);
   const finish = () => {
     clearInterval(lifecycleTimer);

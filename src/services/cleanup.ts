@@ -1,6 +1,6 @@
 import type { AppContext } from "../app.js";
 import { planCleanup, type CleanupFacts, type CleanupItem } from "../core/cleanup.js";
-import { describeWork, killSession } from "./kill.js";
+import { killSession, unsavedWork } from "./kill.js";
 import { listSessions } from "./sessions.js";
 
 export interface CleanupOptions {
@@ -18,16 +18,13 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
   const facts = await Promise.all(
     views.map(async (view): Promise<CleanupFacts> => {
       const issueClosed = view.issueId && opts.issueClosed ? await opts.issueClosed(view.projectId, view.issueId).catch(() => false) : false;
-      let unsavedWork: string | null = null;
-      if (view.worktree && (await ctx.workspace.exists(view.worktree))) {
-        const work = await ctx.workspace.status(view.worktree);
-        if (work.uncommitted.length || work.unpushed.length) {
-          unsavedWork = [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commit${work.unpushed.length === 1 ? "" : "s"}` : ""]
+      const work = await unsavedWork(ctx, view.worktree ?? undefined);
+      const summary = work
+        ? [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commit${work.unpushed.length === 1 ? "" : "s"}` : ""]
             .filter(Boolean)
-            .join(", ");
-        }
-      }
-      return { view, issueClosed, unsavedWork };
+            .join(", ")
+        : null;
+      return { view, issueClosed, unsavedWork: summary };
     }),
   );
   return planCleanup(facts);
@@ -48,5 +45,3 @@ export async function applyCleanup(ctx: AppContext, plan: CleanupItem[], actor =
   }
   return { killed, failed };
 }
-
-export { describeWork };

@@ -23,6 +23,13 @@ export function describeWork(s: WorktreeStatus): string {
   return lines.join("\n");
 }
 
+/** Work in a worktree that exists nowhere else, or null when there is none (or no worktree). */
+export async function unsavedWork(ctx: AppContext, worktree: string | undefined): Promise<WorktreeStatus | null> {
+  if (!worktree || !(await ctx.workspace.exists(worktree))) return null;
+  const work = await ctx.workspace.status(worktree);
+  return work.uncommitted.length || work.unpushed.length ? work : null;
+}
+
 /**
  * End a session: the agent's process tree, its tmux session, and its worktree, unless that holds
  * work that exists nowhere else (then refuse, and name it, unless forced). Metadata and the event
@@ -32,19 +39,13 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
   const { meta, project } = await getSession(ctx, id);
   const worktree = meta.worktree;
   const removeWorktree = !opts.keepWorktree && !!worktree && (await ctx.workspace.exists(worktree));
-  let discarded: WorktreeStatus | null = null;
-  if (removeWorktree) {
-    const work = await ctx.workspace.status(worktree);
-    if (work.uncommitted.length || work.unpushed.length) {
-      if (!opts.force) {
-        throw new AoError(
-          `${id}: its worktree ${worktree} holds work that would be lost:\n${describeWork(work)}\n` +
-            `Commit and push it first, keep the worktree with --keep-worktree, or discard it with --force.`,
-          1,
-        );
-      }
-      discarded = work;
-    }
+  const discarded = removeWorktree ? await unsavedWork(ctx, worktree) : null;
+  if (discarded && !opts.force) {
+    throw new AoError(
+      `${id}: its worktree ${worktree} holds work that would be lost:\n${describeWork(discarded)}\n` +
+        `Commit and push it first, keep the worktree with --keep-worktree, or discard it with --force.`,
+      1,
+    );
   }
   if (meta.tmuxName) await ctx.runtime.destroy(meta.tmuxName);
   if (removeWorktree) await ctx.workspace.remove(project.path, worktree);

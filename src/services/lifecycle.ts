@@ -27,6 +27,11 @@ export interface LifecycleOptions {
   onReaction?: (r: ReactionReport) => void;
   /** How long a send waits for a busy agent before sending anyway. */
   sendTimeoutMs?: number;
+  /**
+   * "cached" when something else already refreshes GitHub on its own schedule (the dashboard),
+   * so one process never asks twice per interval; default "refresh" (`ao watch`).
+   */
+  github?: "cached" | "refresh";
 }
 
 
@@ -84,7 +89,7 @@ export class LifecycleService {
   /** One poll: refresh facts, then react to every session that has something to react to. */
   async tick(): Promise<ReactionReport[]> {
     if (!(await this.acquire())) return [];
-    const { views } = await readSessions(this.ctx, { github: "refresh", record: true });
+    const { views } = await readSessions(this.ctx, { github: this.opts.github ?? "refresh", record: true });
     const reports = await Promise.all(views.map((v) => this.react(v).catch((e: Error) => [{ id: v.id, reaction: reactionFor(v.status)!, action: "skipped" as const, detail: e.message }])));
     return reports.flat().filter((r) => r.reaction);
   }

@@ -41,24 +41,22 @@ export async function sendMessage(ctx: AppContext, id: string, text: string, opt
   const { meta, project } = await getSession(ctx, id);
   const agent = agentPlugin(meta.agent ?? project.agent) ?? agentPlugin("generic")!;
   const name = meta.tmuxName;
-  const alive = async () => {
-    const pane = name ? (await ctx.runtime.listPanes()).find((p) => p.name === name) : undefined;
-    return pane !== undefined && !pane.dead;
-  };
-  if (!name || !(await alive())) {
-    throw new AoError(`${id} is not running (its agent or tmux session is gone); bring it back with: ao session restore ${id}`, 1);
-  }
+  const notRunning = (why: string) => new AoError(`${id} ${why}; bring it back with: ao session restore ${id}`, 1);
+  if (!name) throw notRunning("is not running (it has no tmux session)");
+  // One list-panes answers both "is it alive?" and "is it still working?".
+  const look = async () => (await ctx.runtimeFacts.gather([{ id, tmuxName: name, agent }])).get(id);
+  let facts = await look();
+  if (!facts?.alive || facts.activity === "exited") throw notRunning("is not running (its agent or tmux session is gone)");
 
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 600_000;
   if (opts.wait !== false) {
-    for (;;) {
-      const facts = (await ctx.runtimeFacts.gather([{ id, tmuxName: name, agent }])).get(id);
-      if (!facts?.alive || facts.activity === "exited") throw new AoError(`${id} stopped while waiting; bring it back with: ao session restore ${id}`, 1);
-      if (facts.activity !== "active") break;
-      if (Date.now() - started >= timeoutMs) break; // still busy: send anyway, the agent may queue it
+    // Still busy at the timeout: send anyway, the agent may queue it.
+    while (facts.activity === "active" && Date.now() - started < timeoutMs) {
       opts.onWaiting?.(Date.now() - started, facts.activity);
       await sleep(250);
+      facts = await look();
+      if (!facts?.alive || facts.activity === "exited") throw notRunning("stopped while waiting");
     }
   }
   const waitedMs = Date.now() - started;

@@ -1,6 +1,7 @@
 import type { AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { compareIds } from "../core/format.js";
+import { isSessionId } from "../core/ids.js";
 import { runInteractive } from "../exec.js";
 import { terminalPlugin } from "../plugins/terminal/index.js";
 import { getSession } from "./lookup.js";
@@ -27,7 +28,7 @@ export async function openSessions(ctx: AppContext, target: string, newWindow: b
     const views = await listSessions(ctx, target === "all" ? {} : { project: target });
     ids = views.filter((v) => v.activity !== null && v.activity !== "exited").map((v) => v.id).sort(compareIds);
     if (ids.length === 0) throw new AoError(`no running sessions in ${target === "all" ? "this workspace" : `project ${target}`}`, 1);
-  } else if (/^[a-z][a-z0-9]*-\d+$/.test(target)) {
+  } else if (isSessionId(target)) {
     ids = [target];
   } else {
     throw new AoError(`"${target}" is neither a session id, a project, nor "all"`, EXIT_USAGE);
