@@ -1,3 +1,4 @@
+import type { Question } from "../core/question.js";
 import type { Activity, PrFacts } from "../core/types.js";
 
 /** Facts about one tmux pane, all panes read in one call. */
@@ -98,6 +99,11 @@ export interface AgentPlugin {
   showsQueued(capture: string): boolean;
   /** The text now in the agent's input box, when the screen shows one; default: core/draft.ts. */
   draftOf?(capture: string): string | null;
+  /**
+   * The question, permission prompt, picker, sign-in or trust dialog the screen shows, with its
+   * options; null when the screen asks nothing. (Issue 11 implements it for each agent.)
+   */
+  readQuestion?(capture: string): Question | null;
 }
 
 export interface TerminalPlugin {
