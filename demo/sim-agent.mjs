@@ -14,14 +14,22 @@
 //   Press up to edit queued messages
 //   > <draft>                          the composer (continuation lines start with "  ")
 //
-// Env: AO_SIM_LOG (JSON-lines log of processed messages), AO_SIM_THINK_MS (default 1500),
+//   <question>                         while a menu waits (no composer then):
+//   ❯ 1. <option>                      the cursor; ↑/↓ or a digit move it, Enter chooses,
+//     2. <option>                      Esc cancels
+//   Enter to confirm · ↑/↓ to navigate · Esc to cancel
+//
+// Env: AO_SIM_LOG (JSON-lines log of processed messages), AO_SIM_INPUT_LOG (every raw input
+// chunk, JSON-lines, to prove nothing was typed), AO_SIM_THINK_MS (default 1500),
 // AO_PROMPT (first message), AO_SIM_SCRIPT (JSON array of steps run at start), AO_SIM_MODE
 // (comma-separated: swallow-first-enter, never-read, slow-start=<ms>).
 // Script steps: {say}, {think: ms}, {edit: {file, content}}, {commit: msg}, {push: true},
 // {ask: question}, {pr: {title, body?}}, {fail: message} (exit 1), {exit: code}. `pr` opens a
 // pull request for the current branch at $AO_DEMO_GITHUB_API (REST base) on $AO_DEMO_REPO
 // (owner/name), with $GITHUB_TOKEN. With a script, AO_PROMPT is shown as the task, not answered.
-// Messages: /exit, ask <q>, commit <msg>, push, fail, sleep <ms>; anything else → "● Done: …".
+// Messages: /exit, ask <q>, menu <q> (a numbered permission menu), login (a sign-in picker),
+// commit <msg>, push, fail, sleep <ms>; anything else → "● Done: …". A chosen menu option is
+// logged as "chose <n>. <label>"; Esc as "cancelled".
 import process from "node:process";
 import path from "node:path";
 import { Buffer } from "node:buffer";
@@ -50,6 +58,7 @@ const queue = []; // messages submitted while busy
 let busy = false; // a message (or the start-up prompt/script) is being handled
 let thinking = null; // { start, frame, timer } while the spinner shows
 let question = null; // { text, resolve } while a y/n question is open
+let menu = null; // { text, options, cursor, resolve } while a numbered menu is open
 let enterSwallowed = false;
 let input = ""; // unparsed input (an escape sequence or paste marker may be split across chunks)
 let pasteBuf = null; // text of a bracketed paste in progress, else null
@@ -105,9 +114,14 @@ function draw() {
   const status = [];
   if (thinking) status.push(`${SPINNER[thinking.frame % SPINNER.length]} Thinking… (${Math.floor((Date.now() - thinking.start) / 1000)}s)`);
   if (question) status.push(`? ${question.text} (y/n)`);
+  if (menu) {
+    status.push(menu.text, ...menu.options.map((o, i) => `${i === menu.cursor ? "❯" : " "} ${i + 1}. ${o}`));
+    status.push("Enter to confirm · ↑/↓ to navigate · Esc to cancel");
+  }
   for (const q of queue) status.push(`Queued: ${oneLine(q)}`);
   if (queue.length) status.push("Press up to edit queued messages");
-  let composer = draft.split("\n").flatMap((l, i) => wrap((i === 0 ? "> " : "  ") + l, width));
+  // A menu has the keyboard: like the real agents, it takes the composer's place.
+  let composer = menu ? [] : draft.split("\n").flatMap((l, i) => wrap((i === 0 ? "> " : "  ") + l, width));
   composer = composer.slice(-(rows - 1)); // a huge draft: keep its end (where the cursor is)
   const statusLines = status.map((s) => clip(s, width)).slice(0, Math.max(0, rows - 1 - composer.length));
   const room = rows - 1 - composer.length - statusLines.length;
@@ -141,6 +155,17 @@ async function think(ms) {
 
 function ask(text) {
   return new Promise((resolve) => { question = { text, resolve }; draw(); });
+}
+
+function choose(text, options) {
+  return new Promise((resolve) => { menu = { text, options, cursor: 0, resolve }; draw(); });
+}
+
+async function menuAnswer(text, options) {
+  const i = await choose(text, options);
+  const a = i === null ? "cancelled" : `chose ${i + 1}. ${options[i]}`;
+  log(a);
+  say(`● ${a}`);
 }
 
 function git(...args) {
@@ -206,6 +231,8 @@ async function handle(text) {
   if (cmd === "sleep" && rest.length === 1 && /^\d+$/.test(arg)) { await think(Number(arg)); return say(`● Slept ${arg}ms`); }
   await think(THINK_MS);
   if (cmd === "ask" && arg) return answer(arg);
+  if (cmd === "menu" && arg) return menuAnswer(arg, ["Yes", "Yes, and don't ask again", "No"]);
+  if (cmd === "login" && !rest.length) return menuAnswer("Select login method:", ["Sign in with a browser", "Paste an API key", "Exit"]);
   if (cmd === "commit" && arg) return commit(arg);
   if (cmd === "push" && !rest.length) return push();
   if (cmd === "fail" && !rest.length) { say("✗ Error: simulated failure"); return exit(1); }
@@ -250,6 +277,12 @@ function submit() {
 // ---- input ----
 // One key (a whole code point) outside a paste.
 function key(ch) {
+  if (menu) {
+    const m = menu;
+    if (ch === "\r") { menu = null; return m.resolve(m.cursor); }
+    if (/^[1-9]$/.test(ch) && Number(ch) <= m.options.length) m.cursor = Number(ch) - 1;
+    return;
+  }
   if (question && (ch === "y" || ch === "n")) {
     const q = question;
     question = null;
@@ -306,12 +339,19 @@ function parse() {
       const n = escapeLength(input);
       if (!n) {
         // A lone Escape, or a sequence cut between chunks: wait briefly for the rest.
-        escTimer = setTimeout(() => { input = input.slice(1); parse(); draw(); }, 50);
+        escTimer = setTimeout(() => {
+          input = input.slice(1);
+          if (menu) { const m = menu; menu = null; m.resolve(null); }
+          parse();
+          draw();
+        }, 50);
         break;
       }
       const seq = input.slice(0, n);
       input = input.slice(n);
-      if (seq === PASTE_START) pasteBuf = "";
+      if (menu && (seq === "\x1b[A" || seq === "\x1bOA")) menu.cursor = Math.max(0, menu.cursor - 1);
+      else if (menu && (seq === "\x1b[B" || seq === "\x1bOB")) menu.cursor = Math.min(menu.options.length - 1, menu.cursor + 1);
+      else if (seq === PASTE_START) pasteBuf = "";
       else if ((seq === "\x1b[A" || seq === "\x1bOA") && queue.length && !question) {
         draft = [...queue.splice(0), ...(draft ? [draft] : [])].join("\n"); // up: edit queued messages
       }
@@ -324,6 +364,7 @@ function parse() {
 }
 
 function onData(chunk) {
+  if (env.AO_SIM_INPUT_LOG) appendFileSync(env.AO_SIM_INPUT_LOG, JSON.stringify(chunk) + "\n");
   if (neverRead) return; // never-read mode: input is swallowed unseen
   if (!started) return void early.push(chunk);
   input += chunk;

@@ -84,8 +84,21 @@ export function buildProgram(): Command {
     .option("--no-wait", "send at once, even while the agent works (it may queue the message)")
     .option("--file <file>", "read the message from a file (- for standard input)")
     .option("--timeout <seconds>", "how long to wait for the agent to be ready (default 600)")
+    .option("--answer <choice>", "answer the question the agent waits on: an option's number (2), yes or no")
     .option("--json", "print the outcome as JSON")
-    .addHelpText("after", "\nExit codes: 0 delivered or queued, 1 session not running, 2 bad input or unknown session, 3 not confirmed.")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "ao never types into a question: while the agent shows a question, a permission prompt, a picker,",
+        "a sign-in or a trust dialog, a message is refused (exit 4, even with --no-wait) and the question",
+        "is printed; choose an option with --answer, or answer by hand with ao attach <id>.",
+        "",
+        "Exit codes: 0 delivered, queued or answered; 1 session not running; 2 bad input or unknown session;",
+        "3 not confirmed (the message was not seen to arrive, or the question stayed on screen);",
+        "4 the agent waits on a question (nothing was typed).",
+      ].join("\n"),
+    )
     .action(async (id: string, words: string[], flags) => {
       process.exitCode = await (await import("./commands/send.js")).send(id, words, flags);
     });

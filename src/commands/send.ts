@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app.js";
-import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { AoError, EXIT_UNCONFIRMED, EXIT_USAGE, QuestionPendingError } from "../core/errors.js";
+import { inert } from "../core/sanitize.js";
+import { answerQuestion } from "../services/answer.js";
 import { sendMessage, type SendOutcome } from "../services/messenger.js";
 import { printJson, readStdin } from "./output.js";
 
@@ -9,6 +11,7 @@ export interface SendFlags {
   file?: string;
   timeout?: string;
   json?: boolean;
+  answer?: string;
 }
 
 const LINES: Record<SendOutcome, string> = {
@@ -41,22 +44,43 @@ function timeoutMs(value: string | undefined): number {
   return s * 1000;
 }
 
+/** `ao send <id> --answer 2`: choose an option of the question the agent waits on. */
+async function answer(id: string, words: string[], flags: SendFlags): Promise<number> {
+  if (words.length || flags.file !== undefined) throw new AoError("--answer takes no message: ao send <id> --answer 2 (or yes, no)", EXIT_USAGE);
+  const ctx = await createApp();
+  const r = await answerQuestion(ctx, id, flags.answer!, { actor: "cli" });
+  const chosen = `${/^\d+$/.test(r.choice.key) ? `${r.choice.key}. ` : ""}${inert(r.choice.label)}`;
+  if (flags.json) printJson({ id, outcome: r.outcome, choice: r.choice, question: { kind: r.question.kind, text: r.question.text } });
+  else if (r.outcome === "answered") process.stdout.write(`✓ Answered "${inert(r.question.text)}" with ${chosen}\n`);
+  else process.stdout.write(`⚠ Chose ${chosen}, but the question is still on ${id}'s screen; look: ao attach ${id}\n`);
+  return r.outcome === "answered" ? 0 : EXIT_UNCONFIRMED;
+}
+
 /** `ao send <id> "message…"` */
 export async function send(id: string, words: string[], flags: SendFlags): Promise<number> {
+  if (flags.answer !== undefined) return answer(id, words, flags);
   const text = await messageText(words, flags);
   const timeout = timeoutMs(flags.timeout);
   const ctx = await createApp();
   const tty = process.stderr.isTTY === true && !flags.json;
   if (flags.wait === false && !flags.json) process.stderr.write(`Not waiting: if ${id} is busy, the agent may queue the message.\n`);
-  const r = await sendMessage(ctx, id, text, {
-    wait: flags.wait !== false,
-    timeoutMs: timeout,
-    onWaiting: (ms) => {
-      if (tty) process.stderr.write(`\r\u001b[2KWaiting for ${id} to finish its current task… ${Math.round(ms / 1000)}s`);
-    },
-  });
+  let r;
+  try {
+    r = await sendMessage(ctx, id, text, {
+      wait: flags.wait !== false,
+      timeoutMs: timeout,
+      onWaiting: (ms) => {
+        if (tty) process.stderr.write(`\r\u001b[2KWaiting for ${id} to finish its current task… ${Math.round(ms / 1000)}s`);
+      },
+    });
+  } catch (e) {
+    if (tty) process.stderr.write("\r\u001b[2K");
+    // Scripts get the question as data too; the person reads it on standard error either way.
+    if (e instanceof QuestionPendingError && flags.json) printJson({ id, outcome: "refused", question: e.question });
+    throw e;
+  }
   if (tty && r.waitedMs > 300) process.stderr.write("\r\u001b[2K");
   if (flags.json) printJson({ id, ...r });
   else process.stdout.write(`${LINES[r.outcome]}\n`);
-  return r.outcome === "unconfirmed" ? 3 : 0;
+  return r.outcome === "unconfirmed" ? EXIT_UNCONFIRMED : 0;
 }

@@ -2,17 +2,18 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
 import { draftOf, needleOf, typeable } from "../core/draft.js";
-import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { AoError, EXIT_USAGE, QuestionPendingError } from "../core/errors.js";
+import { questionNoun } from "../core/question.js";
+import { pasteable } from "../core/sanitize.js";
 import type { Activity } from "../core/types.js";
 import { withLock } from "../metadata/lock.js";
-import { agentPlugin } from "../plugins/agent/index.js";
 import type { AgentPlugin } from "../plugins/types.js";
-import { getSession } from "./lookup.js";
+import { agentScreen, type AgentLook } from "./agent-screen.js";
 
 export type SendOutcome = "delivered" | "queued" | "unconfirmed";
 
 export interface SendOptions {
-  /** Wait for the agent to stop working first (default). */
+  /** Wait for the agent to stop working first (default). Never sends into a question. */
   wait?: boolean;
   timeoutMs?: number;
   actor?: string;
@@ -29,42 +30,70 @@ export interface SendResult {
 
 const ENTER_ATTEMPTS = 4;
 
+/** The lock that keeps two senders (or a sender and an answer) from mixing keystrokes. */
+export function sendLock(ctx: AppContext, id: string): string {
+  return path.join(ctx.store.dir(id), ".send-lock");
+}
+
 /**
  * Send a message to a session's agent and find out whether it arrived: wait until the agent is
  * not working, clear the input line, type or paste the text, press Enter, then read the screen
  * until the draft has left the input box (delivered) or the agent shows it as queued. A draft
  * still sitting there gets Enter again, a bounded number of times. The CLI, the dashboard and
  * reactions all send through here.
+ *
+ * An agent waiting on a question (a permission prompt, a picker, a sign-in, a trust dialog)
+ * gets nothing typed: Enter would choose an option for the person. That is checked before
+ * waiting, while waiting, and once more right before typing, and throws QuestionPendingError.
  */
-export async function sendMessage(ctx: AppContext, id: string, text: string, opts: SendOptions = {}): Promise<SendResult> {
-  if (text.trim() === "") throw new AoError("the message is empty", EXIT_USAGE);
-  const { meta, project } = await getSession(ctx, id);
-  const agent = agentPlugin(meta.agent ?? project.agent) ?? agentPlugin("generic")!;
-  const name = meta.tmuxName;
-  const notRunning = (why: string) => new AoError(`${id} ${why}; bring it back with: ao session restore ${id}`, 1);
-  if (!name) throw notRunning("is not running (it has no tmux session)");
-  // One list-panes answers both "is it alive?" and "is it still working?".
-  const look = async () => (await ctx.runtimeFacts.gather([{ id, tmuxName: name, agent }])).get(id);
-  let facts = await look();
-  if (!facts?.alive || facts.activity === "exited") throw notRunning("is not running (its agent or tmux session is gone)");
+export async function sendMessage(ctx: AppContext, id: string, rawText: string, opts: SendOptions = {}): Promise<SendResult> {
+  // The input edge: no escape sequence, no control byte but newline and tab.
+  const text = pasteable(rawText);
+  if (text.trim() === "") throw new AoError(rawText.trim() === "" ? "the message is empty" : "the message is empty once control characters are removed", EXIT_USAGE);
+  const screen = await agentScreen(ctx, id);
+  const actor = opts.actor ?? "cli";
+  const refuse = async (look: AgentLook): Promise<never> => {
+    const q = look.question!;
+    await ctx.store.appendEvent(id, {
+      actor,
+      kind: "message",
+      text,
+      size: Buffer.byteLength(text),
+      outcome: "refused",
+      reason: `agent waits on ${questionNoun(q.kind)}: ${q.text}`,
+      question: { kind: q.kind, text: q.text, options: q.options },
+    });
+    throw new QuestionPendingError(id, q);
+  };
 
+  let look = await screen.look();
+  if (look.question) await refuse(look);
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 600_000;
   if (opts.wait !== false) {
     // Still busy at the timeout: send anyway, the agent may queue it.
-    while (facts.activity === "active" && Date.now() - started < timeoutMs) {
-      opts.onWaiting?.(Date.now() - started, facts.activity);
+    while (look.activity === "active" && Date.now() - started < timeoutMs) {
+      opts.onWaiting?.(Date.now() - started, look.activity);
       await sleep(250);
-      facts = await look();
-      if (!facts?.alive || facts.activity === "exited") throw notRunning("stopped while waiting");
+      look = await screen.look();
+      if (look.question) await refuse(look);
     }
   }
   const waitedMs = Date.now() - started;
 
   // One sender at a time per session: two interleaved sends would mix their keystrokes.
-  const result = await withLock(path.join(ctx.store.dir(id), ".send-lock"), () => deliver(ctx, name, agent, text), { timeoutMs: 60_000 });
+  const result = await withLock(
+    sendLock(ctx, id),
+    async () => {
+      // The question may have come up while this waited: look once more, right before typing.
+      const last = await screen.look();
+      if (last.question) await refuse(last);
+      return deliver(ctx, screen.name, screen.agent, text);
+    },
+    { timeoutMs: 60_000 },
+  );
   await ctx.store.appendEvent(id, {
-    actor: opts.actor ?? "cli",
+    actor,
     kind: "message",
     text,
     size: Buffer.byteLength(text),

@@ -1,5 +1,6 @@
 import { shellJoin } from "../../core/shell.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import { readPromptQuestion } from "./prompt.js";
 import { anyLine, GENERIC_QUESTION, tailLines } from "./screen.js";
 
 /**
@@ -22,4 +23,5 @@ export const aider: AgentPlugin = {
   showsQueued(): boolean {
     return false;
   },
+  readQuestion: (capture) => readPromptQuestion(capture, "line"),
 };

@@ -1,5 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
+import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, LaunchOptions, ScreenFacts, StillActivity } from "../types.js";
+import { menuQuestion, questionText, readMenu } from "./menu.js";
 import { anyLine, tailLines } from "./screen.js";
 
 /*
@@ -30,6 +32,36 @@ function inputBox(lines: string[]): { top: number; bottom: number } | undefined 
   return undefined;
 }
 
+/** What a dialog is about, from its words: the trust screen and the login picker have fixed ones. */
+function dialogKind(words: string): QuestionKind {
+  if (/trust this folder|one you trust|Accessing workspace/i.test(words)) return "trust";
+  if (LOGIN.some((p) => p.test(words))) return "sign-in";
+  if (/API key/.test(words)) return "question";
+  if (/Do you want to (proceed|create|make|edit|write|run|allow|delete|overwrite|fetch)|Bash command|Create file|Edit file|wants to/.test(words)) return "permission";
+  return "question";
+}
+
+/**
+ * The dialog in place of the input box: its options under the "❯" cursor, the question above
+ * them up to the rule that starts the dialog. "Please run /login" with the prompt still there is
+ * a sign-in with nothing to choose.
+ */
+function readQuestion(capture: string): Question | null {
+  const lines = tailLines(capture, 25);
+  const box = inputBox(lines);
+  if (box) {
+    const above = lines.slice(Math.max(0, box.top - 6), box.top);
+    return anyLine(above, LOGIN) ? { kind: "sign-in", text: "Please run /login", options: [], source: "screen" } : null;
+  }
+  if (!anyLine(lines.slice(-2), [DIALOG_HINT])) return null;
+  const menu = readMenu(lines);
+  if (!menu) return null;
+  let top = menu.first - 1;
+  while (top >= 0 && !RULE.test(lines[top] ?? "")) top--;
+  const above = lines.slice(top + 1, menu.first);
+  return menuQuestion(dialogKind(above.join("\n")), questionText(above), menu);
+}
+
 export const claudeCode: AgentPlugin = {
   name: "claude-code",
   promptOnCommandLine: true,
@@ -55,4 +87,5 @@ export const claudeCode: AgentPlugin = {
   showsQueued(capture: string): boolean {
     return anyLine(tailLines(capture, 25), [/Press up to edit queued messages/]);
   },
+  readQuestion,
 };

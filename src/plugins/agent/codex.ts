@@ -1,5 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
+import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import { menuQuestion, questionText, readMenu } from "./menu.js";
 import { anyLine, linesAbove, tailLines } from "./screen.js";
 
 /*
@@ -19,6 +21,31 @@ const OPTION = /^\s*[›>]\s*\d+\.\s/;
 const SIGN_IN = [/Sign in with ChatGPT/, /Sign in another way/, /Use your own OpenAI API key/, /Paste or type your API key/];
 const BUSY = /\(\d[^()]*esc to interrupt\)/;
 const COMPOSER = /^›\s/;
+
+/** Transcript lines ("• Running …", "› ask me", "✔ You approved …") end a dialog's top. */
+const TRANSCRIPT = /^(?:[•✔✗]|›\s)/;
+
+function dialogKind(words: string): QuestionKind {
+  if (SIGN_IN.some((p) => p.test(words)) || /Sign in|API key/.test(words)) return "sign-in";
+  if (/Trust this folder/i.test(words)) return "trust";
+  if (/Would you like to (run|make|apply)|approve|Allow/i.test(words)) return "permission";
+  return "question";
+}
+
+/** A picker owns the screen (its key hint is the last line): its options and the question above. */
+function readQuestion(capture: string): Question | null {
+  const lines = tailLines(capture, 25);
+  if (!PICKER_HINT.test(lines.at(-1) ?? "")) return null;
+  const menu = readMenu(lines);
+  if (!menu) {
+    // The API-key box: nothing to choose, a key to paste.
+    return anyLine(lines, SIGN_IN) ? { kind: "sign-in", text: "Paste or type your API key", options: [], source: "screen" } : null;
+  }
+  let top = menu.first - 1;
+  while (top >= 0 && menu.first - top <= 8 && !TRANSCRIPT.test(lines[top] ?? "")) top--;
+  const above = lines.slice(top + 1, menu.first);
+  return menuQuestion(dialogKind(lines.slice(top + 1).join("\n")), questionText(above), menu);
+}
 
 export const codex: AgentPlugin = {
   name: "codex",
@@ -42,4 +69,5 @@ export const codex: AgentPlugin = {
     // Also up while the turn streams on with the message still waiting (working-streaming.txt).
     return anyLine(tailLines(capture, 25), [/Queued follow-up inputs/, /edit last queued message/]);
   },
+  readQuestion,
 };

@@ -1,5 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
+import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import { menuQuestion, questionText, readMenu } from "./menu.js";
 import { anyLine, linesAbove, tailLines } from "./screen.js";
 
 /*
@@ -17,6 +19,28 @@ const OPTION = /^[\s│]*●\s*\d+\.\s/;
 const SIGN_IN = [/How would you like to authenticate/, /Sign in with Google/, /Enter Gemini API Key/, /Paste your API key here/];
 const BUSY = /\(esc to cancel, [^)]*\)/;
 const PROMPT = /^\s*>\s/;
+
+/** The top of the outer dialog box (boxes inside it start after a "│"). */
+const BOX_TOP = /^\s{0,2}╭/;
+
+function dialogKind(words: string): QuestionKind {
+  if (SIGN_IN.some((p) => p.test(words))) return "sign-in";
+  if (/trust the files in this folder|Trust folder/i.test(words)) return "trust";
+  if (/Allow execution|Apply this change|Allow once/i.test(words)) return "permission";
+  return "question";
+}
+
+/** A dialog box closes the screen: its "● 1." options and the question above them in the box. */
+function readQuestion(capture: string): Question | null {
+  const lines = tailLines(capture, 40);
+  if (!BOX_END.test(lines.at(-1) ?? "")) return null;
+  let top = lines.length - 1;
+  while (top >= 0 && !BOX_TOP.test(lines[top] ?? "")) top--;
+  const box = lines.slice(Math.max(0, top));
+  const menu = readMenu(box);
+  if (!menu) return anyLine(box, SIGN_IN) ? { kind: "sign-in", text: "Enter Gemini API Key", options: [], source: "screen" } : null;
+  return menuQuestion(dialogKind(box.join("\n")), questionText(box.slice(1, menu.first)), menu);
+}
 
 export const gemini: AgentPlugin = {
   name: "gemini",
@@ -40,4 +64,5 @@ export const gemini: AgentPlugin = {
     // Also up while the reply streams with the message still waiting (working-streaming.txt).
     return anyLine(tailLines(capture, 25), [/Queued \(press ↑ to edit\):/]);
   },
+  readQuestion,
 };

@@ -1,10 +1,10 @@
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
-import { anyLine, GENERIC_QUESTION, tailLines } from "./screen.js";
+import { readPromptQuestion } from "./prompt.js";
 
 /**
  * Any command line the user wrote in config. It gets its task as $AO_PROMPT. Its screen is
- * unknown, so only the plainest signs count: a yes/no question on the last lines means it waits
- * for the user; anything else still is ready.
+ * unknown, so only the plainest signs count: a yes/no question or a numbered menu on the last
+ * lines means it waits for the user; anything else still is ready.
  */
 export const generic: AgentPlugin = {
   name: "generic",
@@ -18,9 +18,10 @@ export const generic: AgentPlugin = {
     return opts.agentCommand;
   },
   classifyStill(screen: ScreenFacts): StillActivity {
-    return anyLine(tailLines(screen.capture, 3), GENERIC_QUESTION) ? "waiting_input" : "ready";
+    return readPromptQuestion(screen.capture, "key") ? "waiting_input" : "ready";
   },
   showsQueued(capture: string): boolean {
     return /Press up to edit queued messages|^Queued:/m.test(capture);
   },
+  readQuestion: (capture) => readPromptQuestion(capture, "key"),
 };

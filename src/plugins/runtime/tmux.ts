@@ -31,6 +31,16 @@ export function parsePanes(stdout: string): PaneFacts[] {
 }
 
 /**
+ * tmux reads an argument that ends in `;` as the end of a command, even from argv: "hello;"
+ * would type "hello", and ";" alone nothing. An argument ending in `\;` stands for one ending in
+ * `;` (tmux drops that one backslash), so a final `;` gets a backslash before it; "a\;" becomes
+ * "a\\;", which tmux turns back into "a\;".
+ */
+export function tmuxArg(text: string): string {
+  return text.endsWith(";") ? `${text.slice(0, -1)}\\;` : text;
+}
+
+/**
  * tmux as the runtime: one session per ao session. Every target is exact (`=name`), so `fe-1`
  * never reaches `fe-12`. A socket name puts ao on a private server (tests, the demo).
  */
@@ -69,7 +79,7 @@ export class TmuxRuntime implements RuntimePlugin {
     // the agent exit, so an agent that dies at once still leaves its pane (and its last words).
     await this.ok([
       "new-session", "-d", "-s", spec.name, "-x", "120", "-y", "40", "-c", spec.cwd,
-      "--", "env", "-i", "/bin/sh", "-c", launcher, "ao-launch", envFile, spec.cwd, spec.command,
+      "--", "env", "-i", "/bin/sh", "-c", launcher, "ao-launch", envFile, tmuxArg(spec.cwd), tmuxArg(spec.command),
       ";", "set-option", "-w", "-t", `=${spec.name}:`, "remain-on-exit", "on",
     ]);
   }
@@ -123,7 +133,7 @@ export class TmuxRuntime implements RuntimePlugin {
   async typeLiteral(name: string, text: string): Promise<void> {
     // -l: every character is typed as itself, so "Enter" or "C-c" in a message stay text;
     // "--" keeps a message that starts with "-" from being read as a flag.
-    await this.ok(["send-keys", "-l", "-t", `=${name}:`, "--", text]);
+    await this.ok(["send-keys", "-l", "-t", `=${name}:`, "--", tmuxArg(text)]);
   }
 
   async paste(name: string, text: string): Promise<void> {

@@ -1,0 +1,86 @@
+import type { Question, QuestionKind, QuestionOption } from "../../core/question.js";
+
+/*
+ * Reading a question off a screen: the numbered options of a menu, the question above them,
+ * and which option the menu's cursor is on. Each agent plugin finds where its dialog sits
+ * (only there can "1. Yes" be an option rather than transcript text) and asks these helpers.
+ */
+
+/** "❯ 1. Yes", "  2. No", "│ ● 1.  Red │", "> 1. Sign in", "1) staging": marker, number, label. */
+const OPTION = /^[\s│]*([❯›>●])?\s*(\d{1,2})[.)]\s+(.*?)[\s│]*$/;
+
+export interface Menu {
+  options: QuestionOption[];
+  /** Index in `options` of the option the cursor marks, when one does. */
+  cursor: number | null;
+  /** Index in `lines` of option 1 and of the last option. */
+  first: number;
+  last: number;
+}
+
+/** A screen line without the box drawing around it. */
+export function unboxed(line: string): string {
+  return line.replace(/^[\s│┃]*/, "").replace(/[\s│┃]*$/, "");
+}
+
+/**
+ * The numbered menu that ends nearest the bottom of `lines`: scanning up, options n, n-1, …, 1
+ * (lines between them are descriptions or rules). Null unless it has at least two options.
+ */
+export function readMenu(lines: string[]): Menu | null {
+  let expect: number | null = null;
+  let last = -1;
+  const found: Array<{ n: number; label: string; cursor: boolean; at: number }> = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = OPTION.exec(lines[i] ?? "");
+    if (!m) continue;
+    const n = Number(m[2]);
+    if (expect === null) {
+      expect = n;
+      last = i;
+    }
+    if (n !== expect) {
+      if (found.length) break;
+      continue;
+    }
+    // Two spaces part a label from its description on one line ("Red (Recommended)  A warm red").
+    found.unshift({ n, label: (m[3] ?? "").split(/\s{2,}/)[0]!.trim(), cursor: m[1] !== undefined, at: i });
+    if (n === 1) break;
+    expect = n - 1;
+  }
+  if (found.length < 2 || found[0]!.n !== 1) return null;
+  const cursorAt = found.findIndex((f) => f.cursor);
+  return {
+    options: found.map((f) => ({ key: String(f.n), label: f.label })),
+    cursor: cursorAt === -1 ? null : cursorAt,
+    first: found[0]!.at,
+    last,
+  };
+}
+
+/**
+ * The question itself: the nearest line above the options that asks something (cut after its
+ * last "?"), else the nearest line of text above them.
+ */
+export function questionText(above: string[]): string {
+  const texts = above.map(unboxed).filter((l) => l !== "" && !/^[─━═╭╮╰╯-]+$/.test(l));
+  for (let i = texts.length - 1; i >= 0; i--) {
+    const l = texts[i]!;
+    const q = l.lastIndexOf("?");
+    if (q !== -1) return l.slice(0, q + 1).trim();
+  }
+  return texts.at(-1) ?? "";
+}
+
+/** A question with a cursor-driven menu: chosen by moving the cursor and pressing Enter. */
+export function menuQuestion(kind: QuestionKind, text: string, menu: Menu): Question {
+  return { kind, text, options: menu.options, source: "screen", answerWith: "arrows", ...(menu.cursor !== null ? { cursor: menu.cursor } : {}) };
+}
+
+/** The kind of a question from the words on screen, for agents whose dialogs ao cannot tell apart. */
+export function kindFromWords(text: string): QuestionKind {
+  if (/sign.?in|log.?in|authenticat|api key/i.test(text)) return "sign-in";
+  if (/\btrust/i.test(text)) return "trust";
+  if (/\b(allow|permission|proceed|approve|run|execute|delete|overwrite)\b/i.test(text)) return "permission";
+  return "question";
+}

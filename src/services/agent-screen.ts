@@ -1,0 +1,48 @@
+import type { AppContext } from "../app.js";
+import { AoError } from "../core/errors.js";
+import { pendingQuestion, type Question } from "../core/question.js";
+import type { Activity } from "../core/types.js";
+import { agentPlugin } from "../plugins/agent/index.js";
+import type { AgentPlugin } from "../plugins/types.js";
+import { getSession } from "./lookup.js";
+
+export interface AgentLook {
+  activity: Activity | undefined;
+  capture: string;
+  /** What the agent waits on, if anything (see core/question.ts pendingQuestion). */
+  question: Question | null;
+}
+
+export interface AgentScreen {
+  id: string;
+  name: string;
+  agent: AgentPlugin;
+  /** One look: liveness and activity (one list-panes), the screen, and any question on it. */
+  look(): Promise<AgentLook>;
+  capture(): Promise<string>;
+}
+
+/**
+ * A running session's agent as the messenger sees it. Throws (exit 1) when it is not running.
+ * Every look reads the screen afresh: a question can appear at any moment.
+ */
+export async function agentScreen(ctx: AppContext, id: string): Promise<AgentScreen> {
+  const { meta, project } = await getSession(ctx, id);
+  const agent = agentPlugin(meta.agent ?? project.agent) ?? agentPlugin("generic")!;
+  const name = meta.tmuxName;
+  const notRunning = (why: string) => new AoError(`${id} ${why}; bring it back with: ao session restore ${id}`, 1);
+  if (!name) throw notRunning("is not running (it has no tmux session)");
+  const capture = () => ctx.runtime.capture(name).catch(() => "");
+  return {
+    id,
+    name,
+    agent,
+    capture,
+    async look() {
+      const facts = (await ctx.runtimeFacts.gather([{ id, tmuxName: name, agent }])).get(id);
+      if (!facts?.alive || facts.activity === "exited") throw notRunning("is not running (its agent or tmux session is gone)");
+      const screen = await capture();
+      return { activity: facts.activity, capture: screen, question: pendingQuestion(facts.activity, agent.readQuestion?.(screen) ?? null) };
+    },
+  };
+}

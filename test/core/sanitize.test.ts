@@ -1,0 +1,53 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { inert, inertLines, pasteable } from "../../src/core/sanitize.js";
+
+const ESC = "\u001b";
+const BEL = "\u0007";
+/** Every hostile piece the issue names, between markers that must survive in order. */
+export const HOSTILE = `A${ESC}[201~B${ESC}]52;c;cHduZWQ=${BEL}C${ESC}]0;PWNED${BEL}D${ESC}[2JE\u0003F\rG`;
+
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+describe("inert (output edge)", () => {
+  it("strips every sequence and control byte and keeps the text", () => {
+    expect(inert(HOSTILE)).toBe("ABCDEF G");
+    expect(inertLines(HOSTILE)).toBe("ABCDEF\nG");
+    expect(pasteable(HOSTILE)).toBe("ABCDEF\nG");
+  });
+
+  it("knows the other sequence kinds: 8-bit CSI and OSC, DCS, APC, ST, unterminated strings", () => {
+    expect(inert("a\u009b31mb\u009d0;t\u009cc")).toBe("abc");
+    expect(inert(`a${ESC}P1$r${ESC}\\b${ESC}_x${BEL}c`)).toBe("abc");
+    expect(inert(`a${ESC}cb${ESC}(Bc${ESC}7d`)).toBe("abcd");
+    // No terminator: the introducer goes, what follows stays as plain, inert text.
+    expect(inert(`a${ESC}]0;title`)).toBe("a0;title");
+    expect(inert(`a${ESC}`)).toBe("a");
+    expect(inert(`x\u007fy\u0085z`)).toBe("xyz");
+  });
+
+  it("keeps line breaks and tabs only where they are meant", () => {
+    expect(inert("one\ttwo\nthree\r\nfour")).toBe("one two three four");
+    expect(inertLines("one\ttwo\nthree\r\nfour\rfive")).toBe("one    two\nthree\nfour\nfive");
+    expect(pasteable("one\ttwo\r\nthree")).toBe("one\ttwo\nthree");
+  });
+
+  it("leaves ordinary text alone, unicode included", () => {
+    const s = "naïve café — 中文 ✓ 🚀 $HOME `id` \"q\" ; \\; { }";
+    expect(inert(s)).toBe(s);
+    expect(pasteable(s)).toBe(s);
+  });
+
+  it("never lets a control byte through, whatever the input", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 80 }), (s) => {
+        expect(inert(s)).not.toMatch(ANY_CONTROL);
+        expect(inert(s)).not.toMatch(/[\n\t]/);
+        expect(inertLines(s)).not.toMatch(ANY_CONTROL);
+        expect(pasteable(s)).not.toMatch(ANY_CONTROL);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
