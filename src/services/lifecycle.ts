@@ -1,6 +1,9 @@
 import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
+import { QuestionPendingError } from "../core/errors.js";
+import { questionNoun } from "../core/question.js";
+import { inert } from "../core/sanitize.js";
 import type { NotifierConfig } from "../config/types.js";
 import { pidAlive } from "../exec.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
@@ -167,6 +170,20 @@ export class LifecycleService {
         try {
           outcome = (await sendMessage(this.ctx, v.id, message, { actor: "reaction", timeoutMs: this.opts.sendTimeoutMs ?? 60_000 })).outcome;
         } catch (e) {
+          if (e instanceof QuestionPendingError) {
+            // Reactions never answer a question: the person does. Tell them once per event;
+            // the message goes to the agent on a later poll, once the question is answered.
+            if (records.some((h) => h.reaction === kind && h.fingerprint === fingerprint && h.outcome === "refused")) return [];
+            const q = e.question;
+            await this.notify({
+              title: notificationTitle(kind, v.id),
+              body: `${v.id} waits on ${questionNoun(q.kind)} (${inert(q.text)}); ao did not send it the ${kind} message. Answer it: ao send ${v.id} --answer …, or ao attach ${v.id}`,
+              priority: "urgent",
+              sessionId: v.id,
+              reaction: kind,
+            });
+            return [await record({ action: "skipped", outcome: "refused" }, `waits on ${questionNoun(q.kind)}`)];
+          }
           outcome = "failed";
           await this.notify({ title: notificationTitle(kind, v.id), body: `could not tell the agent: ${(e as Error).message}`, priority: "urgent", sessionId: v.id, reaction: kind });
         }

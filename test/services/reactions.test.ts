@@ -142,4 +142,20 @@ describe("reactions", () => {
     expect((await watch()).stdout).toBe("");
     expect(hooks.filter((h) => h.sessionId === id && h.reaction === "needs-input")).toHaveLength(1);
   });
+
+  it("never sends into a question that comes up while it waits: it tells the person instead", async () => {
+    const input = path.join(root, "race.input");
+    const { id, log, branch } = await spawnReady("race", { AO_SIM_THINK_MS: "4000", AO_SIM_INPUT_LOG: input });
+    // The agent is busy, and will ask when it is done; meanwhile CI fails.
+    expect((await runAo(["send", id, "--no-wait", "ask Deploy to staging?"], { env })).code).toBe(0);
+    const n = gh.state.openPr({ repo: REPO, branch });
+    gh.state.setCi(REPO, n, "failure", [{ name: "lint", conclusion: "failure" }]);
+    const typed = (await readFile(input, "utf8")).length;
+    expect((await watch()).stdout).toMatch(new RegExp(`${id}: ci-failed → skipped — waits on a question`));
+    expect((await readFile(input, "utf8")).length).toBe(typed);
+    expect(await logged(log)).toEqual(["ask Deploy to staging?"]);
+    const told = hooks.filter((h) => h.sessionId === id && h.reaction === "ci-failed");
+    expect(told).toHaveLength(1);
+    expect(told[0]!.body).toMatch(/waits on a question \(Deploy to staging\?\); ao did not send/);
+  }, 60_000);
 });
