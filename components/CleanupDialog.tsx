@@ -1,5 +1,6 @@
 import { Table } from "@alcalzone/ink-table";
 import { Box, Text, useInput } from "ink";
+import { inert } from "../src/core/sanitize.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 
 /** The cleanup dry run: what would go and why; y carries out exactly this plan. */
@@ -16,15 +17,15 @@ export function CleanupDialog() {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Cleanup</Text>
-      {dialog.error && <Text color="red">{dialog.error}</Text>}
+      {dialog.error && <Text color="red">{inert(dialog.error)}</Text>}
       {!dialog.plan && !dialog.error && <Text>Checking for completed sessions…</Text>}
       {dialog.plan && dialog.plan.length === 0 && <Text>Nothing to clean up.</Text>}
       {dialog.plan && dialog.plan.length > 0 && (
         <Table
           data={dialog.plan.map((p) => ({
             session: p.id,
-            why: p.reason,
-            action: p.action === "kill" ? (dialog.done?.includes(p.id) ? "killed" : "kill") : `skip: ${p.skipReason ?? ""}`,
+            why: inert(p.reason),
+            action: p.action === "kill" ? (dialog.done?.includes(p.id) ? "killed" : "kill") : `skip: ${inert(p.skipReason ?? "")}`,
           }))}
         />
       )}

@@ -1,27 +1,31 @@
 import { Box, Text } from "ink";
+import { inert, inertLines } from "../src/core/sanitize.js";
 import { useDashboard, useSelectedSession } from "../hooks/useDashboard.js";
 
-/** The selected session up close: why its status is what it is, its PR, and its pane. */
+/**
+ * The selected session up close: why its status is what it is, its PR, and its pane. Nearly
+ * everything here is outside text (GitHub, git, the agent's screen): each is made inert.
+ */
 export function DetailPane({ width }: { width: number }) {
   const v = useSelectedSession();
   const pane = useDashboard((s) => s.pane);
   const details = useDashboard((s) => s.details);
   if (!v) return null;
-  const lines = pane && pane.id === v.id ? pane.text.split("\n").filter((l, i, all) => l.trim() !== "" || i < all.length - 1).slice(-15) : [];
+  const lines = pane && pane.id === v.id ? inertLines(pane.text).split("\n").filter((l, i, all) => l.trim() !== "" || i < all.length - 1).slice(-15) : [];
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1} width={width}>
       <Text>
-        <Text bold>{v.id}</Text> {v.status} — {v.statusReason}
+        <Text bold>{inert(v.id)}</Text> {v.status} — {inert(v.statusReason)}
       </Text>
-      <Text>PR: {v.prUrl ?? "none yet"}</Text>
-      {v.failingChecks.length > 0 && <Text color="red">Failing: {v.failingChecks.join(", ")}</Text>}
-      {details?.id === v.id && details.checks.map((c, i) => <Text key={`c${i}`} color="red">{`  ${c}`.slice(0, width - 4)}</Text>)}
+      <Text>PR: {v.prUrl ? inert(v.prUrl) : "none yet"}</Text>
+      {v.failingChecks.length > 0 && <Text color="red">Failing: {inert(v.failingChecks.join(", "))}</Text>}
+      {details?.id === v.id && details.checks.map((c, i) => <Text key={`c${i}`} color="red">{`  ${inert(c)}`.slice(0, width - 4)}</Text>)}
       {v.pendingThreads !== null && v.pendingThreads > 0 && <Text color="yellow">{v.pendingThreads} unresolved review threads</Text>}
-      {details?.id === v.id && details.threads.map((t, i) => <Text key={`t${i}`} color="yellow">{`  ${t}`.slice(0, width - 4)}</Text>)}
+      {details?.id === v.id && details.threads.map((t, i) => <Text key={`t${i}`} color="yellow">{`  ${inert(t)}`.slice(0, width - 4)}</Text>)}
       <Text>
-        Branch: {v.branch ?? "-"} · Worktree: {v.worktree ?? "-"}
+        Branch: {inert(v.branch ?? "-")} · Worktree: {inert(v.worktree ?? "-")}
       </Text>
-      {v.lastReaction && <Text color="cyan">Last reaction: {v.lastReaction}</Text>}
+      {v.lastReaction && <Text color="cyan">Last reaction: {inert(v.lastReaction)}</Text>}
       <Text dimColor>── last lines of the pane ──</Text>
       {lines.length === 0 ? <Text dimColor>{pane ? "(empty)" : "(loading…)"}</Text> : lines.map((l, i) => <Text key={i}>{l.slice(0, width - 4)}</Text>)}
     </Box>

@@ -1,4 +1,5 @@
 import { Text, useInput } from "ink";
+import { inert } from "../src/core/sanitize.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 
 /** `/` text filter: typing narrows the table as you go; enter keeps it, esc clears it. */
@@ -25,7 +26,7 @@ export function FilterBar() {
       {filter.project !== null && <Text color="cyan">project: {filter.project} </Text>}
       {(editing || filter.text) && (
         <Text>
-          /{filter.text}
+          /{inert(filter.text)}
           {editing ? "█" : ""}
         </Text>
       )}

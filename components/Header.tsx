@@ -1,6 +1,7 @@
 import { Text } from "ink";
 import { shortAge } from "../src/core/age.js";
 import { needsYou } from "../src/core/dashboard.js";
+import { inert } from "../src/core/sanitize.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 
 /** How long ago `ms` milliseconds is, in the short form every table uses. */
@@ -21,18 +22,18 @@ export function Header() {
       : github.state === "loading"
         ? "GitHub …"
         : github.state === "off"
-          ? `GitHub off${github.error ? `: ${github.error}` : ""}`
-          : `GitHub stale${github.fetchedAt ? ` (${ago(now - Date.parse(github.fetchedAt))} old)` : ""}${github.error ? `: ${github.error}` : ""}`;
+          ? `GitHub off${github.error ? `: ${inert(github.error)}` : ""}`
+          : `GitHub stale${github.fetchedAt ? ` (${ago(now - Date.parse(github.fetchedAt))} old)` : ""}${github.error ? `: ${inert(github.error)}` : ""}`;
   // One line at any width: the layout counts the header as one line, and a wrapped header
   // would push the table's last rows (and the cursor) off the screen.
   return (
     <Text wrap="truncate-end">
       <Text bold>AGENT ORCHESTRATOR </Text>
-      <Text> {workspace}   </Text>
+      <Text> {inert(workspace)}   </Text>
       <Text>
         {live.length} session{live.length === 1 ? "" : "s"} · {need > 0 ? <Text color="yellow">{need} need you</Text> : "0 need you"} ·{" "}
         <Text color={github.state === "ok" ? undefined : "yellow"}>{gh}</Text> ·{" "}
-        {localError ? <Text color="red">local refresh failed: {localError}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
+        {localError ? <Text color="red">local refresh failed: {inert(localError)}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
       </Text>
     </Text>
   );

@@ -1,4 +1,5 @@
 import { Box, Text, useInput } from "ink";
+import { inertLines } from "../src/core/sanitize.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 
 /** Kill asks first; with work that would be lost it says what, and asks a second time. */
@@ -19,7 +20,7 @@ export function KillDialog() {
       {dialog.lost && (
         <>
           <Text color="yellow">This would be lost:</Text>
-          <Text>{dialog.lost}</Text>
+          <Text>{inertLines(dialog.lost)}</Text>
         </>
       )}
       {dialog.stage === "force" && <Text color="red">Really discard it? y again to kill with --force.</Text>}

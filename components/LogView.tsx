@@ -1,4 +1,5 @@
 import { Box, Text, useInput } from "ink";
+import { inert } from "../src/core/sanitize.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 
 /** What the dashboard did, newest last. */
@@ -9,7 +10,7 @@ export function LogView({ height }: { height: number }) {
   return (
     <Box flexDirection="column">
       <Text bold>Action log</Text>
-      {log.length === 0 ? <Text dimColor>(nothing yet)</Text> : log.slice(-Math.max(1, height - 2)).map((l, i) => <Text key={i}>{l}</Text>)}
+      {log.length === 0 ? <Text dimColor>(nothing yet)</Text> : log.slice(-Math.max(1, height - 2)).map((l, i) => <Text key={i}>{inert(l)}</Text>)}
       <Text dimColor>any key closes</Text>
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useRef, useState } from "react";
+import { inert } from "../src/core/sanitize.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 
 /**
@@ -40,12 +41,12 @@ export function SendDialog() {
       {lines.map((l, i) => (
         <Text key={i}>
           {i === 0 ? "> " : "  "}
-          {l}
+          {inert(l)}
           {i === lines.length - 1 && !dialog.sending && !dialog.outcome ? "█" : ""}
         </Text>
       ))}
       {dialog.sending && <Text color="yellow">Sending… (waiting for the agent to be ready)</Text>}
-      {dialog.outcome && <Text color={dialog.outcome.startsWith("✓") ? "green" : "red"}>{dialog.outcome}</Text>}
+      {dialog.outcome && <Text color={dialog.outcome.startsWith("✓") ? "green" : "red"}>{inert(dialog.outcome)}</Text>}
       <Text dimColor>{dialog.outcome ? "[enter/esc] close" : "[enter] send  [ctrl-n] new line  [esc] cancel"}</Text>
     </Box>
   );

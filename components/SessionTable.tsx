@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import { shortAge } from "../src/core/age.js";
 import { applyFilter, buildRows, columnsFor, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { ciSymbol, reviewSymbol } from "../src/core/format.js";
+import { inert } from "../src/core/sanitize.js";
 import type { SessionView } from "../src/core/types.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 import { DIMMED, STATUS_COLOR } from "./statusColor.js";
@@ -17,9 +18,9 @@ function fit(s: string, w: number): string {
 function cell(v: SessionView, c: Column, now: number, busy: string | undefined): string {
   switch (c) {
     case "session":
-      return v.id;
+      return inert(v.id);
     case "branch":
-      return v.branch ?? "-";
+      return inert(v.branch ?? "-");
     case "status":
       return v.status;
     case "pr":
@@ -84,7 +85,7 @@ export function SessionTable({ width, height }: { width: number; height: number 
               {statusAt >= 0 && <Text color={dim ? undefined : STATUS_COLOR[v.status]}>{cellText(v, "status")}</Text>}
               {line(v, cols.slice(statusAt + 1))}
             </Text>
-            <Text dimColor>{"          " + fit(v.summary ?? v.statusReason, summaryWidth).trimEnd()}</Text>
+            <Text dimColor>{"          " + fit(inert(v.summary ?? v.statusReason), summaryWidth).trimEnd()}</Text>
           </Box>
         );
       })}

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { inert } from "../src/core/sanitize.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 
 export function Toasts() {
@@ -8,7 +9,7 @@ export function Toasts() {
     <Box flexDirection="column">
       {toasts.map((t) => (
         <Text key={t.id} color={t.kind === "error" ? "red" : t.kind === "success" ? "green" : "yellow"}>
-          {t.text}
+          {inert(t.text)}
         </Text>
       ))}
     </Box>

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { AoError, EXIT_USAGE } from "./core/errors.js";
 import { isSessionId } from "./core/ids.js";
+import { inertLines } from "./core/sanitize.js";
 
 // Each action imports its command module when it runs, so `ao session ls` loads only what
 // listing needs: start-up time is paid on every call.
@@ -175,12 +176,13 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
+    // Error messages carry outside text (tmux's and git's words, GitHub's, a question's options).
     if (e instanceof AoError) {
-      process.stderr.write(`ao: ${e.message}\n`);
+      process.stderr.write(`ao: ${inertLines(e.message)}\n`);
       return e.exitCode;
     }
     const err = e as Error;
-    process.stderr.write(`ao: ${err.message}\n`);
+    process.stderr.write(`ao: ${inertLines(err.message)}\n`);
     if (process.env.AO_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

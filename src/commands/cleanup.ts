@@ -1,4 +1,5 @@
 import { createApp } from "../app.js";
+import { inert } from "../core/sanitize.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { issueClosedLookup } from "../services/trackers.js";
 import { printJson } from "./output.js";
@@ -16,8 +17,8 @@ export async function cleanup(flags: { project?: string; dryRun?: boolean; json?
   const plural = (n: number) => `${n} session${n === 1 ? "" : "s"}`;
   if (flags.dryRun) {
     if (flags.json) return printJson({ dryRun: true, plan }), 0;
-    for (const p of toKill) process.stdout.write(`Would kill ${p.id} (${p.reason})\n`);
-    for (const p of skipped) process.stdout.write(`Would skip ${p.id} (${p.reason}; ${p.skipReason})\n`);
+    for (const p of toKill) process.stdout.write(`Would kill ${p.id} (${inert(p.reason)})\n`);
+    for (const p of skipped) process.stdout.write(`Would skip ${p.id} (${inert(p.reason)}; ${inert(p.skipReason ?? "")})\n`);
     process.stdout.write(`Dry run complete. ${plural(toKill.length)} would be cleaned.\n`);
     return 0;
   }
@@ -25,9 +26,9 @@ export async function cleanup(flags: { project?: string; dryRun?: boolean; json?
   if (flags.json) return printJson({ dryRun: false, plan, ...result }), result.failed.length ? 1 : 0;
   for (const p of toKill) {
     const failed = result.failed.find((f) => f.id === p.id);
-    process.stdout.write(failed ? `Could not kill ${p.id} (${p.reason}): ${failed.error}\n` : `Killed ${p.id} (${p.reason})\n`);
+    process.stdout.write(failed ? `Could not kill ${p.id} (${inert(p.reason)}): ${inert(failed.error)}\n` : `Killed ${p.id} (${inert(p.reason)})\n`);
   }
-  for (const p of skipped) process.stdout.write(`Skipped ${p.id} (${p.reason}; ${p.skipReason})\n`);
+  for (const p of skipped) process.stdout.write(`Skipped ${p.id} (${inert(p.reason)}; ${inert(p.skipReason ?? "")})\n`);
   process.stdout.write(`Cleanup complete. ${plural(result.killed.length)} cleaned.\n`);
   return result.failed.length ? 1 : 0;
 }

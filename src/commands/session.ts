@@ -1,4 +1,5 @@
 import { createApp } from "../app.js";
+import { inert, inertLines } from "../core/sanitize.js";
 import { describeWork, killSession } from "../services/kill.js";
 import { restoreSession } from "../services/restore.js";
 import { attachSession, openSessions } from "../services/terminal.js";
@@ -7,7 +8,7 @@ import { attachSession, openSessions } from "../services/terminal.js";
 export async function kill(id: string, flags: { force?: boolean; keepWorktree?: boolean }): Promise<void> {
   const ctx = await createApp();
   const r = await killSession(ctx, id, { force: flags.force === true, keepWorktree: flags.keepWorktree === true });
-  if (r.discarded) process.stderr.write(`Discarded (--force):\n${describeWork(r.discarded)}\n`);
+  if (r.discarded) process.stderr.write(`Discarded (--force):\n${inertLines(describeWork(r.discarded))}\n`);
   process.stdout.write(`✓ Session ${id} killed.${r.worktreeRemoved ? " Worktree removed." : flags.keepWorktree ? " Worktree kept." : ""}\n`);
 }
 
@@ -15,7 +16,7 @@ export async function kill(id: string, flags: { force?: boolean; keepWorktree?: 
 export async function restore(id: string): Promise<void> {
   const ctx = await createApp();
   const r = await restoreSession(ctx, id);
-  process.stdout.write(`✓ Session ${r.id} restored.\nWorktree: ${r.worktree}\nBranch: ${r.branch}\nAttach: ${r.attach}\n`);
+  process.stdout.write(`✓ Session ${r.id} restored.\nWorktree: ${inert(r.worktree)}\nBranch: ${inert(r.branch)}\nAttach: ${inert(r.attach)}\n`);
 }
 
 /** `ao attach <id>` */

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { inertLines } from "../core/sanitize.js";
 import { spawnSession } from "../services/spawn.js";
 import { openSessions } from "../services/terminal.js";
 import { printJson, readStdin } from "./output.js";
@@ -38,7 +39,7 @@ export async function spawn(project: string, issue: string | undefined, flags: S
     ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
     ...(prompt !== undefined ? { prompt } : {}),
     ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
-    onWarning: (text) => process.stderr.write(`ao: warning: ${text}\n`),
+    onWarning: (text) => process.stderr.write(`ao: warning: ${inertLines(text)}\n`),
   });
   if (flags.json) printJson(r);
   else process.stdout.write(`${r.id}\n`);

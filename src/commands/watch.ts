@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { inert } from "../core/sanitize.js";
 import { LifecycleService, type ReactionReport } from "../services/lifecycle.js";
 
 function describe(r: ReactionReport): string {
   const what = r.action === "sent" ? `told the agent (${r.outcome})` : r.action === "notified" ? "notified you" : r.action === "escalated" ? "escalated to you" : r.action;
-  return `${new Date().toISOString().slice(11, 19)} ${r.id}: ${r.reaction} → ${what}${r.detail ? ` — ${r.detail}` : ""}`;
+  return `${new Date().toISOString().slice(11, 19)} ${r.id}: ${r.reaction} → ${what}${r.detail ? ` — ${inert(r.detail)}` : ""}`;
 }
 
 /** `ao watch`: reactions without the dashboard open. */

@@ -1,4 +1,5 @@
 import { agoFromIso, shortAge } from "./age.js";
+import { inert } from "./sanitize.js";
 import type { Style } from "./style.js";
 import type { CiStatus, ReviewDecision, SessionView } from "./types.js";
 
@@ -50,11 +51,12 @@ export function formatSessionList(views: SessionView[], projects: ProjectRef[], 
   if (groups.length === 0) return `${NO_SESSIONS}\n`;
   const lines: string[] = [];
   for (const g of groups) {
-    lines.push(style.bold(`${g.projectName}:`));
+    lines.push(style.bold(`${inert(g.projectName)}:`));
     for (const v of g.sessions) {
       const age = agoFromIso(v.lastActivityAt, now) ?? "-";
-      const parts = [v.id, style.dim(`(${age})`), v.branch ?? "-", style.status(v.status, `[${v.status}]`)];
-      if (v.prUrl) parts.push(v.prUrl);
+      // Branch and URL come from metadata, git and GitHub: made inert before ao adds its colours.
+      const parts = [inert(v.id), style.dim(`(${age})`), inert(v.branch ?? "-"), style.status(v.status, `[${v.status}]`)];
+      if (v.prUrl) parts.push(inert(v.prUrl));
       lines.push(parts.join(" "));
     }
   }
@@ -98,12 +100,13 @@ function pad(s: string, n: number): string {
 
 const COLUMNS = ["Session", "Status", "Branch", "PR", "CI", "Rev", "Thr", "Activity", "Age"] as const;
 
+/** The table's cells, every outside text in them made inert (they are padded and coloured after). */
 function cells(v: SessionView, now: Date): string[] {
   const created = v.createdAt ? new Date(v.createdAt) : null;
   return [
-    v.id,
+    inert(v.id),
     v.status,
-    v.branch ?? "-",
+    inert(v.branch ?? "-"),
     v.prNumber !== null ? `#${v.prNumber}` : "-",
     ciSymbol(v.ciStatus),
     reviewSymbol(v.reviewDecision),
@@ -134,11 +137,12 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
   const indent = " ".repeat((widths[0] ?? 0) + 2);
   const out: string[] = [];
   for (const g of groups) {
-    out.push(style.bold(`${g.projectName}:`));
+    out.push(style.bold(`${inert(g.projectName)}:`));
     out.push(`  ${style.dim(line(COLUMNS))}`);
     for (const v of g.sessions) {
       out.push(`  ${line(cells(v, now), (i, c) => (i === 1 ? style.status(v.status, c) : c))}`);
-      const summary = v.summary ?? v.statusReason;
+      // Issue titles and check names ride in the summary and the reason: outside text.
+      const summary = inert(v.summary ?? v.statusReason);
       const note = v.permissionsSkipped ? `${summary} · permissions skipped` : summary;
       out.push(`  ${indent}${style.dim(note)}`);
     }
@@ -146,7 +150,7 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
   const active = views.filter(isActive);
   const projectCount = new Set(active.map((v) => v.projectId)).size;
   out.push("");
-  for (const n of notes) out.push(style.yellow(n));
+  for (const n of notes) out.push(style.yellow(inert(n)));
   out.push(`${plural(active.length, "active session")} across ${plural(projectCount, "project")}`);
   return `${out.join("\n")}\n`;
 }
