@@ -349,6 +349,7 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
   const actions = makeActions(store, deps);
   const timers: NodeJS.Timeout[] = [];
   let githubTimer: NodeJS.Timeout | null = null;
+  let stopped = false;
   return {
     store,
     actions,
@@ -360,11 +361,14 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
         await actions.refreshGitHub();
         const gh = store.getState().github;
         delay = gh.state === "stale" ? Math.min(delay * 2, 10 * 60_000) : githubMs;
-        githubTimer = setTimeout(() => void tick(), delay);
+        // A refresh still in flight at stop() must not schedule the next: that timer alone
+        // would keep `ao ui` alive after q.
+        if (!stopped) githubTimer = setTimeout(() => void tick(), delay);
       };
       void tick();
     },
     stop() {
+      stopped = true;
       for (const t of timers) clearInterval(t);
       if (githubTimer) clearTimeout(githubTimer);
     },

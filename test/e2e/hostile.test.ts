@@ -149,12 +149,13 @@ describe("hostile outside text", () => {
     await waitFor(
       "the detail pane with the thread",
       () => {
-        if (screen().includes("threadABCDEF G")) return true;
+        const now = screen();
+        if (now.includes("src/a.ts:1 @eve: thread")) return true;
         if (Date.now() - last > 2000) {
           ui.tmux("send-keys", "-t", dash, "Tab");
           last = Date.now();
         }
-        return false;
+        throw new Error(`the screen was:\n${now}`);
       },
       30_000,
     );
@@ -169,7 +170,7 @@ describe("hostile outside text", () => {
           ui.tmux("send-keys", "-t", dash, "q");
           last = Date.now();
         }
-        return false;
+        throw new Error(`the screen was:\n${screen()}`);
       },
       30_000,
     );
