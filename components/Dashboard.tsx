@@ -2,6 +2,7 @@ import { Box } from "ink";
 import { useDashboard } from "../hooks/useDashboard.js";
 import { useKeys } from "../hooks/useKeys.js";
 import { useTerminalSize } from "../hooks/useTerminalSize.js";
+import { AnswerDialog } from "./AnswerDialog.js";
 import { CleanupDialog } from "./CleanupDialog.js";
 import { DetailPane } from "./DetailPane.js";
 import { FilterBar } from "./FilterBar.js";
@@ -42,6 +43,7 @@ export function Dashboard() {
       </Box>
       <Box flexDirection="column" flexShrink={0}>
         {dialog === "send" && <SendDialog />}
+        {dialog === "answer" && <AnswerDialog />}
         {dialog === "kill" && <KillDialog />}
         {dialog === "cleanup" && <CleanupDialog />}
         {detail && !overlay && <DetailPane width={columns} />}

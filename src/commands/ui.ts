@@ -7,6 +7,8 @@ import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
 import { LifecycleService } from "../services/lifecycle.js";
 import { getSession } from "../services/lookup.js";
+import { answerQuestion } from "../services/answer.js";
+import { agentScreen } from "../services/agent-screen.js";
 import { sendMessage } from "../services/messenger.js";
 import { restoreSession } from "../services/restore.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
@@ -42,6 +44,8 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
       return githubStatus(github);
     },
     send: (id, text) => sendMessage(ctx, id, text, { actor: "dashboard" }),
+    question: async (id) => (await (await agentScreen(ctx, id)).look()).question,
+    answer: (id, key) => answerQuestion(ctx, id, key, { actor: "dashboard" }),
     async unsavedWork(id) {
       const work = await unsavedWork(ctx, (await getSession(ctx, id)).meta.worktree);
       return work ? describeWork(work) : null;

@@ -57,7 +57,7 @@ export const ACTIONS: readonly ActionDef[] = [
     id: "send",
     keys: ["s"],
     label: "send",
-    help: "send the agent a message",
+    help: "send the agent a message; when it asks a question, pick your answer",
     footer: true,
     disabledReason: (s) =>
       !needSession(s) ? "no session selected" : s.status === "killed" ? "session is killed" : !running(s) ? "session is not running (r restores it)" : null,

@@ -4,6 +4,7 @@ import type { CleanupItem } from "../core/cleanup.js";
 import { applyFilter, buildRows, moveCursor, sessionIds, type Filter, type SortMode } from "../core/dashboard.js";
 import type { ProjectRef } from "../core/format.js";
 import type { SessionView } from "../core/types.js";
+import { answerActions, refusedQuestion, waitsOnPerson, type AnswerDeps, type AnswerDialog } from "./answer.js";
 
 export interface GitHubStatus {
   state: "ok" | "stale" | "off" | "loading";
@@ -22,6 +23,7 @@ export type Dialog =
   | { kind: "send"; id: string; sending: boolean; outcome: string | null }
   | { kind: "kill"; id: string; stage: "checking" | "confirm" | "force"; lost: string | null }
   | { kind: "cleanup"; plan: CleanupItem[] | null; error: string | null; running: boolean; done: string[] | null }
+  | AnswerDialog
   | { kind: "filter" }
   | { kind: "help" }
   | { kind: "log" };
@@ -50,7 +52,7 @@ export interface DashboardState {
 }
 
 /** What the dashboard needs from the service layer; `ao ui` binds these to the real services. */
-export interface DashboardDeps {
+export interface DashboardDeps extends AnswerDeps {
   workspace: string;
   projects: ProjectRef[];
   listSessions(): Promise<SessionView[]>;
@@ -187,6 +189,8 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     if (get().detail) void loadPane();
   };
 
+  const answers = answerActions({ store, deps, toast, setBusy, refreshLocal });
+
   const dispatch = (id: ActionId): void => {
     const s = get();
     const def = ACTIONS.find((a) => a.id === id);
@@ -205,6 +209,8 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
       case "attach":
         return background(session!.id, "attach", () => deps.attach(session!.id));
       case "send":
+        // An agent waiting on a question gets an answer, never a message.
+        if (waitsOnPerson(session!.activity)) return answers.openAnswer(session!.id);
         return set({ dialog: { kind: "send", id: session!.id, sending: false, outcome: null } });
       case "kill": {
         const kid = session!.id;
@@ -259,6 +265,7 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
   };
 
   return {
+    ...answers,
     dispatch,
     refreshLocal,
     refreshGitHub,
@@ -282,6 +289,12 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
           toast(r.outcome === "unconfirmed" ? "error" : "success", `${d.id}: ${line}`);
         })
         .catch((e: Error) => {
+          // Refused because a question came up: nothing was typed; offer the answer dialog.
+          const q = refusedQuestion(e);
+          if (q && get().dialog?.kind === "send") {
+            toast("info", `${d.id} is asking something; nothing was sent`);
+            return answers.openAnswer(d.id, q);
+          }
           set((s) => (s.dialog?.kind === "send" ? { dialog: { ...s.dialog, sending: false, outcome: `✗ ${e.message}` } } : {}));
           toast("error", `send ${d.id}: ${e.message}`);
         })
