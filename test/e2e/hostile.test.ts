@@ -35,6 +35,7 @@ function expectNothingActs(bytes: string, where: string): void {
 
 /** With colour: every ESC starts one of ao's own SGR colour codes. */
 function expectOnlyColour(bytes: string): void {
+  // eslint-disable-next-line no-control-regex -- control bytes are what is checked
   const stripped = bytes.replace(/\u001b\[[0-9;]*m/g, "");
   expect(stripped).not.toContain(ESC);
 }
@@ -133,6 +134,7 @@ describe("hostile outside text", () => {
     expect(before).toBe("\u0015");
     expect(after).toMatch(/^\r+$/);
     expect(body).toContain("checkABCDEF\rG");
+    // eslint-disable-next-line no-control-regex -- control bytes are what is checked
     expect(body).not.toMatch(/[\u001b\u0003\u0007]/);
   }, 60_000);
 

@@ -120,6 +120,7 @@ describe("ao send", () => {
     const input = (await readFile(path.join(root, "hostile.input"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as string).join("");
     expect(input.split("\u001b[201~")).toHaveLength(2);
     expect(input.split("\u001b[200~")).toHaveLength(2);
+    // eslint-disable-next-line no-control-regex -- control bytes are what is checked
     expect(input.replace("\u001b[200~", "").replace("\u001b[201~", "")).not.toMatch(/[\u001b\u0003\u0007]/);
   });
 
