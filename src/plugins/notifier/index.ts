@@ -1,3 +1,4 @@
+import { inert, inertLines } from "../../core/sanitize.js";
 import { run } from "../../exec.js";
 import type { Notification, NotifierPlugin } from "../types.js";
 
@@ -5,7 +6,9 @@ import type { Notification, NotifierPlugin } from "../types.js";
 export function desktopNotifier(): NotifierPlugin {
   return {
     name: "desktop",
-    async notify(n: Notification) {
+    async notify(raw: Notification) {
+      // Titles and bodies carry outside text (check names, issue titles, the agent's question).
+      const n = { ...raw, title: inert(raw.title), body: inertLines(raw.body) };
       if (process.platform === "darwin") {
         const q = (s: string) => JSON.stringify(s);
         await run("osascript", ["-e", `display notification ${q(n.body)} with title ${q(n.title)}`]).catch(() => undefined);

@@ -1,0 +1,22 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDashboard, type GitHubStatus } from "../../src/store/dashboard.js";
+import { fakeDeps } from "../helpers/dashboard-harness.js";
+
+afterEach(() => vi.useRealTimers());
+
+describe("the dashboard's scheduler", () => {
+  it("schedules nothing after stop, even when a GitHub refresh was in flight (ao ui must exit on q)", async () => {
+    vi.useFakeTimers();
+    const deps = fakeDeps();
+    let finish: (g: GitHubStatus) => void = () => {};
+    deps.refreshGitHub = () => new Promise<GitHubStatus>((resolve) => (finish = resolve));
+    const d = createDashboard(deps);
+    d.start({ localMs: 1000, githubMs: 30_000 });
+    d.stop();
+    finish({ state: "ok", remaining: 5000, fetchedAt: new Date().toISOString(), error: null });
+    await vi.runAllTicks();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
