@@ -9,7 +9,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { createApp, type AppContext } from "../src/app.js";
 import { ui } from "../src/commands/ui.js";
-import { sendMessage } from "../src/services/messenger.js";
+import { answerQuestion } from "../src/services/answer.js";
+import { agentScreen } from "../src/services/agent-screen.js";
 import { spawnSession } from "../src/services/spawn.js";
 import { SCENARIOS, scaledScript } from "./scenarios.js";
 import { runTimeline, TIMELINE, type TimelineHooks } from "./timeline.js";
@@ -60,7 +61,7 @@ function guard(ws: DemoWorkspace): () => void {
   };
 }
 
-/** The timeline's handles on the world: spawn through the real service, answer through the messenger. */
+/** The timeline's handles on the world: spawn through the real service, answer through the messenger's --answer. */
 function hooks(ctx: AppContext, ws: DemoWorkspace, opts: DemoOptions, signal: AbortSignal, inflight: Set<Promise<unknown>>): TimelineHooks {
   const sessions = new Map<string, { id: string; branch: string; repo: string }>();
   // One spawn at a time per repository: concurrent `git worktree add` on one clone can trip on its locks.
@@ -103,7 +104,17 @@ function hooks(ctx: AppContext, ws: DemoWorkspace, opts: DemoOptions, signal: Ab
     },
     async answer(key, text) {
       const s = sessions.get(key);
-      if (s && !signal.aborted) await track(sendMessage(ctx, s.id, text, { actor: "demo", timeoutMs: 30_000 }));
+      if (!s || signal.aborted) return;
+      // The demo's person answers the agent's question explicitly (a message would be refused),
+      // once the question is on screen.
+      await track(
+        (async () => {
+          for (const deadline = Date.now() + 30_000; !signal.aborted && Date.now() < deadline; await sleep(250)) {
+            const look = await (await agentScreen(ctx, s.id)).look().catch(() => null);
+            if (look?.question?.options.length) return void (await answerQuestion(ctx, s.id, text, { actor: "demo" }));
+          }
+        })(),
+      );
     },
     log(key, note) {
       if (!opts.headless) return; // the dashboard owns the screen
