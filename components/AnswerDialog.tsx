@@ -41,6 +41,11 @@ export function AnswerDialog() {
         {dialog.id} is waiting on {q ? questionNoun(q.kind) : "a question"}
       </Text>
       {!q && !dialog.error && <Text>Reading the question…</Text>}
+      {q?.detail?.map((d, i) => (
+        <Text key={`d${i}`} dimColor wrap="truncate-end">
+          {`  ${inert(d)}`}
+        </Text>
+      ))}
       {q && <Text>{inert(q.text)}</Text>}
       {q?.options.map((o, i) => (
         <Text key={o.key} inverse={i === dialog.picked}>

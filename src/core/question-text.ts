@@ -14,7 +14,9 @@ export function answerKeys(q: Question): string {
  * The question and options are the agent's words, so they are made inert first.
  */
 export function describeQuestion(id: string, q: Question): string {
-  const lines = [`${id} is waiting on ${questionNoun(q.kind)}, so nothing was typed:`, `  ${inert(q.text)}`];
+  const lines = [`${id} is waiting on ${questionNoun(q.kind)}, so nothing was typed:`];
+  for (const d of q.detail ?? []) lines.push(`  | ${inert(d)}`);
+  lines.push(`  ${inert(q.text)}`);
   for (const o of q.options) lines.push(`    ${/^\d+$/.test(o.key) ? `${o.key}.` : `[${inert(o.key)}]`} ${inert(o.label)}`);
   lines.push(
     q.options.length

@@ -20,6 +20,11 @@ export interface Question {
   /** The question itself ("Do you want to proceed?"), or the dialog's title. */
   text: string;
   options: QuestionOption[];
+  /**
+   * What the question is about, as the agent shows it around the question: the command it wants
+   * to run, the file it wants to write, the folder to trust (a few lines; outside text).
+   */
+  detail?: string[];
   /** Where it was read from. */
   source: "screen" | "event";
   /**

@@ -14,6 +14,7 @@ const MENU: Question = {
     { key: "2", label: "Yes, and don't ask again" },
     { key: "3", label: "No\u001b[2J" },
   ],
+  detail: ["Bash command", "$ deploy --prod\u001b]52;c;cHdu\u0007"],
   source: "screen",
   answerWith: "arrows",
   cursor: 0,
@@ -40,6 +41,9 @@ describe("answer dialog", () => {
     const f = await h.until("the question", (fr) => fr.includes("fe-1 is waiting on a permission prompt") && fr.includes("3. No"));
     // The agent's words are inert: no title change, no clear.
     expect(f).toContain("Allow deploy to production?");
+    // What is being allowed shows above the question.
+    expect(f).toContain("$ deploy --prod");
+    expect(f).not.toContain("cHdu");
     expect(f).toContain("1. Yes");
     expect(f).toContain("2. Yes, and don't ask again");
     expect(f).not.toContain("Send to fe-1");

@@ -27,11 +27,13 @@ describe("questions on recorded screens", () => {
         { key: "2", label: "Yes, and always allow access to rec-repo/ from this project" },
         { key: "3", label: "No" },
       ],
+      // What is being allowed: the person sees the command before choosing.
+      detail: ["Bash command", "touch x.txt", "Create an empty file x.txt"],
       source: "screen",
       answerWith: "arrows",
       cursor: 0,
     });
-    expect(read("claude-code", "permission-write.txt")).toMatchObject({ kind: "permission", text: "Do you want to create hello.txt?" });
+    expect(read("claude-code", "permission-write.txt")).toMatchObject({ kind: "permission", text: "Do you want to create hello.txt?", detail: ["Create file", "hello.txt", "1 hello from the fake endpoint"] });
   });
 
   it("Claude Code's folder trust dialog", () => {
@@ -56,6 +58,7 @@ describe("questions on recorded screens", () => {
   it("Codex's approval menu, trust dialog, question and sign-in pickers", () => {
     const approval = read("codex", "permission.txt")!;
     expect(approval).toMatchObject({ kind: "permission", text: "Would you like to run the following command?", cursor: 0 });
+    expect(approval.detail).toEqual(["Environment: local", "Reason: Create x.txt in the repo (scripted test)", "$ touch x.txt"]);
     expect(approval.options.map((o) => o.key)).toEqual(["1", "2", "3"]);
     expect(approval.options[0]!.label).toBe("Yes, proceed (y)");
     expect(chooseOption(approval, "yes")?.key).toBe("1");
@@ -74,11 +77,12 @@ describe("questions on recorded screens", () => {
         { key: "2", label: "Trust parent folder (tmp)" },
         { key: "3", label: "Don't trust" },
       ],
+      detail: expect.arrayContaining([expect.stringMatching(/^Trusting a folder allows Gemini CLI/)]) as unknown as string[],
       source: "screen",
       answerWith: "arrows",
       cursor: 0,
     });
-    expect(read("gemini", "permission.txt")).toMatchObject({ kind: "permission", text: "Allow execution of [Shell]?" });
+    expect(read("gemini", "permission.txt")).toMatchObject({ kind: "permission", text: "Allow execution of [Shell]?", detail: ["? Shell  touch x.txt", "touch x.txt"] });
     expect(read("gemini", "permission-write.txt")!.options).toHaveLength(4);
     expect(read("gemini", "question.txt")).toMatchObject({ kind: "question", text: "Which colour should the button be?" });
     expect(read("gemini", "login.txt")).toMatchObject({ kind: "sign-in", options: [{ label: "Sign in with Google" }, {}, {}] });
@@ -124,7 +128,7 @@ describe("what the person is told", () => {
   });
 
   it("names the question, its options and both ways to answer, with hostile words made inert", () => {
-    const text = describeQuestion("fe-1", { kind: "permission", text: "Run \u001b]0;x\u0007it?", options: [{ key: "1", label: "Yes\u001b[2J" }, { key: "2", label: "No" }], source: "screen" });
-    expect(text).toBe(["fe-1 is waiting on a permission prompt, so nothing was typed:", "  Run it?", "    1. Yes", "    2. No", "Answer it: ao send fe-1 --answer <1-2>   or by hand: ao attach fe-1"].join("\n"));
+    const text = describeQuestion("fe-1", { kind: "permission", text: "Run \u001b]0;x\u0007it?", options: [{ key: "1", label: "Yes\u001b[2J" }, { key: "2", label: "No" }], detail: ["$ make\rdeploy"], source: "screen" });
+    expect(text).toBe(["fe-1 is waiting on a permission prompt, so nothing was typed:", "  | $ make deploy", "  Run it?", "    1. Yes", "    2. No", "Answer it: ao send fe-1 --answer <1-2>   or by hand: ao attach fe-1"].join("\n"));
   });
 });

@@ -1,7 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, LaunchOptions, ScreenFacts, StillActivity } from "../types.js";
-import { menuQuestion, questionText, readMenu } from "./menu.js";
+import { menuQuestion, readMenu } from "./menu.js";
 import { anyLine, tailLines } from "./screen.js";
 
 /*
@@ -59,7 +59,7 @@ function readQuestion(capture: string): Question | null {
   let top = menu.first - 1;
   while (top >= 0 && !RULE.test(lines[top] ?? "")) top--;
   const above = lines.slice(top + 1, menu.first);
-  return menuQuestion(dialogKind(above.join("\n")), questionText(above), menu);
+  return menuQuestion(dialogKind(above.join("\n")), above, menu);
 }
 
 export const claudeCode: AgentPlugin = {

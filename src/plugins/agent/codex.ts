@@ -1,7 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
-import { menuQuestion, questionText, readMenu } from "./menu.js";
+import { menuQuestion, readMenu } from "./menu.js";
 import { anyLine, linesAbove, tailLines } from "./screen.js";
 
 /*
@@ -44,7 +44,7 @@ function readQuestion(capture: string): Question | null {
   let top = menu.first - 1;
   while (top >= 0 && menu.first - top <= 8 && !TRANSCRIPT.test(lines[top] ?? "")) top--;
   const above = lines.slice(top + 1, menu.first);
-  return menuQuestion(dialogKind(lines.slice(top + 1).join("\n")), questionText(above), menu);
+  return menuQuestion(dialogKind(lines.slice(top + 1).join("\n")), above, menu);
 }
 
 export const codex: AgentPlugin = {

@@ -1,7 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
-import { menuQuestion, questionText, readMenu } from "./menu.js";
+import { menuQuestion, readMenu } from "./menu.js";
 import { anyLine, linesAbove, tailLines } from "./screen.js";
 
 /*
@@ -39,7 +39,7 @@ function readQuestion(capture: string): Question | null {
   const box = lines.slice(Math.max(0, top));
   const menu = readMenu(box);
   if (!menu) return anyLine(box, SIGN_IN) ? { kind: "sign-in", text: "Enter Gemini API Key", options: [], source: "screen" } : null;
-  return menuQuestion(dialogKind(box.join("\n")), questionText(box.slice(1, menu.first)), menu);
+  return menuQuestion(dialogKind(box.join("\n")), box.slice(1, menu.first), menu);
 }
 
 export const gemini: AgentPlugin = {

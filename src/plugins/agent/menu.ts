@@ -63,7 +63,7 @@ export function readMenu(lines: string[]): Menu | null {
  * last "?"), else the nearest line of text above them.
  */
 export function questionText(above: string[]): string {
-  const texts = above.map(unboxed).filter((l) => l !== "" && !/^[─━═╭╮╰╯-]+$/.test(l));
+  const texts = textLines(above);
   for (let i = texts.length - 1; i >= 0; i--) {
     const l = texts[i]!;
     const q = l.lastIndexOf("?");
@@ -72,9 +72,31 @@ export function questionText(above: string[]): string {
   return texts.at(-1) ?? "";
 }
 
+/** Lines of text, without box drawing and rules. */
+function textLines(lines: string[]): string[] {
+  return lines.map(unboxed).filter((l) => l !== "" && !/^[─━═╭╮╰╯┌┐└┘╌-]+$/.test(l));
+}
+
+/** The lines around the question that say what it is about (at most `max`), the question's own line left out. */
+export function questionDetail(above: string[], text: string, max = 6): string[] {
+  return textLines(above)
+    .filter((l) => !l.startsWith(text))
+    .slice(-max);
+}
+
 /** A question with a cursor-driven menu: chosen by moving the cursor and pressing Enter. */
-export function menuQuestion(kind: QuestionKind, text: string, menu: Menu): Question {
-  return { kind, text, options: menu.options, source: "screen", answerWith: "arrows", ...(menu.cursor !== null ? { cursor: menu.cursor } : {}) };
+export function menuQuestion(kind: QuestionKind, above: string[], menu: Menu): Question {
+  const text = questionText(above);
+  const detail = questionDetail(above, text);
+  return {
+    kind,
+    text,
+    options: menu.options,
+    ...(detail.length ? { detail } : {}),
+    source: "screen",
+    answerWith: "arrows",
+    ...(menu.cursor !== null ? { cursor: menu.cursor } : {}),
+  };
 }
 
 /** The kind of a question from the words on screen, for agents whose dialogs ao cannot tell apart. */
