@@ -7,6 +7,7 @@ import { useActions, useDashboard } from "../hooks/useDashboard.js";
 export function CleanupDialog() {
   const dialog = useDashboard((s) => (s.dialog?.kind === "cleanup" ? s.dialog : null));
   const actions = useActions();
+  const marked = useDashboard((s) => s.marked.length);
   useInput((input, key) => {
     if (!dialog) return;
     if (key.escape || input === "n" || (dialog.done && key.return)) return actions.closeDialog();
@@ -16,7 +17,7 @@ export function CleanupDialog() {
   const toKill = dialog.plan?.filter((p) => p.action === "kill") ?? [];
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Cleanup</Text>
+      <Text bold>Cleanup{marked > 0 ? ` (the ${marked} marked session${marked === 1 ? "" : "s"} only)` : ""}</Text>
       {dialog.error && <Text color="red">{inert(dialog.error)}</Text>}
       {!dialog.plan && !dialog.error && <Text>Checking for completed sessions…</Text>}
       {dialog.plan && dialog.plan.length === 0 && <Text>Nothing to clean up.</Text>}

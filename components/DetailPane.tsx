@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { inert, inertLines } from "../src/core/sanitize.js";
+import { PANE_ROWS } from "../src/core/dashboard.js";
 import { useDashboard, useSelectedSession } from "../hooks/useDashboard.js";
 
 /**
@@ -10,8 +11,11 @@ export function DetailPane({ width }: { width: number }) {
   const v = useSelectedSession();
   const pane = useDashboard((s) => s.pane);
   const details = useDashboard((s) => s.details);
+  const scroll = useDashboard((s) => s.paneScroll);
   if (!v) return null;
-  const lines = pane && pane.id === v.id ? inertLines(pane.text).split("\n").filter((l, i, all) => l.trim() !== "" || i < all.length - 1).slice(-15) : [];
+  const all = pane && pane.id === v.id ? inertLines(pane.text).split("\n").filter((l, i, list) => l.trim() !== "" || i < list.length - 1) : [];
+  const end = Math.max(0, all.length - scroll);
+  const lines = all.slice(Math.max(0, end - PANE_ROWS), end);
   return (
     <Box flexDirection="column" borderStyle="single" paddingX={1} width={width}>
       <Text>
@@ -26,7 +30,14 @@ export function DetailPane({ width }: { width: number }) {
         Branch: {inert(v.branch ?? "-")} · Worktree: {inert(v.worktree ?? "-")}
       </Text>
       {v.lastReaction && <Text color="cyan">Last reaction: {inert(v.lastReaction)}</Text>}
-      <Text dimColor>── last lines of the pane ──</Text>
+      {v.conflicts.map((c) => (
+        <Text key={`x-${c.with}`} color="yellow" wrap="truncate-end">
+          ⚠ would conflict with {inert(c.with)} in {inert(c.files.join(", "))}
+        </Text>
+      ))}
+      <Text dimColor>
+        {scroll > 0 ? `── the pane, lines ${end - lines.length + 1}–${end} of ${all.length} (PgDn: newer) ──` : `── last lines of the pane${all.length > PANE_ROWS ? " (PgUp: older)" : ""} ──`}
+      </Text>
       {lines.length === 0 ? <Text dimColor>{pane ? "(empty)" : "(loading…)"}</Text> : lines.map((l, i) => <Text key={i}>{l.slice(0, width - 4)}</Text>)}
     </Box>
   );

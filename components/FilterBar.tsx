@@ -6,6 +6,7 @@ import { useActions, useDashboard } from "../hooks/useDashboard.js";
 export function FilterBar() {
   const editing = useDashboard((s) => s.dialog?.kind === "filter");
   const filter = useDashboard((s) => s.filter);
+  const projectName = useDashboard((s) => s.projects.find((p) => p.id === s.filter.project)?.name ?? s.filter.project);
   const actions = useActions();
   useInput(
     (input, key) => {
@@ -22,8 +23,8 @@ export function FilterBar() {
   );
   if (!editing && !filter.text && filter.project === null) return null;
   return (
-    <Text>
-      {filter.project !== null && <Text color="cyan">project: {filter.project} </Text>}
+    <Text wrap="truncate-end">
+      {filter.project !== null && <Text color="cyan">project: {inert(projectName ?? "")} </Text>}
       {(editing || filter.text) && (
         <Text>
           /{inert(filter.text)}

@@ -1,11 +1,22 @@
 import { Text } from "ink";
 import { shortAge } from "../src/core/age.js";
-import { needsYou } from "../src/core/dashboard.js";
+import { needsYou, SORT_LABEL } from "../src/core/dashboard.js";
 import { inert } from "../src/core/sanitize.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 
 /** How long ago `ms` milliseconds is, in the short form every table uses. */
 const ago = (ms: number) => shortAge(new Date(0), new Date(Math.max(0, ms)));
+
+/** The config edit that is not in use, and where its error is; shown until the file is fixed. */
+export function ConfigError() {
+  const error = useDashboard((s) => s.configError);
+  if (!error) return null;
+  return (
+    <Text color="red" wrap="truncate-end">
+      config not reloaded: {error}
+    </Text>
+  );
+}
 
 export function Header() {
   const workspace = useDashboard((s) => s.workspace);
@@ -14,6 +25,9 @@ export function Header() {
   const updated = useDashboard((s) => s.localUpdatedAt);
   const now = useDashboard((s) => s.now);
   const localError = useDashboard((s) => s.localError);
+  const sort = useDashboard((s) => s.sort);
+  const all = useDashboard((s) => s.filter.all === true);
+  const marked = useDashboard((s) => s.marked.length);
   const live = sessions.filter((v) => v.status !== "killed");
   const need = live.filter(needsYou).length;
   const gh =
@@ -29,9 +43,11 @@ export function Header() {
   return (
     <Text wrap="truncate-end">
       <Text bold>AGENT ORCHESTRATOR </Text>
-      <Text> {inert(workspace)}   </Text>
+      <Text> {inert(workspace.length > 16 ? `${workspace.slice(0, 15)}…` : workspace)}   </Text>
       <Text>
-        {live.length} session{live.length === 1 ? "" : "s"} · {need > 0 ? <Text color="yellow">{need} need you</Text> : "0 need you"} ·{" "}
+        {live.length} session{live.length === 1 ? "" : "s"} · {need > 0 ? <Text color="yellow">{need} need you</Text> : "0 need you"} · {SORT_LABEL[sort]}
+        {all ? " + killed" : ""}
+        {marked > 0 ? <Text color="cyan"> · {marked} marked</Text> : ""} ·{" "}
         <Text color={github.state === "ok" ? undefined : "yellow"}>{gh}</Text> ·{" "}
         {localError ? <Text color="red">local refresh failed: {inert(localError)}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
       </Text>

@@ -12,19 +12,25 @@ export function KillDialog() {
     if (input === "y") actions.confirmKill();
   });
   if (!dialog) return null;
+  const one = dialog.ids.length === 1;
+  const lost = Object.entries(dialog.lost);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1}>
-      <Text bold>Kill {dialog.id}?</Text>
-      {dialog.stage === "checking" && <Text>Checking the worktree for unsaved work…</Text>}
-      {dialog.stage !== "checking" && !dialog.lost && <Text>Its worktree has no uncommitted or unpushed work.</Text>}
-      {dialog.lost && (
+      <Text bold wrap="truncate-end">
+        Kill {one ? dialog.ids[0] : `${dialog.ids.length} sessions: ${dialog.ids.join(", ")}`}?
+      </Text>
+      {dialog.stage === "checking" && <Text>Checking {one ? "the worktree" : "the worktrees"} for unsaved work…</Text>}
+      {dialog.stage !== "checking" && lost.length === 0 && <Text>{one ? "Its worktree has" : "Their worktrees have"} no uncommitted or unpushed work.</Text>}
+      {lost.length > 0 && (
         <>
           <Text color="yellow">This would be lost:</Text>
-          <Text>{inertLines(dialog.lost)}</Text>
+          {lost.map(([id, what]) => (
+            <Text key={id}>{inertLines(one ? what : `${id}: ${what}`)}</Text>
+          ))}
         </>
       )}
       {dialog.stage === "force" && <Text color="red">Really discard it? y again to kill with --force.</Text>}
-      <Text dimColor>[y] {dialog.stage === "force" ? "force kill" : "kill"}  [n/esc] keep it</Text>
+      <Text dimColor>[y] {dialog.stage === "force" ? "force kill" : "kill"}  [n/esc] keep {one ? "it" : "them"}</Text>
     </Box>
   );
 }

@@ -37,7 +37,9 @@ export function SendDialog() {
   const lines = text.split("\n");
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Send to {dialog.id}</Text>
+      <Text bold wrap="truncate-end">
+        Send to {dialog.ids.length === 1 ? dialog.ids[0] : `${dialog.ids.length} sessions: ${dialog.ids.join(", ")}`}
+      </Text>
       {lines.map((l, i) => (
         <Text key={i}>
           {i === 0 ? "> " : "  "}
@@ -46,7 +48,11 @@ export function SendDialog() {
         </Text>
       ))}
       {dialog.sending && <Text color="yellow">Sending… (waiting for the agent to be ready)</Text>}
-      {dialog.outcome && <Text color={dialog.outcome.startsWith("✓") ? "green" : "red"}>{inert(dialog.outcome)}</Text>}
+      {dialog.outcome?.split("\n").map((line, i) => (
+        <Text key={`o${i}`} color={/^(\S+: )?✓/.test(line) ? "green" : "red"}>
+          {inert(line)}
+        </Text>
+      ))}
       <Text dimColor>{dialog.outcome ? "[enter/esc] close" : "[enter] send  [ctrl-n] new line  [esc] cancel"}</Text>
     </Box>
   );

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import { shortAge } from "../src/core/age.js";
-import { applyFilter, buildRows, columnsFor, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
+import { applyFilter, buildRows, layoutColumns, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
+import { conflictLine } from "../src/core/conflicts.js";
 import { ciSymbol, reviewSymbol } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
 import type { SessionView } from "../src/core/types.js";
@@ -8,7 +9,6 @@ import { useDashboard } from "../hooks/useDashboard.js";
 import { DIMMED, STATUS_COLOR } from "./statusColor.js";
 
 const HEAD: Record<Column, string> = { session: "Session", branch: "Branch", status: "Status", pr: "PR", ci: "CI", rev: "Rev", thr: "Thr", activity: "Activity", age: "Age" };
-const WIDTH: Record<Column, number> = { session: 8, branch: 22, status: 17, pr: 5, ci: 3, rev: 4, thr: 4, activity: 13, age: 5 };
 
 function fit(s: string, w: number): string {
   const chars = [...s];
@@ -49,13 +49,19 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const sort = useDashboard((s) => s.sort);
   const cursor = useDashboard((s) => s.cursor);
   const busy = useDashboard((s) => s.busy);
+  const marked = useDashboard((s) => s.marked);
   const now = useDashboard((s) => s.now);
-  const cols = columnsFor(width);
+  const { columns: cols, widths: WIDTH } = layoutColumns(width);
   const rows: Row[] = buildRows(applyFilter(sessions, filter), projects, sort);
   if (rows.length === 0) {
     return <Text dimColor>{sessions.length ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
   }
-  const { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
+  // One line for the headings; when rows are cut, one more says how many are out of view.
+  let { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
+  const cut = start > 0 || end < rows.length;
+  if (cut) ({ start, end } = visibleRows(rows, cursor, Math.max(2, height - 2)));
+  const above = sessionCount(rows.slice(0, start));
+  const below = sessionCount(rows.slice(end));
   const summaryWidth = Math.max(10, width - 12);
   const statusAt = cols.indexOf("status");
   const cellText = (v: SessionView, c: Column) => fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (c === cols[cols.length - 1] ? "" : " ");
@@ -81,14 +87,26 @@ export function SessionTable({ width, height }: { width: number; height: number 
             {/* One string before the status cell and one after: a row is three text nodes, not
                 one per column, which keeps a frame of 40 rows cheap for Ink to lay out. */}
             <Text inverse={selected} dimColor={dim && !selected}>
-              {(selected ? "▸ " : "  ") + line(v, cols.slice(0, statusAt))}
+              {(selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, cols.slice(0, statusAt))}
               {statusAt >= 0 && <Text color={dim ? undefined : STATUS_COLOR[v.status]}>{cellText(v, "status")}</Text>}
               {line(v, cols.slice(statusAt + 1))}
             </Text>
-            <Text dimColor>{"          " + fit(inert(v.summary ?? v.statusReason), summaryWidth).trimEnd()}</Text>
+            {v.conflicts.length > 0 && !dim ? (
+              <Text color="yellow">{"          " + fit(inert(conflictLine(v.conflicts)), summaryWidth).trimEnd()}</Text>
+            ) : (
+              <Text dimColor>{"          " + fit(inert(v.summary ?? v.statusReason), summaryWidth).trimEnd()}</Text>
+            )}
           </Box>
         );
       })}
+      {cut && (
+        <Text dimColor>
+          {"  "}
+          {[above > 0 ? `↑ ${above} more above` : "", below > 0 ? `↓ ${below} more below` : ""].filter(Boolean).join(" · ") || " "}
+        </Text>
+      )}
     </Box>
   );
 }
+
+const sessionCount = (rows: Row[]) => rows.filter((r) => r.kind === "session").length;

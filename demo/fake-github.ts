@@ -94,6 +94,16 @@ async function rest(gh: FakeGitHub, req: IncomingMessage, path: string, query: U
     const asIssue: FakeIssue = { repo, number: n, title: pr.title, body: pr.body, labels: [], state: pr.state === "OPEN" ? "open" : "closed" };
     return { status: 200, body: { ...(issueJson(gh, asIssue) as object), pull_request: { url: `${gh.baseUrl}/repos/${repo}/pulls/${n}` } } };
   }
+  if (req.method === "GET" && rest === "issues") {
+    // As GitHub does, the issues list holds pull requests too (marked with `pull_request`).
+    const want = query.get("state") ?? "open";
+    const open = (s: string) => want === "all" || (want === "open") === (s === "open" || s === "OPEN");
+    const issues = state.issues.filter((i) => i.repo === repo && open(i.state)).map((i) => ({ n: i.number, body: issueJson(gh, i) }));
+    const prs = state.prs
+      .filter((p) => p.repo === repo && open(p.state))
+      .map((p) => ({ n: p.number, body: { ...(issueJson(gh, { repo, number: p.number, title: p.title, body: p.body, labels: [], state: "open" }) as object), pull_request: { url: `${gh.baseUrl}/repos/${repo}/pulls/${p.number}` } } }));
+    return { status: 200, body: [...issues, ...prs].sort((a, b) => b.n - a.n).map((x) => x.body) };
+  }
   if (req.method === "GET" && rest === "pulls") {
     const want = query.get("state") ?? "open";
     const head = query.get("head")?.split(":").pop();
@@ -112,6 +122,19 @@ async function rest(gh: FakeGitHub, req: IncomingMessage, path: string, query: U
     }
     const n = state.openPr({ repo, branch, base: body.base, ...(body.title ? { title: body.title } : {}), ...(body.body ? { body: body.body } : {}), draft: body.draft ?? false });
     return { status: 201, body: pullJson(gh, state.pr(repo, n)) };
+  }
+  if (req.method === "PUT" && (r = /^pulls\/(\d+)\/merge$/.exec(rest))) {
+    // As GitHub answers: 405 when the PR cannot be merged, 409 when the head moved, 422 for a bad method.
+    const pr = state.prs.find((p) => p.repo === repo && p.number === Number(r?.[1]));
+    if (!pr) return notFound;
+    const body = (await readBody(req)) as { merge_method?: string; sha?: string };
+    const method = body.merge_method ?? "merge";
+    if (!["merge", "squash", "rebase"].includes(method)) return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "invalid", field: "merge_method" }], documentation_url: DOCS } };
+    if (pr.state !== "OPEN" || pr.mergeable === false || pr.draft) return { status: 405, body: { message: "Pull Request is not mergeable", documentation_url: DOCS } };
+    if (body.sha && body.sha !== pr.headSha) return { status: 409, body: { message: "Head branch was modified. Review and try the merge again.", documentation_url: DOCS } };
+    state.merge(repo, pr.number);
+    state.mergeMethods.set(`${repo}#${pr.number}`, method);
+    return { status: 200, body: { sha: `merge${pr.headSha}`.slice(0, 40), merged: true, message: "Pull Request successfully merged" } };
   }
   if (req.method === "GET" && (r = /^pulls\/(\d+)$/.exec(rest))) {
     const pr = state.prs.find((p) => p.repo === repo && p.number === Number(r?.[1]));

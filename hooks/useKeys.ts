@@ -9,6 +9,9 @@ export function keyName(input: string, key: Key): string {
   if (key.return) return "return";
   if (key.tab) return "tab";
   if (key.escape) return "escape";
+  if (key.pageUp) return "pageup";
+  if (key.pageDown) return "pagedown";
+  if (input === " ") return "space";
   return input;
 }
 

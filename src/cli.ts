@@ -130,11 +130,14 @@ export function buildProgram(): Command {
     .action(async (flags) => (await import("./commands/list.js")).sessionLs(flags));
   session
     .command("kill")
-    .description("end a session: its agent, tmux and worktree; refuses when the worktree holds unpushed work")
-    .argument("<id>", "session id, such as fe-1", sessionIdArg)
+    .description("end sessions: each one's agent, tmux and worktree; refuses one whose worktree holds unpushed work")
+    .argument("<ids...>", "session ids, such as fe-1 fe-2", sessionIdsArg)
     .option("--force", "remove the worktree even with uncommitted or unpushed work")
     .option("--keep-worktree", "stop the agent and tmux but keep the worktree (restorable)")
-    .action(async (id: string, flags) => (await import("./commands/session.js")).kill(id, flags));
+    .addHelpText("after", "\nEach session is killed on its own: one refused does not stop the others. Exit code: 0 when all were killed, else the first failure's.")
+    .action(async (ids: string[], flags) => {
+      process.exitCode = await (await import("./commands/session.js")).kill(ids, flags);
+    });
   session
     .command("cleanup")
     .description("kill sessions whose PR is merged, whose issue is closed, or whose runtime is dead; never unpushed work")
@@ -151,6 +154,11 @@ export function buildProgram(): Command {
     .action(async (id: string) => (await import("./commands/session.js")).restore(id));
 
   return program;
+}
+
+/** Variadic session ids: commander hands them over one at a time, with the ones before. */
+export function sessionIdsArg(value: string, previous: string[] = []): string[] {
+  return [...previous, sessionIdArg(value)];
 }
 
 /** Validate a session id from the command line before it reaches a path or a tmux target. */

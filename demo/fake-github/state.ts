@@ -100,6 +100,8 @@ export class FakeGitHubState {
   readonly prs: FakePr[] = [];
   readonly issues: FakeIssue[] = [];
   readonly requests: LoggedRequest[] = [];
+  /** How each merged PR was merged (`org/app#3` → squash), as the REST merge endpoint was asked. */
+  readonly mergeMethods = new Map<string, string>();
   /** API calls left in the current rate-limit window (reported in x-ratelimit-* headers). */
   rateRemaining = 5000;
   readonly rateLimit = 5000;

@@ -36,7 +36,7 @@ export async function sessionLs(flags: ListFlags): Promise<void> {
 }
 
 async function statusOnce(ctx: AppContext, flags: ListFlags): Promise<string> {
-  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", record: true });
+  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", record: true, conflicts: "check" });
   const now = ctx.now();
   if (flags.json) return `${JSON.stringify(views.map((v) => ({ ...sessionJson(v, now), githubStale: github.stale })), null, 2)}\n`;
   const line = githubLine(github, now);

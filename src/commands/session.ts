@@ -1,15 +1,27 @@
 import { createApp } from "../app.js";
 import { inert, inertLines } from "../core/sanitize.js";
+import { AoError } from "../core/errors.js";
 import { describeWork, killSession } from "../services/kill.js";
 import { restoreSession } from "../services/restore.js";
 import { attachSession, openSessions } from "../services/terminal.js";
 
-/** `ao session kill <id>` */
-export async function kill(id: string, flags: { force?: boolean; keepWorktree?: boolean }): Promise<void> {
+/** `ao session kill <id...>`: each on its own; the exit code is the first failure's, else 0. */
+export async function kill(ids: string[], flags: { force?: boolean; keepWorktree?: boolean }): Promise<number> {
   const ctx = await createApp();
-  const r = await killSession(ctx, id, { force: flags.force === true, keepWorktree: flags.keepWorktree === true });
-  if (r.discarded) process.stderr.write(`Discarded (--force):\n${inertLines(describeWork(r.discarded))}\n`);
-  process.stdout.write(`✓ Session ${id} killed.${r.worktreeRemoved ? " Worktree removed." : flags.keepWorktree ? " Worktree kept." : ""}\n`);
+  let code = 0;
+  for (const id of [...new Set(ids)]) {
+    try {
+      const r = await killSession(ctx, id, { force: flags.force === true, keepWorktree: flags.keepWorktree === true });
+      if (r.discarded) process.stderr.write(`Discarded from ${id} (--force):\n${inertLines(describeWork(r.discarded))}\n`);
+      process.stdout.write(`✓ Session ${id} killed.${r.worktreeRemoved ? " Worktree removed." : flags.keepWorktree ? " Worktree kept." : ""}\n`);
+    } catch (e) {
+      // One refusal (unpushed work, unknown id) must not stop the rest; it is reported and counted.
+      if (ids.length === 1) throw e;
+      process.stderr.write(`ao: ${inert((e as Error).message)}\n`);
+      if (code === 0) code = e instanceof AoError ? e.exitCode : 1;
+    }
+  }
+  return code;
 }
 
 /** `ao session restore <id>` */

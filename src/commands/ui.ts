@@ -1,16 +1,20 @@
 import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
-import { prNumberFromUrl } from "../core/pr.js";
-import { run } from "../exec.js";
 import type { ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
 import { LifecycleService } from "../services/lifecycle.js";
+import { configWatcher } from "../services/config-watch.js";
+import { issueChoices, newSessionChoices, openUrl, paneTail, prDetailLines } from "../services/cockpit.js";
+import { checkConflicts } from "../services/conflicts.js";
+import { diffSession } from "../services/diff.js";
 import { getSession } from "../services/lookup.js";
 import { answerQuestion } from "../services/answer.js";
 import { agentScreen } from "../services/agent-screen.js";
+import { mergeSession } from "../services/merge.js";
 import { sendMessage } from "../services/messenger.js";
 import { restoreSession } from "../services/restore.js";
+import { spawnSession } from "../services/spawn.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions } from "../services/sessions.js";
 import { attachSession } from "../services/terminal.js";
@@ -25,20 +29,24 @@ export function githubStatus(g: PrSnapshot): GitHubStatus {
 const ALT_ON = "\u001b[?1049h";
 const ALT_OFF = "\u001b[?1049l";
 const CURSOR_ON = "\u001b[?25h";
-const DAY = 86_400_000;
+
+const projectRefs = (ctx: AppContext) => ctx.config.projects.map((p) => ({ id: p.id, name: p.name }));
 
 /** The dashboard's view of the service layer, bound to this workspace. */
-export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>): DashboardDeps {
+export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>, githubMs = 30_000): DashboardDeps {
   let scm: Promise<ScmPlugin | null> | null = null;
+  const github = () => (scm ??= import("../plugins/scm/github.js").then((m) => m.createGitHubScm(ctx.env, ctx.config.github.baseUrl)));
+  const checkConfig = configWatcher(ctx);
   return {
     workspace: ctx.config.name,
-    projects: ctx.config.projects.map((p) => ({ id: p.id, name: p.name })),
-    async listSessions() {
-      // Killed sessions stay in view (dimmed) for a day, then only `--all` shows them.
-      const now = ctx.now().getTime();
-      const { views } = await readSessions(ctx, { all: true, github: "cached", record: true });
-      return views.filter((v) => v.status !== "killed" || now - Date.parse(v.meta.killedAt ?? "") < DAY);
+    projects: projectRefs(ctx),
+    async checkConfig() {
+      const c = await checkConfig();
+      return { ...c, projects: projectRefs(ctx) };
     },
+    // Killed sessions come too: the table hides them until `a` asks for them.
+    listSessions: async () => (await readSessions(ctx, { all: true, github: "cached", record: true })).views,
+    sessionsById: async (ids) => (await readSessions(ctx, { all: true, github: "cached", record: true, ids })).views,
     async refreshGitHub() {
       const { github } = await readSessions(ctx, { github: "refresh", record: true });
       return githubStatus(github);
@@ -54,30 +62,20 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     restore: async (id) => void (await restoreSession(ctx, id, "dashboard")),
     cleanupPlan: () => cleanupPlan(ctx, { issueClosed: issueClosedLookup(ctx) }),
     cleanupRun: async (plan) => (await applyCleanup(ctx, plan, "dashboard")).killed,
-    async paneTail(id, lines) {
-      const { meta } = await getSession(ctx, id);
-      if (!meta.tmuxName || !(await ctx.runtime.exists(meta.tmuxName))) return "(not running)";
-      return (await ctx.runtime.capture(meta.tmuxName)).split("\n").filter((l) => l.trim() !== "").slice(-lines).join("\n");
-    },
-    async prDetails(id) {
-      const { meta, project } = await getSession(ctx, id);
-      const n = prNumberFromUrl(meta.pr);
-      if (n === null) return null;
-      scm ??= import("../plugins/scm/github.js").then((m) => m.createGitHubScm(ctx.env, ctx.config.github.baseUrl));
-      const client = await scm;
-      if (!client) return null;
-      const d = await client.prDetails(project.repo, n);
-      return {
-        checks: d.failingChecks.map((c) => `${c.name}: ${c.conclusion}${c.annotations?.length ? ` — ${c.annotations[0]}` : ""}`),
-        threads: d.unresolvedThreads.map((t) => `${t.path}${t.line !== null ? `:${t.line}` : ""} @${t.author}: ${t.body.split("\n")[0]}`),
-      };
+    paneTail: (id, lines) => paneTail(ctx, id, lines),
+    prDetails: (id) => prDetailLines(ctx, id, github),
+    diff: (id) => diffSession(ctx, id),
+    checkConflicts: async (fetch) => void (await checkConflicts(ctx, { fetch, fetchEveryMs: githubMs })),
+    mergeMethod: (projectId) => ctx.config.projects.find((p) => p.id === projectId)?.mergeMethod ?? "merge",
+    merge: async (id) => mergeSession(ctx, id, { actor: "dashboard", scm: github }),
+    newSessionChoices: () => newSessionChoices(ctx),
+    issueChoices: (projectId) => issueChoices(ctx, projectId),
+    async spawn(opts, onCreated) {
+      const r = await spawnSession(ctx, { ...opts, actor: "dashboard", onCreated });
+      return { id: r.id, branch: r.branch };
     },
     attach,
-    async openUrl(url) {
-      const opener = process.platform === "darwin" ? "open" : "xdg-open";
-      const r = await run(opener, [url]);
-      if (r.exitCode !== 0) throw new Error(`${opener}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
-    },
+    openUrl,
     now: () => ctx.now().getTime(),
   };
 }
@@ -137,7 +135,9 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
     }
   };
 
-  const dashboard = createDashboard(dashboardDeps(ctx, attach));
+  const seconds = (v: string | undefined, d: number) => (v !== undefined && Number(v) > 0 ? Number(v) * 1000 : d);
+  const intervals = { localMs: seconds(flags.interval, 2000), githubMs: seconds(flags.githubInterval, 30_000) };
+  const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs));
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
   // Reactions run here too; only one ao per workspace acts on them (see LifecycleService).
@@ -165,8 +165,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
     process.exit(1);
   });
 
-  const seconds = (v: string | undefined, d: number) => (v !== undefined && Number(v) > 0 ? Number(v) * 1000 : d);
-  dashboard.start({ localMs: seconds(flags.interval, 2000), githubMs: seconds(flags.githubInterval, 30_000) });
+  dashboard.start(intervals);
   mount();
   await finished;
 }

@@ -118,6 +118,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
       ...(agentCommand ? { agentCommand } : {}),
       permissions: p.agentConfig?.permissions ?? "default",
       tracker: p.tracker ?? "github",
+      mergeMethod: p.mergeMethod ?? raw.defaults?.mergeMethod ?? "merge",
       reactions: resolveReactions(raw.reactions, p.reactions),
       postCreate: p.postCreate ?? [],
       copy: p.copy ?? [],

@@ -23,14 +23,22 @@ const reaction = z.strictObject({
   priority: priority.optional(),
 });
 
+// Merging is an opt-in for one event only: a PR that is approved and green.
+const approvedAndGreen = reaction.extend({ action: z.enum(["send-to-agent", "notify", "cleanup", "none", "merge"]) });
+// A conflict can only be told to the agent (or to nobody).
+const conflict = reaction.extend({ action: z.enum(["send-to-agent", "notify", "none"]) });
+
 const reactions = z.strictObject({
   "ci-failed": reaction.optional(),
   "changes-requested": reaction.optional(),
   "needs-input": reaction.optional(),
   stuck: reaction.optional(),
-  "approved-and-green": reaction.optional(),
+  "approved-and-green": approvedAndGreen.optional(),
   merged: reaction.optional(),
+  conflict: conflict.optional(),
 });
+
+const mergeMethod = z.enum(["merge", "squash", "rebase"]);
 
 const notifier = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("desktop"), priorities: z.array(priority).optional() }),
@@ -56,6 +64,7 @@ const project = z.strictObject({
   agentCommand: z.string().min(1).optional(),
   agentConfig: z.strictObject({ permissions: z.enum(["default", "skip"]).optional() }).optional(),
   tracker: z.enum(["github", "linear"]).optional(),
+  mergeMethod: mergeMethod.optional(),
   reactions: reactions.optional(),
   postCreate: z.array(z.string()).optional(),
   copy: z.array(z.string()).optional(),
@@ -71,6 +80,7 @@ export const configSchema = z.strictObject({
       terminal: pluginNames.terminal.optional(),
       terminalCommand: z.string().min(1).optional(),
       agentCommand: z.string().min(1).optional(),
+      mergeMethod: mergeMethod.optional(),
     })
     .optional(),
   github: z.strictObject({ baseUrl: z.url().optional() }).optional(),

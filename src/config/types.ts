@@ -30,6 +30,8 @@ export interface ProjectConfig {
   reactions: Reactions;
   /** Where the project's issues live: GitHub issues of `repo`, or Linear. */
   tracker: "github" | "linear";
+  /** How `m` and the merge reaction merge the PR on GitHub. */
+  mergeMethod: "merge" | "squash" | "rebase";
   postCreate: string[];
   copy: string[];
 }

@@ -6,16 +6,24 @@ export type ActionId =
   | "down"
   | "top"
   | "bottom"
+  | "newSession"
   | "attach"
   | "send"
+  | "diff"
+  | "merge"
   | "kill"
   | "restore"
   | "cleanup"
+  | "mark"
   | "openPr"
   | "projectFilter"
   | "textFilter"
-  | "toggleSort"
+  | "cycleSort"
+  | "showAll"
+  | "clearFilter"
   | "detail"
+  | "paneUp"
+  | "paneDown"
   | "refresh"
   | "log"
   | "help"
@@ -44,9 +52,10 @@ export const ACTIONS: readonly ActionDef[] = [
   { id: "down", keys: ["down", "j"], label: "down", help: "next session" },
   { id: "top", keys: ["g"], label: "top", help: "first session" },
   { id: "bottom", keys: ["G"], label: "bottom", help: "last session" },
+  { id: "newSession", keys: ["n"], label: "new", help: "start a session: project, issue, agent, prompt", footer: true },
   {
     id: "attach",
-    keys: ["return", "a"],
+    keys: ["return"],
     label: "attach",
     help: "attach to the session's tmux (the dashboard comes back when you detach)",
     footer: true,
@@ -61,6 +70,23 @@ export const ACTIONS: readonly ActionDef[] = [
     footer: true,
     disabledReason: (s) =>
       !needSession(s) ? "no session selected" : s.status === "killed" ? "session is killed" : !running(s) ? "session is not running (r restores it)" : null,
+  },
+  {
+    id: "diff",
+    keys: ["d"],
+    label: "diff",
+    help: "what the session changed against its base: files, then each file's diff",
+    footer: true,
+    disabledReason: (s) => (!needSession(s) ? "no session selected" : !s.worktree ? "session has no worktree" : null),
+  },
+  {
+    id: "merge",
+    keys: ["m"],
+    label: "merge",
+    help: "merge the session's PR on GitHub (asks first, naming the PR and the method)",
+    footer: true,
+    disabledReason: (s) =>
+      !needSession(s) ? "no session selected" : s.prNumber === null ? "no PR yet" : s.status !== "mergeable" ? `PR #${s.prNumber} is not mergeable (${s.status})` : null,
   },
   {
     id: "kill",
@@ -79,6 +105,13 @@ export const ACTIONS: readonly ActionDef[] = [
     disabledReason: (s) =>
       !needSession(s) ? "no session selected" : s.status === "merged" ? "PR is merged" : running(s) ? "session is alive" : null,
   },
+  {
+    id: "mark",
+    keys: ["space"],
+    label: "mark",
+    help: "mark the session and move on; kill, send and cleanup then act on all marked",
+    disabledReason: (s) => (!needSession(s) ? "no session selected" : null),
+  },
   { id: "cleanup", keys: ["c"], label: "cleanup", help: "list sessions that are done (merged, closed, dead); y runs it", footer: true },
   {
     id: "openPr",
@@ -89,8 +122,12 @@ export const ACTIONS: readonly ActionDef[] = [
   },
   { id: "projectFilter", keys: ["p"], label: "project", help: "show one project, then the next, then all" },
   { id: "textFilter", keys: ["/"], label: "filter", help: "filter by text", footer: true },
-  { id: "toggleSort", keys: ["i"], label: "id order", help: "toggle between needs-you-first and id order" },
+  { id: "clearFilter", keys: ["escape"], label: "clear filter", help: "clear the text and project filters" },
+  { id: "cycleSort", keys: ["S"], label: "sort", help: "order rows: by project, needs you first, by id, newest first" },
+  { id: "showAll", keys: ["a"], label: "all", help: "show or hide killed sessions" },
   { id: "detail", keys: ["tab"], label: "detail", help: "status reason, PR, checks, threads, last lines of the pane" },
+  { id: "paneUp", keys: ["pageup"], label: "pane up", help: "in the detail pane: back through the agent's history" },
+  { id: "paneDown", keys: ["pagedown"], label: "pane down", help: "in the detail pane: forward again, to the newest line" },
   { id: "refresh", keys: ["R"], label: "refresh", help: "refresh everything now" },
   { id: "log", keys: ["l"], label: "log", help: "show the action log" },
   { id: "help", keys: ["?"], label: "help", help: "this help", footer: true },
@@ -102,5 +139,22 @@ export function actionForKey(key: string): ActionDef | undefined {
 }
 
 export function keyLabel(key: string): string {
-  return key === "return" ? "enter" : key === "up" ? "↑" : key === "down" ? "↓" : key;
+  return key === "return" ? "enter" : key === "escape" ? "esc" : key === "pageup" ? "PgUp" : key === "pagedown" ? "PgDn" : key === "up" ? "↑" : key === "down" ? "↓" : key;
+}
+
+/**
+ * The footer's key hints in at most `width` columns: the footer actions in table order, those
+ * that do not fit left out, but help and quit always kept (they lead to everything else).
+ */
+export function footerLine(width: number): string {
+  const hint = (a: ActionDef) => `[${keyLabel(a.keys[0]!)}] ${a.label}`;
+  const kept = ACTIONS.filter((a) => a.id === "help" || a.id === "quit");
+  const shown = new Set(kept);
+  const join = (list: ActionDef[]) => list.map(hint).join("  ");
+  for (const a of ACTIONS.filter((x) => x.footer && !shown.has(x))) {
+    const next = ACTIONS.filter((x) => shown.has(x) || x === a);
+    if (join(next).length > width) break;
+    shown.add(a);
+  }
+  return join(ACTIONS.filter((x) => shown.has(x)));
 }

@@ -15,31 +15,53 @@ function rank(s: SessionView): number {
   return LAST.includes(s.status) ? 100 + LAST.indexOf(s.status) : 50;
 }
 
-export type SortMode = "attention" | "id";
+/**
+ * Row orders: `project` groups by project with needs-you first in each group (the default);
+ * `attention` is one list, needs-you first across projects; `id` and `age` (newest first) are
+ * one list each.
+ */
+export const SORT_MODES = ["project", "attention", "id", "age"] as const;
+export type SortMode = (typeof SORT_MODES)[number];
+export const SORT_LABEL: Record<SortMode, string> = { project: "by project", attention: "needs you first", id: "by id", age: "newest first" };
+
+export function nextSort(mode: SortMode): SortMode {
+  return SORT_MODES[(SORT_MODES.indexOf(mode) + 1) % SORT_MODES.length]!;
+}
 
 export type Row = { kind: "group"; projectId: string; name: string } | { kind: "session"; view: SessionView };
 
 export interface Filter {
   project: string | null;
   text: string;
+  /** Show killed sessions too. */
+  all?: boolean;
 }
 
 export function applyFilter(views: SessionView[], f: Filter): SessionView[] {
   const t = f.text.trim().toLowerCase();
   return views.filter(
     (v) =>
+      (f.all === true || v.status !== "killed") &&
       (f.project === null || v.projectId === f.project) &&
       (!t || [v.id, v.branch ?? "", v.status, v.summary ?? "", v.statusReason, v.issueId ?? ""].some((x) => x.toLowerCase().includes(t))),
   );
 }
 
-/** Table rows: a heading per project, then its sessions in the chosen order. */
+const created = (v: SessionView) => Date.parse(v.createdAt ?? "") || 0;
+
+function compareBy(mode: SortMode): (a: SessionView, b: SessionView) => number {
+  if (mode === "id") return (a, b) => compareIds(a.id, b.id);
+  if (mode === "age") return (a, b) => created(b) - created(a) || compareIds(a.id, b.id);
+  return (a, b) => rank(a) - rank(b) || compareIds(a.id, b.id);
+}
+
+/** Table rows in the chosen order: by project, a heading per project; otherwise one list. */
 export function buildRows(views: SessionView[], projects: ProjectRef[], mode: SortMode): Row[] {
+  if (mode !== "project") return [...views].sort(compareBy(mode)).map((view) => ({ kind: "session", view }));
   const rows: Row[] = [];
   for (const g of groupByProject(views, projects)) {
     rows.push({ kind: "group", projectId: g.projectId, name: g.projectName });
-    const sorted = [...g.sessions].sort((a, b) => (mode === "attention" ? rank(a) - rank(b) : 0) || compareIds(a.id, b.id));
-    for (const v of sorted) rows.push({ kind: "session", view: v });
+    for (const v of [...g.sessions].sort(compareBy("attention"))) rows.push({ kind: "session", view: v });
   }
   return rows;
 }
@@ -77,12 +99,43 @@ export function visibleRows(rows: Row[], cursor: string | null, height: number):
   return { start, end };
 }
 
-export type Column = "session" | "branch" | "pr" | "ci" | "rev" | "thr" | "status" | "activity" | "age";
+/** Lines of the agent's pane the detail view shows at once (PgUp/PgDn scroll through the rest). */
+export const PANE_ROWS = 15;
 
-/** Columns by width; the narrowest terminals keep only id, status and activity. */
+export type Column = "session" | "branch" | "status" | "pr" | "ci" | "rev" | "thr" | "activity" | "age";
+
+/** Columns in screen order, with the width each takes when shown (branch takes what is left). */
+const ORDER: Column[] = ["session", "branch", "status", "pr", "ci", "rev", "thr", "activity", "age"];
+export const COLUMN_WIDTH: Record<Column, number> = { session: 8, branch: 12, status: 17, pr: 5, ci: 3, rev: 4, thr: 4, activity: 13, age: 5 };
+/** Which column gives way first when the terminal is too narrow; session and status never do. */
+const GIVE_WAY: Column[] = ["thr", "rev", "age", "ci", "pr", "branch", "activity"];
+/** The cursor and mark in front of every row. */
+export const ROW_PREFIX = 2;
+
+export interface ColumnLayout {
+  columns: Column[];
+  widths: Record<Column, number>;
+}
+
+/**
+ * The table's columns for a terminal `width` wide: a row never reaches the last cell (a full
+ * line makes some terminals wrap), columns give way in a fixed order, and the Branch column
+ * takes whatever is left.
+ */
+export function layoutColumns(width: number): ColumnLayout {
+  const room = width - 1 - ROW_PREFIX;
+  let cols = [...ORDER];
+  const need = (cs: Column[]) => cs.reduce((n, c) => n + COLUMN_WIDTH[c], 0) + cs.length - 1;
+  for (const c of GIVE_WAY) {
+    if (need(cols) <= room) break;
+    cols = cols.filter((x) => x !== c);
+  }
+  const widths = { ...COLUMN_WIDTH };
+  if (cols.includes("branch")) widths.branch += Math.max(0, room - need(cols));
+  return { columns: cols, widths };
+}
+
+/** Columns by width (see layoutColumns). */
 export function columnsFor(width: number): Column[] {
-  if (width < 60) return ["session", "status", "activity"];
-  if (width < 80) return ["session", "status", "pr", "ci", "activity", "age"];
-  if (width < 100) return ["session", "branch", "status", "pr", "ci", "rev", "activity", "age"];
-  return ["session", "branch", "status", "pr", "ci", "rev", "thr", "activity", "age"];
+  return layoutColumns(width).columns;
 }

@@ -178,5 +178,6 @@ export function sessionJson(v: SessionView, now: Date): Record<string, unknown> 
     summary: v.summary,
     lastReaction: v.lastReaction,
     permissionsSkipped: v.permissionsSkipped,
+    conflicts: v.conflicts,
   };
 }

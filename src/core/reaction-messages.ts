@@ -46,6 +46,7 @@ export function notificationTitle(kind: ReactionKind | "escalation", id: string)
     stuck: "is stuck",
     "approved-and-green": "approved and green",
     merged: "merged",
+    conflict: "would conflict",
     escalation: "needs you",
   };
   return `ao: ${id} ${what[kind]}`;

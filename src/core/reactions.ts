@@ -1,8 +1,9 @@
 import type { Status } from "./types.js";
 
 /** The events ao reacts to, named as in the config. */
-export type ReactionKind = "ci-failed" | "changes-requested" | "needs-input" | "stuck" | "approved-and-green" | "merged";
-export type ReactionAction = "send-to-agent" | "notify" | "cleanup" | "none";
+export type ReactionKind = "ci-failed" | "changes-requested" | "needs-input" | "stuck" | "approved-and-green" | "merged" | "conflict";
+/** `merge` is accepted for approved-and-green only (the config schema says so). */
+export type ReactionAction = "send-to-agent" | "notify" | "cleanup" | "none" | "merge";
 export type Priority = "urgent" | "action" | "info";
 
 export interface ReactionConfig {
@@ -23,6 +24,8 @@ export const DEFAULT_REACTIONS: Record<ReactionKind, ReactionConfig> = {
   stuck: { action: "notify", retries: 0, escalateAfterMs: null, afterMs: 0, priority: "action" },
   "approved-and-green": { action: "notify", retries: 0, escalateAfterMs: null, afterMs: 0, priority: "info" },
   merged: { action: "none", retries: 0, escalateAfterMs: null, afterMs: 0, priority: "info" },
+  // Opt-in: a session that would conflict with its base is told to rebase, once per base tip.
+  conflict: { action: "none", retries: 1, escalateAfterMs: null, afterMs: 0, priority: "action" },
 };
 
 export function reactionFor(status: Status): ReactionKind | null {
@@ -49,7 +52,7 @@ export interface ReactionRecord {
   time: string;
   reaction: ReactionKind;
   fingerprint: string;
-  action: "sent" | "notified" | "escalated" | "cleaned" | "skipped";
+  action: "sent" | "notified" | "escalated" | "cleaned" | "skipped" | "merged";
   /** For sent: delivered, queued, unconfirmed or failed. */
   outcome?: string;
 }
@@ -59,7 +62,8 @@ export type Decision =
   | { do: "send"; attempt: number }
   | { do: "notify" }
   | { do: "escalate"; why: string }
-  | { do: "cleanup" };
+  | { do: "cleanup" }
+  | { do: "merge" };
 
 const OK = new Set(["delivered", "queued"]);
 
@@ -76,6 +80,7 @@ export function decide(input: { config: ReactionConfig; kind: ReactionKind; fing
   const mine = input.history.filter((h) => h.reaction === input.kind && h.fingerprint === fingerprint);
   const escalated = mine.some((h) => h.action === "escalated");
   if (config.action === "notify") return mine.some((h) => h.action === "notified") ? { do: "nothing", why: "already notified" } : { do: "notify" };
+  if (config.action === "merge") return mine.some((h) => h.action === "merged" || h.action === "skipped") ? { do: "nothing", why: "already handled" } : { do: "merge" };
   if (config.action === "cleanup") return mine.some((h) => h.action === "cleaned" || h.action === "skipped") ? { do: "nothing", why: "already handled" } : { do: "cleanup" };
 
   const sends = mine.filter((h) => h.action === "sent");

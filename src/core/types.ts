@@ -1,3 +1,5 @@
+import type { Conflict } from "./conflicts.js";
+
 /** Where a session's work stands. Derived by `deriveStatus`, never guessed from one fact. */
 export const STATUSES = [
   "spawning",
@@ -94,5 +96,7 @@ export interface SessionView {
   /** What ao last did about this session on its own (a reaction), e.g. "ci-failed: sent (delivered)". */
   lastReaction: string | null;
   permissionsSkipped: boolean;
+  /** What the conflict radar last found this session's branch would conflict with. */
+  conflicts: Conflict[];
   meta: Metadata;
 }

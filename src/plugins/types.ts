@@ -141,6 +141,11 @@ export interface ScmPlugin {
    */
   fetchPrs(repo: string, queries: PrQuery[]): Promise<{ prs: Map<string, PrFacts | null>; rateLimit?: RateLimit }>;
   prDetails(repo: string, prNumber: number): Promise<PrDetails>;
+  /**
+   * Merge the PR with `method`; with `sha`, only if the head is still that commit. Throws
+   * ScmError with GitHub's own reason when it refuses (not mergeable, head moved).
+   */
+  merge?(repo: string, prNumber: number, method: "merge" | "squash" | "rebase", sha?: string): Promise<{ sha: string }>;
 }
 
 export interface TrackerIssue {
@@ -155,6 +160,8 @@ export interface TrackerIssue {
 export interface TrackerPlugin {
   readonly name: string;
   getIssue(repo: string, id: string): Promise<TrackerIssue>;
+  /** Open issues, newest first, for a picker; absent where the tracker offers no list. */
+  listIssues?(repo: string): Promise<Array<Pick<TrackerIssue, "id" | "title">>>;
 }
 
 export interface Notification {

@@ -6,12 +6,14 @@ import { questionNoun } from "../core/question.js";
 import { inert } from "../core/sanitize.js";
 import type { NotifierConfig } from "../config/types.js";
 import { pidAlive } from "../exec.js";
+import { rebaseMessage } from "../core/conflicts.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
 import { decide, reactionFor, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
 import type { SessionView } from "../core/types.js";
 import { bellNotifier, desktopNotifier, webhookNotifier } from "../plugins/notifier/index.js";
 import type { Notification, NotifierPlugin, PrDetails, ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "./cleanup.js";
+import { mergeSession } from "./merge.js";
 import { sendMessage } from "./messenger.js";
 import { readSessions } from "./sessions.js";
 
@@ -92,9 +94,50 @@ export class LifecycleService {
   /** One poll: refresh facts, then react to every session that has something to react to. */
   async tick(): Promise<ReactionReport[]> {
     if (!(await this.acquire())) return [];
-    const { views } = await readSessions(this.ctx, { github: this.opts.github ?? "refresh", record: true });
-    const reports = await Promise.all(views.map((v) => this.react(v).catch((e: Error) => [{ id: v.id, reaction: reactionFor(v.status)!, action: "skipped" as const, detail: e.message }])));
+    const github = this.opts.github ?? "refresh";
+    // Where nothing else runs the conflict radar (ao watch), the lifecycle does, on its cadence.
+    const { views } = await readSessions(this.ctx, { github, record: true, conflicts: github === "refresh" ? "check" : "cached" });
+    const reports = await Promise.all(
+      views.map(async (v) => {
+        const done = await this.react(v).catch((e: Error) => [{ id: v.id, reaction: reactionFor(v.status)!, action: "skipped" as const, detail: e.message }]);
+        return [...done, ...(await this.reactToConflict(v).catch(() => []))];
+      }),
+    );
     return reports.flat().filter((r) => r.reaction);
+  }
+
+  /**
+   * `conflict: { action: send-to-agent }` (opt-in): a session whose branch would conflict with
+   * its base is told to rebase, once per base tip; a new tip that still conflicts tells it again.
+   */
+  private async reactToConflict(v: SessionView): Promise<ReactionReport[]> {
+    const base = v.conflicts.find((c) => c.kind === "base");
+    const project = this.ctx.config.projects.find((p) => p.id === v.projectId);
+    if (!base?.tip || !project || v.status === "killed" || v.status === "merged") return [];
+    const config = project.reactions.conflict;
+    if (config.action === "none") return [];
+    const { records } = await this.history(v.id);
+    const fingerprint = `${base.with}@${base.tip}`;
+    const decision = decide({ config, kind: "conflict", fingerprint, history: records, nowMs: this.ctx.now().getTime(), sinceMs: 0 });
+    if (decision.do !== "send" && decision.do !== "notify") return [];
+    let outcome: string | undefined;
+    if (decision.do === "send") {
+      const message = rebaseMessage(v.branch ?? "this branch", base.with, base.tip, base.files);
+      outcome = await sendMessage(this.ctx, v.id, message, { actor: "reaction", timeoutMs: this.opts.sendTimeoutMs ?? 60_000 }).then(
+        (r) => r.outcome as string,
+        () => "failed",
+      );
+    } else {
+      await this.notify({ title: notificationTitle("conflict", v.id), body: `would conflict with ${base.with} in ${base.files.join(", ")}`, priority: config.priority, sessionId: v.id, reaction: "conflict" });
+    }
+    const action = decision.do === "send" ? ("sent" as const) : ("notified" as const);
+    await this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: "conflict", fingerprint, action, ...(outcome ? { outcome } : {}) });
+    await this.ctx.store
+      .update(v.id, () => ({ lastReaction: `conflict: ${action}${outcome ? ` (${outcome})` : ""}`, lastReactionAt: this.ctx.now().toISOString() }), "reaction", "reaction-note")
+      .catch(() => {});
+    const report: ReactionReport = { id: v.id, reaction: "conflict", action, ...(outcome ? { outcome } : {}) };
+    this.opts.onReaction?.(report);
+    return [report];
   }
 
   private async history(id: string): Promise<{ records: ReactionRecord[]; since: Map<string, number> }> {
@@ -158,6 +201,17 @@ export class LifecycleService {
         }
         await applyCleanup(this.ctx, plan, "reaction");
         return [await record({ action: "cleaned" })];
+      }
+      case "merge": {
+        // Opt-in (approved-and-green: { action: merge }): GitHub's refusal is reported, once.
+        try {
+          const m = await mergeSession(this.ctx, v.id, { actor: "reaction", ...(this.opts.scm ? { scm: this.opts.scm } : {}) });
+          await this.notify({ title: notificationTitle("merged", v.id), body: `PR #${m.prNumber} merged (${m.method})`, priority: config.priority, sessionId: v.id, reaction: kind });
+          return [await record({ action: "merged" }, `PR #${m.prNumber} (${m.method})`)];
+        } catch (e) {
+          await this.notify({ title: notificationTitle(kind, v.id), body: `not merged: ${(e as Error).message}`, priority: "action", sessionId: v.id, reaction: kind });
+          return [await record({ action: "skipped" }, (e as Error).message)];
+        }
       }
       case "send": {
         const message =

@@ -9,6 +9,8 @@ import { agentPlugin } from "../plugins/agent/index.js";
 import type { PrQuery } from "../plugins/types.js";
 import type { PrGroup, PrSnapshot } from "./pr-facts.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
+import { cachedConflicts, checkConflicts } from "./conflicts.js";
+import type { Conflict } from "../core/conflicts.js";
 
 export interface ListOptions {
   project?: string;
@@ -18,6 +20,10 @@ export interface ListOptions {
   github?: "cached" | "refresh";
   /** Write status changes that the facts show into the sessions' records and event logs. */
   record?: boolean;
+  /** Only these sessions (an action touched them): the others are not read at all. */
+  ids?: string[];
+  /** "check" runs the conflict radar (fetching the bases); otherwise its last result is shown. */
+  conflicts?: "cached" | "check";
 }
 
 export interface SessionsSnapshot {
@@ -43,7 +49,7 @@ function wantsRuntime(s: StoredSession): boolean {
   return s.meta !== undefined && !!s.meta.tmuxName && s.meta.status !== "killed" && s.meta.status !== "merged";
 }
 
-function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined): SessionView {
+function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, conflicts: Conflict[]): SessionView {
   let meta = s.meta ?? {};
   if (rt?.pane) {
     // The pane's last output is the freshest activity time there is.
@@ -86,6 +92,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     summary: meta.summary || null,
     lastReaction: meta.lastReaction || null,
     permissionsSkipped: meta.permissions === "skip",
+    conflicts,
     meta,
   };
 }
@@ -147,15 +154,18 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
   const now = ctx.now();
   const stored = (await ctx.store.list()).filter((s) => {
+    if (opts.ids && !opts.ids.includes(s.id)) return false;
     if (!project) return true;
     const prefix = s.id.slice(0, s.id.lastIndexOf("-"));
     return (s.meta?.projectId ?? ctx.config.projects.find((p) => p.sessionPrefix === prefix)?.id) === project.id;
   });
-  const [facts, github] = await Promise.all([
+  const [facts, github, radar] = await Promise.all([
     runtimeFacts(ctx, stored.filter(wantsRuntime), now),
     opts.github === "refresh" ? ctx.prFacts.refresh(prGroups(ctx, stored)) : ctx.prFacts.cached(),
+    opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true }) : cachedConflicts(ctx),
   ]);
-  const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), github.prs[s.id]));
+  const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";
+  const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), github.prs[s.id], live(s) ? (radar.bySession[s.id] ?? []) : []));
   if (opts.record) await recordTransitions(ctx, views);
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
 }

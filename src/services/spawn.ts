@@ -19,6 +19,8 @@ export interface SpawnOptions {
   branch?: string;
   actor?: string;
   onWarning?: (text: string) => void;
+  /** Told the id as soon as the session is recorded (as spawning), before the slow steps. */
+  onCreated?: (id: string) => void;
 }
 
 export interface SpawnResult {
@@ -26,6 +28,12 @@ export interface SpawnResult {
   branch: string;
   worktree: string;
   tmuxName: string;
+}
+
+/** The task in one line for the table: the issue's title, or the prompt's first line. */
+export function taskLine(text: string): string {
+  const line = text.trim().split("\n")[0]!.trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }
 
 /** Keep a relative path from escaping its root (`copy: ["../../etc/passwd"]`). */
@@ -120,7 +128,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       agent: agentName,
       createdAt: ctx.now().toISOString(),
       ...(opts.issue ? { issueId: opts.issue } : {}),
-      ...(issueTitle ? { summary: issueTitle } : {}),
+      ...(issueTitle || prompt ? { summary: taskLine(issueTitle ?? prompt!) } : {}),
       ...(skip ? { permissions: "skip" } : {}),
     },
     actor,
@@ -130,6 +138,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   const tmuxName = tmuxSessionName(ctx.config.name, id);
   const stateDir = ctx.store.dir(id);
   await ctx.store.update(id, () => ({ branch, worktree, tmuxName }), actor);
+  opts.onCreated?.(id);
 
   let created = { worktree: false, tmux: false };
   try {

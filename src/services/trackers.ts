@@ -38,3 +38,9 @@ export function issueClosedLookup(ctx: AppContext): (projectId: string, issueId:
 export function issuePrompt(issue: TrackerIssue): string {
   return `${issue.title} (${issue.id})\n\n${issue.body.trim()}\n\n${issue.url}`.trim();
 }
+
+/** Open issues of a project's tracker for the new-session picker; null when it offers no list. */
+export async function listIssues(ctx: AppContext, project: ProjectConfig): Promise<Array<{ id: string; title: string }> | null> {
+  const tracker = await trackerFor(ctx, project);
+  return tracker.listIssues ? tracker.listIssues(project.repo) : null;
+}

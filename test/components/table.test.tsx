@@ -24,7 +24,8 @@ describe("the session table", () => {
     const api = lines.indexOf("Backend:");
     expect(fe).toBeGreaterThan(lines.indexOf(head));
     expect(api).toBeGreaterThan(fe);
-    expect(rowIds(lines.slice(fe, api).join("\n")).sort()).toEqual(["fe-1", "fe-2", "fe-3", "fe-4"]);
+    // fe-3 is killed: hidden until `a`.
+    expect(rowIds(lines.slice(fe, api).join("\n")).sort()).toEqual(["fe-1", "fe-2", "fe-4"]);
     expect(rowIds(lines.slice(api).join("\n")).sort()).toEqual(["api-1", "api-2"]);
     const at = lines.findIndex((l) => l.startsWith("▸ "));
     expect(lines[at]).toMatch(/^▸ fe-1 +feat\/fe-1 +working .*ready +1h$/);
@@ -35,14 +36,45 @@ describe("the session table", () => {
     expect(lines[withReason + 1]!.trim()).toBe("summary of fe-2");
   });
 
-  it("puts the sessions that need you first in each project, killed last; i toggles id order", async () => {
+  it("puts the sessions that need you first in each project; a shows killed ones, last", async () => {
     const h = await renderDashboard({ sessions: mixed(), cursor: "fe-1" });
-    expect(rowIds(h.frame())).toEqual(["fe-4", "fe-2", "fe-1", "fe-3", "api-2", "api-1"]);
-    await h.press("i");
-    await h.until("id order", (f) => rowIds(f).join() === "fe-1,fe-2,fe-3,fe-4,api-1,api-2");
-    expect(cursorId(h.frame())).toBe("fe-1");
-    await h.press("i");
-    await h.until("needs-you order again", (f) => rowIds(f)[0] === "fe-4");
+    expect(rowIds(h.frame())).toEqual(["fe-4", "fe-2", "fe-1", "api-2", "api-1"]);
+    expect(h.frame()).toContain("· by project ·");
+    await h.press("a");
+    await h.until("killed shown", (f) => rowIds(f).join() === "fe-4,fe-2,fe-1,fe-3,api-2,api-1");
+    expect(h.frame()).toContain("by project + killed");
+    await h.press("a");
+    await h.until("killed hidden", (f) => !rowIds(f).includes("fe-3"));
+  });
+
+  it("S cycles the order: needs you first across projects, id, newest first, by project; the header names it", async () => {
+    const sessions = mixed().map((v, i) => ({ ...v, createdAt: new Date(NOW - (i + 1) * 60_000).toISOString() }));
+    const h = await renderDashboard({ sessions, cursor: "fe-1" });
+    await h.press("S");
+    let f = await h.until("needs you first", (fr) => fr.includes("· needs you first ·"));
+    expect(rowIds(f)).toEqual(["fe-4", "fe-2", "api-2", "api-1", "fe-1"]);
+    expect(f).not.toContain("Frontend:");
+    await h.press("S");
+    f = await h.until("id order", (fr) => fr.includes("· by id ·"));
+    expect(rowIds(f)).toEqual(["api-1", "api-2", "fe-1", "fe-2", "fe-4"]);
+    expect(cursorId(f)).toBe("fe-1");
+    await h.press("S");
+    f = await h.until("newest first", (fr) => fr.includes("· newest first ·"));
+    expect(rowIds(f)).toEqual(["fe-1", "fe-2", "fe-4", "api-1", "api-2"]);
+    await h.press("S");
+    await h.until("by project again", (fr) => fr.includes("· by project ·") && fr.includes("Frontend:"));
+  });
+
+  it("esc clears an applied filter", async () => {
+    const h = await renderDashboard({ sessions: mixed(), cursor: "fe-1" });
+    await h.press("/", ..."login", KEY.enter);
+    await h.until("filtered", (f) => rowIds(f).join() === "fe-1");
+    await h.press("p");
+    await h.until("project shown", (f) => f.includes("project: Frontend"));
+    await h.press(KEY.escape);
+    const f = await h.until("all rows again", (fr) => rowIds(fr).length === 5);
+    expect(f).not.toContain("project:");
+    expect(f).not.toContain("/login");
   });
 
   it("keeps the cursor on the same session when a refresh reorders the rows", async () => {
@@ -89,7 +121,7 @@ describe("the session table", () => {
     f = await h.until("the filter to stay after enter", (fr) => fr.includes("/login") && !fr.includes("█"));
     expect(rowIds(f)).toEqual(["fe-1"]);
     await h.press("/", KEY.escape);
-    await h.until("all rows back", (fr) => rowIds(fr).length === 6);
+    await h.until("all rows back", (fr) => rowIds(fr).length === 5);
   });
 
   it("/ keeps every key typed faster than the screen redraws", async () => {
@@ -103,16 +135,16 @@ describe("the session table", () => {
   it("p shows one project, then the next, then all", async () => {
     const h = await renderDashboard({ sessions: mixed(), cursor: "api-1" });
     await h.press("p");
-    let f = await h.until("frontend only", (fr) => fr.includes("project: frontend"));
+    let f = await h.until("frontend only", (fr) => fr.includes("project: Frontend"));
     expect(rowIds(f).every((id) => id.startsWith("fe-"))).toBe(true);
     expect(f).not.toContain("Backend:");
     // The cursor's session went out of view: it moves to the first row shown.
     expect(cursorId(f)).toBe("fe-4");
     await h.press("p");
-    f = await h.until("backend only", (fr) => fr.includes("project: backend"));
+    f = await h.until("backend only", (fr) => fr.includes("project: Backend"));
     expect(rowIds(f)).toEqual(["api-2", "api-1"]);
     await h.press("p");
-    f = await h.until("all projects", (fr) => rowIds(fr).length === 6);
+    f = await h.until("all projects", (fr) => rowIds(fr).length === 5);
     expect(f).not.toContain("project:");
   });
 });
@@ -121,7 +153,7 @@ describe("the header", () => {
   it("counts live sessions and the ones that need you", async () => {
     const h = await renderDashboard({ sessions: mixed(), cursor: "fe-1" });
     // fe-3 is killed and not counted; fe-2, fe-4 and api-2 need you.
-    expect(h.frame().split("\n")[0]).toMatch(/^AGENT ORCHESTRATOR +my-app +5 sessions · 3 need you · GitHub ok \(5,000 left\) · updated 0s ago/);
+    expect(h.frame().split("\n")[0]).toMatch(/^AGENT ORCHESTRATOR +my-app +5 sessions · 3 need you · by project · GitHub ok \(5,000 left\) · updated 0s ago/);
   });
 
   it("says when GitHub is stale, how old its facts are and why", async () => {
@@ -152,9 +184,9 @@ describe("narrow terminals", () => {
     for (const l of f.split("\n")) expect([...l].length).toBeLessThanOrEqual(50);
   });
 
-  it("between 60 and 80 columns adds PR, CI and age but no branch", async () => {
+  it("at 70 columns keeps the branch in what is left once threads, review and age gave way", async () => {
     const h = await renderDashboard({ sessions: mixed(), cursor: "fe-2" }, { columns: 70, rows: 24 });
-    expect(headings(h.frame())).toEqual(["Session", "Status", "PR", "CI", "Activity", "Age"]);
+    expect(headings(h.frame())).toEqual(["Session", "Branch", "Status", "PR", "CI", "Activity"]);
   });
 
   it("follows the terminal when it is resized", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFilter, buildRows, columnsFor, moveCursor, needsYou, sessionIds, visibleRows, type Row } from "../../src/core/dashboard.js";
+import { applyFilter, buildRows, columnsFor, layoutColumns, moveCursor, needsYou, sessionIds, visibleRows, type Row } from "../../src/core/dashboard.js";
 import type { Status } from "../../src/core/types.js";
 import { many, PROJECTS, view } from "../helpers/session-view.js";
 
@@ -22,11 +22,25 @@ describe("buildRows", () => {
 
   it("keeps sessions of the same rank in numeric id order", () => {
     const vs = ["fe-10", "fe-2", "fe-1", "fe-9"].map((id) => view({ id }));
-    expect(sessionIds(buildRows(vs, PROJECTS, "attention"))).toEqual(["fe-1", "fe-2", "fe-9", "fe-10"]);
+    expect(sessionIds(buildRows(vs, PROJECTS, "project"))).toEqual(["fe-1", "fe-2", "fe-9", "fe-10"]);
   });
 
   it("sorts by id alone in id mode", () => {
     expect(sessionIds(buildRows(fe, PROJECTS, "id"))).toEqual(fe.map((v) => v.id));
+  });
+
+  it("is one list without headings in every mode but project; age puts the newest first", () => {
+    const vs = [view({ id: "api-1", createdAt: "2026-01-01T10:00:00Z", status: "needs_input" }), view({ id: "fe-1", createdAt: "2026-01-01T11:00:00Z" }), view({ id: "fe-2", createdAt: "2026-01-01T09:00:00Z" })];
+    for (const mode of ["attention", "id", "age"] as const) expect(headings(buildRows(vs, PROJECTS, mode))).toEqual([]);
+    expect(sessionIds(buildRows(vs, PROJECTS, "age"))).toEqual(["fe-1", "api-1", "fe-2"]);
+    expect(sessionIds(buildRows(vs, PROJECTS, "attention"))[0]).toBe("api-1");
+    expect(headings(buildRows(vs, PROJECTS, "project"))).toEqual(["Frontend", "Backend"]);
+  });
+
+  it("hides killed sessions unless the filter asks for all", () => {
+    const vs = [view({ id: "fe-1" }), view({ id: "fe-2", status: "killed" })];
+    expect(applyFilter(vs, { project: null, text: "" }).map((v) => v.id)).toEqual(["fe-1"]);
+    expect(applyFilter(vs, { project: null, text: "", all: true }).map((v) => v.id)).toEqual(["fe-1", "fe-2"]);
   });
 
   it("groups by project in config order, each group ordered on its own", () => {
@@ -36,13 +50,13 @@ describe("buildRows", () => {
       view({ id: "fe-1", status: "working" }),
       view({ id: "fe-2", status: "needs_input" }),
     ];
-    const rows = buildRows(vs, PROJECTS, "attention");
+    const rows = buildRows(vs, PROJECTS, "project");
     expect(rows.map((r) => (r.kind === "group" ? `# ${r.name}` : r.view.id))).toEqual(["# Frontend", "fe-2", "fe-1", "# Backend", "api-2", "api-1"]);
   });
 
   it("leaves out projects without sessions and puts unknown projects last", () => {
     const vs = [view({ id: "x-1", projectId: "other", projectName: "Other" }), view({ id: "api-1" })];
-    expect(headings(buildRows(vs, PROJECTS, "attention"))).toEqual(["Backend", "Other"]);
+    expect(headings(buildRows(vs, PROJECTS, "project"))).toEqual(["Backend", "Other"]);
   });
 
   it("counts exactly the needs-you statuses", () => {
@@ -98,8 +112,8 @@ describe("moveCursor", () => {
   it("stays on the same session when the rows reorder", () => {
     const before = [view({ id: "fe-1" }), view({ id: "fe-2" }), view({ id: "fe-3" })];
     const after = [view({ id: "fe-1" }), view({ id: "fe-2" }), view({ id: "fe-3", status: "needs_input" })];
-    const cursor = moveCursor(sessionIds(buildRows(before, PROJECTS, "attention")), "fe-3", "stay");
-    const reordered = sessionIds(buildRows(after, PROJECTS, "attention"));
+    const cursor = moveCursor(sessionIds(buildRows(before, PROJECTS, "project")), "fe-3", "stay");
+    const reordered = sessionIds(buildRows(after, PROJECTS, "project"));
     expect(reordered[0]).toBe("fe-3");
     expect(moveCursor(reordered, cursor, "stay")).toBe("fe-3");
     expect(moveCursor(reordered, "fe-3", "down")).toBe("fe-1");
@@ -109,11 +123,11 @@ describe("moveCursor", () => {
 describe("visibleRows", () => {
   const cost = (r: Row) => (r.kind === "session" ? 2 : 1);
   const lines = (rows: Row[], w: { start: number; end: number }) => rows.slice(w.start, w.end).reduce((n, r) => n + cost(r), 0);
-  const rows = buildRows([...many(300, "fe"), ...many(200, "api")], PROJECTS, "attention");
+  const rows = buildRows([...many(300, "fe"), ...many(200, "api")], PROJECTS, "project");
   const ids = sessionIds(rows);
 
   it("shows everything from the top when it fits", () => {
-    const small = buildRows(many(3), PROJECTS, "attention");
+    const small = buildRows(many(3), PROJECTS, "project");
     expect(visibleRows(small, "fe-3", 20)).toEqual({ start: 0, end: 4 });
   });
 
@@ -150,16 +164,26 @@ describe("visibleRows", () => {
   });
 });
 
-describe("columnsFor", () => {
-  it("keeps only session, status and activity under 60 columns", () => {
-    for (const w of [20, 40, 59]) expect(columnsFor(w)).toEqual(["session", "status", "activity"]);
+describe("layoutColumns", () => {
+  const rowWidth = (w: number) => {
+    const { columns, widths } = layoutColumns(w);
+    return 2 + columns.reduce((n, c) => n + widths[c], 0) + columns.length - 1;
+  };
+  it("never fills a line, from 20 to 300 columns", () => {
+    for (let w = 44; w <= 300; w++) expect(rowWidth(w)).toBeLessThan(w);
   });
-  it("adds columns as the terminal widens, always keeping the three essentials", () => {
-    const counts = [59, 60, 79, 80, 99, 100, 200].map((w) => columnsFor(w).length);
-    expect(counts).toEqual([...counts].sort((a, b) => a - b));
-    expect(columnsFor(60)).not.toContain("branch");
-    expect(columnsFor(80)).toContain("branch");
+  it("gives way in a fixed order and always keeps session and status", () => {
+    expect(columnsFor(50)).toEqual(["session", "status", "activity"]);
+    expect(columnsFor(20)).toEqual(["session", "status"]);
+    expect(columnsFor(70)).toEqual(["session", "branch", "status", "pr", "ci", "activity"]);
+    expect(columnsFor(80)).toEqual(["session", "branch", "status", "pr", "ci", "rev", "activity", "age"]);
     expect(columnsFor(100)).toContain("thr");
-    for (const w of [60, 80, 100, 200]) expect(columnsFor(w)).toEqual(expect.arrayContaining(["session", "status", "activity"]));
+    const counts = [20, 59, 60, 79, 80, 99, 100, 200].map((w) => columnsFor(w).length);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+  });
+  it("lets the branch column take what is left", () => {
+    expect(layoutColumns(100).widths.branch).toBe(30);
+    expect(layoutColumns(200).widths.branch).toBe(130);
+    expect(layoutColumns(80).widths.branch).toBe(15);
   });
 });

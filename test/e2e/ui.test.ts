@@ -146,8 +146,11 @@ describe("ao ui in a real terminal", () => {
   it("K then y kills the selected session; ao session ls agrees", async () => {
     await press("j", "the cursor on fe-2", onCursor("fe-2"), tableKeys);
     await press("K", "the kill question", (x) => x.includes("Kill fe-2?") && x.includes("no uncommitted or unpushed work"), tableKeys);
-    const s = await press("y", "fe-2 killed", (x) => / killed /.test(rowOf(x, "fe-2") ?? "") && !x.includes("Kill fe-2?"), (x) => x.includes("Kill fe-2?"));
+    // A killed session leaves the table (a shows it again).
+    const s = await press("y", "fe-2 killed", (x) => !rowOf(x, "fe-2") && x.includes("Session fe-2 killed") && !x.includes("Kill fe-2?"), (x) => x.includes("Kill fe-2?"));
     expect(s).toMatch(/1 session · 0 need you/);
+    await press("a", "fe-2 shown as killed", (x) => / killed /.test(rowOf(x, "fe-2") ?? ""), tableKeys);
+    await press("a", "fe-2 hidden again", (x) => !rowOf(x, "fe-2"), tableKeys);
     const rows = await ls();
     expect(rows.find((r) => r.name === "fe-2")?.status).toBe("killed");
     expect(rows.find((r) => r.name === "fe-1")?.status).toBe("working");

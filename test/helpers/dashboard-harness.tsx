@@ -3,7 +3,7 @@ import { stripVTControlCharacters } from "node:util";
 import { App } from "../../components/App.js";
 import type { CleanupItem } from "../../src/core/cleanup.js";
 import type { SessionView } from "../../src/core/types.js";
-import { createDashboard, type Dashboard, type DashboardDeps, type DashboardState } from "../../src/store/dashboard.js";
+import { createDashboard, type Dashboard, type DashboardDeps, type DashboardState, type IssueChoice, type SessionDiffView } from "../../src/store/dashboard.js";
 import { PROJECTS } from "./session-view.js";
 
 export const NOW = Date.parse("2026-01-01T12:00:00.000Z");
@@ -15,6 +15,14 @@ export interface FakeDeps extends DashboardDeps {
   sessions: SessionView[];
   lost: string | null;
   plan: CleanupItem[];
+  /** Open issues per project, for the new-session picker. */
+  issues: Record<string, IssueChoice[]>;
+  /** The session a spawn creates (as spawning), and whether it then fails. */
+  spawned: { view: SessionView; fail?: string } | null;
+  /** What diff() answers per session. */
+  diffs: Record<string, SessionDiffView>;
+  /** Why merge() fails, when it should. */
+  mergeFails: string | null;
 }
 
 /** Dashboard deps that record their calls and answer from plain fields. */
@@ -24,9 +32,14 @@ export function fakeDeps(sessions: SessionView[] = []): FakeDeps {
     sessions,
     lost: null,
     plan: [],
+    issues: {},
+    spawned: null,
+    diffs: {},
+    mergeFails: null,
     workspace: "my-app",
     projects: PROJECTS,
     listSessions: async () => (deps.calls.push(["listSessions"]), deps.sessions),
+    sessionsById: async (ids) => (deps.calls.push(["sessionsById", ids]), deps.sessions.filter((v) => ids.includes(v.id))),
     refreshGitHub: async () => (deps.calls.push(["refreshGitHub"]), { state: "ok", remaining: 5000, fetchedAt: new Date(NOW).toISOString(), error: null }),
     send: async (id, text) => (deps.calls.push(["send", id, text]), { outcome: "delivered" }),
     unsavedWork: async (id) => (deps.calls.push(["unsavedWork", id]), deps.lost),
@@ -35,6 +48,30 @@ export function fakeDeps(sessions: SessionView[] = []): FakeDeps {
     cleanupPlan: async () => (deps.calls.push(["cleanupPlan"]), deps.plan),
     cleanupRun: async (plan) => (deps.calls.push(["cleanupRun", plan]), plan.filter((p) => p.action === "kill").map((p) => p.id)),
     paneTail: async (id) => (deps.calls.push(["paneTail", id]), `pane of ${id}`),
+    newSessionChoices: () => ({ projects: PROJECTS.map((p) => ({ ...p, agent: "claude-code" })), agents: ["claude-code", "codex", "generic"] }),
+    issueChoices: async (projectId) => (deps.calls.push(["issueChoices", projectId]), deps.issues[projectId] ?? []),
+    spawn: async (opts, onCreated) => {
+      deps.calls.push(["spawn", opts]);
+      const made = deps.spawned;
+      if (!made) throw new Error("no spawn prepared");
+      deps.sessions = [...deps.sessions, made.view];
+      onCreated(made.view.id);
+      if (made.fail) throw new Error(made.fail);
+      return { id: made.view.id, branch: made.view.branch ?? "" };
+    },
+    diff: async (id) => {
+      deps.calls.push(["diff", id]);
+      const d = deps.diffs[id];
+      if (!d) throw new Error(`session ${id} has no worktree to compare`);
+      return d;
+    },
+    mergeMethod: () => "squash",
+    merge: async (id) => {
+      deps.calls.push(["merge", id]);
+      if (deps.mergeFails) throw new Error(deps.mergeFails);
+      deps.sessions = deps.sessions.map((v) => (v.id === id ? { ...v, status: "merged" as const } : v));
+      return { prNumber: deps.sessions.find((v) => v.id === id)?.prNumber ?? 0, method: "squash" };
+    },
     attach: async (id) => void deps.calls.push(["attach", id]),
     openUrl: async (url) => void deps.calls.push(["openUrl", url]),
     now: () => NOW,
@@ -57,17 +94,22 @@ export interface Harness {
   unmount(): void;
 }
 
-/** The id on the cursor's line (`▸ fe-2 …`), or null. */
+/** The id on the cursor's line (`▸ fe-2 …`, `▸●fe-2 …` when marked), or null. */
 export function cursorId(frame: string): string | null {
-  return /^▸ (\S+)/m.exec(frame)?.[1] ?? null;
+  return /^▸[ ●](\S+)/m.exec(frame)?.[1] ?? null;
+}
+
+/** Ids of the marked rows (`●` after the cursor column). */
+export function markedIds(frame: string): string[] {
+  return frame.split("\n").flatMap((l) => /^[▸ ]●([a-z]+-\d+) /.exec(l)?.[1] ?? []);
 }
 
 /** Session ids in the order their rows appear. */
 export function rowIds(frame: string): string[] {
-  return frame.split("\n").flatMap((l) => /^[▸ ] ([a-z]+-\d+) /.exec(l)?.[1] ?? []);
+  return frame.split("\n").flatMap((l) => /^[▸ ][ ●]([a-z]+-\d+) /.exec(l)?.[1] ?? []);
 }
 
-export const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r", escape: "\u001b", tab: "\t" } as const;
+export const KEY = { up: "\u001b[A", down: "\u001b[B", left: "\u001b[D", right: "\u001b[C", enter: "\r", escape: "\u001b", tab: "\t", shiftTab: "\u001b[Z", space: " ", pageUp: "\u001b[5~", pageDown: "\u001b[6~" } as const;
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
 

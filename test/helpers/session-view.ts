@@ -33,6 +33,7 @@ export function view(over: Partial<SessionView> & { id: string }): SessionView {
     summary: `summary of ${over.id}`,
     lastReaction: null,
     permissionsSkipped: false,
+    conflicts: [],
     meta: {},
     ...over,
   };

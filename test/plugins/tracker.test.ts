@@ -31,6 +31,17 @@ describe("GitHub issues", () => {
     expect((await tracker.getIssue("org/app", "123")).state).toBe("closed");
   });
 
+  it("lists open issues newest first, without pull requests or closed issues", async () => {
+    gh.state.addIssue({ repo: "org/list", number: 1, title: "Old bug" });
+    gh.state.addIssue({ repo: "org/list", number: 3, title: "New feature" });
+    gh.state.addIssue({ repo: "org/list", number: 4, title: "Done", state: "closed" });
+    gh.state.openPr({ repo: "org/list", branch: "feat/x", title: "A PR" });
+    expect(await tracker.listIssues("org/list")).toEqual([
+      { id: "3", title: "New feature" },
+      { id: "1", title: "Old bug" },
+    ]);
+  });
+
   it("says clearly when an issue cannot be read, without the token", async () => {
     await expect(tracker.getIssue("org/app", "999")).rejects.toThrow("GitHub issue org/app#999: not found (HTTP 404)");
     await expect(tracker.getIssue("org/app", "abc")).rejects.toThrow(/not an issue number/);

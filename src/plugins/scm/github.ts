@@ -301,6 +301,14 @@ export class GitHubScm implements ScmPlugin {
     return nodes.filter((t) => !t.isResolved).length;
   }
 
+  async merge(repo: string, prNumber: number, method: "merge" | "squash" | "rebase", sha?: string): Promise<{ sha: string }> {
+    const [owner, name] = splitRepo(repo);
+    const data = await this.rest(`merge of ${repo}#${prNumber}`, () =>
+      this.octokit.rest.pulls.merge({ owner, repo: name, pull_number: prNumber, merge_method: method, ...(sha ? { sha } : {}) }),
+    );
+    return { sha: data.sha };
+  }
+
   async prDetails(repo: string, prNumber: number): Promise<PrDetails> {
     const [owner, name] = splitRepo(repo);
     type Answer = { repository: { pullRequest: { headRefOid: string; commits: { nodes: Array<{ commit: { statusCheckRollup: { contexts: { nodes: Context[] } } | null } }> } } | null } | null };

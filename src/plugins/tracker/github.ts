@@ -42,6 +42,18 @@ export class GitHubTracker implements TrackerPlugin {
     }
   }
 
+  /** Open issues, newest first (the first 100); pull requests, which the endpoint mixes in, left out. */
+  async listIssues(repo: string): Promise<Array<{ id: string; title: string }>> {
+    const [owner, name, ...rest] = repo.split("/");
+    if (!owner || !name || rest.length) throw new Error(`GitHub issues: expected owner/name, got "${repo}"`);
+    try {
+      const { data } = await this.octokit.rest.issues.listForRepo({ owner, repo: name, state: "open", per_page: 100 });
+      return data.filter((i) => !i.pull_request).map((i) => ({ id: String(i.number), title: i.title }));
+    } catch (e) {
+      throw this.failure(`list of ${repo}`, e);
+    }
+  }
+
   /**
    * A clear message with the token redacted. The original error is not attached as `cause`: its
    * text can hold what a proxy echoed back, token included.

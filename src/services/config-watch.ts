@@ -1,0 +1,47 @@
+import { stat } from "node:fs/promises";
+import type { AppContext } from "../app.js";
+import { loadConfig } from "../config/load.js";
+
+export interface ConfigCheck {
+  /** The config in use was replaced by a newer one. */
+  changed: boolean;
+  /** Why the file on disk is not in use (where the error is); null when it is. */
+  error: string | null;
+}
+
+/**
+ * Watches the workspace's config file by its size and mtime (one stat per call, cheap enough
+ * for every local refresh) and swaps a changed file's config into `ctx`, so projects, names
+ * and reactions follow an edit without a restart. A broken edit keeps the config in use and
+ * says where the error is. The workspace name and tmux socket pick the sessions and server
+ * themselves, so a change to them asks for a restart instead.
+ */
+export function configWatcher(ctx: AppContext): () => Promise<ConfigCheck> {
+  const file = ctx.config.file;
+  const stamp = async () => {
+    const st = await stat(file!).catch(() => null);
+    return st ? `${st.mtimeMs}:${st.size}` : "missing";
+  };
+  let seen: Promise<string> | string = file ? stamp() : "";
+  let error: string | null = null;
+  return async () => {
+    if (!file) return { changed: false, error: null };
+    const now = await stamp();
+    if (now === (await seen)) return { changed: false, error };
+    seen = now;
+    try {
+      const next = await loadConfig({ env: { ...ctx.env, AO_CONFIG_PATH: file } });
+      const restartFor = next.name !== ctx.config.name ? "name" : next.runtime.tmuxSocket !== ctx.config.runtime.tmuxSocket ? "runtime.tmuxSocket" : null;
+      if (restartFor) {
+        error = `${file}: ${restartFor} changed; restart ao ui to use it`;
+        return { changed: false, error };
+      }
+      ctx.config = next;
+      error = null;
+      return { changed: true, error };
+    } catch (e) {
+      error = (e as Error).message;
+      return { changed: false, error };
+    }
+  };
+}

@@ -1,0 +1,97 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { AppContext } from "../app.js";
+import { conflictPairs, parseMergeTree, type BranchTip, type Conflict } from "../core/conflicts.js";
+import { run } from "../exec.js";
+
+export interface ConflictSnapshot {
+  checkedAt: string | null;
+  /** Session id → what its branch would conflict with. */
+  bySession: Record<string, Conflict[]>;
+  /** Session id → the base tip its base check used (the conflict reaction's fingerprint). */
+  baseTips: Record<string, string>;
+  /** `shaA:shaB` → conflicted files ([] = clean): a pair of commits is only ever merged once. */
+  pairs: Record<string, string[]>;
+  /** Why a project could not be checked, per project id. */
+  errors: Record<string, string>;
+  /** When each project's base was last fetched. */
+  fetchedAt: Record<string, string>;
+}
+
+const GIT_TIMEOUT_MS = 30_000;
+const FETCH_TIMEOUT_MS = 60_000;
+/** A base is fetched at most this often unless the caller says otherwise: the slow cadence. */
+export const FETCH_EVERY_MS = 60_000;
+const empty = (): ConflictSnapshot => ({ checkedAt: null, bySession: {}, baseTips: {}, pairs: {}, errors: {}, fetchedAt: {} });
+const cacheFile = (ctx: AppContext) => path.join(ctx.aoHome, "cache", `conflicts-${ctx.config.name}.json`);
+
+/** The last check's result, without running git: what `ao session ls` and the table show. */
+export async function cachedConflicts(ctx: AppContext): Promise<ConflictSnapshot> {
+  try {
+    return { ...empty(), ...(JSON.parse(await readFile(cacheFile(ctx), "utf8")) as Partial<ConflictSnapshot>) };
+  } catch {
+    return empty();
+  }
+}
+
+async function git(cwd: string, args: string[], timeoutMs = GIT_TIMEOUT_MS) {
+  return run("git", args, { cwd, timeoutMs });
+}
+
+/**
+ * The conflict radar: for every live session, would its branch merge cleanly into its base
+ * branch's tip on the remote, and into every other live session's branch of the same project?
+ * git alone answers (`git merge-tree --write-tree`): no checkout, no index, no worktree is
+ * touched. With `fetch`, the base is fetched first (the slow cadence); without, the last
+ * fetched tip is used and only changed branch tips cost a merge (after commits and pushes).
+ */
+export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; fetchEveryMs?: number } = {}): Promise<ConflictSnapshot> {
+  const last = await cachedConflicts(ctx);
+  const now = ctx.now();
+  const next: ConflictSnapshot = { checkedAt: now.toISOString(), bySession: {}, baseTips: {}, pairs: {}, errors: {}, fetchedAt: { ...last.fetchedAt } };
+  const stored = await ctx.store.list();
+  for (const project of ctx.config.projects) {
+    const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && !["killed", "merged", "spawning"].includes(s.meta.status ?? ""));
+    if (live.length === 0) continue;
+    try {
+      const baseRef = `refs/remotes/origin/${project.defaultBranch}`;
+      const fetched = Date.parse(last.fetchedAt[project.id] ?? "") || 0;
+      if (opts.fetch && now.getTime() - fetched >= (opts.fetchEveryMs ?? FETCH_EVERY_MS)) {
+        next.fetchedAt[project.id] = now.toISOString();
+        const f = await git(project.path, ["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${project.defaultBranch}:${baseRef}`], FETCH_TIMEOUT_MS);
+        if (f.exitCode !== 0) next.errors[project.id] = `fetch: ${f.stderr.trim().split("\n").pop() ?? `exit ${f.exitCode}`}`;
+      }
+      const refs = await git(project.path, ["for-each-ref", "--format=%(refname) %(objectname)", baseRef, ...live.map((s) => `refs/heads/${s.meta!.branch}`)]);
+      if (refs.exitCode !== 0) throw new Error(refs.stderr.trim() || `git for-each-ref exited ${refs.exitCode}`);
+      const sha = new Map(refs.stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+      const baseSha = sha.get(baseRef);
+      const tips: BranchTip[] = live.flatMap((s) => {
+        const t = sha.get(`refs/heads/${s.meta!.branch}`);
+        return t ? [{ id: s.id, sha: t }] : [];
+      });
+      const baseName = `origin/${project.defaultBranch}`;
+      for (const { a, b, kind } of conflictPairs(tips, baseSha ? { name: baseName, sha: baseSha } : null)) {
+        const key = `${a.sha}:${b.sha}`;
+        let files = next.pairs[key] ?? last.pairs[key];
+        if (!files) {
+          const r = await git(project.path, ["merge-tree", "--write-tree", "--name-only", "--no-messages", a.sha, b.sha]);
+          files = parseMergeTree(r.exitCode, r.stdout) ?? [];
+        }
+        next.pairs[key] = files;
+        if (kind === "base") next.baseTips[a.id] = b.sha;
+        if (files.length === 0) continue;
+        (next.bySession[a.id] ??= []).push({ with: b.id, kind, files, tip: b.sha });
+        if (kind === "session") (next.bySession[b.id] ??= []).push({ with: a.id, kind, files, tip: a.sha });
+      }
+    } catch (e) {
+      next.errors[project.id] = (e as Error).message;
+      // An unknowable project keeps what was last known rather than turning it into "clean".
+      for (const s of live) if (last.bySession[s.id]) next.bySession[s.id] = last.bySession[s.id]!;
+    }
+  }
+  await mkdir(path.dirname(cacheFile(ctx)), { recursive: true });
+  const tmp = `${cacheFile(ctx)}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(next));
+  await rename(tmp, cacheFile(ctx));
+  return next;
+}

@@ -1,0 +1,170 @@
+import type { StoreApi } from "zustand/vanilla";
+import { moveCursor } from "../core/dashboard.js";
+import { selectedSession, visibleIds, type DashboardDeps, type DashboardState, type Toast } from "./state.js";
+
+/**
+ * What every group of dashboard actions shares: the store, the services, toasts and the log,
+ * busy marks, and the refreshes. Each dialog's actions are built on this in their own module.
+ */
+export interface Kit {
+  get: StoreApi<DashboardState>["getState"];
+  set: StoreApi<DashboardState>["setState"];
+  deps: DashboardDeps;
+  toast(kind: Toast["kind"], text: string): void;
+  logLine(text: string): void;
+  setBusy(id: string, what: string | null): void;
+  /** Run slow work without holding up the keyboard; the row shows what is running. */
+  background(id: string, what: string, work: () => Promise<void>): void;
+  /**
+   * Re-read local facts. A call during a refresh joins it; with `fresh` (after a change the
+   * running refresh may have missed) one more follows it.
+   */
+  refreshLocal(fresh?: boolean): Promise<void>;
+  /** Re-read only the sessions an action touched (all of them when the services cannot). */
+  refreshSessions(ids: string[]): Promise<void>;
+  /** Put the cursor on `id` as soon as its row shows (a session just created). */
+  selectWhenShown(id: string): void;
+  refreshGitHub(): Promise<void>;
+  loadPane(): Promise<void>;
+  /** Keep the cursor on a visible session after the rows changed. */
+  reselect(): void;
+}
+
+/** Lines of the agent's pane history the detail pane keeps. */
+export const PANE_HISTORY = 1000;
+
+export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): Kit {
+  const get = store.getState;
+  const set = store.setState;
+  let toastId = 0;
+
+  const logLine = (text: string) => {
+    const stamp = new Date(deps.now()).toISOString().slice(11, 19);
+    set((s) => ({ log: [...s.log.slice(-199), `${stamp} ${text}`] }));
+  };
+  const toast = (kind: Toast["kind"], text: string) => {
+    const id = ++toastId;
+    set((s) => ({ toasts: [...s.toasts.slice(-2), { id, kind, text }] }));
+    logLine(text);
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === "error" ? 8000 : 4000).unref?.();
+  };
+  const setBusy = (id: string, what: string | null) =>
+    set((s) => {
+      const busy = { ...s.busy };
+      if (what) busy[id] = what;
+      else delete busy[id];
+      return { busy };
+    });
+  let pendingSelect: string | null = null;
+  const reselect = () =>
+    set((s) => {
+      const ids = visibleIds(s);
+      if (pendingSelect !== null && ids.includes(pendingSelect)) {
+        const cursor = pendingSelect;
+        pendingSelect = null;
+        return { cursor };
+      }
+      return { cursor: moveCursor(ids, s.cursor, "stay") };
+    });
+
+  const loadPane = async () => {
+    const id = get().cursor;
+    if (!id) return set({ pane: null });
+    // The history too, so PgUp/PgDn scroll through it without asking tmux on every key.
+    const text = await deps.paneTail(id, PANE_HISTORY).catch((e: Error) => `(cannot read the pane: ${e.message})`);
+    if (get().cursor === id) set({ pane: { id, text } });
+    // PR details are the expensive part: fetched for the selected session only, once per selection.
+    const session = selectedSession(get());
+    if (deps.prDetails && session?.prNumber != null && get().details?.id !== id) {
+      const d = await deps.prDetails(id).catch(() => null);
+      if (d && get().cursor === id) set({ details: { id, ...d } });
+    }
+  };
+
+  const checkConfig = async () => {
+    if (!deps.checkConfig) return;
+    const c = await deps.checkConfig();
+    if (c.changed) {
+      set({ projects: c.projects });
+      toast("info", "Config reloaded");
+    }
+    if (c.error !== get().configError) {
+      set({ configError: c.error });
+      if (c.error) toast("error", `config not reloaded: ${c.error}`);
+    }
+  };
+
+  let localInFlight: Promise<void> | null = null;
+  let again: Promise<void> | null = null;
+  const refreshLocal = (fresh = false): Promise<void> => {
+    if (localInFlight) return fresh ? (again ??= localInFlight.then(() => ((again = null), refreshLocal()))) : localInFlight;
+    localInFlight = (async () => {
+      try {
+        await checkConfig();
+        const sessions = await deps.listSessions();
+        const before = get();
+        // Emit only on change: an unchanged table never re-renders.
+        if (JSON.stringify(sessions) === JSON.stringify(before.sessions) && before.localError === null) {
+          set({ localUpdatedAt: deps.now(), now: deps.now() });
+        } else {
+          set({ sessions, localUpdatedAt: deps.now(), now: deps.now(), localError: null });
+        }
+        reselect();
+        if (get().detail) await loadPane();
+      } catch (e) {
+        set({ localError: (e as Error).message });
+      } finally {
+        localInFlight = null;
+      }
+    })();
+    return localInFlight;
+  };
+
+  let githubInFlight = false;
+  const refreshGitHub = async (): Promise<void> => {
+    if (githubInFlight) return;
+    githubInFlight = true;
+    set((s) => ({ github: { ...s.github, state: s.github.fetchedAt ? s.github.state : "loading" } }));
+    try {
+      set({ github: await deps.refreshGitHub() });
+      await refreshLocal();
+    } catch (e) {
+      set((s) => ({ github: { ...s.github, state: "stale", error: (e as Error).message } }));
+    } finally {
+      githubInFlight = false;
+    }
+  };
+
+  const refreshSessions = async (ids: string[]): Promise<void> => {
+    if (!deps.sessionsById) return refreshLocal(true);
+    try {
+      const fresh = await deps.sessionsById(ids);
+      set((s) => {
+        const byId = new Map(fresh.map((v) => [v.id, v]));
+        const kept = s.sessions.map((v) => byId.get(v.id) ?? v);
+        const added = fresh.filter((v) => !s.sessions.some((x) => x.id === v.id));
+        return { sessions: [...kept, ...added] };
+      });
+      reselect();
+    } catch {
+      await refreshLocal(true);
+    }
+  };
+
+  const background = (id: string, what: string, work: () => Promise<void>) => {
+    setBusy(id, what);
+    void work()
+      .catch((e: unknown) => toast("error", `${what} ${id}: ${(e as Error).message}`))
+      .finally(() => {
+        setBusy(id, null);
+        void refreshSessions([id]);
+      });
+  };
+
+  const selectWhenShown = (id: string) => {
+    pendingSelect = id;
+    reselect();
+  };
+
+  return { get, set, deps, toast, logLine, setBusy, background, refreshLocal, refreshSessions, refreshGitHub, loadPane, reselect, selectWhenShown };
+}

@@ -1,0 +1,165 @@
+import type { AnswerDeps, AnswerDialog } from "./answer.js";
+import type { CleanupItem } from "../core/cleanup.js";
+import type { DiffFile } from "../core/diff.js";
+import { applyFilter, buildRows, sessionIds, type Filter, type SortMode } from "../core/dashboard.js";
+import type { ProjectRef } from "../core/format.js";
+import type { SessionView } from "../core/types.js";
+
+export interface GitHubStatus {
+  state: "ok" | "stale" | "off" | "loading";
+  remaining: number | null;
+  fetchedAt: string | null;
+  error: string | null;
+}
+
+export interface Toast {
+  id: number;
+  kind: "info" | "error" | "success";
+  text: string;
+}
+
+export type Dialog =
+  /** One message to one session, or to every marked one; `outcome` is one line per session. */
+  | { kind: "send"; ids: string[]; sending: boolean; outcome: string | null }
+  /** `lost`: per session, what killing it would lose (only those with something to lose). */
+  | { kind: "kill"; ids: string[]; stage: "checking" | "confirm" | "force"; lost: Record<string, string> }
+  | { kind: "cleanup"; plan: CleanupItem[] | null; error: string | null; running: boolean; done: string[] | null }
+  | {
+      kind: "new";
+      projects: Array<{ id: string; name: string; agent: string }>;
+      agents: string[];
+      /** The project whose issues are loaded (or loading), and them: null while loading or when there is no list. */
+      issuesFor: string | null;
+      issues: IssueChoice[] | null;
+      issuesError: string | null;
+    }
+  | { kind: "diff"; id: string; diff: SessionDiffView | null; error: string | null }
+  | { kind: "merge"; id: string; prNumber: number; method: string; merging: boolean; error: string | null }
+  | AnswerDialog
+  | { kind: "filter" }
+  | { kind: "help" }
+  | { kind: "log" };
+
+export interface SessionDiffView {
+  base: string;
+  files: DiffFile[];
+}
+
+export interface IssueChoice {
+  id: string;
+  title: string;
+}
+
+export interface SpawnRequest {
+  project: string;
+  issue?: string;
+  agent?: string;
+  prompt?: string;
+}
+
+export interface PrDetailLines {
+  checks: string[];
+  threads: string[];
+}
+
+export interface DashboardState {
+  workspace: string;
+  projects: ProjectRef[];
+  sessions: SessionView[];
+  localUpdatedAt: number | null;
+  localError: string | null;
+  /** Why the config file on disk is not the one in use (a broken edit); null when it is. */
+  configError: string | null;
+  /** The clock ages are shown against; moves with every local refresh, so rows need no timers. */
+  now: number;
+  github: GitHubStatus;
+  cursor: string | null;
+  sort: SortMode;
+  filter: Filter;
+  detail: boolean;
+  pane: { id: string; text: string } | null;
+  /** How many lines the pane preview is scrolled up from its newest line. */
+  paneScroll: number;
+  details: ({ id: string } & PrDetailLines) | null;
+  dialog: Dialog | null;
+  toasts: Toast[];
+  log: string[];
+  /** Sessions marked (space) for kill, send and cleanup to act on together. */
+  marked: string[];
+  /** Session id → the action running on it. */
+  busy: Record<string, string>;
+  quitting: boolean;
+}
+
+/** What the dashboard needs from the service layer; `ao ui` binds these to the real services. */
+export interface DashboardDeps extends AnswerDeps {
+  workspace: string;
+  projects: ProjectRef[];
+  listSessions(): Promise<SessionView[]>;
+  /** Only these sessions, read afresh after an action touched them. */
+  sessionsById?(ids: string[]): Promise<SessionView[]>;
+  /** Reload the config when its file changed: the projects now, and why an edit is not in use. */
+  checkConfig?(): Promise<{ changed: boolean; projects: ProjectRef[]; error: string | null }>;
+  refreshGitHub(): Promise<GitHubStatus>;
+  send(id: string, text: string): Promise<{ outcome: "delivered" | "queued" | "unconfirmed" }>;
+  /** What killing would lose, described, or null when nothing would. */
+  unsavedWork(id: string): Promise<string | null>;
+  kill(id: string, force: boolean): Promise<void>;
+  restore(id: string): Promise<void>;
+  cleanupPlan(): Promise<CleanupItem[]>;
+  cleanupRun(plan: CleanupItem[]): Promise<string[]>;
+  paneTail(id: string, lines: number): Promise<string>;
+  /** Failing checks and unresolved threads of the session's PR, loaded only for the detail pane. */
+  prDetails?(id: string): Promise<PrDetailLines | null>;
+  /** The new-session dialog's choices: projects with their default agent, and every agent. */
+  newSessionChoices?(): { projects: Array<{ id: string; name: string; agent: string }>; agents: string[] };
+  /** Run the conflict radar; `fetch` also fetches the bases (the slow cadence). */
+  checkConflicts?(fetch: boolean): Promise<void>;
+  /** Open issues of a project's tracker; null when it offers no list. */
+  issueChoices?(projectId: string): Promise<IssueChoice[] | null>;
+  /** Start a session (the same service as `ao spawn`); `onCreated` hears its id as soon as it exists. */
+  spawn?(opts: SpawnRequest, onCreated: (id: string) => void): Promise<{ id: string; branch: string }>;
+  /** What the session changed against its base, committed and not. */
+  diff?(id: string): Promise<SessionDiffView>;
+  /** The project's merge method (merge, squash, rebase), named in the confirmation. */
+  mergeMethod?(projectId: string): string;
+  /** Merge the session's PR on GitHub; the session is then merged. */
+  merge?(id: string): Promise<{ prNumber: number; method: string }>;
+  attach(id: string): Promise<void>;
+  openUrl(url: string): Promise<void>;
+  now(): number;
+}
+
+export function initialState(deps: Pick<DashboardDeps, "workspace" | "projects">): DashboardState {
+  return {
+    workspace: deps.workspace,
+    projects: deps.projects,
+    sessions: [],
+    localUpdatedAt: null,
+    localError: null,
+    configError: null,
+    now: Date.now(),
+    github: { state: "loading", remaining: null, fetchedAt: null, error: null },
+    cursor: null,
+    sort: "project",
+    filter: { project: null, text: "" },
+    detail: false,
+    pane: null,
+    paneScroll: 0,
+    details: null,
+    dialog: null,
+    toasts: [],
+    log: [],
+    marked: [],
+    busy: {},
+    quitting: false,
+  };
+}
+
+export function visibleIds(s: DashboardState): string[] {
+  return sessionIds(buildRows(applyFilter(s.sessions, s.filter), s.projects, s.sort));
+}
+
+export function selectedSession(s: DashboardState): SessionView | undefined {
+  return s.sessions.find((v) => v.id === s.cursor);
+}
