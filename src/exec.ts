@@ -1,4 +1,5 @@
 import type { ChildProcess, SpawnOptions } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 // Loaded on first use: node:child_process brings net, dgram and streams with it, and commands
 // that start no process (ao session ls with no live sessions) should not pay for them.
@@ -91,4 +92,28 @@ export function pidAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * When a process started, as the kernel counts it (clock ticks since boot, /proc/<pid>/stat
+ * field 22), or null where there is no /proc. With the pid it names one process for good: a
+ * pid the system handed to another program later has another start time.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count from its closing one.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the process that wrote `pid` and `start` still runs (not merely one reusing its pid). */
+export function ownerAlive(pid: number, start: string | null): boolean {
+  if (!pidAlive(pid)) return false;
+  if (start === null) return true;
+  const now = processStartTime(pid);
+  return now === null || now === start;
 }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { appendFile, mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
@@ -34,6 +34,29 @@ function changed(before: Metadata, after: Metadata): { before: Metadata; after: 
     }
   }
   return { before: b, after: a };
+}
+
+function sameRecord(a: Metadata, b: Metadata): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
+}
+
+/**
+ * The lines of an event log that are whole events. A line torn by a crash (or mangled by hand)
+ * is skipped: it must not hide the events around it.
+ */
+export function parseEvents(text: string): SessionEvent[] {
+  const out: SessionEvent[] = [];
+  for (const l of text.split("\n")) {
+    if (l.trim() === "") continue;
+    try {
+      const e = JSON.parse(l) as unknown;
+      if (e && typeof e === "object" && typeof (e as SessionEvent).kind === "string") out.push(e as SessionEvent);
+    } catch {
+      /* a torn line */
+    }
+  }
+  return out;
 }
 
 /**
@@ -159,8 +182,35 @@ export class SessionStore {
     actor: Actor,
     kind = "update",
   ): Promise<Metadata> {
+    return (await this.write(id, fn, actor, kind, null))!;
+  }
+
+  /**
+   * `update`, only if the record is still exactly `seen`. For writes that come from an
+   * observation (a status derived from what `seen` said and what tmux or GitHub answered): when
+   * anything changed the record since (a restore, a kill), the observation is stale and nothing
+   * is written. Returns null then.
+   */
+  async updateIfUnchanged(
+    id: string,
+    seen: Metadata,
+    fn: (meta: Metadata) => Record<string, string | null>,
+    actor: Actor,
+    kind = "update",
+  ): Promise<Metadata | null> {
+    return this.write(id, fn, actor, kind, seen);
+  }
+
+  private async write(
+    id: string,
+    fn: (meta: Metadata) => Record<string, string | null> | Promise<Record<string, string | null>>,
+    actor: Actor,
+    kind: string,
+    seen: Metadata | null,
+  ): Promise<Metadata | null> {
     return withLock(this.lockPath(id), async () => {
       const before = await this.read(id);
+      if (seen && !sameRecord(seen, before)) return null;
       const patch = await fn({ ...before });
       const after: Metadata = { ...before };
       for (const [k, v] of Object.entries(patch)) {
@@ -175,10 +225,27 @@ export class SessionStore {
     });
   }
 
-  /** Add one line to the session's event log. The log is only ever appended to. */
+  /**
+   * Add one line to the session's event log. The log is only ever appended to. A crash in the
+   * middle of an earlier append can leave a line without its newline: this line then starts on
+   * a fresh one, so it is never glued onto the torn one.
+   */
   async appendEvent(id: string, event: Omit<SessionEvent, "time"> & { time?: string }): Promise<void> {
     const line = JSON.stringify({ time: event.time ?? new Date().toISOString(), ...event });
-    await appendFile(this.eventsPath(id), `${line}\n`, { flag: "a" });
+    const fh = await open(this.eventsPath(id), "a+");
+    try {
+      const { size } = await fh.stat();
+      let fresh = true;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        fresh = last[0] === 0x0a;
+      }
+      // One write with O_APPEND: concurrent appenders never interleave inside a line.
+      await fh.write(`${fresh ? "" : "\n"}${line}\n`);
+    } finally {
+      await fh.close();
+    }
   }
 
   async events(id: string): Promise<SessionEvent[]> {
@@ -189,9 +256,6 @@ export class SessionStore {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw e;
     }
-    return text
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l) as SessionEvent);
+    return parseEvents(text);
   }
 }

@@ -1,12 +1,11 @@
-import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { QuestionPendingError } from "../core/errors.js";
 import { questionNoun } from "../core/question.js";
 import { inert } from "../core/sanitize.js";
 import type { NotifierConfig } from "../config/types.js";
-import { pidAlive } from "../exec.js";
 import { rebaseMessage } from "../core/conflicts.js";
+import { tryLock, type LockHandle } from "../metadata/lock.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
 import { decide, reactionFor, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
 import type { SessionView } from "../core/types.js";
@@ -47,15 +46,15 @@ export interface LifecycleOptions {
  * in each session's event log, so a restart repeats nothing.
  */
 export class LifecycleService {
-  private readonly leaderFile: string;
-  private leader = false;
+  private readonly leaderLock: string;
+  private leader: LockHandle | null = null;
   private readonly notifiers: Array<{ plugin: NotifierPlugin; priorities: NotifierConfig["priorities"] }>;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly opts: LifecycleOptions = {},
   ) {
-    this.leaderFile = path.join(ctx.store.root, ".lifecycle.pid");
+    this.leaderLock = path.join(ctx.store.root, ".lifecycle");
     this.notifiers =
       opts.notifiers ??
       ctx.config.notifiers.map((n) => ({
@@ -64,31 +63,27 @@ export class LifecycleService {
       }));
   }
 
-  /** Become the workspace's one acting instance, unless a live process already is. */
+  /**
+   * Become the workspace's one acting instance, unless a live process already is. The leader
+   * holds a lock (owner named by pid and start time): of any number of processes starting at
+   * once over a dead leader's lock, exactly one takes it.
+   */
   async acquire(): Promise<boolean> {
     if (this.leader) return true;
-    await mkdir(this.ctx.store.root, { recursive: true });
-    for (let i = 0; i < 2; i++) {
-      try {
-        await writeFile(this.leaderFile, String(process.pid), { flag: "wx" });
-        this.leader = true;
+    for (;;) {
+      const r = await tryLock(this.leaderLock);
+      if (r === "busy") return false;
+      if (r !== "retry") {
+        this.leader = r;
         return true;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        const pid = Number((await readFile(this.leaderFile, "utf8").catch(() => "")).trim());
-        if (pid === process.pid) return (this.leader = true);
-        if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) return false;
-        await unlink(this.leaderFile).catch(() => {});
       }
     }
-    return false;
   }
 
   async release(): Promise<void> {
-    if (!this.leader) return;
-    this.leader = false;
-    const pid = Number((await readFile(this.leaderFile, "utf8").catch(() => "")).trim());
-    if (pid === process.pid) await unlink(this.leaderFile).catch(() => {});
+    const held = this.leader;
+    this.leader = null;
+    if (held) await held.release().catch(() => {});
   }
 
   /** One poll: refresh facts, then react to every session that has something to react to. */

@@ -2,7 +2,7 @@ import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { deriveStatus } from "../core/status.js";
 import { prNumberFromUrl } from "../core/pr.js";
-import type { PrFacts, SessionView } from "../core/types.js";
+import type { Metadata, PrFacts, SessionView } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { StoredSession } from "../metadata/store.js";
 import { agentPlugin } from "../plugins/agent/index.js";
@@ -121,18 +121,24 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
   return [...groups].map(([repo, queries]) => ({ repo, queries }));
 }
 
-/** Status changes worth keeping: the record and the event log follow what the facts show. */
-async function recordTransitions(ctx: AppContext, views: SessionView[]): Promise<void> {
+/**
+ * Status changes worth keeping: the record and the event log follow what the facts show. Each
+ * write is compared with the record these facts were derived from, under the record's lock: a
+ * restore or a kill that landed while tmux or GitHub was being asked wins, and the stale
+ * observation is dropped (the next look derives afresh).
+ */
+async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>): Promise<void> {
   await Promise.all(
     views.map(async (v) => {
-      const m = v.meta;
+      const m = seen.get(v.id);
       // A spawn owns its record until it finishes: it writes working, or errored, itself.
-      if (!m.id || m.status === "spawning" || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
+      if (!m?.id || m.status === "spawning" || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
       const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
       if (v.status === m.status && !prChanged) return;
       await ctx.store
-        .update(
+        .updateIfUnchanged(
           v.id,
+          m,
           (cur) => ({
             ...(cur.status !== "killed" && cur.status !== v.status ? { status: v.status, statusReason: v.statusReason } : {}),
             ...(prChanged ? { pr: v.prUrl } : {}),
@@ -166,7 +172,7 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
   ]);
   const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";
   const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), github.prs[s.id], live(s) ? (radar.bySession[s.id] ?? []) : []));
-  if (opts.record) await recordTransitions(ctx, views);
+  if (opts.record) await recordTransitions(ctx, views, new Map(stored.flatMap((s) => (s.meta ? [[s.id, s.meta] as const] : []))));
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
 }
 

@@ -119,7 +119,8 @@ describe("SessionStore", () => {
     expect(events[1]).toMatchObject({ actor: "cli", before: { status: "spawning" }, after: { status: "working" } });
     expect(Date.parse(events[1]!.time)).not.toBeNaN();
     // No temp files are left beside the record.
-    expect((await readdir(store.dir(id))).sort()).toEqual(["events.jsonl", "metadata"]);
+    expect((await readdir(store.dir(id))).sort()).toEqual([".lock", "events.jsonl", "metadata"]);
+    expect((await readdir(path.join(store.dir(id), ".lock"))).filter((n) => !/^g\d+$/.test(n))).toEqual([]);
   });
 
   it("rejects ids that could escape the sessions folder", () => {
