@@ -13,6 +13,7 @@ export async function kill(ids: string[], flags: { force?: boolean; keepWorktree
     try {
       const r = await killSession(ctx, id, { force: flags.force === true, keepWorktree: flags.keepWorktree === true });
       if (r.discarded) process.stderr.write(`Discarded from ${id} (--force):\n${inertLines(describeWork(r.discarded))}\n`);
+      if (r.worktreeLeft) process.stderr.write(`Worktree of ${id} left in place: ${inert(r.worktreeLeft)}\n`);
       process.stdout.write(`✓ Session ${id} killed.${r.worktreeRemoved ? " Worktree removed." : flags.keepWorktree ? " Worktree kept." : ""}\n`);
     } catch (e) {
       // One refusal (unpushed work, unknown id) must not stop the rest; it is reported and counted.

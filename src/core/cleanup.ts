@@ -6,6 +6,8 @@ export interface CleanupFacts {
   issueClosed: boolean;
   /** Uncommitted or unpushed work in the worktree, described; null when none or no worktree. */
   unsavedWork: string | null;
+  /** Why the kill could not be recorded (the session's folder is not writable), if so. */
+  unrecordable?: string | null;
 }
 
 export interface CleanupItem {
@@ -30,11 +32,14 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
         ? `PR ${v.prNumber !== null ? `#${v.prNumber} ` : ""}merged`
         : f.issueClosed
           ? `issue ${v.issueId ?? ""} closed`.replace("  ", " ")
-          : v.statusReason.startsWith("runtime lost") || v.activity === "exited"
-            ? "runtime dead"
-            : null;
+          : v.meta.killRequestedAt
+            ? "kill interrupted"
+            : v.statusReason.startsWith("runtime lost") || v.activity === "exited"
+              ? "runtime dead"
+              : null;
     if (!reason) continue;
-    if (f.unsavedWork) out.push({ id: v.id, reason, action: "skip", skipReason: `unpushed work: ${f.unsavedWork}` });
+    if (f.unrecordable) out.push({ id: v.id, reason, action: "skip", skipReason: `cannot record the kill: ${f.unrecordable}` });
+    else if (f.unsavedWork) out.push({ id: v.id, reason, action: "skip", skipReason: `unpushed work: ${f.unsavedWork}` });
     else out.push({ id: v.id, reason, action: "kill" });
   }
   return out;

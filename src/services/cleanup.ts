@@ -1,3 +1,4 @@
+import { access, constants } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { planCleanup, type CleanupFacts, type CleanupItem } from "../core/cleanup.js";
 import { killSession, unsavedWork } from "./kill.js";
@@ -24,7 +25,13 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
             .filter(Boolean)
             .join(", ")
         : null;
-      return { view, issueClosed, unsavedWork: summary };
+      // A kill records its intent first; where that cannot be written the real run would fail,
+      // so the dry run says so too.
+      const unrecordable = await access(ctx.store.dir(view.id), constants.W_OK).then(
+        () => null,
+        (e: NodeJS.ErrnoException) => `${ctx.store.dir(view.id)}: ${e.code ?? e.message}`,
+      );
+      return { view, issueClosed, unsavedWork: summary, unrecordable };
     }),
   );
   return planCleanup(facts);

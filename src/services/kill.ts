@@ -1,5 +1,8 @@
+import { lstatSync, realpathSync } from "node:fs";
+import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
+import { killTree, processesIn } from "../plugins/runtime/processes.js";
 import type { WorktreeStatus } from "../plugins/types.js";
 import { getSession } from "./lookup.js";
 
@@ -14,6 +17,8 @@ export interface KillResult {
   worktreeRemoved: boolean;
   /** What --force threw away. */
   discarded: WorktreeStatus | null;
+  /** A recorded worktree ao left alone because it is not this session's, and why. */
+  worktreeLeft?: string;
 }
 
 export function describeWork(s: WorktreeStatus): string {
@@ -30,15 +35,46 @@ export async function unsavedWork(ctx: AppContext, worktree: string | undefined)
   return work.uncommitted.length || work.unpushed.length ? work : null;
 }
 
+const realOr = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+};
+
+/**
+ * Why ao must not remove `worktree` for session `id`, or null when it may: only the folder
+ * named for the session directly in ao's worktree folder, a real folder (not a link to one
+ * elsewhere). `worktree=` is human-editable metadata, and a path edited to point at someone's
+ * own checkout must never be deleted.
+ */
+export function foreignWorktree(ctx: AppContext, id: string, worktree: string): string | null {
+  const expected = path.join(ctx.config.worktreeDir, id);
+  if (path.resolve(worktree) !== path.resolve(expected)) return `${worktree} is not ${expected}, the folder ao made for ${id}`;
+  try {
+    if (lstatSync(expected).isSymbolicLink()) return `${expected} is a link to ${realOr(expected)}`;
+  } catch {
+    return null; // gone already: nothing to remove
+  }
+  if (path.dirname(realOr(expected)) !== realOr(ctx.config.worktreeDir)) return `${expected} resolves outside ${ctx.config.worktreeDir}`;
+  return null;
+}
+
 /**
  * End a session: the agent's process tree, its tmux session, and its worktree, unless that holds
  * work that exists nowhere else (then refuse, and name it, unless forced). Metadata and the event
- * log stay.
+ * log stay. The intent is recorded before anything is destroyed, so a kill that cannot record
+ * (read-only or full disk, a held lock) destroys nothing, and one cut short (a crash, SIGKILL)
+ * shows as such and is finished by running it again: every step may be repeated.
  */
 export async function killSession(ctx: AppContext, id: string, opts: KillOptions = {}): Promise<KillResult> {
   const { meta, project } = await getSession(ctx, id);
+  const actor = opts.actor ?? "cli";
+  const keep = opts.keepWorktree === true || meta.worktreeKept === "true";
   const worktree = meta.worktree;
-  const removeWorktree = !opts.keepWorktree && !!worktree && (await ctx.workspace.exists(worktree));
+  const left = worktree ? foreignWorktree(ctx, id, worktree) : null;
+  const removeWorktree = !keep && !left && !!worktree && (await ctx.workspace.exists(worktree));
   const discarded = removeWorktree ? await unsavedWork(ctx, worktree) : null;
   if (discarded && !opts.force) {
     throw new AoError(
@@ -47,14 +83,20 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
       1,
     );
   }
+  if (meta.status !== "killed") {
+    await ctx.store.update(
+      id,
+      (cur) => ({ killRequestedAt: cur.killRequestedAt ?? ctx.now().toISOString(), ...(keep ? { worktreeKept: "true" } : {}) }),
+      actor,
+      "kill-requested",
+    );
+    if (discarded) await ctx.store.appendEvent(id, { actor, kind: "work-discarded", ...discarded });
+  }
   if (meta.tmuxName) await ctx.runtime.destroy(meta.tmuxName);
+  // An agent the tmux server no longer reaches (its socket deleted), or one started by hand,
+  // still runs in the worktree: it goes too, before its folder does.
+  if (worktree && !left) await killTree((await processesIn(worktree)).map((p) => p.pid));
   if (removeWorktree) await ctx.workspace.remove(project.path, worktree);
-  await ctx.store.update(
-    id,
-    () => ({ status: "killed", killedAt: ctx.now().toISOString(), ...(opts.keepWorktree ? { worktreeKept: "true" } : {}) }),
-    opts.actor ?? "cli",
-    "killed",
-  );
-  if (discarded) await ctx.store.appendEvent(id, { actor: opts.actor ?? "cli", kind: "work-discarded", ...discarded });
-  return { id, worktreeRemoved: removeWorktree, discarded };
+  await ctx.store.update(id, (cur) => ({ status: "killed", killedAt: cur.killedAt ?? ctx.now().toISOString(), killRequestedAt: null }), actor, "killed");
+  return { id, worktreeRemoved: removeWorktree, discarded, ...(left ? { worktreeLeft: left } : {}) };
 }

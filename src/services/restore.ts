@@ -1,6 +1,9 @@
+import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
 import { tmuxSessionName } from "../core/names.js";
+import { tryLock } from "../metadata/lock.js";
+import { processesIn } from "../plugins/runtime/processes.js";
 import { getSession } from "./lookup.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
 
@@ -17,6 +20,19 @@ export interface RestoreResult {
  * worktree remains: a new tmux session there, the agent started with its resume command.
  */
 export async function restoreSession(ctx: AppContext, id: string, actor = "cli"): Promise<RestoreResult> {
+  await getSession(ctx, id);
+  // Two restores at once would both find no agent and both start one.
+  let lock = await tryLock(path.join(ctx.store.dir(id), ".restore-lock"));
+  while (lock === "retry") lock = await tryLock(path.join(ctx.store.dir(id), ".restore-lock"));
+  if (typeof lock !== "object") throw new AoError(`${id}: another restore of this session is under way`, 1);
+  try {
+    return await restoreUnlocked(ctx, id, actor);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Promise<RestoreResult> {
   const { meta, project } = await getSession(ctx, id);
   if (meta.status === "merged") throw new AoError(`${id}: its PR is merged; there is nothing to restore`, 1);
   const tmuxName = meta.tmuxName || tmuxSessionName(ctx.config.name, id);
@@ -35,6 +51,17 @@ export async function restoreSession(ctx: AppContext, id: string, actor = "cli")
   if (branch && !(await ctx.workspace.branchExists(project.path, branch))) {
     throw new AoError(`${id}: its branch ${branch} no longer exists in ${project.path}`, 1);
   }
+  // Never a second agent in one worktree: one may run there that tmux cannot show (its server's
+  // socket deleted, or started by hand).
+  const running = await processesIn(worktree);
+  if (running.length) {
+    const list = running.slice(0, 5).map((p) => `${p.pid} ${p.command.slice(0, 60)}`).join("; ");
+    throw new AoError(
+      `${id}: ${running.length} process${running.length === 1 ? "" : "es"} already run in ${worktree} (${list}), though tmux does not show the session. ` +
+        `Starting another agent there would put two on one worktree. If its tmux server lost its socket, \`kill -USR1 <tmux server pid>\` makes it answer again; or end them with: ao session kill ${id} --keep-worktree`,
+      1,
+    );
+  }
   const agent = ctx.agent(meta.agent ?? project.agent);
   // A dead pane left by remain-on-exit still holds the name: clear it first.
   if (pane) await ctx.runtime.destroy(tmuxName);
@@ -45,6 +72,6 @@ export async function restoreSession(ctx: AppContext, id: string, actor = "cli")
   await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent), stateDir: ctx.store.dir(id) });
   await waitForAgent(ctx, tmuxName);
   const now = ctx.now().toISOString();
-  await ctx.store.update(id, () => ({ status: "working", restoredAt: now, lastActivityAt: now, errorReason: null, killedAt: null, worktreeKept: null, tmuxName }), actor, "restored");
+  await ctx.store.update(id, () => ({ status: "working", restoredAt: now, lastActivityAt: now, errorReason: null, killedAt: null, killRequestedAt: null, worktreeKept: null, tmuxName }), actor, "restored");
   return { id, worktree, branch, tmuxName, attach: ctx.runtime.attachArgv(tmuxName, false).join(" ") };
 }

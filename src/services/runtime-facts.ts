@@ -2,10 +2,13 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deriveActivity, STILL_MS, stillForMs } from "../core/activity.js";
 import type { Activity } from "../core/types.js";
+import { processesIn } from "../plugins/runtime/processes.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
 
 export interface SessionRuntimeFacts {
   alive: boolean;
+  /** tmux has no such session, yet processes run in the session's worktree: tmux is unreachable, not the agent gone. */
+  unreachable?: string;
   activity?: Activity;
   pane?: PaneFacts;
 }
@@ -14,6 +17,8 @@ export interface RuntimeQuery {
   id: string;
   tmuxName: string;
   agent: AgentPlugin;
+  /** Where the agent works: looked into when tmux does not know the session. */
+  worktree?: string;
 }
 
 interface CacheEntry {
@@ -68,7 +73,13 @@ export class RuntimeFacts {
       queries.map(async (q) => {
         const pane = panes.get(q.tmuxName);
         if (!pane) {
-          out.set(q.id, { alive: false });
+          // A tmux server whose socket file was deleted still runs its agents but answers no
+          // one: "no session" then is not "the agent is gone".
+          const procs = q.worktree ? await processesIn(q.worktree) : [];
+          const unreachable = procs.length
+            ? `tmux does not know ${q.tmuxName}, yet ${procs.length} process${procs.length === 1 ? "" : "es"} run in its worktree (pid ${procs.map((p) => p.pid).slice(0, 5).join(", ")}): the tmux server may be unreachable (its socket deleted)`
+            : undefined;
+          out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
           return;
         }
         let still: StillActivity | undefined;

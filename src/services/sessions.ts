@@ -62,11 +62,14 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
   const project = ctx.config.projects.find((p) => p.id === projectId);
   const derived = s.error !== undefined
     ? { status: "errored" as const, reason: s.error }
-    : deriveStatus({
+    : meta.killRequestedAt && meta.status !== "killed"
+      ? { status: "errored" as const, reason: `kill interrupted (started ${meta.killRequestedAt}); ao session kill ${s.id} finishes it` }
+      : deriveStatus({
         now,
         meta,
         stuckAfterMs: ctx.config.stuckAfterMs,
         ...(rt ? { runtimeAlive: rt.alive } : {}),
+        ...(rt?.unreachable ? { probeError: rt.unreachable } : {}),
         ...(rt?.activity ? { activity: rt.activity } : {}),
         ...(pr !== undefined ? { pr } : {}),
       });
@@ -102,6 +105,7 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
     id: s.id,
     tmuxName: s.meta!.tmuxName!,
     agent: agentPlugin(s.meta!.agent ?? "") ?? agentPlugin("generic")!,
+    ...(s.meta!.worktree ? { worktree: s.meta!.worktree } : {}),
   }));
   return ctx.runtimeFacts.gather(queries, now.getTime());
 }

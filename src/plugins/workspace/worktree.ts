@@ -21,6 +21,19 @@ export async function isValidBranch(name: string): Promise<boolean> {
   return r.exitCode === 0;
 }
 
+/** Paths of the initialised submodules of a checkout, nested ones included. */
+async function submodules(worktree: string): Promise<string[]> {
+  if (!existsSync(path.join(worktree, ".gitmodules"))) return [];
+  const out = await gitOk(worktree, ["submodule", "status", "--recursive"]);
+  const paths: string[] = [];
+  for (const line of out.split("\n")) {
+    // "<flag><sha> <path>[ (<describe>)]"; "-" marks one that was never checked out here.
+    const m = /^([ +U-])[0-9a-f]+ (.+?)(?: \(.*\))?$/.exec(line);
+    if (m && m[1] !== "-" && m[2]) paths.push(m[2]);
+  }
+  return paths;
+}
+
 /** A git worktree per session, on its own branch, beside the project's clone. */
 export class WorktreeWorkspace implements WorkspacePlugin {
   readonly name = "worktree";
@@ -48,7 +61,19 @@ export class WorktreeWorkspace implements WorkspacePlugin {
       gitOk(worktree, ["log", "--oneline", "--no-decorate", "HEAD", "--not", "--remotes"]),
     ]);
     const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
-    return { uncommitted: lines(porcelain), unpushed: lines(unpushed) };
+    const out = { uncommitted: lines(porcelain), unpushed: lines(unpushed) };
+    // A submodule's commit can exist only here while the superproject's pointer to it is
+    // committed and pushed: the superproject looks clean, and removing the worktree loses it.
+    for (const sub of await submodules(worktree)) {
+      const dir = path.join(worktree, sub);
+      const [subPorcelain, subUnpushed] = await Promise.all([
+        gitOk(dir, ["status", "--porcelain=v1", "--untracked-files=all"]),
+        gitOk(dir, ["log", "--oneline", "--no-decorate", "HEAD", "--not", "--remotes"]),
+      ]);
+      out.uncommitted.push(...lines(subPorcelain).map((l) => `${l.slice(0, 3)}${sub}/${l.slice(3)}`));
+      out.unpushed.push(...lines(subUnpushed).map((l) => `${sub}: ${l}`));
+    }
+    return out;
   }
 
   async remove(repoPath: string, worktree: string, opts: { deleteBranch?: string } = {}): Promise<void> {
