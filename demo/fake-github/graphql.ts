@@ -59,6 +59,9 @@ export function prNode(state: FakeGitHubState, pr: FakePr): Json {
     mergeStateStatus: mergeStateStatus(pr),
     reviewDecision: pr.reviewDecision,
     headRefOid: pr.headSha,
+    createdAt: pr.createdAt,
+    isCrossRepository: pr.fork !== undefined,
+    headRepository: { nameWithOwner: pr.fork ?? pr.repo },
     commits: {
       nodes: [
         {
@@ -167,16 +170,19 @@ export function queryCost(query: string, vars: Vars = {}): number {
 export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars): { data: Json; errors?: GqlError[] } {
   const data: Json = {};
   const errors: GqlError[] = [];
-  const newestFor = (repo: string, branch: unknown) =>
-    state.prs.filter((p) => p.repo === repo && p.head === branch).sort((a, b) => b.number - a.number)[0];
+  const newestFor = (repo: string, branch: unknown, first: number) =>
+    state.prs
+      .filter((p) => p.repo === repo && p.head === branch)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.number - a.number)
+      .slice(0, first);
 
   for (const m of query.matchAll(REPO_ALIAS)) {
     const [, alias = "", ownerVar = "", nameVar = "", field, , valueVar = ""] = m;
     const repo = `${String(vars[ownerVar])}/${String(vars[nameVar])}`;
     const value = vars[valueVar];
     if (field === "pullRequests") {
-      const pr = newestFor(repo, value);
-      data[alias] = { pullRequests: { nodes: pr ? [prNode(state, pr)] : [] } };
+      const first = Number(/first:\s*(\d+)/.exec(query.slice(m.index))?.[1] ?? 1);
+      data[alias] = { pullRequests: { nodes: newestFor(repo, value, first).map((pr) => prNode(state, pr)) } };
     } else {
       const pr = state.prs.find((p) => p.repo === repo && p.number === value);
       data[alias] = { pullRequest: pr ? prNode(state, pr) : null };

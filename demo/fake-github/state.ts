@@ -46,6 +46,8 @@ export interface FakePr {
   reviews: Map<string, "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED">;
   threads: FakeThread[];
   author: string;
+  /** The fork the PR comes from (owner/name); absent for a branch of the repository itself. */
+  fork?: string;
   createdAt: string;
   mergedAt: string | null;
   closedAt: string | null;
@@ -128,7 +130,7 @@ export class FakeGitHubState {
     return `${this.webUrl()}/${pr.repo}/pull/${pr.number}`;
   }
 
-  openPr(opts: { repo: string; branch: string; title?: string; body?: string; base?: string; draft?: boolean; author?: string }): number {
+  openPr(opts: { repo: string; branch: string; title?: string; body?: string; base?: string; draft?: boolean; author?: string; fork?: string; createdAt?: string; headSha?: string }): number {
     const number = this.nextNumber(opts.repo);
     this.prs.push({
       repo: opts.repo,
@@ -140,14 +142,15 @@ export class FakeGitHubState {
       draft: opts.draft ?? false,
       state: "OPEN",
       mergeable: true,
-      headSha: nextSha(),
+      headSha: opts.headSha ?? nextSha(),
       rollupState: null,
       checks: [],
       reviewDecision: null,
       reviews: new Map(),
       threads: [],
       author: opts.author ?? "ao-agent",
-      createdAt: new Date().toISOString(),
+      ...(opts.fork ? { fork: opts.fork } : {}),
+      createdAt: opts.createdAt ?? new Date().toISOString(),
       mergedAt: null,
       closedAt: null,
     });

@@ -52,7 +52,8 @@ export interface ReactionRecord {
   time: string;
   reaction: ReactionKind;
   fingerprint: string;
-  action: "sent" | "notified" | "escalated" | "cleaned" | "skipped" | "merged";
+  /** "sending": the intent, recorded before the keys go out; an outcome record follows it. */
+  action: "sending" | "sent" | "notified" | "escalated" | "cleaned" | "skipped" | "merged";
   /** For sent: delivered, queued, unconfirmed or failed. */
   outcome?: string;
 }
@@ -83,6 +84,8 @@ export function decide(input: { config: ReactionConfig; kind: ReactionKind; fing
   if (config.action === "merge") return mine.some((h) => h.action === "merged" || h.action === "skipped") ? { do: "nothing", why: "already handled" } : { do: "merge" };
   if (config.action === "cleanup") return mine.some((h) => h.action === "cleaned" || h.action === "skipped") ? { do: "nothing", why: "already handled" } : { do: "cleanup" };
 
+  // Once the person has it, ao does not also keep telling the agent.
+  if (escalated && !mine.some((h) => h.action === "sent" && OK.has(h.outcome ?? ""))) return { do: "nothing", why: "already escalated" };
   const sends = mine.filter((h) => h.action === "sent");
   const landed = sends.find((h) => OK.has(h.outcome ?? ""));
   if (landed) {
@@ -91,4 +94,18 @@ export function decide(input: { config: ReactionConfig; kind: ReactionKind; fing
   }
   if (sends.length < 1 + config.retries) return { do: "send", attempt: sends.length + 1 };
   return escalated ? { do: "nothing", why: "already escalated" } : { do: "escalate", why: `could not reach the agent after ${sends.length} attempts` };
+}
+
+/**
+ * A send whose intent was recorded but whose outcome never was (ao stopped in between), for
+ * this event; null when every send has its outcome.
+ */
+export function interruptedSend(history: ReactionRecord[], kind: ReactionKind, fingerprint: string): ReactionRecord | null {
+  let open: ReactionRecord | null = null;
+  for (const h of history) {
+    if (h.reaction !== kind || h.fingerprint !== fingerprint) continue;
+    if (h.action === "sending") open = h;
+    else if (h.action === "sent" || h.action === "escalated") open = null;
+  }
+  return open;
 }

@@ -117,6 +117,13 @@ export interface PrQuery {
   branch: string;
   /** From `pr=` in metadata, when known: found by number rather than by branch. */
   prNumber?: number;
+  /**
+   * When the session began. A PR found by branch name is the session's only if it was opened
+   * after this, or `ownsCommit` says its head commit is the session's work; an older PR on a
+   * reused branch name (a reset, an earlier session with the same id) is someone else's.
+   */
+  createdAfter?: string;
+  ownsCommit?: (sha: string) => Promise<boolean>;
 }
 
 export interface RateLimit {

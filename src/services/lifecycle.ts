@@ -7,7 +7,7 @@ import type { NotifierConfig } from "../config/types.js";
 import { rebaseMessage } from "../core/conflicts.js";
 import { tryLock, type LockHandle } from "../metadata/lock.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
-import { decide, reactionFor, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
+import { decide, interruptedSend, reactionFor, type Decision, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
 import type { SessionView } from "../core/types.js";
 import { bellNotifier, desktopNotifier, webhookNotifier } from "../plugins/notifier/index.js";
 import type { Notification, NotifierPlugin, PrDetails, ScmPlugin } from "../plugins/types.js";
@@ -167,7 +167,14 @@ export class LifecycleService {
           : details.unresolvedThreads.map((t) => t.id).sort().join(",");
     }
     const now = this.ctx.now().getTime();
-    const decision = decide({ config, kind, fingerprint, history: records, nowMs: now, sinceMs });
+    const message =
+      kind === "ci-failed" && details
+        ? ciFailedMessage(v.prNumber!, details.headSha, details.failingChecks)
+        : kind === "changes-requested" && details
+          ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads)
+          : `${v.statusReason}. Please look into it.`;
+    const interrupted = interruptedSend(records, kind, fingerprint);
+    const decision: Decision = interrupted ? { do: "nothing", why: "a send was interrupted" } : decide({ config, kind, fingerprint, history: records, nowMs: now, sinceMs });
     const record = async (r: Omit<ReactionRecord, "time" | "reaction" | "fingerprint">, detail?: string): Promise<ReactionReport> => {
       await this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: kind, fingerprint, ...r, ...(detail ? { detail } : {}) });
       await this.ctx.store
@@ -177,6 +184,15 @@ export class LifecycleService {
       this.opts.onReaction?.(report);
       return report;
     };
+
+    if (interrupted) {
+      // ao stopped between sending and recording the outcome: find out whether it arrived,
+      // and if that cannot be seen, hand it to the person. Sending again could tell twice.
+      const arrived = await this.arrived(v, message, interrupted.time);
+      if (arrived) return [await record({ action: "sent", outcome: arrived }, "an interrupted send; it had arrived")];
+      await this.notify({ title: notificationTitle("escalation", v.id), body: `${v.statusReason}: ao was stopped while telling the agent and cannot see whether the message arrived`, priority: "urgent", sessionId: v.id, reaction: kind });
+      return [await record({ action: "escalated" }, "an interrupted send, not seen to arrive")];
+    }
 
     switch (decision.do) {
       case "nothing":
@@ -209,12 +225,9 @@ export class LifecycleService {
         }
       }
       case "send": {
-        const message =
-          kind === "ci-failed" && details
-            ? ciFailedMessage(v.prNumber!, details.headSha, details.failingChecks)
-            : kind === "changes-requested" && details
-              ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads)
-              : `${v.statusReason}. Please look into it.`;
+        // The intent goes on record before the keys go out: a crash after the send can no
+        // longer look like a send that never happened.
+        await this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: kind, fingerprint, action: "sending", detail: `attempt ${decision.attempt}` });
         let outcome: string;
         try {
           outcome = (await sendMessage(this.ctx, v.id, message, { actor: "reaction", timeoutMs: this.opts.sendTimeoutMs ?? 60_000 })).outcome;
@@ -243,6 +256,23 @@ export class LifecycleService {
         return [await record({ action: "sent", outcome }, `attempt ${decision.attempt}`)];
       }
     }
+  }
+
+  /**
+   * Whether a message sent at or after `since` reached the agent: the messenger's own record of
+   * it, or failing that the message on the agent's screen. null when neither shows it.
+   */
+  private async arrived(v: SessionView, message: string, since: string): Promise<string | null> {
+    const events = await this.ctx.store.events(v.id);
+    const sent = events.find((e) => e.kind === "message" && e.actor === "reaction" && e.time >= since && typeof e.outcome === "string");
+    if (sent && (sent.outcome === "delivered" || sent.outcome === "queued")) return sent.outcome as string;
+    const tmuxName = v.meta.tmuxName;
+    // The first line names the PR and the commit (or the threads): an earlier message about
+    // something else on the same screen does not pass for this one.
+    const needle = message.split("\n")[0]!.trim().slice(0, 40);
+    if (!tmuxName || !needle) return null;
+    const screen = await this.ctx.runtime.capture(tmuxName, 400).catch(() => "");
+    return screen.includes(needle) ? "delivered" : null;
   }
 
   private scmPromise: Promise<ScmPlugin | null> | null = null;

@@ -11,6 +11,11 @@ import type { PrQuery, RateLimit, ScmPlugin } from "../plugins/types.js";
  */
 export interface PrSnapshot {
   prs: Record<string, PrFacts | null>;
+  /**
+   * The `createdAt` of the session each entry of `prs` was looked up for. Ids come back after a
+   * reset (a new fe-1): a fact about the old session must not pass to the new one.
+   */
+  owners: Record<string, string>;
   fetchedAt: string | null;
   /** The last attempt to refresh failed: these facts are the last known ones. */
   stale: boolean;
@@ -34,7 +39,7 @@ export const NO_TOKEN = "no GitHub token: set GITHUB_TOKEN or GH_TOKEN, or run g
 const BACKOFF_MIN_MS = 30_000;
 const BACKOFF_MAX_MS = 10 * 60_000;
 
-const empty = (): CacheFile => ({ prs: {}, fetchedAt: null, stale: false, error: null, rateLimit: null, backoffUntil: null, failures: 0 });
+const empty = (): CacheFile => ({ prs: {}, owners: {}, fetchedAt: null, stale: false, error: null, rateLimit: null, backoffUntil: null, failures: 0 });
 
 function snapshotOf(c: CacheFile): PrSnapshot {
   const { failures: _failures, ...snapshot } = c;
@@ -81,7 +86,8 @@ export class PrFactsService {
     if (!scm) return snapshotOf(await this.write({ ...last, stale: true, error: NO_TOKEN, backoffUntil: null }));
 
     const results = await Promise.allSettled(work.map((g) => scm.fetchPrs(g.repo, g.queries)));
-    const next: CacheFile = { ...last, prs: { ...last.prs } };
+    const next: CacheFile = { ...last, prs: { ...last.prs }, owners: { ...last.owners } };
+    const createdOf = new Map(work.flatMap((g) => g.queries.map((q) => [q.id, q.createdAfter ?? ""] as const)));
     const errors: unknown[] = [];
     const limits: RateLimit[] = [];
     for (const r of results) {
@@ -89,7 +95,10 @@ export class PrFactsService {
         errors.push(r.reason);
         continue;
       }
-      for (const [id, facts] of r.value.prs) next.prs[id] = facts;
+      for (const [id, facts] of r.value.prs) {
+        next.prs[id] = facts;
+        next.owners[id] = createdOf.get(id) ?? "";
+      }
       limits.push(...(r.value.rateLimit ? [r.value.rateLimit] : []));
     }
     // Every repository draws on the same budget: the lowest remaining is the latest word.
@@ -109,7 +118,8 @@ export class PrFactsService {
   private async read(): Promise<CacheFile> {
     try {
       const parsed = JSON.parse(await readFile(this.cacheFile, "utf8")) as Partial<CacheFile>;
-      return { ...empty(), ...parsed, prs: parsed.prs && typeof parsed.prs === "object" ? parsed.prs : {} };
+      const obj = (x: unknown) => (x && typeof x === "object" ? x : {});
+      return { ...empty(), ...parsed, prs: obj(parsed.prs) as CacheFile["prs"], owners: obj(parsed.owners) as CacheFile["owners"] };
     } catch {
       return empty(); // no cache yet, or unreadable: nothing is known
     }

@@ -2,6 +2,7 @@ import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { deriveStatus } from "../core/status.js";
 import { prNumberFromUrl } from "../core/pr.js";
+import { run } from "../exec.js";
 import type { Metadata, PrFacts, SessionView } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { StoredSession } from "../metadata/store.js";
@@ -110,6 +111,16 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
   return ctx.runtimeFacts.gather(queries, now.getTime());
 }
 
+/**
+ * Whether `sha` is work of the session's branch: on it, and not on the project's default branch
+ * (an old PR merged into main is on every new branch too).
+ */
+async function commitIsSessions(repoPath: string, branch: string, defaultBranch: string, sha: string): Promise<boolean> {
+  if (!/^[0-9a-f]{40}$/.test(sha)) return false;
+  const ancestor = async (ref: string) => (await run("git", ["merge-base", "--is-ancestor", sha, ref], { cwd: repoPath, timeoutMs: 10_000 })).exitCode === 0;
+  return (await ancestor(`refs/heads/${branch}`)) && !(await ancestor(`refs/remotes/origin/${defaultBranch}`));
+}
+
 /** The PR lookups for GitHub: by branch (or known PR number), per repository. */
 function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
   const groups = new Map<string, PrQuery[]>();
@@ -119,7 +130,13 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
     const project = ctx.config.projects.find((p) => p.id === m.projectId);
     if (!project) continue;
     const n = prNumberFromUrl(m.pr);
-    const q: PrQuery = { id: s.id, branch: m.branch, ...(n !== null ? { prNumber: n } : {}) };
+    const q: PrQuery = {
+      id: s.id,
+      branch: m.branch,
+      ...(n !== null ? { prNumber: n } : {}),
+      ...(m.createdAt ? { createdAfter: m.createdAt } : {}),
+      ownsCommit: (sha) => commitIsSessions(project.path, m.branch!, project.defaultBranch, sha),
+    };
     groups.set(project.repo, [...(groups.get(project.repo) ?? []), q]);
   }
   return [...groups].map(([repo, queries]) => ({ repo, queries }));
@@ -175,7 +192,9 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
     opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true }) : cachedConflicts(ctx),
   ]);
   const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";
-  const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), github.prs[s.id], live(s) ? (radar.bySession[s.id] ?? []) : []));
+  // A PR fact looked up for an earlier session of the same id (before a reset) is not this one's.
+  const prOf = (s: StoredSession) => ((github.owners[s.id] ?? "") === (s.meta?.createdAt ?? "") ? github.prs[s.id] : undefined);
+  const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), prOf(s), live(s) ? (radar.bySession[s.id] ?? []) : []));
   if (opts.record) await recordTransitions(ctx, views, new Map(stored.flatMap((s) => (s.meta ? [[s.id, s.meta] as const] : []))));
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
 }

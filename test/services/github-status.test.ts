@@ -20,7 +20,7 @@ const prs = {} as Record<"failing" | "changes" | "green" | "pending" | "merged" 
 async function seed(id: string, meta: Record<string, string>): Promise<void> {
   const dir = path.join(root, "ao-home/sessions/ghws", id);
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, "metadata"), serializeMetadata({ id, projectId: "frontend", status: "working", createdAt: new Date().toISOString(), ...meta }));
+  await writeFile(path.join(dir, "metadata"), serializeMetadata({ id, projectId: "frontend", status: "working", createdAt: new Date(Date.now() - 3_600_000).toISOString(), ...meta }));
 }
 
 type Row = Record<string, unknown> & { name: string };

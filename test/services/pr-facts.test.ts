@@ -153,6 +153,6 @@ describe("cached", () => {
   });
 
   it("with no cache file, nothing is known", async () => {
-    expect(await service().cached()).toEqual({ prs: {}, fetchedAt: null, stale: false, error: null, rateLimit: null, backoffUntil: null });
+    expect(await service().cached()).toEqual({ prs: {}, owners: {}, fetchedAt: null, stale: false, error: null, rateLimit: null, backoffUntil: null });
   });
 });

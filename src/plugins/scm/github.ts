@@ -8,6 +8,11 @@ export { ScmError };
 
 /** Sessions per GraphQL document: GitHub's node limits and query cost stay small. */
 export const PR_CHUNK = 25;
+/**
+ * PRs read per branch name, newest first: the session's own is usually the newest, but a fork's
+ * PR from a branch of the same name, or a newer unrelated one, may sit above it.
+ */
+export const BRANCH_CANDIDATES = 5;
 /** How long one request to GitHub may take before it counts as failed. */
 export const REQUEST_TIMEOUT_MS = 20_000;
 const LOG_TAIL_LINES = 40;
@@ -39,6 +44,7 @@ export async function createGitHubScm(env: NodeJS.ProcessEnv, baseUrl = "https:/
 // ---- GraphQL: the shapes ao asks for ----
 
 const PR_FIELDS = `number url state isDraft mergeable mergeStateStatus reviewDecision
+  createdAt headRefOid isCrossRepository headRepository { nameWithOwner }
   commits(last: 1) { nodes { commit { statusCheckRollup { state contexts(first: 100) { nodes {
     __typename ... on CheckRun { name conclusion detailsUrl } ... on StatusContext { context state targetUrl } } } } } } }
   latestReviews(first: 50) { nodes { state author { login } } }
@@ -56,6 +62,10 @@ interface PrNode {
   mergeable: "MERGEABLE" | "CONFLICTING" | "UNKNOWN";
   mergeStateStatus: string;
   reviewDecision: "APPROVED" | "CHANGES_REQUESTED" | "REVIEW_REQUIRED" | null;
+  createdAt: string;
+  headRefOid: string;
+  isCrossRepository: boolean;
+  headRepository: { nameWithOwner: string } | null;
   commits: { nodes: Array<{ commit: { statusCheckRollup: { state: string; contexts: { nodes: Context[] } } | null } }> };
   latestReviews: { nodes: Array<{ state: string; author: { login: string } | null }> };
   reviewThreads: { totalCount: number; nodes: Array<{ isResolved: boolean }>; pageInfo: PageInfo };
@@ -80,7 +90,7 @@ export function prsDocument(queries: readonly PrQuery[]): { query: string; varia
       params.push(`$b${i}: String!`);
       variables[`b${i}`] = q.branch;
       parts.push(
-        `s${i}: repository(owner: $owner, name: $name) { pullRequests(headRefName: $b${i}, first: 1, ` +
+        `s${i}: repository(owner: $owner, name: $name) { pullRequests(headRefName: $b${i}, first: ${BRANCH_CANDIDATES}, ` +
           `orderBy: {field: CREATED_AT, direction: DESC}, states: [OPEN, MERGED, CLOSED]) { nodes { ...AoPr } } }`,
       );
     }
@@ -98,6 +108,28 @@ const CHECK_DETAILS = `query AoPrChecks($owner: String!, $name: String!, $number
   pullRequest(number: $number) { headRefOid commits(last: 1) { nodes { commit { statusCheckRollup { contexts(first: 100) { nodes {
     __typename ... on CheckRun { databaseId name conclusion detailsUrl checkSuite { app { slug } } }
     ... on StatusContext { context state targetUrl } } } } } } } } } }`;
+
+// ---- which PR is the session's ----
+
+/** Opened from a branch of the project's own repository, not from a fork's branch of that name. */
+function fromRepo(pr: PrNode, repo: string): boolean {
+  return !pr.isCrossRepository && pr.headRepository?.nameWithOwner.toLowerCase() === repo.toLowerCase();
+}
+
+/**
+ * The newest PR on the branch that belongs to the session: from the project's repository, and
+ * opened after the session began or carrying the session's own commit at its head.
+ */
+async function ownedPr(nodes: readonly PrNode[], repo: string, q: PrQuery): Promise<PrNode | null> {
+  for (const pr of nodes) {
+    if (!fromRepo(pr, repo)) continue;
+    const since = q.createdAfter ? Date.parse(q.createdAfter) : NaN;
+    if (Number.isNaN(since) && !q.ownsCommit) return pr;
+    if (!Number.isNaN(since) && Date.parse(pr.createdAt) >= since) return pr;
+    if (q.ownsCommit && (await q.ownsCommit(pr.headRefOid).catch(() => false))) return pr;
+  }
+  return null;
+}
 
 // ---- mapping ----
 
@@ -267,7 +299,7 @@ export class GitHubScm implements ScmPlugin {
       for (const [i, q] of chunk.entries()) {
         const node = data[`s${i}`];
         if (!node) throw new ScmError(`GitHub PRs of ${repo}: repository not found`, 404, false, null);
-        const pr = q.prNumber !== undefined ? node.pullRequest : node.pullRequests?.nodes[0];
+        const pr = q.prNumber !== undefined ? (node.pullRequest && fromRepo(node.pullRequest, repo) ? node.pullRequest : null) : await ownedPr(node.pullRequests?.nodes ?? [], repo, q);
         if (!pr) {
           prs.set(q.id, null);
           continue;
