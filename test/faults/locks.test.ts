@@ -1,0 +1,114 @@
+// Fault suite — class "Locks, leaders, exactly-once": locks recovered from dead owners while
+// live ones hold them, pid reuse, and leader election over a dead leader.
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processStartTime } from "../../src/exec.js";
+import { serializeMetadata } from "../../src/core/metadata-format.js";
+import { runAo } from "../helpers/ao.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { deadPid, faultWorkspace, LOCK_WORKER, plantLock, start, startAo, type FaultWorkspace } from "./helpers.js";
+
+let tmp: string;
+const tm = privateTmux();
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), "ao-fault-locks-"));
+});
+afterAll(async () => {
+  tm.kill();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe("locks [class: locks, leaders, exactly-once]", () => {
+  it("loses no increment while owners die holding the lock and many wait to recover it", async () => {
+    const dir = path.join(tmp, "race.lock");
+    const counter = path.join(tmp, "counter");
+    const incs = Array.from({ length: 20 }, () => start(LOCK_WORKER, ["inc", dir, counter, "5"]));
+    // Owners that die holding the lock, started throughout: every one leaves a dead lock that
+    // all the waiting incrementers see at once.
+    const dying = [];
+    for (let i = 0; i < 24; i++) {
+      dying.push(start(LOCK_WORKER, ["die", dir]));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const codes = await Promise.all(incs.map((c) => c.done));
+    await Promise.all(dying.map((c) => c.done));
+    expect(codes.map((c, i) => `${c} ${incs[i]!.err()}`)).toEqual(Array(20).fill("0 "));
+    expect(Number(await readFile(counter, "utf8"))).toBe(100);
+  });
+
+  it("recovers a lock whose pid now belongs to a live, unrelated process", async () => {
+    const dir = path.join(tmp, "reused.lock");
+    // A live process under the recorded pid, but not the one that took the lock: its start time differs.
+    const stranger = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      const start0 = processStartTime(stranger.pid!);
+      expect(start0).not.toBeNull();
+      await plantLock(dir, stranger.pid!, String(Number(start0) - 1000));
+      const w = start(LOCK_WORKER, ["try", dir]);
+      await w.done;
+      expect(w.out()).toBe("took\n");
+      // The same pid with its true start time is a live owner: the lock stays its.
+      const dir2 = path.join(tmp, "live.lock");
+      await plantLock(dir2, stranger.pid!, start0!);
+      const w2 = start(LOCK_WORKER, ["try", dir2]);
+      await w2.done;
+      expect(w2.out()).toBe("busy\n");
+    } finally {
+      stranger.kill("SIGKILL");
+    }
+  });
+
+  it("kills a session whose record lock names a reused pid (no lock timeout)", async () => {
+    const ws = await faultWorkspace("pidreuse", { socket: tm.socket });
+    const stranger = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      const dir = path.join(ws.sessionsDir, "fe-1");
+      await plantLock(path.join(dir, ".lock"), stranger.pid!, "1");
+      await writeMeta(ws, "fe-1", { status: "working" });
+      const r = await runAo(["session", "kill", "fe-1"], { env: ws.env });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    } finally {
+      stranger.kill("SIGKILL");
+      await rm(ws.root, { recursive: true, force: true });
+    }
+  });
+
+  it("four ao watch started at once over a dead leader's lock: exactly one leads", async () => {
+    const ws = await faultWorkspace("leaders", { socket: tm.socket });
+    try {
+      const dead = deadPid();
+      await plantLock(path.join(ws.sessionsDir, ".lifecycle"), dead, "1");
+      await writeMeta(ws, "fe-1", { status: "working" });
+      await writeFile(path.join(ws.sessionsDir, ".lifecycle.pid"), String(dead));
+      const watchers = Array.from({ length: 4 }, () => startAo(["watch", "--interval", "3600"], ws.env));
+      try {
+        const standing = () => watchers.filter((w) => /standing by/.test(w.err()));
+        await waitFor("three watchers standing by", () => standing().length === 3, 30_000);
+        const leader = watchers.find((w) => !/standing by/.test(w.err()))!;
+        // The one that did not stand by holds the lock, and it is alive.
+        await waitFor("the leader's lock", async () => {
+          const gens = (await readdir(path.join(ws.sessionsDir, ".lifecycle"))).filter((n) => /^g\d+$/.test(n));
+          const top = gens.map((g) => Number(g.slice(1))).sort((a, b) => b - a)[0];
+          const owner = await readFile(path.join(ws.sessionsDir, ".lifecycle", `g${top}`, "owner"), "utf8");
+          return Number(owner.split(" ")[0]) === leader.proc.pid;
+        });
+        expect(standing()).toHaveLength(3);
+      } finally {
+        for (const w of watchers) w.proc.kill("SIGTERM");
+        await Promise.all(watchers.map((w) => w.done));
+      }
+    } finally {
+      await rm(ws.root, { recursive: true, force: true });
+    }
+  });
+});
+
+async function writeMeta(ws: FaultWorkspace, id: string, meta: Record<string, string>): Promise<void> {
+  const dir = path.join(ws.sessionsDir, id);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, "metadata"), serializeMetadata({ id, projectId: "frontend", createdAt: new Date().toISOString(), ...meta }));
+}
