@@ -1,4 +1,5 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, realpathSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
@@ -97,6 +98,12 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
   // still runs in the worktree: it goes too, before its folder does.
   if (worktree && !left) await killTree((await processesIn(worktree)).map((p) => p.pid));
   if (removeWorktree) await ctx.workspace.remove(project.path, worktree);
+  else if (meta.killRequestedAt && worktree && !left && !keep && existsSync(worktree)) {
+    // An earlier kill was cut short inside `git worktree remove`: what is left is no longer a
+    // worktree git can check, and the person already chose to end it.
+    await rm(worktree, { recursive: true, force: true });
+    await ctx.workspace.remove(project.path, worktree).catch(() => {});
+  }
   await ctx.store.update(id, (cur) => ({ status: "killed", killedAt: cur.killedAt ?? ctx.now().toISOString(), killRequestedAt: null }), actor, "killed");
   return { id, worktreeRemoved: removeWorktree, discarded, ...(left ? { worktreeLeft: left } : {}) };
 }
