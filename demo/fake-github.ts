@@ -184,6 +184,12 @@ async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptio
 
   const delay = state.takeDelay();
   if (delay > 0) await sleep(delay);
+  const hold = state.takeHold();
+  if (hold) {
+    state.heldNow++;
+    await hold;
+    state.heldNow--;
+  }
   const outage = state.takeOutage();
   if (outage) {
     const limited = outage.status !== 500;

@@ -261,6 +261,26 @@ export class FakeGitHubState {
     this.malformed += count;
   }
 
+  private holds: Array<{ count: number; gate: Promise<void> }> = [];
+  /** Requests being held unanswered right now (see holdNext). */
+  heldNow = 0;
+
+  /** The next `count` API requests hang, unanswered, until the returned function is called. */
+  holdNext(count: number): () => void {
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    this.holds.push({ count, gate });
+    return release;
+  }
+
+  /** Used by the server: what this request must wait for before it is answered, if anything. */
+  takeHold(): Promise<void> | null {
+    const h = this.holds[0];
+    if (!h) return null;
+    if (--h.count <= 0) this.holds.shift();
+    return h.gate;
+  }
+
   /** Used by the server: how long to hold this request's answer back (0: not at all). */
   takeDelay(): number {
     const d = this.delays[0];
