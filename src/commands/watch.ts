@@ -23,11 +23,14 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
   process.on("SIGTERM", () => void stop());
   try {
     if (!flags.once) process.stderr.write(`Watching workspace ${ctx.config.name} every ${intervalMs / 1000}s (Ctrl-C to stop)\n`);
+    let leading = false;
     for (;;) {
       if (!(await service.acquire())) {
         process.stderr.write("Another ao (a dashboard or ao watch) is reacting for this workspace; standing by.\n");
         if (flags.once) return;
       } else {
+        if (!leading && !flags.once) process.stderr.write(`Reacting for workspace ${ctx.config.name}.\n`);
+        leading = true;
         await service.tick();
       }
       if (flags.once) return;

@@ -77,26 +77,22 @@ describe("locks [class: locks, leaders, exactly-once]", () => {
     }
   });
 
-  it("four ao watch started at once over a dead leader's lock: exactly one leads", async () => {
+  it("six ao watch started at once over a dead leader's lock: exactly one leads", async () => {
     const ws = await faultWorkspace("leaders", { socket: tm.socket });
     try {
       const dead = deadPid();
       await plantLock(path.join(ws.sessionsDir, ".lifecycle"), dead, "1");
       await writeMeta(ws, "fe-1", { status: "working" });
       await writeFile(path.join(ws.sessionsDir, ".lifecycle.pid"), String(dead));
-      const watchers = Array.from({ length: 4 }, () => startAo(["watch", "--interval", "3600"], ws.env));
+      const watchers = Array.from({ length: WATCHERS }, () => startAo(["watch", "--interval", "3600"], ws.env));
       try {
         const standing = () => watchers.filter((w) => /standing by/.test(w.err()));
-        await waitFor("three watchers standing by", () => standing().length === 3, 30_000);
-        const leader = watchers.find((w) => !/standing by/.test(w.err()))!;
-        // The one that did not stand by holds the lock, and it is alive.
-        await waitFor("the leader's lock", async () => {
-          const gens = (await readdir(path.join(ws.sessionsDir, ".lifecycle"))).filter((n) => /^g\d+$/.test(n));
-          const top = gens.map((g) => Number(g.slice(1))).sort((a, b) => b - a)[0];
-          const owner = await readFile(path.join(ws.sessionsDir, ".lifecycle", `g${top}`, "owner"), "utf8");
-          return Number(owner.split(" ")[0]) === leader.proc.pid;
-        });
-        expect(standing()).toHaveLength(3);
+        const leading = () => watchers.filter((w) => /Reacting for workspace/.test(w.err()));
+        // Every one has started and decided: it stands by, or it leads.
+        await waitFor("every watcher decided", () => standing().length + leading().length >= WATCHERS, 30_000);
+        expect(leading()).toHaveLength(1);
+        expect(standing()).toHaveLength(WATCHERS - 1);
+        expect(await lockOwners(ws, watchers)).toBe(1);
       } finally {
         for (const w of watchers) w.proc.kill("SIGTERM");
         await Promise.all(watchers.map((w) => w.done));
@@ -106,6 +102,21 @@ describe("locks [class: locks, leaders, exactly-once]", () => {
     }
   });
 });
+
+const WATCHERS = 6;
+
+/** How many of the watchers lead: a leader holds the lifecycle lock, or the old pid file names it. */
+async function lockOwners(ws: FaultWorkspace, watchers: Array<{ proc: { pid?: number } }>): Promise<number> {
+  const pids = new Set(watchers.map((w) => w.proc.pid));
+  const owners = new Set<number>();
+  const dir = path.join(ws.sessionsDir, ".lifecycle");
+  for (const g of (await readdir(dir).catch(() => [])).filter((n) => /^g\d+$/.test(n))) {
+    const released = await readFile(path.join(dir, g, "released")).then(() => true, () => false);
+    const owner = Number((await readFile(path.join(dir, g, "owner"), "utf8").catch(() => "")).split(" ")[0]);
+    if (!released && pids.has(owner)) owners.add(owner);
+  }
+  return owners.size;
+}
 
 async function writeMeta(ws: FaultWorkspace, id: string, meta: Record<string, string>): Promise<void> {
   const dir = path.join(ws.sessionsDir, id);
