@@ -16,7 +16,12 @@ export interface CleanupItem {
   action: "kill" | "skip";
   /** Why a done session is left alone. */
   skipReason?: string;
+  /** What the record said when this plan was made: the kill goes ahead only if it still does. */
+  seen?: Record<string, string>;
 }
+
+/** The keys whose change means a session is no longer the one a cleanup plan judged. */
+export const PLAN_KEYS = ["restoredAt", "tmuxName", "worktree", "branch", "pr", "createdAt"] as const;
 
 /**
  * Which sessions are finished, and which of those can go without losing work. Pure: the
@@ -40,7 +45,7 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
     if (!reason) continue;
     if (f.unrecordable) out.push({ id: v.id, reason, action: "skip", skipReason: `cannot record the kill: ${f.unrecordable}` });
     else if (f.unsavedWork) out.push({ id: v.id, reason, action: "skip", skipReason: `unpushed work: ${f.unsavedWork}` });
-    else out.push({ id: v.id, reason, action: "kill" });
+    else out.push({ id: v.id, reason, action: "kill", seen: Object.fromEntries(PLAN_KEYS.flatMap((k) => (v.meta[k] !== undefined ? [[k, v.meta[k]]] : []))) });
   }
   return out;
 }

@@ -43,7 +43,7 @@ export async function applyCleanup(ctx: AppContext, plan: CleanupItem[], actor =
   const failed: Array<{ id: string; error: string }> = [];
   for (const item of plan.filter((p) => p.action === "kill")) {
     try {
-      await killSession(ctx, item.id, { actor });
+      await killSession(ctx, item.id, { actor, ...(item.seen ? { seen: item.seen } : {}) });
       await ctx.store.appendEvent(item.id, { actor, kind: "cleanup", reason: item.reason });
       killed.push(item.id);
     } catch (e) {

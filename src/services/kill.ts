@@ -2,6 +2,7 @@ import { existsSync, lstatSync, realpathSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
+import { PLAN_KEYS } from "../core/cleanup.js";
 import { AoError } from "../core/errors.js";
 import { killTree, processesIn } from "../plugins/runtime/processes.js";
 import type { WorktreeStatus } from "../plugins/types.js";
@@ -11,6 +12,11 @@ export interface KillOptions {
   force?: boolean;
   keepWorktree?: boolean;
   actor?: string;
+  /**
+   * The record as a plan saw it (cleanup): when any of its keys changed since (a restore, a new
+   * PR), the plan is stale and nothing is killed.
+   */
+  seen?: Record<string, string>;
 }
 
 export interface KillResult {
@@ -84,10 +90,15 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
       1,
     );
   }
+  const stale = (cur: Record<string, string>) => {
+    const changed = opts.seen && PLAN_KEYS.find((k) => cur[k] !== opts.seen![k]);
+    if (changed) throw new AoError(`${id} changed since the plan was made (${changed}: ${opts.seen![changed] ?? "(none)"} → ${cur[changed] ?? "(none)"}); not killed`, 1);
+  };
+  stale(meta);
   if (meta.status !== "killed") {
     await ctx.store.update(
       id,
-      (cur) => ({ killRequestedAt: cur.killRequestedAt ?? ctx.now().toISOString(), ...(keep ? { worktreeKept: "true" } : {}) }),
+      (cur) => (stale(cur), { killRequestedAt: cur.killRequestedAt ?? ctx.now().toISOString(), ...(keep ? { worktreeKept: "true" } : {}) }),
       actor,
       "kill-requested",
     );

@@ -6,7 +6,9 @@ import { mkdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../../demo/fake-github.js";
+import { createApp } from "../../src/app.js";
 import { serializeMetadata } from "../../src/core/metadata-format.js";
+import { applyCleanup, cleanupPlan } from "../../src/services/cleanup.js";
 import { processesIn } from "../../src/plugins/runtime/processes.js";
 import { runAo } from "../helpers/ao.js";
 import { git } from "../helpers/git.js";
@@ -105,7 +107,9 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     const id = await spawnReady();
     const m = await meta(id);
     const tmuxName = /tmuxName=(.*)/.exec(m)![1]!;
+    const worktree = /worktree=(.*)/.exec(m)![1]!;
     tm.tmux("kill-session", "-t", `=${tmuxName}`);
+    await waitFor("the agent gone", async () => (await processesIn(worktree)).length === 0);
     // GitHub answers the status run only after the restore has finished.
     const release = gh.state.holdNext(1);
     const status = startAo(["status", "--json"], ws.env);
@@ -122,6 +126,18 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     expect(afterRestore, events).not.toMatch(/runtime lost/);
     const plan = JSON.parse((await runAo(["session", "cleanup", "--dry-run", "--json"], { env: ws.env })).stdout) as { plan: Array<{ id: string }> };
     expect(plan.plan.map((p) => p.id)).not.toContain(id);
+
+    // A cleanup planned while the agent was gone, carried out after a restore: the plan is stale.
+    tm.tmux("kill-session", "-t", `=${tmuxName}`);
+    await waitFor("the agent gone", async () => (await processesIn(worktree)).length === 0);
+    const ctx = await createApp({ env: ws.env });
+    const stalePlan = (await cleanupPlan(ctx)).filter((p) => p.id === id);
+    expect(stalePlan).toMatchObject([{ id, action: "kill", reason: "runtime dead" }]);
+    expect((await runAo(["session", "restore", id], { env: ws.env })).stderr).toBe("");
+    const applied = await applyCleanup(ctx, stalePlan);
+    expect(applied.killed).toEqual([]);
+    expect(applied.failed[0]?.error).toMatch(/changed since the plan/);
+    expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).toBe(0);
     await runAo(["session", "kill", id], { env: ws.env });
   });
 
