@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deriveActivity, STILL_MS, stillForMs } from "../core/activity.js";
 import type { Activity } from "../core/types.js";
-import { processesIn } from "../plugins/runtime/processes.js";
+import { processesInEach } from "../plugins/runtime/processes.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
 
 export interface SessionRuntimeFacts {
@@ -68,6 +68,9 @@ export class RuntimeFacts {
     if (queries.length === 0) return out;
     const panes = new Map((await this.runtime.listPanes()).map((p) => [p.name, p]));
     const cache = await this.loadCache();
+    // Sessions tmux does not know: one look at which processes still work in their worktrees.
+    const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
+    const inWorktree = missing.length ? await processesInEach(missing) : new Map<string, Array<{ pid: number }>>();
     let dirty = false;
     await Promise.all(
       queries.map(async (q) => {
@@ -75,7 +78,7 @@ export class RuntimeFacts {
         if (!pane) {
           // A tmux server whose socket file was deleted still runs its agents but answers no
           // one: "no session" then is not "the agent is gone".
-          const procs = q.worktree ? await processesIn(q.worktree) : [];
+          const procs = (q.worktree && inWorktree.get(q.worktree)) || [];
           const unreachable = procs.length
             ? `tmux does not know ${q.tmuxName}, yet ${procs.length} process${procs.length === 1 ? "" : "es"} run in its worktree (pid ${procs.map((p) => p.pid).slice(0, 5).join(", ")}): the tmux server may be unreachable (its socket deleted)`
             : undefined;

@@ -37,37 +37,39 @@ export async function killTree(pids: number[], graceMs = 3000): Promise<void> {
 }
 
 /**
- * Processes whose working folder is `dir` or inside it (Linux /proc; elsewhere none can be
- * seen and the list is empty). An agent restarted by hand, or one whose tmux server can no
- * longer be reached, still shows here.
+ * Processes whose working folder is one of `dirs` or inside it, per folder (Linux /proc;
+ * elsewhere none can be seen and the lists are empty). An agent restarted by hand, or one whose
+ * tmux server can no longer be reached, still shows here. One pass over /proc for all folders.
  */
-export async function processesIn(dir: string): Promise<Array<{ pid: number; command: string }>> {
+export async function processesInEach(dirs: string[]): Promise<Map<string, Array<{ pid: number; command: string }>>> {
   const { readdir, readlink, readFile, realpath } = await import("node:fs/promises");
-  let root: string;
-  try {
-    root = await realpath(dir);
-  } catch {
-    return [];
-  }
+  const out = new Map<string, Array<{ pid: number; command: string }>>(dirs.map((d) => [d, []]));
+  const roots = (await Promise.all(dirs.map(async (d) => [d, await realpath(d).catch(() => null)] as const))).filter((r): r is readonly [string, string] => r[1] !== null);
+  if (roots.length === 0) return out;
   let pids: string[];
   try {
-    pids = (await readdir("/proc")).filter((n) => /^\d+$/.test(n));
+    pids = (await readdir("/proc")).filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
   } catch {
-    return [];
+    return out;
   }
-  const out: Array<{ pid: number; command: string }> = [];
   await Promise.all(
     pids.map(async (p) => {
       try {
         // A deleted folder reads back as "<path> (deleted)": it was still in the worktree.
         const cwd = (await readlink(`/proc/${p}/cwd`)).replace(/ \(deleted\)$/, "");
-        if (cwd !== root && !cwd.startsWith(`${root}/`)) return;
-        const cmd = (await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
-        out.push({ pid: Number(p), command: cmd });
+        const hits = roots.filter(([, root]) => cwd === root || cwd.startsWith(`${root}/`));
+        if (hits.length === 0) return;
+        const command = (await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
+        for (const [dir] of hits) out.get(dir)!.push({ pid: Number(p), command });
       } catch {
         /* gone, or not ours to read */
       }
     }),
   );
-  return out.filter((x) => x.pid !== process.pid).sort((a, b) => a.pid - b.pid);
+  for (const list of out.values()) list.sort((a, b) => a.pid - b.pid);
+  return out;
+}
+
+export async function processesIn(dir: string): Promise<Array<{ pid: number; command: string }>> {
+  return (await processesInEach([dir])).get(dir) ?? [];
 }
