@@ -1,7 +1,9 @@
 // Fault suite — class "Work lost without --force": submodule commits that exist only here, a
 // kill that cannot record (EROFS, ENOSPC, a held lock), kill SIGKILLed half-way, and a
 // `worktree=` edited to point at someone's own checkout.
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { mkdir, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,6 +43,20 @@ function failWrite(ctx: AppContext, nth: number, error: Error): void {
     if (++calls === nth) throw error;
     return real(...args);
   }) as typeof real;
+}
+
+function canBindReadOnly(): boolean {
+  if (process.platform !== "linux") return false;
+  const dir = mkdtempSync(path.join(tmpdir(), "ao-ro-probe-"));
+  try {
+    execFileSync("mount", ["--bind", dir, dir], { stdio: "ignore" });
+    execFileSync("umount", [dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
@@ -128,6 +144,26 @@ describe("kill and cleanup [class: work lost without --force]", () => {
       expect(existsSync(worktree)).toBe(false);
     });
   }
+
+  // A real read-only session folder (a read-only bind mount) where the machine lets us make one.
+  it.skipIf(!canBindReadOnly())("with a read-only session folder, cleanup's dry run and real run agree, and nothing is destroyed", async () => {
+    const { id, worktree } = await seedSession({ status: "merged" });
+    const dir = path.join(ws.sessionsDir, id);
+    execFileSync("mount", ["--bind", dir, dir]);
+    try {
+      execFileSync("mount", ["-o", "remount,ro,bind", dir]);
+      const dry = JSON.parse((await runAo(["session", "cleanup", "--dry-run", "--json"], { env: ws.env })).stdout) as { plan: Array<{ id: string; action: string; skipReason?: string }> };
+      const item = dry.plan.find((p) => p.id === id);
+      expect(item).toMatchObject({ action: "skip" });
+      expect(item?.skipReason).toMatch(/cannot record the kill: .*EROFS/);
+      const real = await runAo(["session", "cleanup"], { env: ws.env });
+      expect(real.stdout).not.toMatch(new RegExp(`(Could not kill|Killed) ${id}\\b`));
+      expect(existsSync(worktree)).toBe(true);
+    } finally {
+      execFileSync("umount", [dir]);
+    }
+    await runAo(["session", "kill", id], { env: ws.env });
+  });
 
   it("a kill SIGKILLed at a random point is finished by running it again", async () => {
     for (let round = 0; round < 3; round++) {
