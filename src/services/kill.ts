@@ -95,7 +95,7 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
     if (changed) throw new AoError(`${id} changed since the plan was made (${changed}: ${opts.seen![changed] ?? "(none)"} → ${cur[changed] ?? "(none)"}); not killed`, 1);
   };
   stale(meta);
-  if (meta.status !== "killed") {
+  if (meta.status !== "killed" || meta.restoring) {
     await ctx.store.update(
       id,
       (cur) => (stale(cur), { killRequestedAt: cur.killRequestedAt ?? ctx.now().toISOString(), ...(keep ? { worktreeKept: "true" } : {}) }),
@@ -115,6 +115,13 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
     await rm(worktree, { recursive: true, force: true });
     await ctx.workspace.remove(project.path, worktree).catch(() => {});
   }
-  await ctx.store.update(id, (cur) => ({ status: "killed", killedAt: cur.killedAt ?? ctx.now().toISOString(), killRequestedAt: null }), actor, "killed");
+  await ctx.store.update(
+    id,
+    // A kill that went through its intent is a new kill (a restore in flight compares killedAt);
+    // running it again on a killed session changes nothing.
+    (cur) => ({ status: "killed", killedAt: cur.killRequestedAt || !cur.killedAt ? ctx.now().toISOString() : cur.killedAt, killRequestedAt: null, restoring: null }),
+    actor,
+    "killed",
+  );
   return { id, worktreeRemoved: removeWorktree, discarded, ...(left ? { worktreeLeft: left } : {}) };
 }

@@ -69,9 +69,29 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     skipPermissions: meta.permissions === "skip",
     ...(project.agentCommand ? { agentCommand: project.agentCommand } : {}),
   });
-  await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent), stateDir: ctx.store.dir(id) });
-  await waitForAgent(ctx, tmuxName);
+  // On record before the agent starts: a kill from now on knows it has something to end, even
+  // while the record still says killed.
+  const started = await ctx.store.update(id, () => ({ restoring: ctx.now().toISOString() }), actor, "restoring");
+  try {
+    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent), stateDir: ctx.store.dir(id) });
+    await waitForAgent(ctx, tmuxName);
+  } catch (e) {
+    await ctx.store.update(id, (cur): Record<string, string | null> => (cur.restoring === started.restoring ? { restoring: null } : {}), actor, "restore-failed").catch(() => {});
+    throw e;
+  }
   const now = ctx.now().toISOString();
-  await ctx.store.update(id, () => ({ status: "working", restoredAt: now, lastActivityAt: now, errorReason: null, killedAt: null, killRequestedAt: null, worktreeKept: null, tmuxName }), actor, "restored");
+  // Compared with what the restore began from: a kill that landed while the agent started wins.
+  let killed = false;
+  const NOTHING: Record<string, string | null> = {};
+  await ctx.store.update(
+    id,
+    (cur) => {
+      killed = cur.restoring !== started.restoring || cur.killedAt !== started.killedAt || cur.killRequestedAt !== started.killRequestedAt;
+      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, errorReason: null, killedAt: null, killRequestedAt: null, worktreeKept: null, restoring: null, tmuxName };
+    },
+    actor,
+    "restored",
+  );
+  if (killed) throw new AoError(`${id} was killed while it was being restored`, 1);
   return { id, worktree, branch, tmuxName, attach: ctx.runtime.attachArgv(tmuxName, false).join(" ") };
 }

@@ -89,6 +89,9 @@ async function freeBranchName(ctx: AppContext, repo: string, wanted: string): Pr
   return name;
 }
 
+const NOTHING: Record<string, string | null> = {};
+const killedMeanwhile = (m: Record<string, string>) => m.status === "killed" || m.killRequestedAt !== undefined;
+
 /** Create a session: id, worktree on a new branch, tmux running the agent. Undoes all of it on failure. */
 export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise<SpawnResult> {
   const project = resolveProject(ctx, opts.project);
@@ -169,7 +172,8 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent, prompt), stateDir });
     created = { ...created, tmux: true };
     await waitForAgent(ctx, tmuxName);
-    await ctx.store.update(id, () => ({ status: "working", lastActivityAt: ctx.now().toISOString() }), actor, "spawned");
+    // A kill that came while the agent started wins: its record is not overwritten.
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "working", lastActivityAt: ctx.now().toISOString() }), actor, "spawned");
     return { id, branch, worktree, tmuxName };
   } catch (e) {
     const reason = (e as Error).message;
@@ -177,7 +181,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     if (created.tmux) await ctx.runtime.destroy(tmuxName).catch(() => {});
     if (created.worktree) await ctx.workspace.remove(project.path, worktree, { deleteBranch: branch }).catch(() => {});
     await rm(path.join(stateDir, "prompt.txt"), { force: true });
-    await ctx.store.update(id, () => ({ status: "errored", errorReason: `spawn failed: ${reason}` }), actor, "spawn-failed");
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}` }), actor, "spawn-failed");
     throw new AoError(`spawn of ${id} failed: ${reason}`, 1);
   }
 }

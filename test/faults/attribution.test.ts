@@ -9,6 +9,7 @@ import { startFakeGitHub, type FakeGitHub } from "../../demo/fake-github.js";
 import { createApp } from "../../src/app.js";
 import { serializeMetadata } from "../../src/core/metadata-format.js";
 import { applyCleanup, cleanupPlan } from "../../src/services/cleanup.js";
+import { restoreSession } from "../../src/services/restore.js";
 import { processesIn } from "../../src/plugins/runtime/processes.js";
 import { runAo } from "../helpers/ao.js";
 import { git } from "../helpers/git.js";
@@ -66,7 +67,7 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     const own = gh.state.openPr({ repo: REPO, branch });
     expect(await row(id)).toMatchObject({ status: "pr_open", prNumber: own });
     await runAo(["session", "kill", id], { env: ws.env });
-  });
+  }, 90000);
 
   it("an older PR carrying the session's own commit is the session's", async () => {
     const id = `fe-${90}`;
@@ -139,7 +140,25 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     expect(applied.failed[0]?.error).toMatch(/changed since the plan/);
     expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).toBe(0);
     await runAo(["session", "kill", id], { env: ws.env });
-  });
+  }, 90000);
+
+  it("a kill that lands while a restore starts the agent is not overwritten by the restore", async () => {
+    const id = await spawnReady();
+    expect((await runAo(["session", "kill", id, "--keep-worktree"], { env: ws.env })).code).toBe(0);
+    const ctx = await createApp({ env: ws.env });
+    // The kill runs just before the restore records its result.
+    const real = ctx.store.update.bind(ctx.store);
+    let raced = false;
+    ctx.store.update = (async (...args: Parameters<typeof real>) => {
+      if (!raced && args[3] === "restored") {
+        raced = true;
+        expect((await runAo(["session", "kill", id], { env: ws.env })).stderr).toBe("");
+      }
+      return real(...args);
+    }) as typeof real;
+    await expect(restoreSession(ctx, id)).rejects.toThrow(/killed while it was being restored/);
+    expect(await meta(id)).toMatch(/status=killed/);
+  }, 90000);
 
   it("a tmux socket deleted while its server runs: not errored, nothing recorded, no second agent", async () => {
     const id = await spawnReady();
@@ -166,5 +185,5 @@ describe("which work is a session's [class: wrong work attributed, live agents k
       await waitFor("socket back", async () => tm.tmux("has-session", "-t", `=ao-attrib-${id}`).code === 0);
     }
     await runAo(["session", "kill", id], { env: ws.env });
-  });
+  }, 90000);
 });

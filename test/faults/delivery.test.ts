@@ -72,7 +72,7 @@ describe("exactly-once delivery [class: locks, leaders, exactly-once]", () => {
       expect({ id: s.id, messages, ok: messages === 1 || (messages === 0 && escalated) }).toEqual({ id: s.id, messages: expect.any(Number), ok: true });
       expect(messages).toBeLessThanOrEqual(1);
     }
-  });
+  }, 120000);
 
   it("a torn line in events.jsonl neither silences the session's reactions nor swallows the next event", async () => {
     const s = await failingSession("torn");
@@ -95,5 +95,5 @@ describe("exactly-once delivery [class: locks, leaders, exactly-once]", () => {
       }
     });
     expect(torn).toEqual(['{"time":"2026-01-01T00:00:00.000Z","actor":"reaction","kind":"reac']);
-  });
+  }, 60000);
 });

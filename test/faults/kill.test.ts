@@ -110,7 +110,7 @@ describe("kill and cleanup [class: work lost without --force]", () => {
     const ok = await runAo(["session", "kill", id], { env: ws.env });
     expect(ok.stderr).toBe("");
     expect(existsSync(worktree)).toBe(false);
-  });
+  }, 60000);
 
   for (const [fault, error] of [
     ["EROFS", errno("EROFS")],
@@ -182,7 +182,7 @@ describe("kill and cleanup [class: work lost without --force]", () => {
       expect(existsSync(meta.worktree!)).toBe(false);
       expect(tm.tmux("has-session", "-t", `=${meta.tmuxName}`).code).not.toBe(0);
     }
-  });
+  }, 90000);
 
   it("never removes a worktree= edited to point elsewhere, nor a link out of ao's folder", async () => {
     const mine = path.join(ws.root, "my-own-checkout");

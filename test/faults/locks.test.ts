@@ -37,7 +37,7 @@ describe("locks [class: locks, leaders, exactly-once]", () => {
     await Promise.all(dying.map((c) => c.done));
     expect(codes.map((c, i) => `${c} ${incs[i]!.err()}`)).toEqual(Array(20).fill("0 "));
     expect(Number(await readFile(counter, "utf8"))).toBe(100);
-  });
+  }, 90000);
 
   it("recovers a lock whose pid now belongs to a live, unrelated process", async () => {
     const dir = path.join(tmp, "reused.lock");
@@ -100,7 +100,7 @@ describe("locks [class: locks, leaders, exactly-once]", () => {
     } finally {
       await rm(ws.root, { recursive: true, force: true });
     }
-  });
+  }, 60000);
 });
 
 const WATCHERS = 6;
