@@ -82,6 +82,16 @@ async function discard(g: string): Promise<void> {
   await rm(tomb, { recursive: true, force: true });
 }
 
+/** Folders a crash left half-made (`.new-*`) or half-deleted (`.tomb-*`), once clearly abandoned. */
+async function sweep(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(".new-") && !name.startsWith(".tomb-")) continue;
+    const p = path.join(dir, name);
+    const age = await stat(p).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > UNOWNED_GRACE_MS * 2) await rm(p, { recursive: true, force: true });
+  }
+}
+
 /**
  * One attempt to take the lock `dir`. The lock is a folder of generations g1, g2, …: the holder
  * is the owner of the highest one, until it marks it released or dies. Taking it means creating
@@ -91,7 +101,10 @@ async function discard(g: string): Promise<void> {
  * process that looked long ago is caught by the look afterwards (a newer one exists) and given up.
  */
 export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry"> {
-  await mkdir(dir, { recursive: true });
+  // Not recursive: a lock on a session that does not exist must fail, not create its folder.
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "EEXIST") throw e;
+  });
   const gens = await generations(dir);
   const top = gens.length ? Math.max(...gens) : 0;
   if (top > 0) {
@@ -129,6 +142,7 @@ export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry
         return;
       }
       for (const g of await generations(dir)) if (g < n) await discard(path.join(dir, `g${g}`));
+      await sweep(dir);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { QuestionPendingError } from "../core/errors.js";
@@ -70,6 +71,7 @@ export class LifecycleService {
    */
   async acquire(): Promise<boolean> {
     if (this.leader) return true;
+    await mkdir(this.ctx.store.root, { recursive: true });
     for (;;) {
       const r = await tryLock(this.leaderLock);
       if (r === "busy") return false;
