@@ -105,7 +105,7 @@ export function interruptedSend(history: ReactionRecord[], kind: ReactionKind, f
   for (const h of history) {
     if (h.reaction !== kind || h.fingerprint !== fingerprint) continue;
     if (h.action === "sending") open = h;
-    else if (h.action === "sent" || h.action === "escalated") open = null;
+    else open = null; // any outcome closes it
   }
   return open;
 }

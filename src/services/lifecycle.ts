@@ -227,12 +227,12 @@ export class LifecycleService {
         }
       }
       case "send": {
-        // The intent goes on record before the keys go out: a crash after the send can no
+        // The intent goes on record right before the keys go out: a crash after the send can no
         // longer look like a send that never happened.
-        await this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: kind, fingerprint, action: "sending", detail: `attempt ${decision.attempt}` });
+        const intent = () => this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: kind, fingerprint, action: "sending", detail: `attempt ${decision.attempt}` });
         let outcome: string;
         try {
-          outcome = (await sendMessage(this.ctx, v.id, message, { actor: "reaction", timeoutMs: this.opts.sendTimeoutMs ?? 60_000 })).outcome;
+          outcome = (await sendMessage(this.ctx, v.id, message, { actor: "reaction", timeoutMs: this.opts.sendTimeoutMs ?? 60_000, beforeKeys: intent })).outcome;
         } catch (e) {
           if (e instanceof QuestionPendingError) {
             // Reactions never answer a question: the person does. Tell them once per event;

@@ -19,6 +19,8 @@ export interface SendOptions {
   actor?: string;
   /** Called while waiting for the agent, with the time waited so far. */
   onWaiting?: (waitedMs: number, activity: Activity | undefined) => void;
+  /** Called once nothing can stop the send any more, right before the first key (to record intent). */
+  beforeKeys?: () => Promise<void>;
 }
 
 export interface SendResult {
@@ -88,6 +90,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
       // The question may have come up while this waited: look once more, right before typing.
       const last = await screen.look();
       if (last.question) await refuse(last);
+      await opts.beforeKeys?.();
       return deliver(ctx, screen.name, screen.agent, text);
     },
     { timeoutMs: 60_000 },
