@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
+import { draftOf } from "../core/draft.js";
 import { QuestionPendingError } from "../core/errors.js";
 import { questionNoun } from "../core/question.js";
 import { inert } from "../core/sanitize.js";
@@ -10,6 +11,7 @@ import { tryLock, type LockHandle } from "../metadata/lock.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
 import { decide, interruptedSend, reactionFor, type Decision, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
 import type { SessionView } from "../core/types.js";
+import { agentPlugin } from "../plugins/agent/index.js";
 import { bellNotifier, desktopNotifier, webhookNotifier } from "../plugins/notifier/index.js";
 import type { Notification, NotifierPlugin, PrDetails, ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "./cleanup.js";
@@ -274,6 +276,10 @@ export class LifecycleService {
     const needle = message.split("\n")[0]!.trim().slice(0, 40);
     if (!tmuxName || !needle) return null;
     const screen = await this.ctx.runtime.capture(tmuxName, 400).catch(() => "");
+    // Typed but never submitted (cut off before Enter): it sits in the input box, not arrived.
+    const agent = agentPlugin(v.meta.agent ?? "") ?? agentPlugin("generic")!;
+    const draft = (agent.draftOf ? agent.draftOf(screen) : draftOf(screen)) ?? "";
+    if (draft.includes(needle.slice(0, 16))) return null;
     return screen.includes(needle) ? "delivered" : null;
   }
 
