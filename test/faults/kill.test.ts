@@ -197,7 +197,7 @@ describe("kill and cleanup [class: work lost without --force]", () => {
     await ctx.store.update(edited.id, () => ({ worktree: mine }), "hand-edit");
     const r = await runAo(["session", "kill", edited.id], { env: ws.env });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/Worktree left in place: .*my-own-checkout is not/);
+    expect(r.stderr).toMatch(/left in place: .*my-own-checkout is not/);
     expect(existsSync(path.join(mine, "precious.txt"))).toBe(true);
 
     // ao's folder for the session replaced by a link to the user's checkout.
