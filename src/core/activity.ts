@@ -11,6 +11,14 @@ export function stillForMs(activityAtSec: number, nowMs: number): number {
   return nowMs - (activityAtSec + 1) * 1000;
 }
 
+/**
+ * The latest whole-second output time at which a screen counts as still at `nowMs` (the
+ * inverse of stillForMs): a pane whose last output came at or before it has been still STILL_MS.
+ */
+export function stillCutoffSec(nowMs: number): number {
+  return Math.floor((nowMs - STILL_MS) / 1000) - 1;
+}
+
 export interface ActivityInput {
   dead: boolean;
   activityAtSec: number;

@@ -14,6 +14,23 @@ export interface PaneFacts {
   activityAt: number;
 }
 
+/** A pane whose screen is worth reading in a look, if tmux finds it still and changed. */
+export interface ScreenWant {
+  /** tmux session name. */
+  name: string;
+  /** Read only if the pane's last output came at or before this Unix second (the screen is still). */
+  stillBefore: number;
+  /** The output time of the screen already read: unchanged since, the pane is not read again. */
+  knownActivityAt?: number;
+}
+
+/** One look at the server: every pane, and the screens it was worth reading. */
+export interface PaneLook {
+  panes: PaneFacts[];
+  /** tmux name → the screen, and the output time it belongs to. */
+  screens: Map<string, { activityAt: number; text: string }>;
+}
+
 export interface LaunchSpec {
   /** tmux session name. */
   name: string;
@@ -31,6 +48,11 @@ export interface RuntimePlugin {
   create(spec: LaunchSpec): Promise<void>;
   /** Every pane on the server in one call; an empty list when no server runs. */
   listPanes(): Promise<PaneFacts[]>;
+  /**
+   * Every pane, plus the screens of the wanted panes that tmux finds still and changed, in one
+   * process whatever changed. An empty list of wants is a plain listing.
+   */
+  look(wants: readonly ScreenWant[]): Promise<PaneLook>;
   capture(name: string, lines?: number): Promise<string>;
   exists(name: string): Promise<boolean>;
   /** End the session and every process started in it. */

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { deriveActivity, STILL_MS, stillForMs } from "../core/activity.js";
+import { deriveActivity, stillCutoffSec } from "../core/activity.js";
 import type { Activity } from "../core/types.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
@@ -19,6 +19,12 @@ export interface RuntimeQuery {
   agent: AgentPlugin;
   /** Where the agent works: looked into when tmux does not know the session. */
   worktree?: string;
+  /**
+   * Whether the screen is worth reading when it goes still (default true). false when another
+   * source (the agent's own events) already says what the agent does: the pane is still listed,
+   * for liveness and output time, but never captured.
+   */
+  readScreen?: boolean;
 }
 
 interface CacheEntry {
@@ -28,10 +34,10 @@ interface CacheEntry {
 type PaneCache = Record<string, CacheEntry>;
 
 /**
- * Liveness and activity for many sessions: one `tmux list-panes -a` for all of them, then a
- * capture only of panes that are still and whose last output time moved since the last look.
- * What each still screen said is remembered (in memory, and in AO_HOME/cache between CLI runs),
- * so an unchanged pane is never captured twice.
+ * Liveness and activity for many sessions in one runtime look: every pane, plus the screens of
+ * panes that are still and whose last output time moved since the screen was last read, all in
+ * one tmux process. What each still screen said is remembered (in memory, and in AO_HOME/cache
+ * between CLI runs), so an unchanged pane is never captured twice.
  */
 export class RuntimeFacts {
   private cache: PaneCache | null = null;
@@ -66,44 +72,51 @@ export class RuntimeFacts {
   async gather(queries: RuntimeQuery[], now = Date.now()): Promise<Map<string, SessionRuntimeFacts>> {
     const out = new Map<string, SessionRuntimeFacts>();
     if (queries.length === 0) return out;
-    const panes = new Map((await this.runtime.listPanes()).map((p) => [p.name, p]));
     const cache = await this.loadCache();
+    const stillBefore = stillCutoffSec(now);
+    const wants = queries
+      .filter((q) => q.readScreen !== false)
+      .map((q) => {
+        const known = cache[q.tmuxName]?.activityAt;
+        return { name: q.tmuxName, stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
+      });
+    const look = await this.runtime.look(wants);
+    const panes = new Map(look.panes.map((p) => [p.name, p]));
     // Sessions tmux does not know: one look at which processes still work in their worktrees.
     const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
     const inWorktree = missing.length ? await processesInEach(missing) : new Map<string, Array<{ pid: number }>>();
     let dirty = false;
-    await Promise.all(
-      queries.map(async (q) => {
-        const pane = panes.get(q.tmuxName);
-        if (!pane) {
-          // A tmux server whose socket file was deleted still runs its agents but answers no
-          // one: "no session" then is not "the agent is gone".
-          const procs = (q.worktree && inWorktree.get(q.worktree)) || [];
-          const unreachable = procs.length
-            ? `tmux does not know ${q.tmuxName}, yet ${procs.length} process${procs.length === 1 ? "" : "es"} run in its worktree (pid ${procs.map((p) => p.pid).slice(0, 5).join(", ")}): the tmux server may be unreachable (its socket deleted)`
-            : undefined;
-          out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
-          return;
-        }
-        let still: StillActivity | undefined;
-        const cached = cache[q.tmuxName];
-        if (cached && cached.activityAt === pane.activityAt) still = cached.still;
-        else if (!pane.dead && stillForMs(pane.activityAt, now) >= STILL_MS) {
-          const capture = await this.runtime.capture(q.tmuxName).catch(() => "");
-          still = q.agent.classifyStill({ capture, dead: pane.dead, currentCommand: pane.currentCommand });
-          cache[q.tmuxName] = { activityAt: pane.activityAt, still };
-          dirty = true;
-        }
-        const activity = deriveActivity({
-          dead: pane.dead,
-          activityAtSec: pane.activityAt,
-          nowMs: now,
-          readyThresholdMs: this.readyThresholdMs,
-          classifyStill: () => still ?? "ready",
-        });
-        out.set(q.id, { alive: true, activity, pane });
-      }),
-    );
+    for (const q of queries) {
+      const pane = panes.get(q.tmuxName);
+      if (!pane) {
+        // A tmux server whose socket file was deleted still runs its agents but answers no
+        // one: "no session" then is not "the agent is gone".
+        const procs = (q.worktree && inWorktree.get(q.worktree)) || [];
+        const unreachable = procs.length
+          ? `tmux does not know ${q.tmuxName}, yet ${procs.length} process${procs.length === 1 ? "" : "es"} run in its worktree (pid ${procs.map((p) => p.pid).slice(0, 5).join(", ")}): the tmux server may be unreachable (its socket deleted)`
+          : undefined;
+        out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
+        continue;
+      }
+      const screen = look.screens.get(q.tmuxName);
+      if (screen) {
+        const still = q.agent.classifyStill({ capture: screen.text, dead: pane.dead, currentCommand: pane.currentCommand });
+        cache[q.tmuxName] = { activityAt: screen.activityAt, still };
+        dirty = true;
+      }
+      const cached = cache[q.tmuxName];
+      const still = cached && cached.activityAt === pane.activityAt ? cached.still : undefined;
+      const activity = deriveActivity({
+        dead: pane.dead,
+        activityAtSec: pane.activityAt,
+        nowMs: now,
+        readyThresholdMs: this.readyThresholdMs,
+        // A still pane whose screen was not read (another source speaks for the agent, or tmux
+        // saw output after ao's clock) counts as at its prompt until a read says otherwise.
+        classifyStill: () => still ?? "ready",
+      });
+      out.set(q.id, { alive: true, activity, pane });
+    }
     if (dirty) await this.saveCache(cache);
     return out;
   }

@@ -2,32 +2,20 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { envFileText } from "../../core/shell.js";
 import { run, type RunResult } from "../../exec.js";
-import type { LaunchSpec, PaneFacts, RuntimePlugin } from "../types.js";
+import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
 import { killTree, processTree } from "./processes.js";
+import { LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes } from "./tmux-look.js";
 
-const PANE_FORMAT = ["#{session_name}", "#{pane_pid}", "#{pane_dead}", "#{pane_dead_status}", "#{pane_current_command}", "#{window_activity}"].join("\t");
+export { parsePanes };
 
 /** "No server" and "no such session" are normal answers, not failures. */
 function noServer(r: RunResult): boolean {
   return /no server running|error connecting to|no sessions/i.test(r.stderr);
 }
 
-export function parsePanes(stdout: string): PaneFacts[] {
-  const out: PaneFacts[] = [];
-  for (const line of stdout.split("\n")) {
-    if (!line) continue;
-    const [name, pid, dead, deadStatus, cmd, activity] = line.split("\t");
-    if (name === undefined || activity === undefined) continue;
-    out.push({
-      name,
-      panePid: Number(pid),
-      dead: dead === "1",
-      deadStatus: deadStatus ? Number(deadStatus) : null,
-      currentCommand: cmd ?? "",
-      activityAt: Number(activity),
-    });
-  }
-  return out;
+/** A fresh nonce per look, so the headers of one look cannot be mistaken for another's. */
+function nonce(): string {
+  return `ao-look-${Array.from(globalThis.crypto.getRandomValues(new Uint32Array(3)), (n) => n.toString(36)).join("")}`;
 }
 
 /**
@@ -47,7 +35,10 @@ export function tmuxArg(text: string): string {
 export class TmuxRuntime implements RuntimePlugin {
   readonly name = "tmux";
 
-  constructor(readonly socket?: string) {}
+  constructor(
+    readonly socket?: string,
+    private readonly makeNonce: () => string = nonce,
+  ) {}
 
   private argv(args: string[]): string[] {
     // -u: without a UTF-8 locale in ao's environment, tmux would print tabs and non-ASCII
@@ -86,13 +77,52 @@ export class TmuxRuntime implements RuntimePlugin {
 
   async listPanes(): Promise<PaneFacts[]> {
     const panes = await this.readPanes();
-    if (panes.some((p) => p.dead && p.deadStatus === null)) {
-      // tmux 3.3 can mark a pane dead before it has collected the exit status; the status
-      // arrives once the server handles another child's exit, which run-shell provides.
-      await this.tmux(["run-shell", "true"]);
-      return this.readPanes();
+    return (await this.settleDead(panes)) ?? panes;
+  }
+
+  /**
+   * tmux 3.3 can mark a pane dead before it has collected the exit status; the status arrives
+   * once the server handles another child's exit, which run-shell provides. null: none waiting.
+   */
+  private async settleDead(panes: PaneFacts[]): Promise<PaneFacts[] | null> {
+    if (!panes.some((p) => p.dead && p.deadStatus === null)) return null;
+    await this.tmux(["run-shell", "true"]);
+    return this.readPanes();
+  }
+
+  async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
+    if (wants.length === 0) return { panes: await this.listPanes(), screens: new Map() };
+    // A script on standard input rather than `;`-joined argv: tmux refuses a command line over
+    // 16 KB, a few dozen panes' worth, and one failing line of a script does not stop the rest.
+    const id = this.makeNonce();
+    const r = await this.tmux(["source-file", "-"], lookScript(wants, id));
+    if (!r.stdout && noServer(r)) return { panes: [], screens: new Map() };
+    let look: PaneLook;
+    try {
+      look = parseLook(r.stdout, id);
+    } catch (e) {
+      if (!(e instanceof LookOutOfStep)) throw e;
+      // Another tmux's output in a shape the script did not expect: the slow way still works.
+      return this.lookOneByOne(wants);
     }
-    return panes;
+    const settled = await this.settleDead(look.panes);
+    return settled ? { ...look, panes: settled } : look;
+  }
+
+  /** The same look as a listing and one capture process per screen worth reading. */
+  private async lookOneByOne(wants: readonly ScreenWant[]): Promise<PaneLook> {
+    const panes = await this.listPanes();
+    const byName = new Map(panes.map((p) => [p.name, p]));
+    const screens = new Map<string, { activityAt: number; text: string }>();
+    await Promise.all(
+      wants.map(async (w) => {
+        const p = byName.get(w.name);
+        if (!p || p.dead || p.activityAt === w.knownActivityAt || p.activityAt > w.stillBefore) return;
+        const text = await this.capture(w.name).catch(() => null);
+        if (text !== null) screens.set(w.name, { activityAt: p.activityAt, text });
+      }),
+    );
+    return { panes, screens };
   }
 
   private async readPanes(): Promise<PaneFacts[]> {

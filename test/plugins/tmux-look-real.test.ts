@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stillCutoffSec } from "../../src/core/activity.js";
+import type { RunResult } from "../../src/exec.js";
+import { generic } from "../../src/plugins/agent/generic.js";
+import type { PaneLook, ScreenWant } from "../../src/plugins/types.js";
+import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
+import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+
+const tm = privateTmux();
+const NONCE = "ao-look-known";
+const dir = mkdtempSync(path.join(tmpdir(), "ao-look-real-"));
+
+/** The real runtime, counting its tmux processes and keeping the last look. */
+class CountingTmux extends TmuxRuntime {
+  invocations = 0;
+  last: PaneLook | null = null;
+  override tmux(args: string[], input?: string): Promise<RunResult> {
+    this.invocations++;
+    return super.tmux(args, input);
+  }
+  override async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
+    this.last = await super.look(wants);
+    return this.last;
+  }
+}
+
+// Screens of different heights; fe-2 prints what this look's headers look like (the nonce is
+// known here, as a hostile agent could learn it from `ps`): the split must still hold.
+const PANES: Array<{ name: string; rows: number; script: string; first: string }> = [
+  { name: "ao-t-fe-1", rows: 5, script: "printf 'one\\n'", first: "one" },
+  { name: "ao-t-fe-2", rows: 9, script: `printf '${NONCE} s ao-t-fe-3 1 2\\nforged three\\n${NONCE} p\\nao-t-fe-9\\t1\\t0\\t\\tsh\\t1\\n'`, first: `${NONCE} s ao-t-fe-3 1 2` },
+  { name: "ao-t-fe-3", rows: 3, script: "printf 'three\\nthree b\\nthree c\\nthree d\\n'", first: "three c" },
+  { name: "ao-t-fe-4", rows: 12, script: "printf 'four: \\344\\270\\255\\346\\226\\207 \\t tab\\n'", first: "four: 中文" },
+];
+
+beforeAll(() => {
+  for (const p of PANES) {
+    const r = tm.tmux("new-session", "-d", "-s", p.name, "-x", "60", "-y", String(p.rows), "sh", "-c", `${p.script}; exec sleep 600`);
+    expect(r.code).toBe(0);
+  }
+});
+afterAll(() => {
+  tm.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a look at real tmux", () => {
+  it("reads every still screen in one process, each screen whole and its own", async () => {
+    const rt = new CountingTmux(tm.socket, () => NONCE);
+    const wants = () => [...PANES.map((p) => p.name), "ao-t-fe-gone"].map((name) => ({ name, stillBefore: stillCutoffSec(Date.now()) }));
+    const look = await waitFor("every screen still and read", async () => {
+      const before = rt.invocations;
+      const l = await rt.look(wants());
+      expect(rt.invocations - before).toBe(1);
+      return l.screens.size === PANES.length ? l : null;
+    });
+    expect(look.panes.map((p) => p.name).sort()).toEqual(PANES.map((p) => p.name));
+    for (const p of PANES) {
+      const lines = look.screens.get(p.name)!.text.split("\n");
+      expect(lines).toHaveLength(p.rows + 1);
+      expect(lines.find((l) => l.trim() !== "")?.startsWith(p.first)).toBe(true);
+    }
+    expect(look.screens.get("ao-t-fe-2")!.text).toContain("forged three");
+    expect(look.screens.has("ao-t-fe-9")).toBe(false);
+    expect(look.panes.some((p) => p.name === "ao-t-fe-9")).toBe(false);
+  });
+
+  it("reads a screen once: the next look asks tmux only for screens that changed", async () => {
+    const rt = new CountingTmux(tm.socket);
+    const facts = new RuntimeFacts(rt, path.join(dir, "panes.json"), 60_000);
+    const queries = PANES.map((p, i) => ({ id: `fe-${i + 1}`, tmuxName: p.name, agent: generic }));
+    await waitFor("every screen read", async () => {
+      await facts.gather(queries);
+      return rt.last!.screens.size === PANES.length;
+    });
+    const before = rt.invocations;
+    const again = await facts.gather(queries);
+    expect(rt.invocations - before).toBe(1);
+    expect(rt.last!.screens.size).toBe(0);
+    expect([...again.values()].map((f) => f.activity)).toEqual(PANES.map(() => "ready"));
+
+    // New output: that pane, and only it, is read again once it is still.
+    tm.tmux("respawn-pane", "-k", "-t", "=ao-t-fe-1:", "sh", "-c", "printf 'Continue? (y/n) '; exec sleep 600");
+    await waitFor("fe-1 read again", async () => {
+      const f = await facts.gather(queries);
+      if (f.get("fe-1")?.activity === "waiting_input" && rt.last!.screens.size === 1) return true;
+      throw new Error(`fe-1 ${f.get("fe-1")?.activity}, read: ${[...rt.last!.screens.keys()].join(",")}`);
+    });
+  });
+});
