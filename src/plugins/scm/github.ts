@@ -3,6 +3,7 @@ import type { CiStatus, FailingCheck, PrFacts, ReviewDecision } from "../../core
 import { run } from "../../exec.js";
 import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
 import { ScmError } from "./errors.js";
+import { httpFetch } from "./http-fetch.js";
 
 export { ScmError };
 
@@ -246,13 +247,12 @@ export class GitHubScm implements ScmPlugin {
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
     const quiet = () => {};
-    // A GitHub that never answers must not hold a refresh (and every refresh queued behind it)
-    // forever: each request gets its own deadline.
-    const timed: typeof fetch = (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(this.timeoutMs) });
     this.octokit = new Octokit({
       auth: opts.token,
       baseUrl: opts.baseUrl ?? "https://api.github.com",
-      request: { retries: 0, fetch: timed },
+      // A GitHub that never answers must not hold a refresh (and every refresh queued behind it)
+      // forever: each request gets its own deadline. node:https rather than Node's fetch: see http-fetch.ts.
+      request: { retries: 0, fetch: httpFetch({ timeoutMs: this.timeoutMs }) },
       // Octokit warns on the console; inside the dashboard that would tear the screen.
       log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     });

@@ -1,5 +1,9 @@
 import { Octokit } from "@octokit/rest";
+import { httpFetch } from "../scm/http-fetch.js";
 import type { TrackerIssue, TrackerPlugin } from "../types.js";
+
+/** How long one request for an issue may take. */
+const REQUEST_TIMEOUT_MS = 20_000;
 
 export interface GitHubTrackerOptions {
   /** null reads public repositories anonymously (60 requests an hour). */
@@ -17,7 +21,7 @@ export class GitHubTracker implements TrackerPlugin {
     this.octokit = new Octokit({
       ...(opts.token ? { auth: opts.token } : {}),
       baseUrl: opts.baseUrl ?? "https://api.github.com",
-      request: { retries: 0 },
+      request: { retries: 0, fetch: httpFetch({ timeoutMs: REQUEST_TIMEOUT_MS }) },
       log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     });
   }
