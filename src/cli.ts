@@ -62,6 +62,7 @@ export function buildProgram(): Command {
     .option("--all", "include killed sessions")
     .option("--watch", "redraw every --interval seconds")
     .option("--interval <seconds>", "with --watch: seconds between refreshes (default 2)")
+    .option("--refresh", "ask GitHub now, even when the PR facts another ao process fetched are under 30 s old")
     .action(async (flags) => (await import("./commands/list.js")).status(flags));
 
   program

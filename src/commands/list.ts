@@ -13,7 +13,12 @@ export interface ListFlags {
   all?: boolean;
   watch?: boolean;
   interval?: string;
+  /** Ask GitHub even when the shared snapshot is fresh. */
+  refresh?: boolean;
 }
+
+/** How old the shared PR snapshot may be for `ao status` to show it as is: the dashboard's GitHub interval. */
+export const STATUS_GITHUB_MAX_AGE_MS = 30_000;
 
 function listOpts(flags: ListFlags) {
   return { ...(flags.project !== undefined ? { project: flags.project } : {}), all: flags.all === true };
@@ -35,8 +40,8 @@ export async function sessionLs(flags: ListFlags): Promise<void> {
   process.stdout.write(formatSessionList(views, ctx.config.projects, stdoutStyle(), now));
 }
 
-async function statusOnce(ctx: AppContext, flags: ListFlags): Promise<string> {
-  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", record: true, conflicts: "check" });
+async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): Promise<string> {
+  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", githubMaxAgeMs: flags.refresh ? 0 : maxAgeMs, record: true, conflicts: "check" });
   const now = ctx.now();
   if (flags.json) return `${JSON.stringify(views.map((v) => ({ ...sessionJson(v, now), githubStale: github.stale })), null, 2)}\n`;
   const line = githubLine(github, now);
@@ -47,7 +52,7 @@ async function statusOnce(ctx: AppContext, flags: ListFlags): Promise<string> {
 export async function status(flags: ListFlags): Promise<void> {
   const ctx = await createApp();
   if (!flags.watch) {
-    process.stdout.write(await statusOnce(ctx, flags));
+    process.stdout.write(await statusOnce(ctx, flags, STATUS_GITHUB_MAX_AGE_MS));
     if (ctx.config.file === null) process.stderr.write("No agent-orchestrator.yaml found here or above; run `ao init` in a repository to create one.\n");
     return;
   }
@@ -55,7 +60,8 @@ export async function status(flags: ListFlags): Promise<void> {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new AoError(`--interval takes seconds, got "${flags.interval}"`, EXIT_USAGE);
   const tty = process.stdout.isTTY === true;
   for (;;) {
-    const frame = await statusOnce(ctx, flags);
+    // Each frame asks GitHub unless the snapshot is younger than half an interval.
+    const frame = await statusOnce(ctx, flags, Math.min(STATUS_GITHUB_MAX_AGE_MS, (seconds * 1000) / 2));
     // On a terminal, redraw in place; in a pipe, print frames one after another.
     process.stdout.write(tty ? `\u001b[H\u001b[2J${frame}` : `${frame}\n`);
     await sleep(seconds * 1000);

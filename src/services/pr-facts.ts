@@ -46,6 +46,14 @@ function snapshotOf(c: CacheFile): PrSnapshot {
   return snapshot;
 }
 
+/** Whether the snapshot answers for every session asked about, from a good refresh within maxAgeMs. */
+function isFresh(c: CacheFile, groups: PrGroup[], now: number, maxAgeMs: number): boolean {
+  if (c.stale || !c.fetchedAt) return false;
+  const age = now - Date.parse(c.fetchedAt);
+  if (!(age >= 0 && age <= maxAgeMs)) return false;
+  return groups.every((g) => g.queries.every((q) => q.id in c.prs));
+}
+
 /**
  * The cached, rate-limit-aware layer over the SCM plugin. The cache file is the source of truth
  * shared by every ao process (the dashboard refreshes, `ao session ls` reads), so a backoff one
@@ -69,15 +77,21 @@ export class PrFactsService {
     return snapshotOf(await this.read());
   }
 
-  refresh(groups: PrGroup[]): Promise<PrSnapshot> {
-    const next = this.queue.then(() => this.refreshNow(groups));
+  /**
+   * Ask GitHub for these sessions' PRs, unless `maxAgeMs` is given and the shared snapshot
+   * already holds every one of them from a good refresh no older than that (another process, the
+   * dashboard or `ao watch`, keeps it fresh): then the snapshot is the answer, with no request.
+   */
+  refresh(groups: PrGroup[], opts: { maxAgeMs?: number } = {}): Promise<PrSnapshot> {
+    const next = this.queue.then(() => this.refreshNow(groups, opts.maxAgeMs));
     this.queue = next.catch(() => {});
     return next;
   }
 
-  private async refreshNow(groups: PrGroup[]): Promise<PrSnapshot> {
+  private async refreshNow(groups: PrGroup[], maxAgeMs: number | undefined): Promise<PrSnapshot> {
     const last = await this.read();
     const now = this.now();
+    if (maxAgeMs !== undefined && isFresh(last, groups, now, maxAgeMs)) return snapshotOf(last);
     if (last.backoffUntil && Date.parse(last.backoffUntil) > now) return snapshotOf({ ...last, stale: true });
     const work = groups.filter((g) => g.queries.length > 0);
     if (work.length === 0) return snapshotOf(last);

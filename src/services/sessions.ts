@@ -19,6 +19,8 @@ export interface ListOptions {
   all?: boolean;
   /** "refresh" asks GitHub (rate limits permitting); "cached" uses the last known PR facts. */
   github?: "cached" | "refresh";
+  /** With "refresh": a shared snapshot this fresh that covers every session is answer enough. */
+  githubMaxAgeMs?: number;
   /** Write status changes that the facts show into the sessions' records and event logs. */
   record?: boolean;
   /** Only these sessions (an action touched them): the others are not read at all. */
@@ -188,7 +190,9 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
   });
   const [facts, github, radar] = await Promise.all([
     runtimeFacts(ctx, stored.filter(wantsRuntime), now),
-    opts.github === "refresh" ? ctx.prFacts.refresh(prGroups(ctx, stored)) : ctx.prFacts.cached(),
+    opts.github === "refresh"
+      ? ctx.prFacts.refresh(prGroups(ctx, stored), opts.githubMaxAgeMs !== undefined ? { maxAgeMs: opts.githubMaxAgeMs } : {})
+      : ctx.prFacts.cached(),
     opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true }) : cachedConflicts(ctx),
   ]);
   const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";

@@ -24,8 +24,9 @@ async function seed(id: string, meta: Record<string, string>): Promise<void> {
 }
 
 type Row = Record<string, unknown> & { name: string };
-async function statusJson(): Promise<Row[]> {
-  const r = await runAo(["status", "--json"], { env });
+/** `ao status --json --refresh`: these tests change GitHub between calls and want it asked. */
+async function statusJson(...extra: string[]): Promise<Row[]> {
+  const r = await runAo(["status", "--json", ...(extra.length ? extra : ["--refresh"])], { env });
   expect(r.stderr).toBe("");
   return JSON.parse(r.stdout) as Row[];
 }
@@ -92,6 +93,18 @@ describe("status from GitHub", () => {
     expect(r.stdout).toMatch(/5 active sessions across 1 project\n$/);
   });
 
+  it("answers from a fresh shared snapshot without asking GitHub, and asks for a session it lacks", async () => {
+    await statusJson();
+    const before = gh.state.graphqlCount();
+    const rows = await statusJson("--all");
+    expect(gh.state.graphqlCount()).toBe(before);
+    expect(rows.find((r) => r.name === "fe-1")).toMatchObject({ status: "ci_failed", githubStale: false });
+    await seed("fe-10", { branch: "feat/brand-new" });
+    await statusJson("--all");
+    expect(gh.state.graphqlCount()).toBe(before + 1);
+    await rm(path.join(root, "ao-home/sessions/ghws/fe-10"), { recursive: true });
+  });
+
   it("keeps the last facts, marked stale, through an outage, and never calls it CI failing", async () => {
     await statusJson();
     gh.state.setCi(REPO, prs.pending, "failure", [{ name: "flaky", conclusion: "failure" }]);
@@ -99,7 +112,7 @@ describe("status from GitHub", () => {
     const rows = await statusJson();
     const fe4 = rows.find((r) => r.name === "fe-4")!;
     expect(fe4).toMatchObject({ status: "review_pending", ciStatus: "pending", githubStale: true });
-    const human = await runAo(["status"], { env });
+    const human = await runAo(["status", "--refresh"], { env });
     expect(human.stdout).toMatch(/GitHub: stale \(data from \d+s ago; .*500/);
     // ls never asks GitHub, and still shows the last facts.
     const ls = JSON.parse((await runAo(["session", "ls", "--json"], { env })).stdout) as Row[];
