@@ -16,5 +16,5 @@ if (only && !(only in BENCHES)) {
   console.error(`unknown bench "${only}"; one of: ${Object.keys(BENCHES).join(", ")}`);
   process.exit(2);
 }
-execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "inherit" });
+execFileSync(process.execPath, [path.join(ROOT, "scripts/build.mjs"), "--if-stale"], { cwd: ROOT, stdio: "inherit" });
 for (const [name, bench] of Object.entries(BENCHES)) if (!only || only === name) await bench(ROOT);

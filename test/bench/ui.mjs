@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { median } from "./util.mjs";
 
-const SESSIONS = 200;
+const SESSIONS = Number(process.env.BENCH_UI_SESSIONS ?? 500);
 const COLUMNS = 120;
 const ROWS = 40;
 const SAMPLES = Number(process.env.BENCH_UI_SAMPLES ?? 30);
