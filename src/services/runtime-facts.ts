@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deriveActivity, stillCutoffSec } from "../core/activity.js";
 import type { Activity } from "../core/types.js";
@@ -48,10 +49,11 @@ export class RuntimeFacts {
     private readonly readyThresholdMs: number,
   ) {}
 
-  private async loadCache(): Promise<PaneCache> {
+  private loadCache(): PaneCache {
     if (this.cache) return this.cache;
     try {
-      this.cache = JSON.parse(await readFile(this.cacheFile, "utf8")) as PaneCache;
+      // Synchronous: one small file, read once per process; the promise API costs more than the read.
+      this.cache = JSON.parse(readFileSync(this.cacheFile, "utf8")) as PaneCache;
     } catch {
       this.cache = {};
     }
@@ -72,7 +74,7 @@ export class RuntimeFacts {
   async gather(queries: RuntimeQuery[], now = Date.now()): Promise<Map<string, SessionRuntimeFacts>> {
     const out = new Map<string, SessionRuntimeFacts>();
     if (queries.length === 0) return out;
-    const cache = await this.loadCache();
+    const cache = this.loadCache();
     const stillBefore = stillCutoffSec(now);
     const wants = queries
       .filter((q) => q.readScreen !== false)
@@ -99,7 +101,7 @@ export class RuntimeFacts {
         continue;
       }
       const screen = look.screens.get(q.tmuxName);
-      if (screen) {
+      if (screen && !pane.dead) {
         const still = q.agent.classifyStill({ capture: screen.text, dead: pane.dead, currentCommand: pane.currentCommand });
         cache[q.tmuxName] = { activityAt: screen.activityAt, still };
         dirty = true;

@@ -1,37 +1,56 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { median, RUNS, timeOnce } from "./util.mjs";
+import { liveWorkspace, stillFor } from "./live.mjs";
+import { loadLine, median, RUNS, timeAsync, vs } from "./util.mjs";
 
-const N = 100;
+const SIZES = [100, 500];
+const countSpawns = (stderr) => stderr.split("\n").filter((l) => l.startsWith("$ ")).length;
 
-/** `ao status --json` over 100 live tmux sessions: processes spawned per call and wall time. */
+async function medianOf(runs, args, env, gh) {
+  const before = gh.state.requests.length;
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await timeAsync(args, env));
+  return { ms: median(samples.map((s) => s.ms)), spawns: median(samples.map((s) => countSpawns(s.stderr))), requests: (gh.state.requests.length - before) / runs };
+}
+
+/**
+ * `ao session ls --json` and `ao status --json` over 100 and 500 live tmux sessions whose PRs are
+ * on the fake GitHub: the first call (every pane newly still, no PR facts yet), then calls with
+ * nothing changed and the shared PR snapshot fresh, as when the dashboard or `ao watch` runs.
+ */
 export async function benchStatusLive(root) {
   const ao = path.join(root, "bin/ao.js");
-  const ws = mkdtempSync(path.join(tmpdir(), "ao-bench-live-"));
-  const socket = `ao-bench-${process.pid}`;
-  const tmux = (...a) => execFileSync("tmux", ["-L", socket, ...a], { stdio: "ignore" });
-  writeFileSync(path.join(ws, "agent-orchestrator.yaml"), "name: live\nprojects:\n  app: { repo: org/app, path: /tmp, sessionPrefix: app, agent: generic, agentCommand: sh }\n");
-  const env = { PATH: process.env.PATH, HOME: path.join(ws, "home"), AO_HOME: path.join(ws, "ao-home"), AO_CONFIG_PATH: path.join(ws, "agent-orchestrator.yaml"), AO_TMUX_SOCKET: socket };
-  try {
-    for (let i = 1; i <= N; i++) {
-      const dir = path.join(ws, "ao-home/sessions/live", `app-${i}`);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, "metadata"), `id=app-${i}\nprojectId=app\nstatus=working\nagent=generic\ntmuxName=ao-live-app-${i}\ncreatedAt=${new Date().toISOString()}\n`);
-      tmux("new-session", "-d", "-s", `ao-live-app-${i}`, "sh", "-c", `echo agent ${i}; exec sleep 3600`);
+  const at = {};
+  let bare = 0;
+  for (const n of SIZES) {
+    const live = await liveWorkspace(root, n);
+    try {
+      await stillFor(3000);
+      const { env, gh } = live;
+      // The config cache is warm for a user after their first call: one call that reads no pane.
+      rmSync(live.paneCache, { force: true });
+      const t = process.hrtime.bigint();
+      const first = await timeAsync([ao, "status", "--json", "--verbose"], env);
+      const firstMs = Number(process.hrtime.bigint() - t) / 1e6;
+      const firstRequests = gh.state.requests.length;
+      bare = (await medianOf(RUNS, ["-e", "0"], env, gh)).ms;
+      const ls = await medianOf(RUNS, [ao, "session", "ls", "--json", "--verbose"], env, gh);
+      const status = await medianOf(RUNS, [ao, "status", "--json", "--verbose"], env, gh);
+      at[n] = { bare, ls, status, first: { ms: firstMs, spawns: countSpawns(first.stderr), requests: firstRequests } };
+    } finally {
+      await live.close();
     }
-    // Let every screen go still, so the first call has something to capture.
-    spawnSync("sleep", ["3"]);
-    const countSpawns = (stderr) => stderr.split("\n").filter((l) => l.startsWith("$ ")).length;
-    const first = timeOnce([ao, "status", "--json", "--verbose"], env);
-    const samples = Array.from({ length: RUNS }, () => timeOnce([ao, "status", "--json", "--verbose"], env));
-    console.log(`\nao status --json with ${N} live tmux sessions:`);
-    console.log(`  first call (every pane newly still): ${countSpawns(first.stderr)} processes, ${first.ms.toFixed(0)} ms`);
-    console.log(`  later calls (no pane changed):       ${median(samples.map((s) => countSpawns(s.stderr)))} processes, median ${median(samples.map((s) => s.ms)).toFixed(0)} ms of ${RUNS}`);
-  } finally {
-    spawnSync("tmux", ["-L", socket, "kill-server"]);
-    rmSync(path.join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid()}`, socket), { force: true });
-    rmSync(ws, { recursive: true, force: true });
   }
+  console.log(`\nao session ls / status --json over live tmux sessions with PRs on the fake GitHub (5 repositories; medians of ${RUNS}):`);
+  console.log(`  machine: ${await loadLine()}`);
+  for (const n of SIZES) {
+    const r = at[n];
+    console.log(`  ${n} sessions (bare node -e 0: ${r.bare.toFixed(1)} ms)`);
+    console.log(`    first status (every pane newly still, PRs unknown): ${vs(r.first.ms, n === 500 ? 1000 : Infinity, "ms", 0)}; ${r.first.spawns} process(es) (AO-style, one per session: ${n + 1}); ${r.first.requests} HTTP requests`);
+    console.log(`    ls --json                    ${r.ls.ms.toFixed(1)} ms = ${vs(r.ls.ms / r.bare, 2, "× bare", 2)}; ${r.ls.spawns} process(es)`);
+    console.log(`    status --json, snapshot fresh ${r.status.ms.toFixed(1)} ms = ${vs(r.status.ms / r.bare, 3, "× bare", 2)}; ${r.status.spawns} process(es), ${r.status.requests} HTTP requests a call`);
+  }
+  const [a, b] = SIZES;
+  const per = (k) => (at[b][k].ms - at[a][k].ms) / (b - a);
+  console.log(`  cost per extra session, ${a} → ${b}: ls ${vs(per("ls"), 0.2, "ms", 3)}; status ${vs(per("status"), 0.2, "ms", 3)}`);
 }

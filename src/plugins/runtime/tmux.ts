@@ -13,9 +13,13 @@ function noServer(r: RunResult): boolean {
   return /no server running|error connecting to|no sessions/i.test(r.stderr);
 }
 
-/** A fresh nonce per look, so the headers of one look cannot be mistaken for another's. */
+/**
+ * A fresh nonce per look, so the headers of one look cannot be mistaken for another's. It is a
+ * check, not the defence: screens are split by row counts, so a screen that learnt the nonce
+ * still cannot forge a boundary (and webcrypto would cost every command its load time).
+ */
 function nonce(): string {
-  return `ao-look-${Array.from(globalThis.crypto.getRandomValues(new Uint32Array(3)), (n) => n.toString(36)).join("")}`;
+  return `ao-look-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 }
 
 /**

@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { benchEnv, killTmux } from "./util.mjs";
+
+export const TOKEN = "ghp_benchToken0123456789abcdefghijkl";
+const CI = ["success", "failure", "pending", "success"];
+
+/**
+ * A workspace of `n` live sessions as users have them: a tmux session each on a private server
+ * (a still screen, as an agent at its prompt), metadata in AO_HOME, and a PR each on the fake
+ * GitHub (in this process) in every state ao shows, across `projects` repositories.
+ */
+export async function liveWorkspace(root, n, projects = 5) {
+  const { startFakeGitHub } = await import(pathToFileURL(path.join(root, "dist/demo/fake-github.js")).href);
+  const gh = await startFakeGitHub({ token: TOKEN });
+  const ws = mkdtempSync(path.join(tmpdir(), "ao-bench-live-"));
+  const socket = `ao-bench-${process.pid}-${n}`;
+  const names = Array.from({ length: projects }, (_, i) => `proj${i}`);
+  const config = [
+    "name: live",
+    `github: { baseUrl: ${gh.baseUrl} }`,
+    "projects:",
+    ...names.map((p, i) => `  ${p}: { repo: org/${p}, path: /tmp, sessionPrefix: p${i}, agent: generic, agentCommand: sh }`),
+  ];
+  writeFileSync(path.join(ws, "agent-orchestrator.yaml"), `${config.join("\n")}\n`);
+  const script = [];
+  const created = new Date().toISOString();
+  for (let i = 0; i < n; i++) {
+    const p = i % projects;
+    const id = `p${p}-${Math.floor(i / projects) + 1}`;
+    const repo = `org/${names[p]}`;
+    const branch = `ao/${id}-some-issue-title`;
+    const number = gh.state.openPr({ repo, branch });
+    const ci = CI[i % CI.length];
+    gh.state.setCi(repo, number, ci, ci === "failure" ? [{ name: "test" }] : []);
+    if (i % 3 === 0) gh.state.requestChanges(repo, number, { reviewer: "rev", threads: [{ path: "a.ts", line: 1, body: "x" }] });
+    const dir = path.join(ws, "ao-home/sessions/live", id);
+    mkdirSync(dir, { recursive: true });
+    const meta = { id, projectId: names[p], status: "working", agent: "generic", tmuxName: `ao-live-${id}`, branch, createdAt: created, ...(i % 2 ? { pr: `https://github.com/${repo}/pull/${number}` } : {}) };
+    writeFileSync(path.join(dir, "metadata"), `${Object.entries(meta).map(([k, v]) => `${k}=${v}`).join("\n")}\n`);
+    script.push(`new-session -d -s ao-live-${id} -x 120 -y 40 "printf 'agent ${id} at its prompt\\\\n> '; exec sleep 3600"`);
+  }
+  // One tmux process for all: 500 new-session calls one by one would take longer than the bench.
+  // (source-file starts no server: the first session does, in the same invocation.)
+  execFileSync("tmux", ["-L", socket, "new-session", "-d", "-s", "ao-bench-keep", "sleep", "3600", ";", "source-file", "-"], { input: `${script.join("\n")}\n` });
+  const env = benchEnv({
+    HOME: path.join(ws, "home"),
+    AO_HOME: path.join(ws, "ao-home"),
+    AO_CONFIG_PATH: path.join(ws, "agent-orchestrator.yaml"),
+    AO_TMUX_SOCKET: socket,
+    GITHUB_TOKEN: TOKEN,
+  });
+  return {
+    env,
+    socket,
+    gh,
+    ws,
+    paneCache: path.join(ws, "ao-home/cache/panes-live.json"),
+    prCache: path.join(ws, "ao-home/cache/prs-live.json"),
+    async close() {
+      killTmux(socket);
+      await gh.close();
+      rmSync(ws, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Until every pane's last output is `ms` old: the screens count as still (and newly so). */
+export function stillFor(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
