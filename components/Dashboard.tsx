@@ -41,7 +41,9 @@ export function Dashboard() {
         <ConfigError />
         <FilterBar />
       </Box>
-      <Box flexDirection="column" flexGrow={1} overflow="hidden">
+      {/* Clipped only vertically: rows are cut to the width already, and a horizontal clip
+          makes Ink slice every line of every frame. */}
+      <Box flexDirection="column" flexGrow={1} overflowY="hidden">
         {dialog === "help" && <HelpOverlay width={columns - 1} height={tableHeight + 1} />}
         {dialog === "log" && <LogView height={tableHeight} />}
         {dialog === "diff" && <DiffView width={columns - 1} height={tableHeight + detailHeight} />}

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { useMemo } from "react";
 import { shortAge } from "../src/core/age.js";
 import { applyFilter, buildRows, layoutColumns, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { conflictLine } from "../src/core/conflicts.js";
@@ -52,7 +53,8 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const marked = useDashboard((s) => s.marked);
   const now = useDashboard((s) => s.now);
   const { columns: cols, widths: WIDTH } = layoutColumns(width);
-  const rows: Row[] = buildRows(applyFilter(sessions, filter), projects, sort);
+  // Sorting 500 sessions is the table's one costly step: once per change of what it depends on.
+  const rows: Row[] = useMemo(() => buildRows(applyFilter(sessions, filter), projects, sort), [sessions, filter, projects, sort]);
   if (rows.length === 0) {
     return <Text dimColor>{sessions.length ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
   }

@@ -16,7 +16,7 @@ import { sendMessage } from "../services/messenger.js";
 import { restoreSession } from "../services/restore.js";
 import { spawnSession } from "../services/spawn.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
-import { readSessions } from "../services/sessions.js";
+import { readSessions, refreshPrFacts } from "../services/sessions.js";
 import { attachSession } from "../services/terminal.js";
 import { issueClosedLookup } from "../services/trackers.js";
 import { createDashboard, type DashboardDeps, type GitHubStatus } from "../store/dashboard.js";
@@ -46,10 +46,13 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     },
     // Killed sessions come too: the table hides them until `a` asks for them.
     listSessions: async () => (await readSessions(ctx, { all: true, github: "cached", record: true })).views,
+    // The first rows, from the records alone: the first full look may read hundreds of screens.
+    listSessionsQuick: async () => (await readSessions(ctx, { all: true, github: "cached", runtime: false })).views,
     sessionsById: async (ids) => (await readSessions(ctx, { all: true, github: "cached", record: true, ids })).views,
-    async refreshGitHub() {
-      const { github } = await readSessions(ctx, { github: "refresh", record: true });
-      return githubStatus(github);
+    async refreshGitHub(force) {
+      // PR facts only: the next local refresh (which the store runs next) derives and records.
+      // Another ao process's refresh within half an interval is as good as this one's.
+      return githubStatus(await refreshPrFacts(ctx, { maxAgeMs: force ? 0 : githubMs / 2 }));
     },
     send: (id, text) => sendMessage(ctx, id, text, { actor: "dashboard" }),
     question: async (id) => (await (await agentScreen(ctx, id)).look()).question,
@@ -111,7 +114,8 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const mount = () => {
     process.stdout.write(ALT_ON);
     onAltScreen = true;
-    instance = render(React.createElement(App, { dashboard }), { exitOnCtrlC: true, patchConsole: true });
+    // Incremental: a keypress rewrites the two rows that changed, not the whole screen.
+    instance = render(React.createElement(App, { dashboard }), { exitOnCtrlC: true, patchConsole: true, incrementalRendering: true });
     void instance.waitUntilExit().then(() => {
       if (!stepAside) finish();
     });

@@ -27,6 +27,11 @@ export interface ListOptions {
   ids?: string[];
   /** "check" runs the conflict radar (fetching the bases); otherwise its last result is shown. */
   conflicts?: "cached" | "check";
+  /**
+   * false: skip the runtime look (liveness, activity): the records and PR facts alone, for a
+   * first frame that must not wait on tmux. Never recorded from: the facts are incomplete.
+   */
+  runtime?: boolean;
 }
 
 export interface SessionsSnapshot {
@@ -189,7 +194,7 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
     return (s.meta?.projectId ?? ctx.config.projects.find((p) => p.sessionPrefix === prefix)?.id) === project.id;
   });
   const [facts, github, radar] = await Promise.all([
-    runtimeFacts(ctx, stored.filter(wantsRuntime), now),
+    opts.runtime === false ? new Map<string, SessionRuntimeFacts>() : runtimeFacts(ctx, stored.filter(wantsRuntime), now),
     opts.github === "refresh"
       ? ctx.prFacts.refresh(prGroups(ctx, stored), opts.githubMaxAgeMs !== undefined ? { maxAgeMs: opts.githubMaxAgeMs } : {})
       : ctx.prFacts.cached(),
@@ -199,8 +204,16 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
   // A PR fact looked up for an earlier session of the same id (before a reset) is not this one's.
   const prOf = (s: StoredSession) => ((github.owners[s.id] ?? "") === (s.meta?.createdAt ?? "") ? github.prs[s.id] : undefined);
   const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), prOf(s), live(s) ? (radar.bySession[s.id] ?? []) : []));
-  if (opts.record) await recordTransitions(ctx, views, new Map(stored.flatMap((s) => (s.meta ? [[s.id, s.meta] as const] : []))));
+  if (opts.record && opts.runtime !== false) await recordTransitions(ctx, views, new Map(stored.flatMap((s) => (s.meta ? [[s.id, s.meta] as const] : []))));
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
+}
+
+/**
+ * Refresh the shared PR snapshot for every session that may have a PR, without looking at tmux;
+ * a snapshot younger than `maxAgeMs` that covers them all is kept as it is.
+ */
+export async function refreshPrFacts(ctx: AppContext, opts: { maxAgeMs?: number } = {}): Promise<PrSnapshot> {
+  return ctx.prFacts.refresh(prGroups(ctx, await ctx.store.list()), opts);
 }
 
 export async function listSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionView[]> {

@@ -12,6 +12,7 @@ import { initialState, type DashboardDeps, type DashboardState } from "./state.j
 import { PANE_ROWS, tableActions } from "./table.js";
 
 export * from "./state.js";
+export { mergeSessions, sameView } from "./refresh.js";
 
 export interface Dashboard {
   store: StoreApi<DashboardState>;
@@ -76,7 +77,7 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     refresh: () => {
       toast("info", "Refreshing…");
       void kit.refreshLocal();
-      void kit.refreshGitHub();
+      void kit.refreshGitHub(true);
     },
     log: () => set({ dialog: { kind: "log" } }),
     help: () => set({ dialog: { kind: "help" } }),
@@ -87,6 +88,7 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     dispatch,
     refreshLocal: kit.refreshLocal,
     refreshGitHub: kit.refreshGitHub,
+    quickFirst: kit.quickFirst,
     closeDialog: table.closeDialog,
     setFilterText: table.setFilterText,
     submitSend: send.submitSend,
@@ -113,32 +115,36 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
     store,
     actions,
     start({ localMs = 2000, githubMs = 30_000, conflictMs = Math.max(5000, localMs * 5) } = {}) {
-      void actions.refreshLocal();
-      timers.push(setInterval(() => void actions.refreshLocal(), localMs));
-      // The conflict radar: branch tips every few seconds (new commits and pushes), the bases
-      // fetched with GitHub's slower cadence. Each run is one git process per pair that changed.
-      let radar: Promise<void> | null = null;
-      const conflicts = (fetch: boolean) => {
-        if (!deps.checkConflicts || radar) return;
-        radar = deps
-          .checkConflicts(fetch)
-          .then(() => actions.refreshLocal(true))
-          .catch(() => undefined)
-          .finally(() => (radar = null));
+      const begin = () => {
+        void actions.refreshLocal();
+        timers.push(setInterval(() => void actions.refreshLocal(), localMs));
+        // The conflict radar: branch tips every few seconds (new commits and pushes), the bases
+        // fetched with GitHub's slower cadence. Each run is one git process per pair that changed.
+        let radar: Promise<void> | null = null;
+        const conflicts = (fetch: boolean) => {
+          if (!deps.checkConflicts || radar) return;
+          radar = deps
+            .checkConflicts(fetch)
+            .then(() => actions.refreshLocal(true))
+            .catch(() => undefined)
+            .finally(() => (radar = null));
+        };
+        conflicts(false);
+        timers.push(setInterval(() => conflicts(false), conflictMs));
+        let delay = githubMs;
+        const tick = async () => {
+          conflicts(true);
+          await actions.refreshGitHub();
+          const gh = store.getState().github;
+          delay = gh.state === "stale" ? Math.min(delay * 2, 10 * 60_000) : githubMs;
+          // A refresh still in flight at stop() must not schedule the next: that timer alone
+          // would keep `ao ui` alive after q.
+          if (!stopped) githubTimer = setTimeout(() => void tick(), delay);
+        };
+        void tick();
       };
-      conflicts(false);
-      timers.push(setInterval(() => conflicts(false), conflictMs));
-      let delay = githubMs;
-      const tick = async () => {
-        conflicts(true);
-        await actions.refreshGitHub();
-        const gh = store.getState().github;
-        delay = gh.state === "stale" ? Math.min(delay * 2, 10 * 60_000) : githubMs;
-        // A refresh still in flight at stop() must not schedule the next: that timer alone
-        // would keep `ao ui` alive after q.
-        if (!stopped) githubTimer = setTimeout(() => void tick(), delay);
-      };
-      void tick();
+      // The quick rows first: the full look, the radar, GitHub and their reads wait until they show.
+      void actions.quickFirst().finally(() => (stopped ? undefined : begin()));
     },
     stop() {
       stopped = true;

@@ -1,5 +1,6 @@
 import type { StoreApi } from "zustand/vanilla";
 import { moveCursor } from "../core/dashboard.js";
+import { clockText, mergeSessions } from "./refresh.js";
 import { selectedSession, visibleIds, type DashboardDeps, type DashboardState, type Toast } from "./state.js";
 
 /**
@@ -24,7 +25,10 @@ export interface Kit {
   refreshSessions(ids: string[]): Promise<void>;
   /** Put the cursor on `id` as soon as its row shows (a session just created). */
   selectWhenShown(id: string): void;
-  refreshGitHub(): Promise<void>;
+  /** force: ask GitHub even when the shared snapshot is fresh (the person pressed refresh). */
+  refreshGitHub(force?: boolean): Promise<void>;
+  /** The first rows, from the records alone, unless a full refresh got there first. Runs once. */
+  quickFirst(): Promise<void>;
   loadPane(): Promise<void>;
   /** Keep the cursor on a visible session after the rows changed. */
   reselect(): void;
@@ -94,6 +98,29 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
     }
   };
 
+  /** Sessions from a refresh: the store emits only when something on screen would change. */
+  const applySessions = (sessions: DashboardState["sessions"]) => {
+    const before = get();
+    const now = deps.now();
+    const merged = mergeSessions(before.sessions, sessions);
+    if (merged === null && before.localError === null) {
+      // Nothing new: the clock moves only when a time shown on screen would read differently.
+      if (clockText(before, before.now) !== clockText(before, now)) set({ localUpdatedAt: now, now });
+      return;
+    }
+    set({ ...(merged ? { sessions: merged } : {}), localUpdatedAt: now, now, localError: null });
+    reselect();
+  };
+
+  let fullLanded = false;
+  let quickOnce: Promise<void> | null = null;
+  const quickFirst = (): Promise<void> =>
+    (quickOnce ??= (async () => {
+      if (!deps.listSessionsQuick) return;
+      const sessions = await deps.listSessionsQuick().catch(() => null);
+      if (sessions && !fullLanded) applySessions(sessions);
+    })());
+
   let localInFlight: Promise<void> | null = null;
   let again: Promise<void> | null = null;
   const refreshLocal = (fresh = false): Promise<void> => {
@@ -102,17 +129,11 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
       try {
         await checkConfig();
         const sessions = await deps.listSessions();
-        const before = get();
-        // Emit only on change: an unchanged table never re-renders.
-        if (JSON.stringify(sessions) === JSON.stringify(before.sessions) && before.localError === null) {
-          set({ localUpdatedAt: deps.now(), now: deps.now() });
-        } else {
-          set({ sessions, localUpdatedAt: deps.now(), now: deps.now(), localError: null });
-        }
-        reselect();
+        fullLanded = true;
+        applySessions(sessions);
         if (get().detail) await loadPane();
       } catch (e) {
-        set({ localError: (e as Error).message });
+        if (get().localError !== (e as Error).message) set({ localError: (e as Error).message });
       } finally {
         localInFlight = null;
       }
@@ -121,12 +142,13 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
   };
 
   let githubInFlight = false;
-  const refreshGitHub = async (): Promise<void> => {
+  const refreshGitHub = async (force = false): Promise<void> => {
     if (githubInFlight) return;
     githubInFlight = true;
-    set((s) => ({ github: { ...s.github, state: s.github.fetchedAt ? s.github.state : "loading" } }));
+    if (!get().github.fetchedAt && get().github.state !== "loading") set((s) => ({ github: { ...s.github, state: "loading" } }));
     try {
-      set({ github: await deps.refreshGitHub() });
+      const github = await deps.refreshGitHub(force);
+      if (JSON.stringify(github) !== JSON.stringify(get().github)) set({ github });
       await refreshLocal();
     } catch (e) {
       set((s) => ({ github: { ...s.github, state: "stale", error: (e as Error).message } }));
@@ -166,5 +188,5 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
     reselect();
   };
 
-  return { get, set, deps, toast, logLine, setBusy, background, refreshLocal, refreshSessions, refreshGitHub, loadPane, reselect, selectWhenShown };
+  return { get, set, deps, toast, logLine, setBusy, background, refreshLocal, refreshSessions, refreshGitHub, quickFirst, loadPane, reselect, selectWhenShown };
 }

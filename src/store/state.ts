@@ -96,11 +96,17 @@ export interface DashboardDeps extends AnswerDeps {
   workspace: string;
   projects: ProjectRef[];
   listSessions(): Promise<SessionView[]>;
+  /**
+   * The sessions from their records alone, without the runtime look: the first frame's rows,
+   * shown while the first full look (which may read hundreds of screens) runs.
+   */
+  listSessionsQuick?(): Promise<SessionView[]>;
   /** Only these sessions, read afresh after an action touched them. */
   sessionsById?(ids: string[]): Promise<SessionView[]>;
   /** Reload the config when its file changed: the projects now, and why an edit is not in use. */
   checkConfig?(): Promise<{ changed: boolean; projects: ProjectRef[]; error: string | null }>;
-  refreshGitHub(): Promise<GitHubStatus>;
+  /** force: ask GitHub even if another process refreshed the shared snapshot moments ago. */
+  refreshGitHub(force?: boolean): Promise<GitHubStatus>;
   send(id: string, text: string): Promise<{ outcome: "delivered" | "queued" | "unconfirmed" }>;
   /** What killing would lose, described, or null when nothing would. */
   unsavedWork(id: string): Promise<string | null>;
@@ -156,8 +162,15 @@ export function initialState(deps: Pick<DashboardDeps, "workspace" | "projects">
   };
 }
 
+// The cursor's moves need the visible order; it changes only with sessions, filter, sort or
+// projects, so it is computed once per change rather than on every keypress.
+let idsMemo: { sessions: SessionView[]; filter: DashboardState["filter"]; sort: DashboardState["sort"]; projects: ProjectRef[]; ids: string[] } | null = null;
 export function visibleIds(s: DashboardState): string[] {
-  return sessionIds(buildRows(applyFilter(s.sessions, s.filter), s.projects, s.sort));
+  const m = idsMemo;
+  if (m && m.sessions === s.sessions && m.filter === s.filter && m.sort === s.sort && m.projects === s.projects) return m.ids;
+  const ids = sessionIds(buildRows(applyFilter(s.sessions, s.filter), s.projects, s.sort));
+  idsMemo = { sessions: s.sessions, filter: s.filter, sort: s.sort, projects: s.projects, ids };
+  return ids;
 }
 
 export function selectedSession(s: DashboardState): SessionView | undefined {

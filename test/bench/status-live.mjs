@@ -21,7 +21,7 @@ async function medianOf(runs, args, env, gh) {
 export async function benchStatusLive(root) {
   const ao = path.join(root, "bin/ao.js");
   const at = {};
-  let bare = 0;
+
   for (const n of SIZES) {
     const live = await liveWorkspace(root, n);
     try {
@@ -33,7 +33,7 @@ export async function benchStatusLive(root) {
       const first = await timeAsync([ao, "status", "--json", "--verbose"], env);
       const firstMs = Number(process.hrtime.bigint() - t) / 1e6;
       const firstRequests = gh.state.requests.length;
-      bare = (await medianOf(RUNS, ["-e", "0"], env, gh)).ms;
+      const bare = (await medianOf(RUNS, ["-e", "0"], env, gh)).ms;
       const ls = await medianOf(RUNS, [ao, "session", "ls", "--json", "--verbose"], env, gh);
       const status = await medianOf(RUNS, [ao, "status", "--json", "--verbose"], env, gh);
       at[n] = { bare, ls, status, first: { ms: firstMs, spawns: countSpawns(first.stderr), requests: firstRequests } };

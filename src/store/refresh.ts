@@ -1,0 +1,52 @@
+import { shortAge } from "../core/age.js";
+import type { SessionView } from "../core/types.js";
+import type { DashboardState } from "./state.js";
+
+// Lists hold strings, or small objects (conflicts): those compare by their JSON.
+const sameList = (a: readonly unknown[], b: readonly unknown[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i] || (typeof x === "object" && JSON.stringify(x) === JSON.stringify(b[i])));
+const sameRecord = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+
+/** Field by field (a view is flat but for its lists and its metadata record): cheaper than JSON. */
+export function sameView(a: SessionView, b: SessionView): boolean {
+  const keys = Object.keys(a) as Array<keyof SessionView>;
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    const x = a[k];
+    const v = b[k];
+    if (x === v) continue;
+    if (Array.isArray(x) && Array.isArray(v) && sameList(x, v)) continue;
+    if (k === "meta" && sameRecord(a.meta, b.meta)) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The new list with every unchanged view kept as the same object (memoised rows skip their
+ * render); null when nothing changed at all.
+ */
+export function mergeSessions(prev: SessionView[], next: SessionView[]): SessionView[] | null {
+  const before = new Map(prev.map((v) => [v.id, v]));
+  let changed = prev.length !== next.length;
+  const out = next.map((v, i) => {
+    const old = before.get(v.id);
+    if (old && sameView(old, v)) {
+      if (prev[i] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return v;
+  });
+  return changed ? out : null;
+}
+
+/** Everything on screen that reads the clock: when none of it changes, a new `now` is no news. */
+export function clockText(s: Pick<DashboardState, "sessions" | "github" | "localUpdatedAt">, now: number): string {
+  const at = new Date(now);
+  const ages = s.sessions.map((v) => (v.createdAt ? shortAge(new Date(v.createdAt), at) : "")).join(",");
+  return `${ages}|${s.github.fetchedAt ? shortAge(new Date(s.github.fetchedAt), at) : ""}|${s.localUpdatedAt !== null ? Math.floor((now - s.localUpdatedAt) / 1000) : ""}`;
+}
