@@ -33,7 +33,12 @@ await build({
   platform: "node",
   target: "node20",
   sourcemap: true,
-  external: ["ink", "react", "react/*", "@alcalzone/ink-table", "zustand", "zustand/*", "@octokit/*", "yaml", "zod"],
+  // ink, React and their CommonJS dependencies are bundled into the `ao ui` chunk: loaded from
+  // node_modules, Node lexed each CommonJS file and resolved ~200 modules, over a second of
+  // `ao ui` start-up on a loaded machine. They stay behind the dynamic import, so headless
+  // commands never load them.
+  // (react-devtools-core: only with DEV=true, and not installed.)
+  external: ["@octokit/*", "yaml", "zod", "react-devtools-core"],
   // commander is CommonJS; its require() of Node built-ins needs a real require in ESM.
   banner: { js: "import { createRequire as __aoCreateRequire } from 'node:module'; const require = __aoCreateRequire(import.meta.url);" },
   logLevel: "warning",

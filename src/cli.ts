@@ -43,7 +43,12 @@ export function buildProgram(): Command {
     .option("--github-interval <seconds>", "GitHub refresh interval (default 30)")
     .option("--demo", "a living demo workspace in a temporary folder (simulated agents, a fake GitHub); removed on quit")
     .action(async (flags: { demo?: boolean; interval?: string; githubInterval?: string }) => {
-      if (!flags.demo) return (await import("./commands/ui.js")).ui(flags);
+      if (!flags.demo) {
+        await (await import("./commands/ui.js")).ui(flags);
+        // The terminal is back; a refresh still in flight (a tmux look, a GitHub request) is a
+        // read whose answer nobody waits for, and the person pressed q: leave now.
+        process.exit(0);
+      }
       process.exitCode = await (await import("../demo/run.js")).runDemo({ headless: false, speed: 1 });
     });
 

@@ -88,8 +88,6 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new AoError("ao ui needs a terminal; for a pipe or a script use: ao status (or ao status --json)", EXIT_USAGE);
   }
-  // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
-  const ctx = await createApp(opts.env ? { env: opts.env } : {});
   // React's development build checks every render and costs frames; users run the production one.
   process.env.NODE_ENV ??= "production";
   // Ink renders nothing until exit when it believes it runs in CI (it reads CI and
@@ -98,9 +96,15 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
-  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("../../components/App.js")]).finally(() => {
+  // Ink and React load while the config does: both stand between launch and the first frame.
+  // React is CommonJS: bundled, its dynamic import offers only the default export.
+  const loading = Promise.all([import("ink"), import("react").then((m) => m.default), import("../../components/App.js")]).finally(() => {
     for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
   });
+  loading.catch(() => {}); // a failing config speaks first; this rejection is awaited below
+  // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
+  const ctx = await createApp(opts.env ? { env: opts.env } : {});
+  const [{ render }, React, { App }] = await loading;
 
   let onAltScreen = false;
   const restoreTerminal = () => {
@@ -169,7 +173,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
     process.exit(1);
   });
 
-  dashboard.start(intervals);
   mount();
+  dashboard.start(intervals);
   await finished;
 }

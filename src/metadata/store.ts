@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, statSync, type Stats } from "node:fs";
 import { mkdir, open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
@@ -151,7 +151,7 @@ export class SessionStore {
     for (const id of await this.ids()) {
       const dir = this.dir(id);
       try {
-        out.push({ id, dir, meta: parseMetadata(readFileSync(path.join(dir, "metadata"), "utf8")) });
+        out.push({ id, dir, meta: this.readListed(path.join(dir, "metadata")) });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === "ENOENT" && this.justCreated(dir)) continue;
@@ -160,6 +160,29 @@ export class SessionStore {
       }
     }
     return out;
+  }
+
+  /** What list() last parsed per file, with the identity of the file it came from. */
+  private readonly parsed = new Map<string, { ino: number; mtimeMs: number; size: number; meta: Metadata }>();
+
+  /**
+   * A metadata file, parsed; a process that lists again and again (the dashboard, every 2 s)
+   * re-reads only files whose inode, size or time changed. Every write is a rename of a new
+   * file, so a change always shows in the inode.
+   */
+  private readListed(file: string): Metadata {
+    const same = (a: { ino: number; mtimeMs: number; size: number }, b: Stats) => a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.size === b.size;
+    const known = this.parsed.get(file);
+    if (known && same(known, statSync(file))) return { ...known.meta };
+    const fd = openSync(file, "r");
+    try {
+      const st = fstatSync(fd);
+      const meta = parseMetadata(readFileSync(fd, "utf8"));
+      this.parsed.set(file, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, meta });
+      return { ...meta };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** A folder made a moment ago by `create` whose first write has not landed yet. */

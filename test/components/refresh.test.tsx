@@ -35,6 +35,10 @@ describe("the dashboard draws only what changed", () => {
     expect(merged[0]).toBe(a);
     expect(merged[1]).not.toBe(b);
     expect(merged[1]!.status).toBe("stuck");
+    // A change deep in a view is a change.
+    expect(mergeSessions([a], [{ ...a, failingChecks: ["lint"] }])).not.toBeNull();
+    expect(mergeSessions([a], [{ ...a, meta: { ...a.meta, summary: "new" } }])).not.toBeNull();
+    expect(mergeSessions([{ ...a, failingChecks: ["lint"] }], [{ ...a, failingChecks: ["lint"] }])).toBeNull();
     // The same views in another order is a change (the table's order follows it).
     expect(mergeSessions([a, b], [{ ...b }, { ...a }])).toEqual([b, a]);
   });

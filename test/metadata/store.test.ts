@@ -123,6 +123,24 @@ describe("SessionStore", () => {
     expect((await readdir(path.join(store.dir(id), ".lock"))).filter((n) => !/^g\d+$/.test(n))).toEqual([]);
   });
 
+  it("lists what is on disk now, whoever changed it, when a process lists again and again", async () => {
+    const id = await store.create("fe", { status: "working" }, "cli");
+    const status = async () => (await store.list()).find((x) => x.id === id)?.meta?.status;
+    expect(await status()).toBe("working");
+    // Another process's write (a rename of a new file), through a second store.
+    await new SessionStore(home, "ws").update(id, () => ({ status: "stuck" }), "cli", "status");
+    expect(await status()).toBe("stuck");
+    // A hand edit in place, to a text of the same length.
+    const file = path.join(home, "sessions/ws", id, "metadata");
+    const text = await readFile(file, "utf8");
+    await writeFile(file, text.replace("status=stuck", "status=ready"));
+    expect(await status()).toBe("ready");
+    // A caller that changes what it got does not change what the next list returns.
+    const listed = (await store.list()).find((x) => x.id === id)!;
+    listed.meta!.status = "mangled";
+    expect(await status()).toBe("ready");
+  });
+
   it("rejects ids that could escape the sessions folder", () => {
     for (const bad of ["../x-1", "fe-1/..", "FE-1", "fe-01", "fe", "fe-1 ", ""]) {
       expect(() => store.dir(bad)).toThrow(/not a session id/);

@@ -1,0 +1,73 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { killTmux } from "./util.mjs";
+
+const exec = promisify(execFile);
+export const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * A real terminal for timing ao from outside: a private tmux server with one 120×40 pane, read
+ * with capture-pane and typed into with send-keys, as a person's terminal would be.
+ */
+export class Terminal {
+  constructor(name) {
+    this.socket = `ao-bench-term-${process.pid}-${name}`;
+  }
+  tmux(...args) {
+    return exec("tmux", ["-u", "-L", this.socket, ...args], { encoding: "utf8" });
+  }
+  /** Starts argv in the pane; env entries are added to the pane's environment. */
+  async start(argv, env) {
+    const pairs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    await this.tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "--", "env", ...pairs, ...argv);
+    this.pid = Number((await this.tmux("display-message", "-p", "-t", "=t:", "#{pane_pid}")).stdout.trim());
+  }
+  async screen() {
+    try {
+      return (await this.tmux("capture-pane", "-p", "-t", "=t:")).stdout;
+    } catch {
+      return "";
+    }
+  }
+  /** ms from `since` until the screen satisfies `test`, polling as fast as tmux answers. */
+  async until(test, since, timeoutMs = 60_000) {
+    for (;;) {
+      const s = await this.screen();
+      if (test(s)) return { ms: now() - since, screen: s };
+      if (now() - since > timeoutMs) throw new Error(`terminal: not seen within ${timeoutMs / 1000} s; screen:\n${s}`);
+    }
+  }
+  keys(...k) {
+    return this.tmux("send-keys", "-t", "=t:", ...k);
+  }
+  alive() {
+    try {
+      process.kill(this.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  /** CPU seconds the pane's process has used (Linux /proc), or null elsewhere. */
+  cpuSeconds() {
+    try {
+      const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+    } catch {
+      return null;
+    }
+  }
+  /** Peak resident memory of the pane's process in MB (VmHWM), or null. */
+  peakRssMb() {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, "utf8"));
+      return m ? Number(m[1]) / 1024 : null;
+    } catch {
+      return null;
+    }
+  }
+  close() {
+    killTmux(this.socket);
+  }
+}

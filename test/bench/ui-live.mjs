@@ -1,0 +1,83 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { liveWorkspace, stillFor } from "./live.mjs";
+import { now, Terminal } from "./terminal.mjs";
+import { loadLine, median, timeAsync, vs } from "./util.mjs";
+
+const SESSIONS = Number(process.env.BENCH_UI_SESSIONS ?? 500);
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 60);
+const KEYS = 15;
+const ROW = /\bp\d-\d+\b/;
+
+/**
+ * The real `ao ui` over 500 live sessions, in a real terminal (a private tmux), timed from
+ * outside: rows on screen after launch with a cold pane cache, keypress to screen, CPU while
+ * idle over a minute, peak memory, and quit.
+ */
+export async function benchUiLive(root) {
+  const ao = path.join(root, "bin/ao.js");
+  const live = await liveWorkspace(root, SESSIONS);
+  const term = new Terminal("ui");
+  try {
+    await stillFor(3000);
+    // A user's config cache is warm; the pane cache is made cold on purpose: every screen is
+    // newly still, the worst first look there is.
+    await timeAsync([ao, "session", "ls", "--json"], live.env);
+    rmSync(live.paneCache, { force: true });
+    const t0 = now();
+    await term.start([process.execPath, ao, "ui"], live.env);
+    const header = await term.until((s) => s.includes("AGENT ORCHESTRATOR"), t0);
+    const rows = await term.until((s) => ROW.test(s), t0);
+    const activity = await term.until((s) => /\bready\b|\bidle\b/.test(s), t0);
+
+    const keys = [];
+    for (let i = 0; i < KEYS; i++) {
+      const before = await term.screen();
+      const t = now();
+      await term.keys("j");
+      keys.push((await term.until((s) => s !== before && s.includes("▸"), t, 10_000)).ms);
+    }
+
+    const cpu0 = term.cpuSeconds();
+    await stillFor(IDLE_S * 1000);
+    const cpu1 = term.cpuSeconds();
+    const idle = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / IDLE_S) * 100 : null;
+    const rss = term.peakRssMb();
+
+    const tq = now();
+    await term.keys("q");
+    while (term.alive() && now() - tq < 30_000) await new Promise((r) => setTimeout(r, 2));
+    const quitMs = now() - tq;
+
+    console.log(`\nao ui in a real terminal (private tmux, 120×40), ${SESSIONS} live sessions, cold pane cache, timed from outside:`);
+    console.log(`  machine: ${await loadLine()}`);
+    console.log(`  header on screen         ${header.ms.toFixed(0)} ms after launch`);
+    console.log(`  rows on screen           ${vs(rows.ms, 500, "ms", 0)} after launch`);
+    console.log(`  activity filled in       ${activity.ms.toFixed(0)} ms after launch (the first look read every screen)`);
+    console.log(`  keypress to screen       median ${median(keys).toFixed(0)} ms of ${KEYS} (send-keys to a changed capture, both tmux processes included)`);
+    console.log(`  idle CPU                 ${idle === null ? "n/a" : vs(idle, 2, "% of a core", 2)} over ${IDLE_S} s`);
+    console.log(`  peak RSS                 ${rss === null ? "n/a" : vs(rss, 120, "MB", 0)}`);
+    console.log(`  quit                     ${vs(quitMs, 300, "ms", 0)} (q to the process gone)`);
+  } finally {
+    term.close();
+    await live.close();
+  }
+}
+
+/** `npm run demo` after a build: time to its dashboard's first frame, from outside. */
+export async function benchDemo(root) {
+  const term = new Terminal("demo");
+  try {
+    const t0 = now();
+    await term.start(["npm", "run", "-s", "demo"], { PATH: process.env.PATH, ...(process.env.TMUX_TMPDIR ? { TMUX_TMPDIR: process.env.TMUX_TMPDIR } : {}) });
+    const first = await term.until((s) => s.includes("AGENT ORCHESTRATOR"), t0);
+    await term.keys("q");
+    const tq = now();
+    while (term.alive() && now() - tq < 30_000) await new Promise((r) => setTimeout(r, 20));
+    console.log(`\nnpm run demo (dist/ already built), timed from outside in a real terminal:`);
+    console.log(`  machine: ${await loadLine()}`);
+    console.log(`  first frame              ${vs(first.ms, 2000, "ms", 0)} after launch`);
+  } finally {
+    term.close();
+  }
+}
