@@ -104,7 +104,6 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   loading.catch(() => {}); // a failing config speaks first; this rejection is awaited below
   // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
   const ctx = await createApp(opts.env ? { env: opts.env } : {});
-  const [{ render }, React, { App }] = await loading;
 
   let onAltScreen = false;
   const restoreTerminal = () => {
@@ -146,6 +145,10 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const seconds = (v: string | undefined, d: number) => (v !== undefined && Number(v) > 0 ? Number(v) * 1000 : d);
   const intervals = { localMs: seconds(flags.interval, 2000), githubMs: seconds(flags.githubInterval, 30_000) };
   const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs));
+  // The first rows are read while Ink loads, so the first frame already shows them.
+  const quick = dashboard.actions.quickFirst();
+  const [{ render }, React, { App }] = await loading;
+  await quick;
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
   // Reactions run here too; only one ao per workspace acts on them (see LifecycleService).

@@ -18,9 +18,9 @@ export class Terminal {
     return exec("tmux", ["-u", "-L", this.socket, ...args], { encoding: "utf8" });
   }
   /** Starts argv in the pane; env entries are added to the pane's environment. */
-  async start(argv, env) {
+  async start(argv, env, cwd = process.cwd()) {
     const pairs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    await this.tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "--", "env", ...pairs, ...argv);
+    await this.tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "-c", cwd, "--", "env", ...pairs, ...argv);
     this.pid = Number((await this.tmux("display-message", "-p", "-t", "=t:", "#{pane_pid}")).stdout.trim());
   }
   async screen() {
@@ -41,7 +41,13 @@ export class Terminal {
   keys(...k) {
     return this.tmux("send-keys", "-t", "=t:", ...k);
   }
+  /** Whether the pane's process still runs: a zombie (exited, not yet reaped by tmux) has ended. */
   alive() {
+    try {
+      return readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1][0] !== "Z";
+    } catch (e) {
+      if (e.code === "ENOENT") return false;
+    }
     try {
       process.kill(this.pid, 0);
       return true;

@@ -69,7 +69,7 @@ export async function benchDemo(root) {
   const term = new Terminal("demo");
   try {
     const t0 = now();
-    await term.start(["npm", "run", "-s", "demo"], { PATH: process.env.PATH, ...(process.env.TMUX_TMPDIR ? { TMUX_TMPDIR: process.env.TMUX_TMPDIR } : {}) });
+    await term.start(["npm", "run", "-s", "demo"], { PATH: process.env.PATH, ...(process.env.TMUX_TMPDIR ? { TMUX_TMPDIR: process.env.TMUX_TMPDIR } : {}) }, root);
     const first = await term.until((s) => s.includes("AGENT ORCHESTRATOR"), t0);
     await term.keys("q");
     const tq = now();
