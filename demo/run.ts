@@ -8,7 +8,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { createApp, type AppContext } from "../src/app.js";
-import { ui } from "../src/commands/ui.js";
+import { preloadUi, ui } from "../src/commands/ui.js";
 import { answerQuestion } from "../src/services/answer.js";
 import { agentScreen } from "../src/services/agent-screen.js";
 import { spawnSession } from "../src/services/spawn.js";
@@ -131,6 +131,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     process.stderr.write("demo: the dashboard needs a terminal; without one, run: npm run demo -- --headless\n");
     return 2;
   }
+  // The dashboard's modules load while the workspace is built (git, tmux, the fake GitHub).
+  if (!opts.headless) preloadUi().catch(() => {});
   const ws = new DemoWorkspace();
   const unguard = guard(ws);
   const abort = new AbortController();

@@ -83,24 +83,38 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
   };
 }
 
+// React is CommonJS: bundled, its dynamic import offers only the default export.
+const loadUi = () => Promise.all([import("ink"), import("react").then((m) => m.default), import("../../components/App.js")]);
+type UiModules = Awaited<ReturnType<typeof loadUi>>;
+let uiModules: Promise<UiModules> | null = null;
+
+/**
+ * Start loading Ink, React and the dashboard's components (once): they stand between launch and
+ * the first frame, so `ao ui` loads them while it reads the config, and the demo while it builds
+ * its workspace.
+ */
+export function preloadUi(): Promise<UiModules> {
+  if (uiModules) return uiModules;
+  // React's development build checks every render and costs frames; users run the production one.
+  process.env.NODE_ENV ??= "production";
+  // Ink renders nothing until exit when it believes it runs in CI (it reads CI and
+  // CONTINUOUS_INTEGRATION once, as it loads). ao ui has checked that it owns a terminal, so
+  // hide those while Ink loads, and put them back for everything ao starts afterwards.
+  const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  uiModules = loadUi().finally(() => {
+    for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
+  });
+  return uiModules;
+}
+
 /** `ao ui`: the only path that loads React and Ink. */
 export async function ui(flags: { interval?: string; githubInterval?: string }, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new AoError("ao ui needs a terminal; for a pipe or a script use: ao status (or ao status --json)", EXIT_USAGE);
   }
-  // React's development build checks every render and costs frames; users run the production one.
-  process.env.NODE_ENV ??= "production";
-  // Ink renders nothing until exit when it believes it runs in CI (it reads CI and
-  // CONTINUOUS_INTEGRATION once, as it loads). ao ui has just checked that it owns a terminal,
-  // so hide those while Ink loads, and put them back for everything ao starts afterwards.
-  const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
-  delete process.env.CI;
-  delete process.env.CONTINUOUS_INTEGRATION;
-  // Ink and React load while the config does: both stand between launch and the first frame.
-  // React is CommonJS: bundled, its dynamic import offers only the default export.
-  const loading = Promise.all([import("ink"), import("react").then((m) => m.default), import("../../components/App.js")]).finally(() => {
-    for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
-  });
+  const loading = preloadUi();
   loading.catch(() => {}); // a failing config speaks first; this rejection is awaited below
   // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
   const ctx = await createApp(opts.env ? { env: opts.env } : {});
@@ -117,8 +131,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const mount = () => {
     process.stdout.write(ALT_ON);
     onAltScreen = true;
-    // Incremental: a keypress rewrites the two rows that changed, not the whole screen.
-    instance = render(React.createElement(App, { dashboard }), { exitOnCtrlC: true, patchConsole: true, incrementalRendering: true });
+    instance = render(React.createElement(App, { dashboard }), { exitOnCtrlC: true, patchConsole: true });
     void instance.waitUntilExit().then(() => {
       if (!stepAside) finish();
     });

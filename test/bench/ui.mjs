@@ -138,7 +138,7 @@ export async function benchUi(root) {
   const stdin = fakeStdin();
   const first = stdout.nextFrame((f) => f.text.includes(HEADER));
   const t0 = now();
-  const instance = render(React.createElement(App, { dashboard }), { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true });
+  const instance = render(React.createElement(App, { dashboard }), { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false });
   const firstFrameMs = (await first).at - t0;
   sample();
 

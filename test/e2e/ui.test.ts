@@ -108,7 +108,8 @@ afterAll(async () => {
 
 describe("ao ui in a real terminal", () => {
   it("shows both sessions with their activity, and a stale GitHub", async () => {
-    const s = await see("the table", (x) => !!rowOf(x, "fe-1") && !!rowOf(x, "fe-2"));
+    // The rows come first (from the records), their activity once the first look is done.
+    const s = await see("the table with activity", (x) => / ready /.test(rowOf(x, "fe-1") ?? "") && / ready /.test(rowOf(x, "fe-2") ?? ""));
     expect(s).toContain("AGENT ORCHESTRATOR");
     expect(s).toMatch(/2 sessions · 0 need you/);
     expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 .* working .* ready /);
