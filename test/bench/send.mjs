@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { median, timeOnce } from "./util.mjs";
+import { benchEnv, killTmux, median, timeOnce } from "./util.mjs";
 
 function git(cwd, ...args) {
   execFileSync("git", args, { cwd, stdio: "ignore", env: { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@b", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@b" } });
@@ -24,7 +24,7 @@ export async function benchSend(root) {
   git(clone, "push", "-q", "-u", "origin", "main");
   const sim = path.join(root, "demo/sim-agent.mjs");
   writeFileSync(path.join(ws, "ao.yaml"), `name: sendbench\nprojects:\n  app: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: app, agent: generic, agentCommand: ${JSON.stringify(`node ${sim}`)} }\n`);
-  const env = { PATH: process.env.PATH, HOME: path.join(ws, "home"), AO_HOME: path.join(ws, "ao-home"), AO_CONFIG_PATH: path.join(ws, "ao.yaml"), AO_TMUX_SOCKET: socket, AO_SIM_THINK_MS: "100" };
+  const env = benchEnv({ HOME: path.join(ws, "home"), AO_HOME: path.join(ws, "ao-home"), AO_CONFIG_PATH: path.join(ws, "ao.yaml"), AO_TMUX_SOCKET: socket, AO_SIM_THINK_MS: "100" });
   try {
     const id = timeOnce([ao, "spawn", "app"], env).stdout.trim();
     const runs = Number(process.env.BENCH_SEND_RUNS ?? 9);
@@ -38,8 +38,7 @@ export async function benchSend(root) {
     }
     console.log(`\nao send to a ready agent, until verified delivery (median of ${runs}): ${median(times).toFixed(0)} ms`);
   } finally {
-    spawnSync("tmux", ["-L", socket, "kill-server"]);
-    rmSync(path.join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid()}`, socket), { force: true });
+    killTmux(socket);
     rmSync(ws, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { RUNS, timeMedian, timeOnce } from "./util.mjs";
+import { benchEnv, loadLine, RUNS, timeMedian, timeOnce, vs } from "./util.mjs";
 
 /** A workspace of `projects` × `perProject` sessions, seeded straight into AO_HOME. */
 function seedStore(projects, perProject) {
@@ -34,15 +34,16 @@ function seedStore(projects, perProject) {
 export async function benchStartup(root) {
   const ao = path.join(root, "bin/ao.js");
   const ws = seedStore(5, 100);
-  const env = { PATH: process.env.PATH, HOME: path.join(ws, "home"), AO_HOME: path.join(ws, "ao-home"), AO_CONFIG_PATH: path.join(ws, "agent-orchestrator.yaml") };
+  const env = benchEnv({ HOME: path.join(ws, "home"), AO_HOME: path.join(ws, "ao-home"), AO_CONFIG_PATH: path.join(ws, "agent-orchestrator.yaml") });
   try {
     // One run first so the validated config is cached, as it is for a user after their first call.
     timeOnce([ao, "session", "ls", "--json"], env);
     const bare = timeMedian(["-e", "0"], env);
     const ls = timeMedian([ao, "session", "ls", "--json"], env);
-    console.log(`\nStart-up, 500 sessions in 5 projects (median of ${RUNS} cold processes):`);
+    console.log(`\nStart-up, 500 sessions in 5 projects, no tmux server (median of ${RUNS} cold processes):`);
+    console.log(`  machine: ${await loadLine()}`);
     console.log(`  node -e 0                ${bare.toFixed(1)} ms`);
-    console.log(`  ao session ls --json     ${ls.toFixed(1)} ms  (${(ls / bare).toFixed(2)}× bare node; aim ≤ 2×)`);
+    console.log(`  ao session ls --json     ${ls.toFixed(1)} ms = ${vs(ls / bare, 2, "× bare", 2)}`);
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }
