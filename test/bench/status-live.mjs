@@ -46,9 +46,10 @@ export async function benchStatusLive(root) {
   for (const n of SIZES) {
     const r = at[n];
     console.log(`  ${n} sessions (bare node -e 0: ${r.bare.toFixed(1)} ms)`);
-    console.log(`    first status (every pane newly still, PRs unknown): ${vs(r.first.ms, n === 500 ? 1000 : Infinity, "ms", 0)}; ${r.first.spawns} process(es) (AO-style, one per session: ${n + 1}); ${r.first.requests} HTTP requests`);
-    console.log(`    ls --json                    ${r.ls.ms.toFixed(1)} ms = ${vs(r.ls.ms / r.bare, 2, "× bare", 2)}; ${r.ls.spawns} process(es)`);
-    console.log(`    status --json, snapshot fresh ${r.status.ms.toFixed(1)} ms = ${vs(r.status.ms / r.bare, 3, "× bare", 2)}; ${r.status.spawns} process(es), ${r.status.requests} HTTP requests a call`);
+    const firstMs = n === 500 ? vs(r.first.ms, 1000, "ms", 0) : `${r.first.ms.toFixed(0)} ms`;
+    console.log(`    first status (every pane newly still, PRs unknown): ${firstMs}; ${r.first.spawns} tmux process(es) (AO-style, one per session: ${n + 1}); ${r.first.requests} HTTP requests`);
+    console.log(`    ls --json                     ${r.ls.ms.toFixed(1)} ms = ${vs(r.ls.ms / r.bare, 2, "× bare", 2)}; ${r.ls.spawns} tmux process(es)`);
+    console.log(`    status --json, snapshot fresh ${r.status.ms.toFixed(1)} ms = ${vs(r.status.ms / r.bare, 3, "× bare", 2)}; ${r.status.spawns} tmux process(es), ${r.status.requests} HTTP requests a call`);
   }
   const [a, b] = SIZES;
   const per = (k) => (at[b][k].ms - at[a][k].ms) / (b - a);
