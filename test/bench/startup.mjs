@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { benchEnv, loadLine, RUNS, timeMedian, timeOnce, vs } from "./util.mjs";
+import { benchEnv, loadLine, median, RUNS, timeOnce, vs } from "./util.mjs";
 
 /** A workspace of `projects` × `perProject` sessions, seeded straight into AO_HOME. */
 function seedStore(projects, perProject) {
@@ -38,8 +38,10 @@ export async function benchStartup(root) {
   try {
     // One run first so the validated config is cached, as it is for a user after their first call.
     timeOnce([ao, "session", "ls", "--json"], env);
-    const bare = timeMedian(["-e", "0"], env);
-    const ls = timeMedian([ao, "session", "ls", "--json"], env);
+    // In turn, so both see the same moment's load.
+    const pairs = Array.from({ length: RUNS }, () => [timeOnce(["-e", "0"], env).ms, timeOnce([ao, "session", "ls", "--json"], env).ms]);
+    const bare = median(pairs.map((p) => p[0]));
+    const ls = median(pairs.map((p) => p[1]));
     console.log(`\nStart-up, 500 sessions in 5 projects, no tmux server (median of ${RUNS} cold processes):`);
     console.log(`  machine: ${await loadLine()}`);
     console.log(`  node -e 0                ${bare.toFixed(1)} ms`);

@@ -6,11 +6,21 @@ import { loadLine, median, RUNS, timeAsync, vs } from "./util.mjs";
 const SIZES = [100, 500];
 const countSpawns = (stderr) => stderr.split("\n").filter((l) => l.startsWith("$ ")).length;
 
-async function medianOf(runs, args, env, gh) {
-  const before = gh.state.requests.length;
-  const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(await timeAsync(args, env));
-  return { ms: median(samples.map((s) => s.ms)), spawns: median(samples.map((s) => countSpawns(s.stderr))), requests: (gh.state.requests.length - before) / runs };
+/**
+ * Each command run in turn, `runs` rounds: bare node, ls and status see the same moment's load,
+ * so their ratios hold up on a shared machine even when the times do not.
+ */
+async function interleaved(runs, commands, env, gh) {
+  const samples = commands.map(() => []);
+  const requests = commands.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, args] of commands.entries()) {
+      const before = gh.state.requests.length;
+      samples[k].push(await timeAsync(args, env));
+      requests[k] += gh.state.requests.length - before;
+    }
+  }
+  return samples.map((xs, k) => ({ ms: median(xs.map((s) => s.ms)), spawns: median(xs.map((s) => countSpawns(s.stderr))), requests: requests[k] / runs }));
 }
 
 /**
@@ -33,15 +43,13 @@ export async function benchStatusLive(root) {
       const first = await timeAsync([ao, "status", "--json", "--verbose"], env);
       const firstMs = Number(process.hrtime.bigint() - t) / 1e6;
       const firstRequests = gh.state.requests.length;
-      const bare = (await medianOf(RUNS, ["-e", "0"], env, gh)).ms;
-      const ls = await medianOf(RUNS, [ao, "session", "ls", "--json", "--verbose"], env, gh);
-      const status = await medianOf(RUNS, [ao, "status", "--json", "--verbose"], env, gh);
-      at[n] = { bare, ls, status, first: { ms: firstMs, spawns: countSpawns(first.stderr), requests: firstRequests } };
+      const [bare, ls, status] = await interleaved(RUNS, [["-e", "0"], [ao, "session", "ls", "--json", "--verbose"], [ao, "status", "--json", "--verbose"]], env, gh);
+      at[n] = { bare: bare.ms, ls, status, first: { ms: firstMs, spawns: countSpawns(first.stderr), requests: firstRequests } };
     } finally {
       await live.close();
     }
   }
-  console.log(`\nao session ls / status --json over live tmux sessions with PRs on the fake GitHub (5 repositories; medians of ${RUNS}):`);
+  console.log(`\nao session ls / status --json over live tmux sessions with PRs on the fake GitHub (5 repositories; medians of ${RUNS}, the three commands taken in turn):`);
   console.log(`  machine: ${await loadLine()}`);
   for (const n of SIZES) {
     const r = at[n];
