@@ -22,12 +22,17 @@ export async function liveWorkspace(root, n, projects = 5) {
   const config = [
     "name: live",
     `github: { baseUrl: ${gh.baseUrl} }`,
+    // The dashboard's reactions would message every agent whose CI fails: real work, but not
+    // the idle dashboard this bench measures.
+    "reactions:",
+    ...["ci-failed", "changes-requested", "needs-input", "stuck", "approved-and-green", "merged"].map((r) => `  ${r}: { action: none }`),
     "projects:",
     ...names.map((p, i) => `  ${p}: { repo: org/${p}, path: /tmp, sessionPrefix: p${i}, agent: generic, agentCommand: sh }`),
   ];
   writeFileSync(path.join(ws, "agent-orchestrator.yaml"), `${config.join("\n")}\n`);
   const script = [];
-  const created = new Date().toISOString();
+  // Agents that have run for a while: an age in seconds would change the screen every refresh.
+  const created = new Date(Date.now() - 2 * 3600_000).toISOString();
   for (let i = 0; i < n; i++) {
     const p = i % projects;
     const id = `p${p}-${Math.floor(i / projects) + 1}`;
