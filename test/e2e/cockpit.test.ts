@@ -75,7 +75,8 @@ afterAll(async () => {
 
 describe("the cockpit at 80×24", () => {
   it("no row wraps: every table line fits, the footer keeps help and quit", async () => {
-    const s = await ui.see("the table", (x) => !!rowOf(x, "fe-1") && !!rowOf(x, "fe-2") && !!rowOf(x, "fe-3"));
+    // The rows come first (from the records), their activity once the first tmux look is done.
+    const s = await ui.see("the table with activity", (x) => / ready /.test(rowOf(x, "fe-1") ?? "") && !!rowOf(x, "fe-2") && !!rowOf(x, "fe-3"));
     // -J joins lines the terminal wrapped: a wrapped row would come back longer than 80.
     for (const l of ui.screen(true).split("\n")) expect([...l].length).toBeLessThan(80);
     expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 +ao\/fe-1\S* +working .* ready +\d+[smh]$/);
