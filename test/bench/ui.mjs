@@ -50,6 +50,7 @@ function sessions(round) {
       summary: `Round ${round}: working on issue ${i} of ${p.name}, a summary line of ordinary length`,
       lastReaction: null,
       permissionsSkipped: false,
+      conflicts: [],
       meta: {},
     };
   });
