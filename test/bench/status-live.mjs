@@ -5,6 +5,7 @@ import { loadLine, median, RUNS, timeAsync, vs } from "./util.mjs";
 
 const SIZES = [100, 500];
 const countSpawns = (stderr) => stderr.split("\n").filter((l) => l.startsWith("$ ")).length;
+const countTmux = (stderr) => stderr.split("\n").filter((l) => l.startsWith("$ tmux ")).length;
 
 /**
  * Each command run in turn, `runs` rounds: bare node, ls and status see the same moment's load,
@@ -20,7 +21,7 @@ async function interleaved(runs, commands, env, gh) {
       requests[k] += gh.state.requests.length - before;
     }
   }
-  return samples.map((xs, k) => ({ ms: median(xs.map((s) => s.ms)), spawns: median(xs.map((s) => countSpawns(s.stderr))), requests: requests[k] / runs }));
+  return samples.map((xs, k) => ({ ms: median(xs.map((s) => s.ms)), spawns: median(xs.map((s) => countSpawns(s.stderr))), tmux: median(xs.map((s) => countTmux(s.stderr))), requests: requests[k] / runs }));
 }
 
 /**
@@ -44,7 +45,7 @@ export async function benchStatusLive(root) {
       const firstMs = Number(process.hrtime.bigint() - t) / 1e6;
       const firstRequests = gh.state.requests.length;
       const [bare, ls, status] = await interleaved(RUNS, [["-e", "0"], [ao, "session", "ls", "--json", "--verbose"], [ao, "status", "--json", "--verbose"]], env, gh);
-      at[n] = { bare: bare.ms, ls, status, first: { ms: firstMs, spawns: countSpawns(first.stderr), requests: firstRequests } };
+      at[n] = { bare: bare.ms, ls, status, first: { ms: firstMs, spawns: countSpawns(first.stderr), tmux: countTmux(first.stderr), requests: firstRequests } };
     } finally {
       await live.close();
     }
@@ -55,9 +56,9 @@ export async function benchStatusLive(root) {
     const r = at[n];
     console.log(`  ${n} sessions (bare node -e 0: ${r.bare.toFixed(1)} ms)`);
     const firstMs = n === 500 ? vs(r.first.ms, 1000, "ms", 0) : `${r.first.ms.toFixed(0)} ms`;
-    console.log(`    first status (every pane newly still, PRs unknown): ${firstMs}; ${r.first.spawns} tmux process(es) (AO-style, one per session: ${n + 1}); ${r.first.requests} HTTP requests`);
-    console.log(`    ls --json                     ${r.ls.ms.toFixed(1)} ms = ${vs(r.ls.ms / r.bare, 2, "× bare", 2)}; ${r.ls.spawns} tmux process(es)`);
-    console.log(`    status --json, snapshot fresh ${r.status.ms.toFixed(1)} ms = ${vs(r.status.ms / r.bare, 3, "× bare", 2)}; ${r.status.spawns} tmux process(es), ${r.status.requests} HTTP requests a call`);
+    console.log(`    first status (every pane newly still, PRs unknown): ${firstMs}; ${r.first.tmux} tmux process(es) (AO-style, one per session: ${n + 1}), ${r.first.spawns} processes in all; ${r.first.requests} HTTP requests`);
+    console.log(`    ls --json                     ${r.ls.ms.toFixed(1)} ms = ${vs(r.ls.ms / r.bare, 2, "× bare", 2)}; ${r.ls.tmux} tmux process(es), ${r.ls.spawns} in all`);
+    console.log(`    status --json, snapshot fresh ${r.status.ms.toFixed(1)} ms = ${vs(r.status.ms / r.bare, 3, "× bare", 2)}; ${r.status.tmux} tmux process(es), ${r.status.spawns} in all (git: the conflict radar), ${r.status.requests} HTTP requests a call`);
   }
   const [a, b] = SIZES;
   const per = (k) => (at[b][k].ms - at[a][k].ms) / (b - a);
