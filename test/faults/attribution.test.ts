@@ -22,8 +22,9 @@ let gh: FakeGitHub;
 let ws: FaultWorkspace;
 
 type Row = { name: string; status: string; statusReason: string; prNumber: number | null; activity: string | null; branch: string };
+// --refresh: these cases change GitHub between calls, faster than the shared snapshot's 30 s.
 const rows = async (cmd: "status" | "ls" = "status"): Promise<Row[]> =>
-  JSON.parse((await runAo(cmd === "status" ? ["status", "--json"] : ["session", "ls", "--json"], { env: ws.env })).stdout) as Row[];
+  JSON.parse((await runAo(cmd === "status" ? ["status", "--json", "--refresh"] : ["session", "ls", "--json"], { env: ws.env })).stdout) as Row[];
 const row = async (id: string, cmd: "status" | "ls" = "status") => (await rows(cmd)).find((r) => r.name === id)!;
 const meta = async (id: string) => readFile(path.join(ws.sessionsDir, id, "metadata"), "utf8");
 
