@@ -22,6 +22,8 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Set when the deadline ended it. */
+  timedOut?: true;
 }
 
 /** Commands run, printed to stderr when AO_VERBOSE is set (`--verbose` sets it). */
@@ -49,7 +51,13 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   return new Promise((resolve, reject) => {
     // Our own timer rather than spawn's `timeout`, whose timer outlives a command that failed
     // to start and holds the process open for the whole timeout.
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill("SIGTERM"), opts.timeoutMs) : null;
+    let timedOut = false;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGTERM");
+        }, opts.timeoutMs)
+      : null;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on("data", (d: Buffer) => out.push(d));
@@ -58,14 +66,25 @@ export async function run(file: string, args: readonly string[], opts: RunOption
       if (timer) clearTimeout(timer);
       reject(new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`));
     });
-    child.on("close", (code, signal) => {
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (timer) clearTimeout(timer);
       resolve({
         exitCode: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
+        ...(timedOut ? { timedOut: true } : {}),
       });
+    };
+    // Past its deadline a command ends when it exits, not when its output pipes close: a process
+    // it handed them to (ssh's shared connection holds a session's descriptors) may keep them
+    // open for as long as it likes.
+    child.on("exit", (code, signal) => {
+      if (!timedOut) return;
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      finish(code, signal);
     });
+    child.on("close", finish);
     if (opts.input !== undefined) {
       // A child that exits without reading all of its input is its own business.
       child.stdin?.on("error", () => {});

@@ -44,6 +44,7 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
     defaults: { runtime: "tmux", agent: "claude-code", workspace: "worktree", terminal: "tmux" },
     github: { baseUrl: "https://api.github.com" },
     runtime: {},
+    hosts: [],
     worktreeDir: path.join(home, "worktrees", "default"),
     stuckAfterMs: 10 * 60_000,
     readyThresholdMs: 5 * 60_000,

@@ -4,7 +4,8 @@ import type { core } from "zod";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { parseDuration } from "../core/duration.js";
 import { configSchema, type RawConfig } from "./schema.js";
-import type { ProjectConfig, Reactions, WorkspaceConfig } from "./types.js";
+import { DEFAULT_MAX_SESSIONS, LOCAL_HOST } from "../core/placement.js";
+import type { HostConfig, ProjectConfig, Reactions, WorkspaceConfig } from "./types.js";
 import { DEFAULT_REACTIONS, type ReactionKind } from "../core/reactions.js";
 
 export interface ParseContext {
@@ -80,6 +81,27 @@ function resolveReactions(...layers: Array<RawReactions | undefined>): Reactions
   return out;
 }
 
+/** `local` is this machine; it cannot be redefined, and every other host needs an ssh destination. */
+function resolveHosts(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCounter): HostConfig[] {
+  return Object.entries(raw.hosts ?? {}).map(([name, h]) => {
+    if (name === LOCAL_HOST) {
+      throw configError(ctx, lc, offsetOf(doc, ["hosts", name]), `hosts.${name}: "local" is this machine and needs no entry`);
+    }
+    return { name, ssh: h.ssh, maxSessions: h.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: h.projects ?? {} };
+  });
+}
+
+function projectHosts(id: string, names: string[] | undefined, hosts: HostConfig[], ctx: ParseContext, doc: Document, lc: LineCounter): string[] {
+  const list = names ?? [LOCAL_HOST];
+  list.forEach((n, i) => {
+    if (n !== LOCAL_HOST && !hosts.some((h) => h.name === n)) {
+      const known = [LOCAL_HOST, ...hosts.map((h) => h.name)].join(", ");
+      throw configError(ctx, lc, offsetOf(doc, ["projects", id, "hosts", i]), `projects.${id}.hosts: "${n}" is not a host; hosts: ${known}`);
+    }
+  });
+  return [...new Set(list)];
+}
+
 function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCounter): WorkspaceConfig {
   const defaults = {
     runtime: raw.defaults?.runtime ?? "tmux",
@@ -90,6 +112,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
     ...(raw.defaults?.terminalCommand ? { terminalCommand: raw.defaults.terminalCommand } : {}),
   };
   const name = raw.name ?? defaultWorkspaceName(ctx.file);
+  const hosts = resolveHosts(raw, ctx, doc, lc);
   const seen = new Map<string, string>();
   const projects: ProjectConfig[] = Object.entries(raw.projects ?? {}).map(([id, p]) => {
     const sessionPrefix = p.sessionPrefix ?? (id.toLowerCase().replace(/[^a-z0-9]/g, "").replace(/^[0-9]+/, "").slice(0, 16) || "s");
@@ -122,6 +145,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
       reactions: resolveReactions(raw.reactions, p.reactions),
       postCreate: p.postCreate ?? [],
       copy: p.copy ?? [],
+      hosts: projectHosts(id, p.hosts, hosts, ctx, doc, lc),
     };
   });
   return {
@@ -129,7 +153,11 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
     name,
     defaults,
     github: { baseUrl: raw.github?.baseUrl ?? "https://api.github.com" },
-    runtime: raw.runtime?.tmuxSocket ? { tmuxSocket: raw.runtime.tmuxSocket } : {},
+    runtime: {
+      ...(raw.runtime?.tmuxSocket ? { tmuxSocket: raw.runtime.tmuxSocket } : {}),
+      ...(raw.runtime?.sshConfig ? { sshConfig: expandPath(raw.runtime.sshConfig, ctx) } : {}),
+    },
+    hosts,
     worktreeDir: raw.worktreeDir ? expandPath(raw.worktreeDir, ctx) : path.join(ctx.aoHome, "worktrees", name),
     stuckAfterMs: parseDuration(raw.stuckAfter ?? "10m"),
     readyThresholdMs: parseDuration(raw.readyThreshold ?? "5m"),

@@ -68,6 +68,20 @@ const project = z.strictObject({
   reactions: reactions.optional(),
   postCreate: z.array(z.string()).optional(),
   copy: z.array(z.string()).optional(),
+  /** Where this project's sessions may run: `local` and names under `hosts:`. */
+  hosts: z.array(z.string().regex(NAME, { message: "expected a host name from hosts: (or local)" })).min(1).optional(),
+});
+
+/** An ssh destination: an alias from ssh's config, `host`, `user@host`, `user@host:port` or `[v6]:port`. */
+const sshDestination = z
+  .string()
+  .regex(/^(?!-)[^\s'"`$;&|<>\\]+$/, { message: "expected an ssh destination such as build-1, ci@10.0.0.7 or ci@host:2222" });
+
+const host = z.strictObject({
+  ssh: sshDestination,
+  maxSessions: z.number().int().min(1).max(1000).optional(),
+  /** The project's clone on that host, by project id; without one, ao clones origin there on first use. */
+  projects: z.record(z.string().regex(NAME), z.string().min(1)).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -84,7 +98,8 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   github: z.strictObject({ baseUrl: z.url().optional() }).optional(),
-  runtime: z.strictObject({ tmuxSocket: z.string().regex(NAME).optional() }).optional(),
+  runtime: z.strictObject({ tmuxSocket: z.string().regex(NAME).optional(), sshConfig: z.string().min(1).optional() }).optional(),
+  hosts: z.record(z.string().regex(NAME, { message: "expected a host name of letters, digits, '.', '_' or '-'" }), host).optional(),
   worktreeDir: z.string().min(1).optional(),
   stuckAfter: duration.optional(),
   readyThreshold: duration.optional(),

@@ -34,6 +34,19 @@ export interface ProjectConfig {
   mergeMethod: "merge" | "squash" | "rebase";
   postCreate: string[];
   copy: string[];
+  /** Hosts this project's sessions may run on, `local` included when allowed; default `[local]`. */
+  hosts: string[];
+}
+
+/** A machine reached over ssh (`local` is this machine and has no entry). */
+export interface HostConfig {
+  name: string;
+  /** The ssh destination as written: an alias, host, user@host or user@host:port. */
+  ssh: string;
+  /** How many live sessions ao places there at most. */
+  maxSessions: number;
+  /** Project id → path of its clone on that host (`~/` is the remote home). */
+  projects: Record<string, string>;
 }
 
 export interface WorkspaceConfig {
@@ -42,7 +55,8 @@ export interface WorkspaceConfig {
   name: string;
   defaults: { runtime: string; agent: string; workspace: string; terminal: string; terminalCommand?: string; agentCommand?: string };
   github: { baseUrl: string };
-  runtime: { tmuxSocket?: string };
+  runtime: { tmuxSocket?: string; sshConfig?: string };
+  hosts: HostConfig[];
   /** Where worktrees go; default AO_HOME/worktrees/<workspace>. */
   worktreeDir: string;
   /** A live, quiet agent with no PR waiting on others becomes `stuck` after this long. */

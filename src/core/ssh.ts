@@ -1,0 +1,45 @@
+import { shellJoin, shellQuote } from "./shell.js";
+
+/**
+ * An ssh destination as config writes it, split into what ssh takes: `user@host:port` and
+ * `[v6]:port` become `-p port` and the host; an alias (resolved by ssh's own config) stays as is.
+ * A bare IPv6 address has several colons and no port.
+ */
+export function sshTarget(dest: string): { host: string; port?: string } {
+  const v6 = /^(?:([^@]+)@)?\[([^\]]+)\](?::(\d+))?$/.exec(dest);
+  if (v6) return { host: `${v6[1] ? `${v6[1]}@` : ""}${v6[2]}`, ...(v6[3] ? { port: v6[3] } : {}) };
+  const m = /^([^:]+):(\d+)$/.exec(dest);
+  return m ? { host: m[1]!, port: m[2]! } : { host: dest };
+}
+
+/** A path on the remote side: `~/x` means the remote home, so it goes unquoted as "$HOME". */
+export function remotePath(p: string): string {
+  if (p === "~") return '"$HOME"';
+  if (p.startsWith("~/")) return `"$HOME"/${shellQuote(p.slice(2))}`;
+  return shellQuote(p);
+}
+
+/**
+ * The one string ssh hands the remote shell for an argv: ssh joins its arguments with spaces and
+ * the remote shell parses them again, so every word is quoted here, exactly once.
+ */
+export function remoteCommand(argv: readonly string[], cwd?: string): string {
+  const cmd = `exec ${shellJoin(argv)}`;
+  return cwd ? `cd -- ${remotePath(cwd)} && ${cmd}` : cmd;
+}
+
+/** What ssh said when it, not the remote command, failed (exit 255), as advice for a person. */
+export function explainSshFailure(host: string, stderr: string): string {
+  const said = stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Warning: Permanently added/.test(l))
+    .pop() ?? "no answer";
+  if (/Host key verification failed|No [A-Z0-9-]+ host key is known|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
+    return `ssh does not trust ${host}'s host key (${said}); check it and accept it once by hand: ssh ${host}`;
+  }
+  if (/Permission denied|Too many authentication failures/i.test(stderr)) {
+    return `ssh could not log in to ${host} without a prompt (${said}); ao never answers ssh's prompts: set up a key (ssh-copy-id) or an agent`;
+  }
+  return `${host} did not answer (${said})`;
+}

@@ -1,0 +1,28 @@
+import type { RunOptions, RunResult } from "../../exec.js";
+
+/**
+ * Where a session's processes run: this machine, or another one over ssh. git, tmux and the
+ * agent run there; metadata and the event log stay here, so nothing assumes a shared filesystem.
+ */
+export interface Host {
+  readonly name: string;
+  readonly remote: boolean;
+  /**
+   * Run an argv there. A non-zero exit of the command is a result; failing to reach the host
+   * throws HostUnreachableError. `env` is not carried over ssh: an agent's environment goes
+   * through a private file (see the tmux runtime).
+   */
+  run(file: string, args: readonly string[], opts?: Omit<RunOptions, "env">): Promise<RunResult>;
+  /** argv that runs `argv` there with this terminal attached (attach, open). */
+  interactiveArgv(argv: string[]): string[];
+}
+
+export class HostUnreachableError extends Error {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HostUnreachableError";
+  }
+}

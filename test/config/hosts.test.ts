@@ -1,0 +1,54 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load.js";
+import { AoError } from "../../src/core/errors.js";
+
+let root: string;
+let env: NodeJS.ProcessEnv;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "ao-config-"));
+  env = { HOME: path.join(root, "home"), AO_HOME: path.join(root, "ao-home") };
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+async function load(text: string) {
+  await writeFile(path.join(root, "agent-orchestrator.yaml"), text);
+  return loadConfig({ cwd: root, env });
+}
+
+describe("hosts in config", () => {
+  it("reads the issue's example: hosts, the ssh config, and where each project may run", async () => {
+    const c = await load(`runtime: { sshConfig: ~/.ssh/config }
+hosts:
+  build-1: { ssh: build-1, maxSessions: 12 }
+  build-2: { ssh: "ci@10.0.0.7", maxSessions: 8, projects: { api: /srv/src/api } }
+projects:
+  api: { repo: org/api, path: ~/code/api, hosts: [local, build-1, build-2] }
+  web: { repo: org/web, path: ~/code/web }
+`);
+    expect(c.runtime.sshConfig).toBe(path.join(root, "home/.ssh/config"));
+    expect(c.hosts).toEqual([
+      { name: "build-1", ssh: "build-1", maxSessions: 12, projects: {} },
+      { name: "build-2", ssh: "ci@10.0.0.7", maxSessions: 8, projects: { api: "/srv/src/api" } },
+    ]);
+    expect(c.projects.map((p) => [p.id, p.hosts])).toEqual([
+      ["api", ["local", "build-1", "build-2"]],
+      ["web", ["local"]],
+    ]);
+  });
+
+  const errors: Array<[string, string, RegExp]> = [
+    ["an unknown host in a project", "hosts:\n  b1: { ssh: b1 }\nprojects:\n  a: { repo: o/a, path: x, hosts: [local, b2] }\n", /:4:43: projects\.a\.hosts: "b2" is not a host; hosts: local, b1/],
+    ["a host named local", "hosts:\n  local: { ssh: me@here }\n", /:2:10: hosts\.local: "local" is this machine/],
+    ["an ssh destination that is an option", "hosts:\n  b1: { ssh: -oProxyCommand=x }\n", /hosts\.b1\.ssh: expected an ssh destination/],
+    ["an ssh destination with shell words", "hosts:\n  b1: { ssh: \"b1;rm -rf ~\" }\n", /hosts\.b1\.ssh: expected an ssh destination/],
+    ["a zero capacity", "hosts:\n  b1: { ssh: b1, maxSessions: 0 }\n", /hosts\.b1\.maxSessions: /],
+  ];
+  it.each(errors)("rejects %s, saying where", async (_n, text, expected) => {
+    const err = await load(text).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(AoError);
+    expect((err as AoError).message).toMatch(expected);
+  });
+});
