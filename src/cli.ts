@@ -125,6 +125,16 @@ export function buildProgram(): Command {
     .option("--new-window", "a new window rather than a tab (iterm2)")
     .action(async (target: string, flags) => (await import("./commands/session.js")).open(target, flags));
 
+  program
+    .command("hosts")
+    .description("the machines sessions run on: whether each answers, tmux and git there, sessions against capacity, load")
+    .option("--json", "print JSON for scripts")
+    .option("--timeout <seconds>", "how long to wait for each host (default 10)")
+    .addHelpText("after", "\nExit codes: 0 every host answered, 1 one or more did not, 2 bad config.")
+    .action(async (flags) => {
+      process.exitCode = await (await import("./commands/hosts.js")).hosts(flags);
+    });
+
   const session = program.command("session").description("manage sessions");
   session
     .command("ls")

@@ -2,6 +2,7 @@ import { existsSync, statSync, type Stats } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { DEFAULT_MAX_SESSIONS, LOCAL_HOST } from "../core/placement.js";
 import { aoHome, CONFIG_FILE_NAMES, homeDir } from "./paths.js";
 import type { WorkspaceConfig } from "./types.js";
 
@@ -44,7 +45,7 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
     defaults: { runtime: "tmux", agent: "claude-code", workspace: "worktree", terminal: "tmux" },
     github: { baseUrl: "https://api.github.com" },
     runtime: {},
-    hosts: [],
+    hosts: [{ name: LOCAL_HOST, ssh: null, maxSessions: DEFAULT_MAX_SESSIONS, projects: {} }],
     worktreeDir: path.join(home, "worktrees", "default"),
     stuckAfterMs: 10 * 60_000,
     readyThresholdMs: 5 * 60_000,

@@ -81,21 +81,30 @@ function resolveReactions(...layers: Array<RawReactions | undefined>): Reactions
   return out;
 }
 
-/** `local` is this machine; it cannot be redefined, and every other host needs an ssh destination. */
+/**
+ * `local` is this machine: it may set its capacity, never an ssh destination. Every other host
+ * needs one. `local` is always a host, listed first.
+ */
 function resolveHosts(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCounter): HostConfig[] {
-  return Object.entries(raw.hosts ?? {}).map(([name, h]) => {
-    if (name === LOCAL_HOST) {
-      throw configError(ctx, lc, offsetOf(doc, ["hosts", name]), `hosts.${name}: "local" is this machine and needs no entry`);
-    }
-    return { name, ssh: h.ssh, maxSessions: h.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: h.projects ?? {} };
-  });
+  const entries = Object.entries(raw.hosts ?? {});
+  const local = raw.hosts?.[LOCAL_HOST];
+  if (local?.ssh) {
+    throw configError(ctx, lc, offsetOf(doc, ["hosts", LOCAL_HOST, "ssh"]), `hosts.local.ssh: "local" is this machine; it takes only maxSessions`);
+  }
+  const out: HostConfig[] = [{ name: LOCAL_HOST, ssh: null, maxSessions: local?.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: {} }];
+  for (const [name, h] of entries) {
+    if (name === LOCAL_HOST) continue;
+    if (!h.ssh) throw configError(ctx, lc, offsetOf(doc, ["hosts", name]), `hosts.${name}.ssh: missing; expected an ssh destination such as ${name} or user@host`);
+    out.push({ name, ssh: h.ssh, maxSessions: h.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: h.projects ?? {} });
+  }
+  return out;
 }
 
 function projectHosts(id: string, names: string[] | undefined, hosts: HostConfig[], ctx: ParseContext, doc: Document, lc: LineCounter): string[] {
   const list = names ?? [LOCAL_HOST];
   list.forEach((n, i) => {
-    if (n !== LOCAL_HOST && !hosts.some((h) => h.name === n)) {
-      const known = [LOCAL_HOST, ...hosts.map((h) => h.name)].join(", ");
+    if (!hosts.some((h) => h.name === n)) {
+      const known = hosts.map((h) => h.name).join(", ");
       throw configError(ctx, lc, offsetOf(doc, ["projects", id, "hosts", i]), `projects.${id}.hosts: "${n}" is not a host; hosts: ${known}`);
     }
   });

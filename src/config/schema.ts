@@ -78,7 +78,8 @@ const sshDestination = z
   .regex(/^(?!-)[^\s'"`$;&|<>\\]+$/, { message: "expected an ssh destination such as build-1, ci@10.0.0.7 or ci@host:2222" });
 
 const host = z.strictObject({
-  ssh: sshDestination,
+  /** Required for every host but `local`, which is this machine and takes only maxSessions. */
+  ssh: sshDestination.optional(),
   maxSessions: z.number().int().min(1).max(1000).optional(),
   /** The project's clone on that host, by project id; without one, ao clones origin there on first use. */
   projects: z.record(z.string().regex(NAME), z.string().min(1)).optional(),

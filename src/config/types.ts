@@ -38,11 +38,11 @@ export interface ProjectConfig {
   hosts: string[];
 }
 
-/** A machine reached over ssh (`local` is this machine and has no entry). */
+/** A machine sessions run on: `local` (this one, always first) or one reached over ssh. */
 export interface HostConfig {
   name: string;
-  /** The ssh destination as written: an alias, host, user@host or user@host:port. */
-  ssh: string;
+  /** The ssh destination as written: an alias, host, user@host or user@host:port; null for local. */
+  ssh: string | null;
   /** How many live sessions ao places there at most. */
   maxSessions: number;
   /** Project id → path of its clone on that host (`~/` is the remote home). */
@@ -56,6 +56,7 @@ export interface WorkspaceConfig {
   defaults: { runtime: string; agent: string; workspace: string; terminal: string; terminalCommand?: string; agentCommand?: string };
   github: { baseUrl: string };
   runtime: { tmuxSocket?: string; sshConfig?: string };
+  /** `local` first, then the hosts under `hosts:`. */
   hosts: HostConfig[];
   /** Where worktrees go; default AO_HOME/worktrees/<workspace>. */
   worktreeDir: string;

@@ -30,6 +30,7 @@ projects:
 `);
     expect(c.runtime.sshConfig).toBe(path.join(root, "home/.ssh/config"));
     expect(c.hosts).toEqual([
+      { name: "local", ssh: null, maxSessions: 8, projects: {} },
       { name: "build-1", ssh: "build-1", maxSessions: 12, projects: {} },
       { name: "build-2", ssh: "ci@10.0.0.7", maxSessions: 8, projects: { api: "/srv/src/api" } },
     ]);
@@ -41,11 +42,17 @@ projects:
 
   const errors: Array<[string, string, RegExp]> = [
     ["an unknown host in a project", "hosts:\n  b1: { ssh: b1 }\nprojects:\n  a: { repo: o/a, path: x, hosts: [local, b2] }\n", /:4:43: projects\.a\.hosts: "b2" is not a host; hosts: local, b1/],
-    ["a host named local", "hosts:\n  local: { ssh: me@here }\n", /:2:10: hosts\.local: "local" is this machine/],
+    ["an ssh destination for local", "hosts:\n  local: { ssh: me@here }\n", /:2:17: hosts\.local\.ssh: "local" is this machine; it takes only maxSessions/],
+    ["a host without ssh", "hosts:\n  b1: { maxSessions: 3 }\n", /:2:7: hosts\.b1\.ssh: missing/],
     ["an ssh destination that is an option", "hosts:\n  b1: { ssh: -oProxyCommand=x }\n", /hosts\.b1\.ssh: expected an ssh destination/],
     ["an ssh destination with shell words", "hosts:\n  b1: { ssh: \"b1;rm -rf ~\" }\n", /hosts\.b1\.ssh: expected an ssh destination/],
     ["a zero capacity", "hosts:\n  b1: { ssh: b1, maxSessions: 0 }\n", /hosts\.b1\.maxSessions: /],
   ];
+  it("lets local set its own capacity", async () => {
+    const c = await load("hosts:\n  local: { maxSessions: 3 }\n");
+    expect(c.hosts).toEqual([{ name: "local", ssh: null, maxSessions: 3, projects: {} }]);
+  });
+
   it.each(errors)("rejects %s, saying where", async (_n, text, expected) => {
     const err = await load(text).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(AoError);

@@ -1,0 +1,48 @@
+import { shortAge } from "./age.js";
+import { inert } from "./sanitize.js";
+import type { Style } from "./style.js";
+
+export interface HostRow {
+  name: string;
+  ssh: string | null;
+  reachable: boolean;
+  error: string | null;
+  tmux: string | null;
+  git: string | null;
+  load: [number, number, number] | null;
+  live: number;
+  capacity: number;
+  lastSeen: string | null;
+  unreachableSince: string | null;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? `${s} ` : s + " ".repeat(n - s.length);
+}
+
+/** `ao hosts` as a table; what a host said (its error, its versions) is outside text. */
+export function formatHosts(rows: HostRow[], style: Style, now: Date): string {
+  const head = ["HOST", "SSH", "STATE", "SESSIONS", "LOAD", "TMUX", "GIT", "LAST SEEN"];
+  const cells = rows.map((r) => [
+    r.name,
+    r.ssh ?? "-",
+    r.reachable ? "ok" : "unreachable",
+    `${r.live}/${r.capacity}`,
+    r.load ? r.load.map((n) => n.toFixed(2)).join(" ") : "-",
+    inert(r.tmux ?? "-"),
+    inert(r.git ?? "-"),
+    r.reachable ? "now" : r.lastSeen ? `${shortAge(new Date(r.lastSeen), now)} ago` : "never",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 1);
+  const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : pad(x, widths[i]!))).join(" ").trimEnd();
+  let out = `${style.bold(line(head))}\n`;
+  rows.forEach((r, i) => {
+    const text = line(cells[i]!);
+    out += `${r.reachable ? text : style.red(text)}\n`;
+    if (!r.reachable) {
+      const since = r.unreachableSince ? ` since ${r.unreachableSince.slice(11, 16)}` : "";
+      out += `  ${style.dim(`unreachable${since}: ${inert(r.error ?? "no answer")}`)}\n`;
+    }
+  });
+  return out;
+}

@@ -1,0 +1,130 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { AppContext } from "../app.js";
+import type { HostConfig } from "../config/types.js";
+import { LOCAL_HOST, type HostLoad } from "../core/placement.js";
+import { localHost } from "../plugins/host/local.js";
+import { SshHost } from "../plugins/host/ssh.js";
+import type { Host } from "../plugins/host/types.js";
+
+export interface HostReport {
+  name: string;
+  ssh: string | null;
+  reachable: boolean;
+  /** Why it did not answer, in words. */
+  error: string | null;
+  tmux: string | null;
+  git: string | null;
+  /** 1, 5 and 15 minute load averages. */
+  load: [number, number, number] | null;
+  live: number;
+  capacity: number;
+  /** When it last answered (ISO), here or in an earlier run. */
+  lastSeen: string | null;
+  /** Since when it has not answered, while it does not. */
+  unreachableSince: string | null;
+}
+
+interface Seen {
+  lastSeen?: string;
+  unreachableSince?: string;
+}
+
+/** One script, one round trip: what `ao hosts` shows of a machine. Our own text, no input in it. */
+const PROBE =
+  'printf "tmux\\t%s\\n" "$(tmux -V 2>/dev/null)"; printf "git\\t%s\\n" "$(git --version 2>/dev/null)"; ' +
+  'printf "load\\t%s\\n" "$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || sysctl -n vm.loadavg 2>/dev/null)"';
+
+/** The Host to run a session's processes on. One SshHost per name, so its connection is shared. */
+export function hostRunner(ctx: AppContext, name: string | undefined): Host {
+  if (!name || name === LOCAL_HOST) return localHost;
+  const cache = (ctx as { hostCache?: Map<string, Host> }).hostCache ?? new Map<string, Host>();
+  (ctx as { hostCache?: Map<string, Host> }).hostCache = cache;
+  let h = cache.get(name);
+  if (!h) {
+    const cfg = ctx.config.hosts.find((x) => x.name === name);
+    if (!cfg?.ssh) throw new Error(`unknown host "${name}"; hosts: ${ctx.config.hosts.map((x) => x.name).join(", ")}`);
+    h = new SshHost({ name, ssh: cfg.ssh, aoHome: ctx.aoHome, ...(ctx.config.runtime.sshConfig ? { sshConfig: ctx.config.runtime.sshConfig } : {}) });
+    cache.set(name, h);
+  }
+  return h;
+}
+
+/** Live sessions per host, from the records here (killed ones do not count). */
+export async function liveByHost(ctx: AppContext): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const s of await ctx.store.list()) {
+    if (!s.meta || s.meta.status === "killed") continue;
+    const h = s.meta.host || LOCAL_HOST;
+    out.set(h, (out.get(h) ?? 0) + 1);
+  }
+  return out;
+}
+
+function seenFile(ctx: AppContext): string {
+  return path.join(ctx.aoHome, "cache", `hosts-${ctx.config.name}.json`);
+}
+
+async function readSeen(ctx: AppContext): Promise<Record<string, Seen>> {
+  try {
+    return JSON.parse(await readFile(seenFile(ctx), "utf8")) as Record<string, Seen>;
+  } catch {
+    return {};
+  }
+}
+
+async function writeSeen(ctx: AppContext, seen: Record<string, Seen>): Promise<void> {
+  try {
+    const file = seenFile(ctx);
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(seen), { mode: 0o600 });
+    await rename(tmp, file);
+  } catch {
+    /* "last seen" is a courtesy; a read-only AO_HOME loses it, nothing more */
+  }
+}
+
+function parseProbe(stdout: string): Pick<HostReport, "tmux" | "git" | "load"> {
+  const field = (k: string) => new RegExp(`^${k}\\t(.*)$`, "m").exec(stdout)?.[1]?.trim() || null;
+  const loads = field("load")?.replace(/[{}]/g, "").trim().split(/\s+/).map(Number);
+  return {
+    tmux: field("tmux")?.replace(/^tmux\s+/, "") ?? null,
+    git: field("git")?.replace(/^git version\s+/, "") ?? null,
+    load: loads && loads.length >= 3 && loads.every(Number.isFinite) ? [loads[0]!, loads[1]!, loads[2]!] : null,
+  };
+}
+
+/**
+ * Ask every host (all at once, one round trip each, with a deadline) whether it answers and what
+ * it runs. A host that does not answer is a report with its reason, never an exception, and its
+ * "unreachable since" is kept until it answers again.
+ */
+export async function probeHosts(ctx: AppContext, opts: { names?: string[]; timeoutMs?: number } = {}): Promise<HostReport[]> {
+  const hosts = ctx.config.hosts.filter((h) => !opts.names || opts.names.includes(h.name));
+  const [live, seen] = await Promise.all([liveByHost(ctx), readSeen(ctx)]);
+  const now = ctx.now().toISOString();
+  const reports = await Promise.all(
+    hosts.map(async (h: HostConfig): Promise<HostReport> => {
+      const base = { name: h.name, ssh: h.ssh, live: live.get(h.name) ?? 0, capacity: h.maxSessions };
+      const s = (seen[h.name] ??= {});
+      try {
+        const r = await hostRunner(ctx, h.name).run("sh", ["-c", PROBE], { timeoutMs: opts.timeoutMs ?? 10_000 });
+        if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `probe exited ${r.exitCode}`);
+        s.lastSeen = now;
+        delete s.unreachableSince;
+        return { ...base, reachable: true, error: null, ...parseProbe(r.stdout), lastSeen: now, unreachableSince: null };
+      } catch (e) {
+        s.unreachableSince ??= now;
+        return { ...base, reachable: false, error: (e as Error).message, tmux: null, git: null, load: null, lastSeen: s.lastSeen ?? null, unreachableSince: s.unreachableSince };
+      }
+    }),
+  );
+  await writeSeen(ctx, seen);
+  return reports;
+}
+
+/** What placement needs of a probe. */
+export function loads(reports: HostReport[]): HostLoad[] {
+  return reports.map((r) => ({ name: r.name, maxSessions: r.capacity, live: r.live, reachable: r.reachable }));
+}
