@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { answerGraphql, describe } from "./fake-github/graphql.js";
+import { answerGraphql, describe, githubSchema } from "./fake-github/graphql.js";
 import { FakeGitHubState } from "./fake-github/state.js";
 import type { FakeIssue, FakePr } from "./fake-github/state.js";
 
@@ -225,6 +225,8 @@ function send(res: ServerResponse, gh: FakeGitHub, reply: Reply): void {
 }
 
 export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  // GitHub's schema is large: build it now, not inside the first request and its deadline.
+  githubSchema();
   const gh = { url: "", baseUrl: "" } as FakeGitHub;
   gh.state = new FakeGitHubState(() => gh.url);
   const server = createServer((req, res) => {

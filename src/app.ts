@@ -3,6 +3,7 @@ import { aoHome } from "./config/paths.js";
 import { loadConfig } from "./config/load.js";
 import type { ProjectConfig, WorkspaceConfig } from "./config/types.js";
 import { AoError, EXIT_USAGE } from "./core/errors.js";
+import { tightenHome } from "./metadata/private.js";
 import { SessionStore } from "./metadata/store.js";
 import { agentPlugin, AGENT_NAMES } from "./plugins/agent/index.js";
 import { TmuxRuntime } from "./plugins/runtime/tmux.js";
@@ -37,6 +38,7 @@ export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
   const env = opts.env ?? process.env;
   const config = await loadConfig({ env, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const home = aoHome(env);
+  tightenHome(home);
   const runtime = new TmuxRuntime(env.AO_TMUX_SOCKET || config.runtime.tmuxSocket);
   return {
     config,

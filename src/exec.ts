@@ -3,10 +3,16 @@ import { readFileSync } from "node:fs";
 
 // Loaded on first use: node:child_process brings net, dgram and streams with it, and commands
 // that start no process (ao session ls with no live sessions) should not pay for them.
-let spawnFn: ((file: string, args: readonly string[], opts: SpawnOptions) => ChildProcess) | null = null;
-async function spawn(file: string, args: readonly string[], opts: SpawnOptions): Promise<ChildProcess> {
+type SpawnFn = (file: string, args: readonly string[], opts: SpawnOptions) => ChildProcess;
+let spawnFn: SpawnFn | null = null;
+async function loadSpawn(): Promise<SpawnFn> {
   spawnFn ??= (await import("node:child_process")).spawn;
-  return spawnFn(file, args, opts);
+  return spawnFn;
+}
+
+/** How a start failure reads: a missing program is named as such, never a crash. */
+function startError(file: string, e: NodeJS.ErrnoException): Error {
+  return new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`);
 }
 
 export interface RunOptions {
@@ -43,12 +49,22 @@ function trace(file: string, args: readonly string[]): void {
  */
 export async function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   trace(file, args);
-  const child = await spawn(file, args, {
-    cwd: opts.cwd,
-    env: opts.env ?? process.env,
-    stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
-  });
+  const spawn = await loadSpawn();
   return new Promise((resolve, reject) => {
+    // The child is made and its "error" handler attached in one synchronous step: a program
+    // that cannot start (ENOENT) emits "error" on the next tick, and with an await between
+    // spawn and the handler that event would find no listener and crash the process.
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        cwd: opts.cwd,
+        env: opts.env ?? process.env,
+        stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
+      });
+    } catch (e) {
+      reject(startError(file, e as NodeJS.ErrnoException));
+      return;
+    }
     // Our own timer rather than spawn's `timeout`, whose timer outlives a command that failed
     // to start and holds the process open for the whole timeout.
     let timedOut = false;
@@ -64,7 +80,7 @@ export async function run(file: string, args: readonly string[], opts: RunOption
     child.stderr?.on("data", (d: Buffer) => err.push(d));
     child.on("error", (e: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
-      reject(new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`));
+      reject(startError(file, e));
     });
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (timer) clearTimeout(timer);
@@ -96,9 +112,16 @@ export async function run(file: string, args: readonly string[], opts: RunOption
 /** Run with the terminal handed over (attach): resolves with the exit code when it ends. */
 export async function runInteractive(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   trace(file, args);
-  const child = await spawn(file, args, { stdio: "inherit", env: opts.env ?? process.env });
+  const spawn = await loadSpawn();
   return new Promise((resolve, reject) => {
-    child.on("error", (e: NodeJS.ErrnoException) => reject(new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`)));
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { stdio: "inherit", env: opts.env ?? process.env });
+    } catch (e) {
+      reject(startError(file, e as NodeJS.ErrnoException));
+      return;
+    }
+    child.on("error", (e: NodeJS.ErrnoException) => reject(startError(file, e)));
     child.on("close", (code) => resolve(code ?? 1));
   });
 }

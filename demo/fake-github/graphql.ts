@@ -1,11 +1,30 @@
-// Answers the GraphQL documents ao sends, from the fake's state. Not a GraphQL engine: it
-// recognises ao's documents by their shape (aliased `repository` sub-queries, review-thread
-// pages, the check-details query) and returns GitHub's JSON for them.
+// Answers GraphQL documents from the fake's state the way GitHub does: the document is parsed,
+// validated against GitHub's published schema (@octokit/graphql-schema) and executed with
+// graphql-js, so the answer holds exactly the fields asked for. A field ao forgets to ask for
+// is missing from the answer, as it would be on GitHub, and a field GitHub does not have is an
+// error. The resolvers below only say where each object comes from in the state.
+import { schema as published } from "@octokit/graphql-schema";
+import type { GraphQLError } from "graphql";
+import { buildClientSchema, execute, parse, validate, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 import type { FakeCheck, FakeGitHubState, FakePr, FakeThread } from "./state.js";
 
 type Json = Record<string, unknown>;
 type Vars = Record<string, unknown>;
-interface GqlError { type: string; path: Array<string | number>; message: string }
+interface GqlError { type?: string; path?: ReadonlyArray<string | number>; message: string; locations?: ReadonlyArray<{ line: number; column: number }> }
+
+let github: GraphQLSchema | null = null;
+/** GitHub's schema, built once per process (it is large: a few hundred ms). */
+export function githubSchema(): GraphQLSchema {
+  github ??= buildClientSchema(published.json as unknown as IntrospectionQuery);
+  return github;
+}
+
+/** An error GitHub reports with a `type` (NOT_FOUND), its field answered null. */
+class TypedError extends Error {
+  constructor(readonly type: string, message: string) {
+    super(message);
+  }
+}
 
 const PAGE = 100;
 const cursorOf = (i: number) => Buffer.from(`cursor:v2:${i}`).toString("base64");
@@ -16,7 +35,7 @@ function contextNode(state: FakeGitHubState, pr: FakePr, c: FakeCheck): Json {
   if (c.type === "status") return { __typename: "StatusContext", context: c.name, state: c.conclusion ?? "PENDING", targetUrl: url };
   return {
     __typename: "CheckRun",
-    databaseId: c.id,
+    databaseId: c.noDatabaseId ? null : c.id,
     name: c.name,
     status: c.conclusion ? "COMPLETED" : "IN_PROGRESS",
     conclusion: c.conclusion,
@@ -25,14 +44,16 @@ function contextNode(state: FakeGitHubState, pr: FakePr, c: FakeCheck): Json {
   };
 }
 
+const user = (login: string) => ({ __typename: "User", login });
+
 function threadNode(state: FakeGitHubState, pr: FakePr, t: FakeThread): Json {
   const url = `${state.prUrl(pr)}#discussion_r${t.commentId}`;
-  return { id: t.id, isResolved: t.resolved, path: t.path, line: t.line, comments: { nodes: [{ author: { login: t.author }, body: t.body, url }] } };
+  return { id: t.id, isResolved: t.resolved, path: t.path, line: t.line, comments: { nodes: [{ author: user(t.author), body: t.body, url }] } };
 }
 
-function threadPage(state: FakeGitHubState, pr: FakePr, after: unknown): Json {
+function threadPage(state: FakeGitHubState, pr: FakePr, after: unknown, first = PAGE): Json {
   const start = offsetOf(after);
-  const slice = pr.threads.slice(start, start + PAGE);
+  const slice = pr.threads.slice(start, start + Math.min(first, PAGE));
   const end = start + slice.length;
   return {
     totalCount: pr.threads.length,
@@ -51,6 +72,17 @@ function mergeStateStatus(pr: FakePr): string {
 
 export function prNode(state: FakeGitHubState, pr: FakePr): Json {
   return {
+    id: `PR_${pr.repo}#${pr.number}`,
+    title: pr.title,
+    body: pr.body,
+    author: user(pr.author),
+    createdAt: pr.createdAt,
+    mergedAt: pr.mergedAt,
+    closedAt: pr.closedAt,
+    headRefName: pr.head,
+    baseRefName: pr.base,
+    isCrossRepository: pr.fork !== undefined,
+    headRepository: { nameWithOwner: pr.fork ?? pr.repo, name: (pr.fork ?? pr.repo).split("/")[1], owner: user((pr.fork ?? pr.repo).split("/")[0] ?? "") },
     number: pr.number,
     url: state.prUrl(pr),
     state: pr.state,
@@ -59,9 +91,6 @@ export function prNode(state: FakeGitHubState, pr: FakePr): Json {
     mergeStateStatus: mergeStateStatus(pr),
     reviewDecision: pr.reviewDecision,
     headRefOid: pr.headSha,
-    createdAt: pr.createdAt,
-    isCrossRepository: pr.fork !== undefined,
-    headRepository: { nameWithOwner: pr.fork ?? pr.repo },
     commits: {
       nodes: [
         {
@@ -72,8 +101,9 @@ export function prNode(state: FakeGitHubState, pr: FakePr): Json {
         },
       ],
     },
-    latestReviews: { nodes: [...pr.reviews].map(([login, s]) => ({ state: s, author: { login } })) },
-    reviewThreads: threadPage(state, pr, null),
+    latestReviews: { nodes: [...pr.reviews].map(([login, s]) => ({ state: s, author: user(login) })) },
+    // A field with arguments is a function: graphql-js calls it with them.
+    reviewThreads: (args: { first?: number; after?: string | null }) => threadPage(state, pr, args.after ?? null, args.first),
   };
 }
 
@@ -167,45 +197,53 @@ export function queryCost(query: string, vars: Vars = {}): number {
   return Math.max(1, Math.round(requests / 100));
 }
 
-export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars): { data: Json; errors?: GqlError[] } {
-  const data: Json = {};
-  const errors: GqlError[] = [];
-  const newestFor = (repo: string, branch: unknown, first: number) =>
+/** The answer to one document: GitHub's JSON, `data` and/or `errors`. */
+export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars): { data?: Json | null; errors?: GqlError[] } {
+  const schema = githubSchema();
+  let document;
+  try {
+    document = parse(query);
+  } catch (e) {
+    return { errors: [{ message: (e as GraphQLError).message, ...((e as GraphQLError).locations ? { locations: (e as GraphQLError).locations! } : {}) }] };
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length) return { errors: invalid.map((e) => ({ message: e.message, ...(e.locations ? { locations: e.locations } : {}) })) };
+
+  const newestFor = (repo: string, branch: unknown, states: unknown) =>
     state.prs
-      .filter((p) => p.repo === repo && p.head === branch)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.number - a.number)
-      .slice(0, first);
-
-  for (const m of query.matchAll(REPO_ALIAS)) {
-    const [, alias = "", ownerVar = "", nameVar = "", field, , valueVar = ""] = m;
-    const repo = `${String(vars[ownerVar])}/${String(vars[nameVar])}`;
-    const value = vars[valueVar];
-    if (field === "pullRequests") {
-      const first = Number(/first:\s*(\d+)/.exec(query.slice(m.index))?.[1] ?? 1);
-      data[alias] = { pullRequests: { nodes: newestFor(repo, value, first).map((pr) => prNode(state, pr)) } };
-    } else {
-      const pr = state.prs.find((p) => p.repo === repo && p.number === value);
-      data[alias] = { pullRequest: pr ? prNode(state, pr) : null };
-      if (!pr) errors.push({ type: "NOT_FOUND", path: [alias, "pullRequest"], message: `Could not resolve to a PullRequest with the number of ${String(value)}.` });
-    }
-  }
-
-  // Unaliased single-PR documents: a review-thread page, or the check details of one PR.
-  if (!data.s0 && /repository\(owner: \$owner, name: \$name\)\s*\{\s*pullRequest\(number: \$number\)/.test(query)) {
-    const repo = `${String(vars.owner)}/${String(vars.name)}`;
-    const pr = state.prs.find((p) => p.repo === repo && p.number === vars.number);
-    if (!pr) {
-      data.repository = { pullRequest: null };
-      errors.push({ type: "NOT_FOUND", path: ["repository", "pullRequest"], message: `Could not resolve to a PullRequest with the number of ${String(vars.number)}.` });
-    } else if (/reviewThreads\(first: 100, after: \$after\)/.test(query)) {
-      data.repository = { pullRequest: { reviewThreads: threadPage(state, pr, vars.after) } };
-    } else {
-      data.repository = { pullRequest: prNode(state, pr) };
-    }
-  }
-
-  if (/\brateLimit\s*\{/.test(query)) {
-    data.rateLimit = { cost: queryCost(query, vars), remaining: state.rateRemaining, resetAt: new Date(state.rateResetAt * 1000).toISOString(), limit: state.rateLimit };
-  }
-  return errors.length ? { data, errors } : { data };
+      .filter((p) => p.repo === repo && p.head === branch && (!Array.isArray(states) || states.includes(p.state)))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.number - a.number);
+  const repository = (args: { owner: string; name: string }) => {
+    const repo = `${args.owner}/${args.name}`;
+    return {
+      nameWithOwner: repo,
+      pullRequests: (a: { headRefName?: string; first?: number; last?: number; states?: string[] }) => {
+        const all = newestFor(repo, a.headRefName, a.states);
+        return { totalCount: all.length, nodes: all.slice(0, a.first ?? a.last ?? PAGE).map((p) => prNode(state, p)) };
+      },
+      pullRequest: (a: { number: number }) => {
+        const pr = state.prs.find((p) => p.repo === repo && p.number === a.number);
+        if (!pr) throw new TypedError("NOT_FOUND", `Could not resolve to a PullRequest with the number of ${a.number}.`);
+        return prNode(state, pr);
+      },
+    };
+  };
+  const rootValue = {
+    repository,
+    rateLimit: () => ({
+      cost: queryCost(query, vars),
+      remaining: state.rateRemaining,
+      resetAt: new Date(state.rateResetAt * 1000).toISOString(),
+      limit: state.rateLimit,
+      used: state.rateLimit - state.rateRemaining,
+      nodeCount: 0,
+    }),
+  };
+  const result = execute({ schema, document, rootValue, variableValues: vars }) as { data?: Json | null; errors?: readonly GraphQLError[] };
+  if (result instanceof Promise) throw new Error("fake GitHub: resolvers must be synchronous");
+  const errors = result.errors?.map((e) => {
+    const type = e.originalError instanceof TypedError ? e.originalError.type : undefined;
+    return { ...(type ? { type } : {}), ...(e.path ? { path: e.path } : {}), message: e.message, ...(e.locations ? { locations: e.locations } : {}) };
+  });
+  return errors?.length ? { data: result.data ?? null, errors } : { data: result.data ?? null };
 }

@@ -15,6 +15,7 @@ export interface FakeCheck {
   summary?: string;
   annotations: Array<{ path: string; line: number; message: string }>;
   log?: string;
+  noDatabaseId?: boolean;
 }
 
 export interface FakeThread {
@@ -70,6 +71,8 @@ export interface FailingInput {
   log?: string;
   /** "status" makes it a commit status (StatusContext) instead of a check run. */
   type?: "check_run" | "status";
+  /** A check run GitHub reports without a databaseId (null), as some apps' runs come. */
+  noDatabaseId?: boolean;
   /** The check's app; GitHub Actions ("github-actions") unless given. */
   app?: string;
 }
@@ -168,6 +171,7 @@ export class FakeGitHubState {
       annotations: f.annotations ?? [],
       ...(f.summary !== undefined ? { summary: f.summary } : {}),
       ...(f.log !== undefined ? { log: f.log } : {}),
+      ...(f.noDatabaseId ? { noDatabaseId: true } : {}),
     });
     const build: FailingInput = { name: "build" };
     if (ci === "none") {

@@ -1,7 +1,7 @@
+import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type AppContext } from "../app.js";
 import { agoFromIso } from "../core/age.js";
-import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { formatSessionList, formatStatusTable, sessionJson } from "../core/format.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions } from "../services/sessions.js";
@@ -56,8 +56,7 @@ export async function status(flags: ListFlags): Promise<void> {
     if (ctx.config.file === null) process.stderr.write("No agent-orchestrator.yaml found here or above; run `ao init` in a repository to create one.\n");
     return;
   }
-  const seconds = flags.interval !== undefined ? Number(flags.interval) : 2;
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new AoError(`--interval takes seconds, got "${flags.interval}"`, EXIT_USAGE);
+  const seconds = secondsFlag("--interval", flags.interval, 2000, POLL_SECONDS) / 1000;
   const tty = process.stdout.isTTY === true;
   for (;;) {
     // Each frame asks GitHub unless the snapshot is younger than half an interval.

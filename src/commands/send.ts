@@ -1,3 +1,4 @@
+import { secondsFlag } from "./seconds.js";
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app.js";
 import { AoError, EXIT_UNCONFIRMED, EXIT_USAGE, QuestionPendingError } from "../core/errors.js";
@@ -38,10 +39,7 @@ async function messageText(words: string[], flags: SendFlags): Promise<string> {
 }
 
 function timeoutMs(value: string | undefined): number {
-  if (value === undefined) return 600_000;
-  const s = Number(value);
-  if (!Number.isFinite(s) || s < 0) throw new AoError(`--timeout takes seconds, got "${value}"`, EXIT_USAGE);
-  return s * 1000;
+  return secondsFlag("--timeout", value, 600_000, { min: 0, max: 86_400 });
 }
 
 /** `ao send <id> --answer 2`: choose an option of the question the agent waits on. */

@@ -1,3 +1,4 @@
+import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ScmPlugin } from "../plugins/types.js";
@@ -116,6 +117,9 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   }
   const loading = preloadUi();
   loading.catch(() => {}); // a failing config speaks first; this rejection is awaited below
+  // Checked before the screen is taken: a bad value is a usage error, never a busy loop.
+  const localMs = secondsFlag("--interval", flags.interval, 2000, POLL_SECONDS);
+  const githubMs = secondsFlag("--github-interval", flags.githubInterval, 30_000, POLL_SECONDS);
   // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
   const ctx = await createApp(opts.env ? { env: opts.env } : {});
 
@@ -155,8 +159,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
     }
   };
 
-  const seconds = (v: string | undefined, d: number) => (v !== undefined && Number(v) > 0 ? Number(v) * 1000 : d);
-  const intervals = { localMs: seconds(flags.interval, 2000), githubMs: seconds(flags.githubInterval, 30_000) };
+  const intervals = { localMs, githubMs };
   const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs));
   // The first rows are read while Ink loads, so the first frame already shows them.
   const quick = dashboard.actions.quickFirst();
@@ -165,7 +168,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
   // Reactions run here too; only one ao per workspace acts on them (see LifecycleService).
-  const lifecycle = new LifecycleService(ctx, { github: "cached" });
+  const lifecycle = new LifecycleService(ctx, { github: "cached", bell: true });
   const lifecycleTimer = setInterval(() => void lifecycle.tick().catch(() => undefined), ctx.config.lifecycle.pollIntervalMs);
   const finish = () => {
     clearInterval(lifecycleTimer);

@@ -1,19 +1,26 @@
+import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp } from "../app.js";
-import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { inert } from "../core/sanitize.js";
 import { LifecycleService, type ReactionReport } from "../services/lifecycle.js";
 
 function describe(r: ReactionReport): string {
-  const what = r.action === "sent" ? `told the agent (${r.outcome})` : r.action === "notified" ? "notified you" : r.action === "escalated" ? "escalated to you" : r.action;
+  const missed = r.outcome === "not delivered";
+  const what =
+    r.action === "sent"
+      ? `told the agent (${r.outcome})`
+      : r.action === "notified"
+        ? missed ? "could not notify you" : "notified you"
+        : r.action === "escalated"
+          ? missed ? "escalated, but no notifier delivered it" : "escalated to you"
+          : r.action;
   return `${new Date().toISOString().slice(11, 19)} ${r.id}: ${r.reaction} → ${what}${r.detail ? ` — ${inert(r.detail)}` : ""}`;
 }
 
 /** `ao watch`: reactions without the dashboard open. */
 export async function watch(flags: { interval?: string; once?: boolean }): Promise<void> {
   const ctx = await createApp();
-  const intervalMs = flags.interval !== undefined ? Number(flags.interval) * 1000 : ctx.config.lifecycle.pollIntervalMs;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new AoError(`--interval takes seconds, got "${flags.interval}"`, EXIT_USAGE);
+  const intervalMs = secondsFlag("--interval", flags.interval, ctx.config.lifecycle.pollIntervalMs, POLL_SECONDS);
   const service = new LifecycleService(ctx, { onReaction: (r) => process.stdout.write(`${describe(r)}\n`) });
   const stop = async () => {
     await service.release();

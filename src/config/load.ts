@@ -112,9 +112,10 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<WorkspaceConfi
 
 async function writeCache(file: string, entry: CacheEntry): Promise<void> {
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(entry));
+    // AO_HOME is private (see metadata/private.ts); config loads before the store exists.
+    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
     await rename(tmp, file);
   } catch {
     // A read-only AO_HOME only costs start-up time.

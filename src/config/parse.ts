@@ -151,6 +151,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
       permissions: p.agentConfig?.permissions ?? "default",
       tracker: p.tracker ?? "github",
       mergeMethod: p.mergeMethod ?? raw.defaults?.mergeMethod ?? "merge",
+      scm: p.scm ?? "github",
       reactions: resolveReactions(raw.reactions, p.reactions),
       postCreate: p.postCreate ?? [],
       copy: p.copy ?? [],

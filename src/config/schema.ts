@@ -1,10 +1,41 @@
 import { z } from "zod";
+import { formatDuration, parseDuration } from "../core/duration.js";
 
 /** Durations as written in config: `90s`, `10m`, `1h`, or a number of milliseconds. */
-const duration = z.union([
+const durationForm = z.union([
   z.number().int().nonnegative(),
   z.string().regex(/^\d+(ms|s|m|h)$/, { message: "expected a duration such as 30s, 10m or 1h" }),
 ]);
+
+/** The longest delay a Node timer takes; beyond it setTimeout fires after 1 ms, in a loop. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A duration within bounds, checked here so that a value no timer can honour (too large, zero,
+ * `1ms` for a poll) is a config error naming the key, never a busy loop or a puzzling message.
+ */
+function duration(minMs: number, maxMs: number) {
+  return durationForm.refine(
+    (v) => {
+      // A value of the wrong form has its own error already; only bounds are judged here.
+      let ms: number;
+      try {
+        ms = parseDuration(v);
+      } catch {
+        return true;
+      }
+      return ms >= minMs && ms <= maxMs;
+    },
+    { message: `expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}` },
+  );
+}
+
+/** How often reactions poll: often enough to matter, never a busy loop. */
+export const POLL_MIN_MS = 1000;
+export const POLL_MAX_MS = 3_600_000;
+
+/** Anything ao may wait on: at most about 24 days (MAX_TIMER_MS). */
+const anyDuration = duration(0, 576 * 3_600_000);
 
 const pluginNames = {
   runtime: z.enum(["tmux"]),
@@ -18,8 +49,8 @@ const priority = z.enum(["urgent", "action", "info"]);
 const reaction = z.strictObject({
   action: z.enum(["send-to-agent", "notify", "cleanup", "none"]),
   retries: z.number().int().min(0).max(10).optional(),
-  escalateAfter: duration.optional(),
-  after: duration.optional(),
+  escalateAfter: anyDuration.optional(),
+  after: anyDuration.optional(),
   priority: priority.optional(),
 });
 
@@ -65,6 +96,7 @@ const project = z.strictObject({
   agentConfig: z.strictObject({ permissions: z.enum(["default", "skip"]).optional() }).optional(),
   tracker: z.enum(["github", "linear"]).optional(),
   mergeMethod: mergeMethod.optional(),
+  scm: z.enum(["github", "none"]).optional(),
   reactions: reactions.optional(),
   postCreate: z.array(z.string()).optional(),
   copy: z.array(z.string()).optional(),
@@ -102,10 +134,10 @@ export const configSchema = z.strictObject({
   runtime: z.strictObject({ tmuxSocket: z.string().regex(NAME).optional(), sshConfig: z.string().min(1).optional() }).optional(),
   hosts: z.record(z.string().regex(NAME, { message: "expected a host name of letters, digits, '.', '_' or '-'" }), host).optional(),
   worktreeDir: z.string().min(1).optional(),
-  stuckAfter: duration.optional(),
-  readyThreshold: duration.optional(),
+  stuckAfter: duration(1000, 576 * 3_600_000).optional(),
+  readyThreshold: anyDuration.optional(),
   reactions: reactions.optional(),
-  lifecycle: z.strictObject({ pollInterval: duration.optional() }).optional(),
+  lifecycle: z.strictObject({ pollInterval: duration(POLL_MIN_MS, POLL_MAX_MS).optional() }).optional(),
   notifiers: z.array(notifier).optional(),
   projects: z.record(z.string().regex(NAME, { message: "expected a project id of letters, digits, '.', '_' or '-'" }), project).optional(),
 });

@@ -32,6 +32,8 @@ export interface ProjectConfig {
   tracker: "github" | "linear";
   /** How `m` and the merge reaction merge the PR on GitHub. */
   mergeMethod: "merge" | "squash" | "rebase";
+  /** Where its PRs live: GitHub, or nowhere (a clone whose origin is a local or bare repository). */
+  scm: "github" | "none";
   postCreate: string[];
   copy: string[];
   /** Hosts this project's sessions may run on, `local` included when allowed; default `[local]`. */

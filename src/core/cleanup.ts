@@ -8,6 +8,8 @@ export interface CleanupFacts {
   unsavedWork: string | null;
   /** Why the kill could not be recorded (the session's folder is not writable), if so. */
   unrecordable?: string | null;
+  /** The worktree could not be checked for unsaved work (why); such a session is never killed. */
+  unreadable?: string;
 }
 
 export interface CleanupItem {
@@ -43,7 +45,8 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
               ? "runtime dead"
               : null;
     if (!reason) continue;
-    if (f.unrecordable) out.push({ id: v.id, reason, action: "skip", skipReason: `cannot record the kill: ${f.unrecordable}` });
+    if (f.unreadable !== undefined) out.push({ id: v.id, reason, action: "skip", skipReason: `worktree unreadable: ${f.unreadable}` });
+    else if (f.unrecordable) out.push({ id: v.id, reason, action: "skip", skipReason: `cannot record the kill: ${f.unrecordable}` });
     else if (f.unsavedWork) out.push({ id: v.id, reason, action: "skip", skipReason: `unpushed work: ${f.unsavedWork}` });
     else out.push({ id: v.id, reason, action: "kill", seen: Object.fromEntries(PLAN_KEYS.flatMap((k) => (v.meta[k] !== undefined ? [[k, v.meta[k]]] : []))) });
   }

@@ -31,3 +31,13 @@ export class QuestionPendingError extends AoError {
     this.name = "QuestionPendingError";
   }
 }
+
+/**
+ * "restore fe-3: …" for a failed action on a session, without naming the session twice when
+ * the service's message already starts with it ("fe-3: its worktree is gone", "fe-3 is not running").
+ */
+export function actionError(what: string, id: string, message: string): string {
+  if (message.startsWith(`${id}: `)) return `${what} ${id}: ${message.slice(id.length + 2)}`;
+  if (message.startsWith(`${id} `)) return `${what}: ${message}`;
+  return `${what} ${id}: ${message}`;
+}

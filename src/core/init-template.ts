@@ -5,6 +5,8 @@ export interface StarterFacts {
   path: string;
   prefix: string;
   defaultBranch: string;
+  /** origin is a local or bare repository, not GitHub: the project gets `scm: none`. */
+  localOrigin?: string;
 }
 
 /** The commented starter config that `ao init` writes. */
@@ -30,7 +32,8 @@ projects:
     path: ${JSON.stringify(f.path)}
     sessionPrefix: ${f.prefix}             # session ids: ${f.prefix}-1, ${f.prefix}-2, ...
     defaultBranch: ${f.defaultBranch}
-    # postCreate: ["npm ci"]   # run in each new worktree
+${f.localOrigin ? `    scm: none                  # origin is ${JSON.stringify(f.localOrigin)}, not GitHub: no PRs to follow
+` : ""}    # postCreate: ["npm ci"]   # run in each new worktree
     # copy: [".env"]           # files copied from the clone into each new worktree
     # agentConfig: { permissions: skip }   # opt-in: start the agent without permission prompts
 `;

@@ -6,6 +6,8 @@ export interface CheckDetail {
   url?: string;
   logTail?: string;
   annotations?: string[];
+  /** Why its details could not be read (GitHub refused, the check has no id). */
+  unreadable?: string;
 }
 
 export interface ThreadDetail {
@@ -27,15 +29,20 @@ function indent(text: string, by = "    "): string {
 export function ciFailedMessage(prNumber: number, headSha: string, checks: CheckDetail[]): string {
   const parts = checks.map((c) => {
     const what = c.annotations?.length ? c.annotations.join("\n") : c.logTail ? c.logTail.split("\n").slice(-25).join("\n") : "(no log or annotations available)";
-    return `- ${c.name}: ${c.conclusion}${c.url ? ` ${c.url}` : ""}\n${indent(what)}`;
+    const missing = c.unreadable ? `\n${indent(`(ao could not read its details: ${c.unreadable}; open the link for them)`)}` : "";
+    return `- ${c.name}: ${c.conclusion}${c.url ? ` ${c.url}` : ""}\n${indent(what)}${missing}`;
   });
   return `CI failed on PR #${prNumber} (commit ${headSha.slice(0, 7)}). Please fix these checks, commit and push:\n${parts.join("\n")}`;
 }
 
+function unreadableNote(unreadable: readonly string[] | undefined): string {
+  return unreadable?.length ? `\n(ao could not read everything: ${unreadable.join("; ")})` : "";
+}
+
 /** What the agent is told when a reviewer asks for changes: every unresolved thread. */
-export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[]): string {
+export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[], unreadable?: readonly string[]): string {
   const parts = threads.map((t) => `- ${t.path}${t.line !== null ? `:${t.line}` : ""} — @${t.author}: ${t.body.trim()}\n  ${t.url}`);
-  return `Changes were requested on PR #${prNumber}. Please address these review comments, commit and push:\n${parts.join("\n")}`;
+  return `Changes were requested on PR #${prNumber}. Please address these review comments, commit and push:\n${parts.join("\n")}${unreadableNote(unreadable)}`;
 }
 
 export function notificationTitle(kind: ReactionKind | "escalation", id: string): string {

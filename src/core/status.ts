@@ -48,6 +48,11 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   }
   const agentSeen = facts.activity !== undefined && facts.activity !== "exited";
   if (recorded === "spawning" && !agentSeen) {
+    // The process that was spawning is gone (SIGKILL, a crash): nothing will finish this spawn.
+    if (facts.spawnerAlive === false) {
+      const why = facts.activity === "exited" ? "the agent exited" : facts.runtimeAlive ? "the agent never showed a screen" : "no agent was started";
+      return { status: "errored", reason: `spawn interrupted (ao stopped mid-spawn): ${why}` };
+    }
     // While a spawn runs (fetch, worktree, postCreate such as `npm install`) there is no tmux
     // session yet, and that is no failure. Only a spawn that never finished is.
     const created = Date.parse(meta.createdAt ?? "");
@@ -105,7 +110,7 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   const last = lastActivityMs(facts);
   const quiet = facts.activity === "ready" || facts.activity === "idle" || facts.activity === "blocked";
   if (facts.runtimeAlive === true && quiet && last !== undefined) {
-    const quietMs = facts.now.getTime() - last;
+    const quietMs = facts.quietMs ?? facts.now.getTime() - last;
     if (quietMs > facts.stuckAfterMs) {
       return { status: "stuck", reason: `no activity for ${Math.round(quietMs / 60_000)}m` };
     }

@@ -64,6 +64,13 @@ export interface StatusFacts {
   /** A probe (tmux, git, GitHub) failed in a way that leaves this session unknowable. */
   probeError?: string;
   stuckAfterMs: number;
+  /**
+   * How long the agent has been quiet, measured without crossing a wall-clock jump; when
+   * absent, `now` minus the last activity time.
+   */
+  quietMs?: number;
+  /** For a session recorded `spawning`: whether the process running that spawn still runs. */
+  spawnerAlive?: boolean;
 }
 
 export interface DerivedStatus {

@@ -1,3 +1,4 @@
+import { PRIVATE_FILE } from "./private.js";
 import { uniqueSuffix } from "./unique.js";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
@@ -9,7 +10,7 @@ import path from "node:path";
 export async function writeFileAtomic(file: string, data: string): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${uniqueSuffix()}.tmp`);
   try {
-    const fh = await open(tmp, "wx", 0o644);
+    const fh = await open(tmp, "wx", PRIVATE_FILE);
     try {
       await fh.writeFile(data, "utf8");
       await fh.sync();

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ownerAlive, processStartTime } from "../exec.js";
+import { PRIVATE_DIR, PRIVATE_FILE } from "./private.js";
 import { uniqueSuffix } from "./unique.js";
 
 export interface LockOptions {
@@ -102,7 +103,7 @@ async function sweep(dir: string): Promise<void> {
  */
 export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry"> {
   // Not recursive: a lock on a session that does not exist must fail, not create its folder.
-  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+  await mkdir(dir, { mode: PRIVATE_DIR }).catch((e: NodeJS.ErrnoException) => {
     if (e.code !== "EEXIST") throw e;
   });
   const gens = await generations(dir);
@@ -115,9 +116,9 @@ export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry
   const n = top + 1;
   const mine = path.join(dir, `.new-${uniqueSuffix()}`);
   const target = path.join(dir, `g${n}`);
-  await mkdir(mine);
+  await mkdir(mine, { mode: PRIVATE_DIR });
   try {
-    await writeFile(path.join(mine, "owner"), ownerLine());
+    await writeFile(path.join(mine, "owner"), ownerLine(), { mode: PRIVATE_FILE });
     await rename(mine, target);
   } catch (e) {
     await rm(mine, { recursive: true, force: true });
@@ -135,7 +136,7 @@ export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry
       if (released) return;
       released = true;
       try {
-        await writeFile(path.join(target, "released"), "");
+        await writeFile(path.join(target, "released"), "", { mode: PRIVATE_FILE });
       } catch {
         // A full disk cannot take even an empty file; a rename needs no space.
         await discard(target);

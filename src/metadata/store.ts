@@ -5,7 +5,9 @@ import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
 import type { Metadata } from "../core/types.js";
 import { writeFileAtomic } from "./atomic.js";
+import { monoStamp } from "./clock.js";
 import { withLock } from "./lock.js";
+import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from "./private.js";
 
 /** One line of `events.jsonl`. */
 export interface SessionEvent {
@@ -89,12 +91,12 @@ export class SessionStore {
    * reused, because killed sessions keep their folders.
    */
   async create(prefix: string, meta: Metadata, actor: Actor): Promise<string> {
-    await mkdir(this.root, { recursive: true });
+    await mkdirPrivate(this.root);
     let n = (await this.highest(prefix)) + 1;
     for (;;) {
       const id = `${prefix}-${n}`;
       try {
-        await mkdir(this.dir(id));
+        await mkdir(this.dir(id), { mode: PRIVATE_DIR });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EEXIST") {
           n++;
@@ -254,8 +256,10 @@ export class SessionStore {
    * a fresh one, so it is never glued onto the torn one.
    */
   async appendEvent(id: string, event: Omit<SessionEvent, "time"> & { time?: string }): Promise<void> {
-    const line = JSON.stringify({ time: event.time ?? new Date().toISOString(), ...event });
-    const fh = await open(this.eventsPath(id), "a+");
+    // `mono` lets a reader measure time since this event across a wall-clock jump (clock.ts).
+    const mono = event.time === undefined ? monoStamp() : undefined;
+    const line = JSON.stringify({ time: event.time ?? new Date().toISOString(), ...(mono ? { mono } : {}), ...event });
+    const fh = await open(this.eventsPath(id), "a+", PRIVATE_FILE);
     try {
       const { size } = await fh.stat();
       let fresh = true;

@@ -76,8 +76,13 @@ export interface WorktreeStatus {
 
 export interface WorkspacePlugin {
   readonly name: string;
-  /** Create the session's checkout on a new branch from `base`. */
-  create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string }): Promise<void>;
+  /**
+   * Create the session's checkout on a new branch from `base`, or on the existing `branch` when
+   * `reuse` is set. A failed create leaves nothing behind (no folder, no new branch).
+   */
+  create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string; reuse?: boolean }): Promise<void>;
+  /** The folders where `branch` is checked out (the clone itself, worktrees). */
+  checkedOutAt(repoPath: string, branch: string): Promise<string[]>;
   exists(worktree: string): Promise<boolean>;
   branchExists(repoPath: string, branch: string): Promise<boolean>;
   status(worktree: string): Promise<WorktreeStatus>;
@@ -156,9 +161,11 @@ export interface RateLimit {
 
 /** Details that load lazily, for the selected session or a reaction. */
 export interface PrDetails {
-  failingChecks: Array<{ name: string; conclusion: string; url?: string; logTail?: string; annotations?: string[] }>;
+  failingChecks: Array<{ name: string; conclusion: string; url?: string; logTail?: string; annotations?: string[]; unreadable?: string }>;
   unresolvedThreads: Array<{ id: string; path: string; line: number | null; author: string; body: string; url: string }>;
   headSha: string;
+  /** What could not be read (the review threads, the checks), said rather than dropped. */
+  unreadable?: string[];
 }
 
 export interface ScmPlugin {
@@ -203,5 +210,6 @@ export interface Notification {
 
 export interface NotifierPlugin {
   readonly name: string;
+  /** Resolves once delivered; rejects, saying why, when it was not. */
   notify(n: Notification): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { reviveHint } from "./revive.js";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
 import { pendingQuestion, type Question } from "../core/question.js";
@@ -30,8 +31,8 @@ export async function agentScreen(ctx: AppContext, id: string): Promise<AgentScr
   const { meta, project } = await getSession(ctx, id);
   const agent = agentPlugin(meta.agent ?? project.agent) ?? agentPlugin("generic")!;
   const name = meta.tmuxName;
-  const notRunning = (why: string) => new AoError(`${id} ${why}; bring it back with: ao session restore ${id}`, 1);
-  if (!name) throw notRunning("is not running (it has no tmux session)");
+  const notRunning = async (why: string) => new AoError(`${id} ${why}; ${await reviveHint(ctx, id, meta, project)}`, 1);
+  if (!name) throw await notRunning("is not running (it has no tmux session)");
   const capture = () => ctx.runtime.capture(name).catch(() => "");
   return {
     id,
@@ -40,7 +41,7 @@ export async function agentScreen(ctx: AppContext, id: string): Promise<AgentScr
     capture,
     async look() {
       const facts = (await ctx.runtimeFacts.gather([{ id, tmuxName: name, agent }])).get(id);
-      if (!facts?.alive || facts.activity === "exited") throw notRunning("is not running (its agent or tmux session is gone)");
+      if (!facts?.alive || facts.activity === "exited") throw await notRunning("is not running (its agent or tmux session is gone)");
       const screen = await capture();
       return { activity: facts.activity, capture: screen, question: pendingQuestion(facts.activity, agent.readQuestion?.(screen) ?? null) };
     },

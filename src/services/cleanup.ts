@@ -19,7 +19,14 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
   const facts = await Promise.all(
     views.map(async (view): Promise<CleanupFacts> => {
       const issueClosed = view.issueId && opts.issueClosed ? await opts.issueClosed(view.projectId, view.issueId).catch(() => false) : false;
-      const work = await unsavedWork(ctx, view.worktree ?? undefined);
+      // One broken worktree (its .git pointing nowhere) is that session's problem alone: it is
+      // kept, with the reason, and every other session is planned as usual.
+      let work: Awaited<ReturnType<typeof unsavedWork>>;
+      try {
+        work = await unsavedWork(ctx, view.worktree ?? undefined);
+      } catch (e) {
+        return { view, issueClosed, unsavedWork: null, unreadable: (e as Error).message.split("\n")[0] ?? "unreadable" };
+      }
       const summary = work
         ? [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commit${work.unpushed.length === 1 ? "" : "s"}` : ""]
             .filter(Boolean)

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { conflictPairs, parseMergeTree, type BranchTip, type Conflict } from "../core/conflicts.js";
@@ -89,9 +90,9 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
       for (const s of live) if (last.bySession[s.id]) next.bySession[s.id] = last.bySession[s.id]!;
     }
   }
-  await mkdir(path.dirname(cacheFile(ctx)), { recursive: true });
+  await mkdirPrivate(path.dirname(cacheFile(ctx)));
   const tmp = `${cacheFile(ctx)}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(next));
+  await writeFile(tmp, JSON.stringify(next), { mode: PRIVATE_FILE });
   await rename(tmp, cacheFile(ctx));
   return next;
 }

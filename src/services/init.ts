@@ -13,6 +13,11 @@ export interface InitResult {
   projectId: string;
 }
 
+/** A remote that is a folder on this machine: a path, `file://`, or `..`-relative. */
+function isLocalRemote(url: string): boolean {
+  return url.startsWith("/") || url.startsWith("file://") || url.startsWith(".") || /^[A-Za-z]:[\\/]/.test(url);
+}
+
 function tildePath(p: string, home: string): string {
   return p === home ? "~" : p.startsWith(`${home}/`) ? `~/${p.slice(home.length + 1)}` : p;
 }
@@ -23,7 +28,11 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
   if (!root) throw new AoError(`${cwd} is not inside a git repository; run ao init in your project's clone`, EXIT_USAGE);
   const url = await remoteUrl(root);
   if (!url) throw new AoError(`${root} has no "origin" remote; add one (git remote add origin …) so ao knows the GitHub repository`, EXIT_USAGE);
-  const repo = repoFromRemoteUrl(url);
+  const local = isLocalRemote(url);
+  // A local or bare origin (a folder, file://) has no GitHub behind it: sessions work the same
+  // (worktrees branch from origin), and the project simply has no PRs to follow.
+  // It is named after the clone the user works in.
+  const repo = local ? `local/${path.basename(root).replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "") || "repo"}` : repoFromRemoteUrl(url);
   if (!repo) throw new AoError(`cannot read owner/name from origin's URL ${url}`, EXIT_USAGE);
   const name = repo.split("/")[1]!;
   const projectId = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "app";
@@ -36,6 +45,7 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
     path: tildePath(root, homeDir(env)),
     prefix,
     defaultBranch: (await defaultBranch(root)) ?? "main",
+    ...(local ? { localOrigin: url } : {}),
   });
   try {
     // "wx": fail if the file exists, decided by the kernel, so a race cannot overwrite either.

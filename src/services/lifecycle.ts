@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { draftOf } from "../core/draft.js";
@@ -7,7 +6,9 @@ import { questionNoun } from "../core/question.js";
 import { inert } from "../core/sanitize.js";
 import type { NotifierConfig } from "../config/types.js";
 import { rebaseMessage } from "../core/conflicts.js";
+import { elapsedSince } from "../metadata/clock.js";
 import { tryLock, type LockHandle } from "../metadata/lock.js";
+import { mkdirPrivate } from "../metadata/private.js";
 import { changesRequestedMessage, ciFailedMessage, notificationTitle } from "../core/reaction-messages.js";
 import { decide, interruptedSend, reactionFor, type Decision, type ReactionKind, type ReactionRecord } from "../core/reactions.js";
 import type { SessionView } from "../core/types.js";
@@ -39,6 +40,8 @@ export interface LifecycleOptions {
    * so one process never asks twice per interval; default "refresh" (`ao watch`).
    */
   github?: "cached" | "refresh";
+  /** Ring the terminal bell as well, unless a bell notifier is configured (the dashboard). */
+  bell?: boolean;
 }
 
 
@@ -61,9 +64,13 @@ export class LifecycleService {
     this.notifiers =
       opts.notifiers ??
       ctx.config.notifiers.map((n) => ({
-        plugin: n.type === "webhook" ? webhookNotifier(n.url!) : n.type === "bell" ? bellNotifier() : desktopNotifier(),
+        plugin: n.type === "webhook" ? webhookNotifier(n.url!) : n.type === "bell" ? bellNotifier() : desktopNotifier(ctx.env),
         priorities: n.priorities,
       }));
+    // Whoever watches the dashboard hears it, with or without a desktop to show notifications.
+    if (opts.bell && !this.notifiers.some((x) => x.plugin.name === "bell")) {
+      this.notifiers.push({ plugin: bellNotifier(), priorities: ["urgent", "action", "info"] });
+    }
   }
 
   /**
@@ -73,7 +80,7 @@ export class LifecycleService {
    */
   async acquire(): Promise<boolean> {
     if (this.leader) return true;
-    await mkdir(this.ctx.store.root, { recursive: true });
+    await mkdirPrivate(this.ctx.store.root);
     for (;;) {
       const r = await tryLock(this.leaderLock);
       if (r === "busy") return false;
@@ -140,7 +147,13 @@ export class LifecycleService {
   }
 
   private async history(id: string): Promise<{ records: ReactionRecord[]; since: Map<string, number> }> {
-    const events = await this.ctx.store.events(id);
+    // Event times are moved into today's wall-clock frame: after the clock jumps 2 h forward, a
+    // status that began a minute ago is a minute old, not two hours (see metadata/clock.ts).
+    const nowMs = this.ctx.now().getTime();
+    const events = (await this.ctx.store.events(id)).map((e) => {
+      const t = Date.parse(e.time);
+      return Number.isNaN(t) ? e : { ...e, time: new Date(nowMs - elapsedSince(t, typeof e.mono === "string" ? e.mono : undefined, nowMs)).toISOString() };
+    });
     const records = events.filter((e) => e.kind === "reaction") as unknown as ReactionRecord[];
     // When each status began: the last change into it.
     const since = new Map<string, number>();
@@ -175,7 +188,7 @@ export class LifecycleService {
       kind === "ci-failed" && details
         ? ciFailedMessage(v.prNumber!, details.headSha, details.failingChecks)
         : kind === "changes-requested" && details
-          ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads)
+          ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads, details.unreadable)
           : `${v.statusReason}. Please look into it.`;
     const interrupted = interruptedSend(records, kind, fingerprint);
     const decision: Decision = interrupted ? { do: "nothing", why: "a send was interrupted" } : decide({ config, kind, fingerprint, history: records, nowMs: now, sinceMs });
@@ -201,12 +214,14 @@ export class LifecycleService {
     switch (decision.do) {
       case "nothing":
         return [];
-      case "notify":
-        await this.notify({ title: notificationTitle(kind, v.id), body: v.summary ? `${v.statusReason} — ${v.summary}` : v.statusReason, priority: config.priority, sessionId: v.id, reaction: kind });
-        return [await record({ action: "notified" })];
-      case "escalate":
-        await this.notify({ title: notificationTitle("escalation", v.id), body: `${v.statusReason}: ${decision.why}`, priority: "urgent", sessionId: v.id, reaction: kind });
-        return [await record({ action: "escalated" }, decision.why)];
+      case "notify": {
+        const told = await this.notify({ title: notificationTitle(kind, v.id), body: v.summary ? `${v.statusReason} — ${v.summary}` : v.statusReason, priority: config.priority, sessionId: v.id, reaction: kind });
+        return [await record({ action: "notified", outcome: told.outcome }, told.detail)];
+      }
+      case "escalate": {
+        const told = await this.notify({ title: notificationTitle("escalation", v.id), body: `${v.statusReason}: ${decision.why}`, priority: "urgent", sessionId: v.id, reaction: kind });
+        return [await record({ action: "escalated", outcome: told.outcome }, [decision.why, told.detail].filter(Boolean).join("; "))];
+      }
       case "cleanup": {
         const plan = (await cleanupPlan(this.ctx)).filter((p) => p.id === v.id);
         const item = plan[0];
@@ -295,11 +310,25 @@ export class LifecycleService {
     }
   }
 
-  private async notify(n: Notification): Promise<void> {
-    await Promise.all(
-      this.notifiers
-        .filter((x) => x.priorities.includes(n.priority))
-        .map((x) => x.plugin.notify(n).catch(() => undefined)),
+  /**
+   * Tell the person through every notifier that takes this priority, and say what happened:
+   * `delivered` when at least one notifier took it, else `not delivered`, with each failure
+   * named (notify-send missing, a webhook answering 500), so the log never claims a notice
+   * nobody could see.
+   */
+  private async notify(n: Notification): Promise<{ outcome: "delivered" | "not delivered"; detail?: string }> {
+    const targets = this.notifiers.filter((x) => x.priorities.includes(n.priority));
+    const results = await Promise.all(
+      targets.map((x) =>
+        x.plugin.notify(n).then(
+          () => ({ name: x.plugin.name, error: null as string | null }),
+          (e: unknown) => ({ name: x.plugin.name, error: e instanceof Error ? e.message : String(e) }),
+        ),
+      ),
     );
+    const failed = results.filter((r) => r.error !== null).map((r) => `${r.name}: ${r.error}`);
+    const outcome = results.some((r) => r.error === null) ? "delivered" : "not delivered";
+    const detail = targets.length === 0 ? `no notifier takes ${n.priority} notices` : failed.join("; ");
+    return detail ? { outcome, detail } : { outcome };
   }
 }

@@ -1,7 +1,8 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrFacts } from "../core/types.js";
 import { writeFileAtomic } from "../metadata/atomic.js";
+import { mkdirPrivate } from "../metadata/private.js";
 import { ScmError } from "../plugins/scm/errors.js";
 import type { PrQuery, RateLimit, ScmPlugin } from "../plugins/types.js";
 
@@ -141,7 +142,7 @@ export class PrFactsService {
 
   private async write(c: CacheFile): Promise<CacheFile> {
     try {
-      await mkdir(path.dirname(this.cacheFile), { recursive: true });
+      await mkdirPrivate(path.dirname(this.cacheFile));
       await writeFileAtomic(this.cacheFile, `${JSON.stringify(c, null, 2)}\n`);
     } catch {
       /* an unwritable cache costs the next process a fetch; these facts are still true now */

@@ -2,8 +2,10 @@ import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
 import { tmuxSessionName } from "../core/names.js";
+import { monoStamp } from "../metadata/clock.js";
 import { tryLock } from "../metadata/lock.js";
 import { processesIn } from "../plugins/runtime/processes.js";
+import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { getSession } from "./lookup.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
 
@@ -44,7 +46,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     const branchLeft = branch && (await ctx.workspace.branchExists(project.path, branch));
     throw new AoError(
       `${id}: its worktree ${worktree ?? "(none recorded)"} is gone, so there is nothing to resume in.` +
-        (branchLeft ? ` Its branch ${branch} still exists: ao spawn ${project.id} --branch <new-name> starts fresh, or check it out by hand.` : branch ? ` Its branch ${branch} is gone too.` : ""),
+        (branchLeft ? ` Its branch ${branch} still exists: continue it in a new session with: ao spawn ${project.id} --branch ${branch}` : branch ? ` Its branch ${branch} is gone too.` : ""),
       1,
     );
   }
@@ -76,6 +78,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent), stateDir: ctx.store.dir(id) });
     await waitForAgent(ctx, tmuxName);
   } catch (e) {
+    await removeLaunchFiles(ctx.store.dir(id));
     await ctx.store.update(id, (cur): Record<string, string | null> => (cur.restoring === started.restoring ? { restoring: null } : {}), actor, "restore-failed").catch(() => {});
     throw e;
   }
@@ -87,7 +90,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     id,
     (cur) => {
       killed = cur.restoring !== started.restoring || cur.killedAt !== started.killedAt || cur.killRequestedAt !== started.killRequestedAt;
-      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, errorReason: null, killedAt: null, killRequestedAt: null, worktreeKept: null, restoring: null, tmuxName };
+      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, killedAt: null, killRequestedAt: null, worktreeKept: null, restoring: null, tmuxName };
     },
     actor,
     "restored",

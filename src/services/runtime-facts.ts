@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deriveActivity, stillCutoffSec } from "../core/activity.js";
 import type { Activity } from "../core/types.js";
+import { clockJumpMs, monoStamp } from "../metadata/clock.js";
+import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
 
@@ -12,6 +14,8 @@ export interface SessionRuntimeFacts {
   unreachable?: string;
   activity?: Activity;
   pane?: PaneFacts;
+  /** How long since the pane's last output, with any wall-clock jump since ao first saw it taken out. */
+  quietMs?: number;
 }
 
 export interface RuntimeQuery {
@@ -30,7 +34,12 @@ export interface RuntimeQuery {
 
 interface CacheEntry {
   activityAt: number;
-  still: StillActivity;
+  /** What the still screen said; absent until it was read. */
+  still?: StillActivity;
+  /** When ao first saw the output time `seenFor`: wall ms and a monotonic stamp (metadata/clock.ts). */
+  seenFor?: number;
+  seenAt?: number;
+  seenMono?: string;
 }
 type PaneCache = Record<string, CacheEntry>;
 
@@ -62,9 +71,9 @@ export class RuntimeFacts {
 
   private async saveCache(cache: PaneCache): Promise<void> {
     try {
-      await mkdir(path.dirname(this.cacheFile), { recursive: true });
+      await mkdirPrivate(path.dirname(this.cacheFile));
       const tmp = `${this.cacheFile}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(cache));
+      await writeFile(tmp, JSON.stringify(cache), { mode: PRIVATE_FILE });
       await rename(tmp, this.cacheFile);
     } catch {
       /* a cache that cannot be written costs a capture next time, nothing more */
@@ -100,24 +109,33 @@ export class RuntimeFacts {
         out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
         continue;
       }
+      const prev = cache[q.tmuxName];
+      if (!prev || prev.seenFor !== pane.activityAt) {
+        const mono = monoStamp();
+        cache[q.tmuxName] = { ...(prev ?? { activityAt: pane.activityAt }), seenFor: pane.activityAt, seenAt: now, ...(mono ? { seenMono: mono } : {}) };
+        dirty = true;
+      }
       const screen = look.screens.get(q.tmuxName);
       if (screen && !pane.dead) {
         const still = q.agent.classifyStill({ capture: screen.text, dead: pane.dead, currentCommand: pane.currentCommand });
-        cache[q.tmuxName] = { activityAt: screen.activityAt, still };
+        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt: screen.activityAt, still };
         dirty = true;
       }
       const cached = cache[q.tmuxName];
+      // tmux dates output by the wall clock: if that clock jumped since ao first saw this
+      // output time, "quiet for 2 h" would be the jump, not the agent. Take the jump out.
+      const at = now - (cached?.seenAt !== undefined ? clockJumpMs(cached.seenAt, cached.seenMono, now) : 0);
       const still = cached && cached.activityAt === pane.activityAt ? cached.still : undefined;
       const activity = deriveActivity({
         dead: pane.dead,
         activityAtSec: pane.activityAt,
-        nowMs: now,
+        nowMs: at,
         readyThresholdMs: this.readyThresholdMs,
         // A still pane whose screen was not read (another source speaks for the agent, or tmux
         // saw output after ao's clock) counts as at its prompt until a read says otherwise.
         classifyStill: () => still ?? "ready",
       });
-      out.set(q.id, { alive: true, activity, pane });
+      out.set(q.id, { alive: true, activity, pane, quietMs: Math.max(0, at - pane.activityAt * 1000) });
     }
     if (dirty) await this.saveCache(cache);
     return out;

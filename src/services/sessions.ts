@@ -1,6 +1,8 @@
 import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { deriveStatus } from "../core/status.js";
+import { ownerAlive } from "../exec.js";
+import { elapsedSince } from "../metadata/clock.js";
 import { prNumberFromUrl } from "../core/pr.js";
 import { run } from "../exec.js";
 import type { Metadata, PrFacts, SessionView } from "../core/types.js";
@@ -57,6 +59,30 @@ function wantsRuntime(s: StoredSession): boolean {
   return s.meta !== undefined && !!s.meta.tmuxName && s.meta.status !== "killed" && s.meta.status !== "merged";
 }
 
+/**
+ * Facts that need a clock or a process table, for the pure derivation: how long the agent has
+ * been quiet (the newest of ao's own record and the pane's output, neither counting a wall-clock
+ * jump), and whether a `spawning` record still has its spawner.
+ */
+function quietAndSpawner(meta: Metadata, now: Date, rt: SessionRuntimeFacts | undefined): { quietMs?: number; spawnerAlive?: boolean } {
+  const out: { quietMs?: number; spawnerAlive?: boolean } = {};
+  const recorded = meta.lastActivityAt ?? meta.createdAt;
+  const quiet = [rt?.quietMs, recorded ? elapsedSince(Date.parse(recorded), meta.lastActivityMono, now.getTime()) : undefined].filter(
+    (x): x is number => x !== undefined && !Number.isNaN(x),
+  );
+  if (quiet.length) out.quietMs = Math.min(...quiet);
+  const alive = spawnerAlive(meta);
+  if (alive !== undefined) out.spawnerAlive = alive;
+  return out;
+}
+
+/** For a `spawning` record: whether its spawner (pid and start time) still runs; undefined when unknown. */
+function spawnerAlive(meta: Metadata): boolean | undefined {
+  const pid = Number(meta.spawnPid);
+  if (meta.status !== "spawning" || !Number.isInteger(pid) || pid <= 0) return undefined;
+  return ownerAlive(pid, meta.spawnStart || null);
+}
+
 function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, conflicts: Conflict[]): SessionView {
   let meta = s.meta ?? {};
   if (rt?.pane) {
@@ -76,6 +102,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
         now,
         meta,
         stuckAfterMs: ctx.config.stuckAfterMs,
+        ...quietAndSpawner(meta, now, rt),
         ...(rt ? { runtimeAlive: rt.alive } : {}),
         ...(rt?.unreachable ? { probeError: rt.unreachable } : {}),
         ...(rt?.activity ? { activity: rt.activity } : {}),
@@ -135,7 +162,7 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
     const m = s.meta;
     if (!m?.branch || m.status === "killed" || m.status === "merged") continue;
     const project = ctx.config.projects.find((p) => p.id === m.projectId);
-    if (!project) continue;
+    if (!project || project.scm === "none") continue;
     const n = prNumberFromUrl(m.pr);
     const q: PrQuery = {
       id: s.id,
@@ -159,8 +186,10 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
   await Promise.all(
     views.map(async (v) => {
       const m = seen.get(v.id);
-      // A spawn owns its record until it finishes: it writes working, or errored, itself.
-      if (!m?.id || m.status === "spawning" || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
+      // A spawn owns its record until it finishes (it writes working, or errored, itself),
+      // unless its process is gone: then the facts decide.
+      const spawnOwned = m?.status === "spawning" && spawnerAlive(m) !== false;
+      if (!m?.id || spawnOwned || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
       const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
       if (v.status === m.status && !prChanged) return;
       await ctx.store

@@ -3,9 +3,13 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import type { ProjectConfig } from "../config/types.js";
+import { compareIds } from "../core/format.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
-import { run } from "../exec.js";
+import { processStartTime, run } from "../exec.js";
+import { monoStamp } from "../metadata/clock.js";
+import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import type { AgentPlugin } from "../plugins/types.js";
 import { resolveProject } from "./sessions.js";
@@ -92,6 +96,21 @@ async function freeBranchName(ctx: AppContext, repo: string, wanted: string): Pr
 const NOTHING: Record<string, string | null> = {};
 const killedMeanwhile = (m: Record<string, string>) => m.status === "killed" || m.killRequestedAt !== undefined;
 
+/**
+ * An existing branch may be continued only when it is the branch of a killed session of this
+ * project and nothing has it checked out: then the new session picks up that work. Any other
+ * existing branch is someone's, and is refused with whose it is. Returns the killed session's id.
+ */
+async function killedOwner(ctx: AppContext, project: ProjectConfig, branch: string): Promise<string> {
+  const owners = (await ctx.store.list()).filter((s) => s.meta?.projectId === project.id && s.meta.branch === branch);
+  const live = owners.find((s) => s.meta?.status !== "killed");
+  if (live) throw new AoError(`branch ${branch} belongs to session ${live.id} (${live.meta?.status ?? "?"}); pick another name or use that session`, EXIT_USAGE);
+  if (owners.length === 0) throw new AoError(`branch ${branch} already exists in ${project.path} and no killed session of ${project.id} owns it; pick another name`, EXIT_USAGE);
+  const at = await ctx.workspace.checkedOutAt(project.path, branch);
+  if (at.length) throw new AoError(`branch ${branch} is checked out at ${at[0]}; remove that worktree (or restore its session) first`, EXIT_USAGE);
+  return owners.map((s) => s.id).sort(compareIds).at(-1)!;
+}
+
 /** Create a session: id, worktree on a new branch, tmux running the agent. Undoes all of it on failure. */
 export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise<SpawnResult> {
   const project = resolveProject(ctx, opts.project);
@@ -106,9 +125,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   if (!(await ctx.workspace.exists(project.path))) {
     throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
   }
-  if (opts.branch !== undefined && (await ctx.workspace.branchExists(project.path, opts.branch))) {
-    throw new AoError(`branch ${opts.branch} already exists in ${project.path}`, EXIT_USAGE);
-  }
+  const continues = opts.branch !== undefined && (await ctx.workspace.branchExists(project.path, opts.branch)) ? await killedOwner(ctx, project, opts.branch) : null;
   const actor = opts.actor ?? "cli";
   const skip = project.permissions === "skip";
   // With an issue: the branch is named from its title, and its text is the task when no prompt is given.
@@ -123,6 +140,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       opts.onWarning?.(`could not read issue ${opts.issue} (${(e as Error).message}); the branch is named from its number`);
     }
   }
+  const spawnStart = processStartTime(process.pid);
   const id = await ctx.store.create(
     project.sessionPrefix,
     {
@@ -133,6 +151,11 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       ...(opts.issue ? { issueId: opts.issue } : {}),
       ...(issueTitle || prompt ? { summary: taskLine(issueTitle ?? prompt!) } : {}),
       ...(skip ? { permissions: "skip" } : {}),
+      ...(continues ? { continues } : {}),
+      // Who is spawning, for good (pid and start time): a spawn whose process died is no
+      // longer "spawning", whatever the record says.
+      spawnPid: String(process.pid),
+      ...(spawnStart ? { spawnStart } : {}),
     },
     actor,
   );
@@ -146,7 +169,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   let created = { worktree: false, tmux: false };
   try {
     if (!(await isValidBranch(branch))) throw new Error(`"${branch}" is not a valid branch name`);
-    await ctx.workspace.create({ repoPath: project.path, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch });
+    await ctx.workspace.create({ repoPath: project.path, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch, reuse: continues !== null });
     created = { ...created, worktree: true };
     for (const rel of project.copy) {
       const to = under(worktree, rel);
@@ -173,15 +196,17 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     created = { ...created, tmux: true };
     await waitForAgent(ctx, tmuxName);
     // A kill that came while the agent started wins: its record is not overwritten.
-    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "working", lastActivityAt: ctx.now().toISOString() }), actor, "spawned");
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "working", lastActivityAt: ctx.now().toISOString(), lastActivityMono: monoStamp() ?? null, spawnPid: null, spawnStart: null }), actor, "spawned");
     return { id, branch, worktree, tmuxName };
   } catch (e) {
     const reason = (e as Error).message;
     // Undo what this spawn made; nothing in a brand-new worktree is the user's work yet.
     if (created.tmux) await ctx.runtime.destroy(tmuxName).catch(() => {});
-    if (created.worktree) await ctx.workspace.remove(project.path, worktree, { deleteBranch: branch }).catch(() => {});
+    // A branch this spawn continued holds the killed session's commits: it stays.
+    if (created.worktree) await ctx.workspace.remove(project.path, worktree, continues ? {} : { deleteBranch: branch }).catch(() => {});
     await rm(path.join(stateDir, "prompt.txt"), { force: true });
-    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}` }), actor, "spawn-failed");
+    await removeLaunchFiles(stateDir);
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
     throw new AoError(`spawn of ${id} failed: ${reason}`, 1);
   }
 }

@@ -5,14 +5,15 @@ import { isSessionId } from "../core/ids.js";
 import { runInteractive } from "../exec.js";
 import { terminalPlugin } from "../plugins/terminal/index.js";
 import { getSession } from "./lookup.js";
+import { reviveHint } from "./revive.js";
 import { listSessions } from "./sessions.js";
 
 /** `ao attach`: hand the terminal to the session's tmux until the user detaches. */
 export async function attachSession(ctx: AppContext, id: string): Promise<number> {
-  const { meta } = await getSession(ctx, id);
+  const { meta, project } = await getSession(ctx, id);
   const name = meta.tmuxName;
   if (!name || !(await ctx.runtime.exists(name))) {
-    throw new AoError(`${id} is not running; bring it back with: ao session restore ${id}`, 1);
+    throw new AoError(`${id} is not running; ${await reviveHint(ctx, id, meta, project)}`, 1);
   }
   const argv = ctx.runtime.attachArgv(name, !!ctx.env.TMUX);
   const env = { ...ctx.env };
@@ -37,7 +38,7 @@ export async function openSessions(ctx: AppContext, target: string, newWindow: b
   for (const id of ids) {
     const { meta, project } = await getSession(ctx, id);
     const name = meta.tmuxName;
-    if (!name || !(await ctx.runtime.exists(name))) throw new AoError(`${id} is not running; bring it back with: ao session restore ${id}`, 1);
+    if (!name || !(await ctx.runtime.exists(name))) throw new AoError(`${id} is not running; ${await reviveHint(ctx, id, meta, project)}`, 1);
     const terminal = terminalPlugin(project.terminal, ctx.config.defaults.terminalCommand);
     try {
       await terminal.open({ id, tmuxName: name, attachArgv: ctx.runtime.attachArgv(name, !!ctx.env.TMUX), newWindow });

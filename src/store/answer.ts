@@ -1,3 +1,4 @@
+import { actionError } from "../core/errors.js";
 import type { StoreApi } from "zustand/vanilla";
 import type { Question } from "../core/question.js";
 import { inert } from "../core/sanitize.js";
@@ -101,7 +102,7 @@ export function answerActions<S extends WithDialog>({ store, deps, toast, setBus
         })
         .catch((e: Error) => {
           update(d.id, { answering: false, outcome: `✗ ${e.message}` });
-          toast("error", `answer ${d.id}: ${e.message}`);
+          toast("error", actionError("answer", d.id, e.message));
         })
         .finally(() => {
           setBusy(d.id, null);

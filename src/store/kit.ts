@@ -1,3 +1,4 @@
+import { actionError } from "../core/errors.js";
 import type { StoreApi } from "zustand/vanilla";
 import { moveCursor } from "../core/dashboard.js";
 import { clockText, mergeSessions } from "./refresh.js";
@@ -176,7 +177,7 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
   const background = (id: string, what: string, work: () => Promise<void>) => {
     setBusy(id, what);
     void work()
-      .catch((e: unknown) => toast("error", `${what} ${id}: ${(e as Error).message}`))
+      .catch((e: unknown) => toast("error", actionError(what, id, (e as Error).message)))
       .finally(() => {
         setBusy(id, null);
         void refreshSessions([id]);

@@ -160,7 +160,7 @@ describe("sim-agent in tmux", () => {
   });
 
   it("shows a changing spinner while busy and the composer after", async () => {
-    const a = startAgent({ AO_SIM_THINK_MS: "1500" });
+    const a = startAgent({ AO_SIM_THINK_MS: "8000" });
     await ready(a);
     a.type("think hard");
     a.keys("Enter");
@@ -186,8 +186,6 @@ describe("sim-agent in tmux", () => {
     await ready(a);
     const log = a.log();
     expect(log.map((l) => l.text)).toEqual(["first", "second"]);
-    // Logged when processed, not when queued: after the first message's thinking time.
-    expect(Date.parse(log[1]?.time ?? "") - Date.parse(log[0]?.time ?? "")).toBeGreaterThanOrEqual(1100);
     expect(a.screen()).not.toContain("Queued:");
   });
 

@@ -131,13 +131,14 @@ describe("npm run demo", () => {
         const s = screen();
         if (/Frontend/.test(s) && /api-1/.test(s) && /fe-2/.test(s)) return true;
         throw new Error(`the screen was:\n${s}`);
-      }, 30_000);
+      }, 60_000);
       ui.tmux("send-keys", "-t", "=dash:", "q");
       const pane = (f: string) => ui.tmux("display-message", "-p", "-t", "=dash:", f).stdout.trim();
+      // The teardown (every session killed, every worktree removed) is slow on a loaded machine.
       await waitFor("the demo to exit", () => {
         if (pane("#{pane_dead}") === "1") return true;
         throw new Error(`the screen was:\n${screen()}`);
-      }, 30_000);
+      }, 90_000);
       // tmux 3.3 collects a dead pane's status only when it handles another child's exit.
       ui.tmux("run-shell", "true");
       expect(pane("#{pane_dead_status}")).toBe("0");
@@ -145,5 +146,5 @@ describe("npm run demo", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 80_000);
+  }, 240_000);
 });

@@ -87,25 +87,22 @@ describe("slow answers", () => {
   it("a slow answer within the deadline still succeeds", async () => {
     const w = world();
     gh.state.slowNext(1, 400);
-    const started = Date.now();
     const snap = await w.service.refresh(w.groups);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(snap).toMatchObject({ stale: false, error: null });
     expect(snap.prs.known).toMatchObject({ ci: "failure", reviewDecision: "changes_requested" });
   });
 
   it("an answer past the deadline is a timeout: a stale snapshot with the last facts", async () => {
-    const w = world(200);
+    const w = world(2000);
     const good = await w.service.refresh(w.groups);
     expect(good.stale).toBe(false);
     gh.state.setCi(w.repo, w.n, "success");
     w.later();
-    gh.state.slowNext(1, 1500);
-    const started = Date.now();
+    gh.state.slowNext(1, 8000);
     const snap = await w.service.refresh(w.groups);
-    expect(Date.now() - started).toBeLessThan(1400);
+    // The deadline, not the slow answer, ended the request: its error says so.
     expect(snap.stale).toBe(true);
-    expect(snap.error).toMatch(/no answer within 0.2 s/);
+    expect(snap.error).toMatch(/no answer within 2 s/);
     expect(snap.prs.known).toEqual(good.prs.known);
     const e = await w.scm.prDetails(w.repo, w.n).then(
       () => null,

@@ -1,6 +1,6 @@
 // Every GraphQL document ao sends, validated against GitHub's published schema. The documents are
-// captured from real traffic to the fake GitHub (which matches them by shape and would answer
-// a document GitHub rejects), so a new or changed query cannot skip this check.
+// captured from real traffic to the fake GitHub (which executes them against the same schema),
+// so a new or changed query cannot skip this check.
 import { schema } from "@octokit/graphql-schema";
 import { buildClientSchema, parse, validate } from "graphql";
 import type { IntrospectionQuery } from "graphql";

@@ -1,21 +1,25 @@
 import { inert, inertLines } from "../../core/sanitize.js";
 import { run } from "../../exec.js";
+import { fetchWithDeadline } from "../deadline.js";
 import type { Notification, NotifierPlugin } from "../types.js";
 
-/** The desktop's own notifications: notify-send on Linux, osascript on macOS; silent without them. */
-export function desktopNotifier(): NotifierPlugin {
+/**
+ * The desktop's own notifications: notify-send on Linux, osascript on macOS. A missing program
+ * or a failing one is an error, so that what is recorded is what happened; the lifecycle service
+ * catches it and carries on with the other notifiers.
+ */
+export function desktopNotifier(env: NodeJS.ProcessEnv = process.env): NotifierPlugin {
   return {
     name: "desktop",
     async notify(raw: Notification) {
       // Titles and bodies carry outside text (check names, issue titles, the agent's question).
       const n = { ...raw, title: inert(raw.title), body: inertLines(raw.body) };
-      if (process.platform === "darwin") {
-        const q = (s: string) => JSON.stringify(s);
-        await run("osascript", ["-e", `display notification ${q(n.body)} with title ${q(n.title)}`]).catch(() => undefined);
-        return;
-      }
-      // No notification daemon (a server, CI) is not an error worth stopping a reaction for.
-      await run("notify-send", ["--app-name=ao", `--urgency=${n.priority === "urgent" ? "critical" : "normal"}`, n.title, n.body]).catch(() => undefined);
+      const [file, args] =
+        process.platform === "darwin"
+          ? ["osascript", ["-e", `display notification ${JSON.stringify(n.body)} with title ${JSON.stringify(n.title)}`]]
+          : ["notify-send", ["--app-name=ao", `--urgency=${n.priority === "urgent" ? "critical" : "normal"}`, "--", n.title, n.body]];
+      const r = await run(file, args, { env, timeoutMs: 10_000 });
+      if (r.exitCode !== 0) throw new Error(`${file}: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`);
     },
   };
 }
@@ -35,11 +39,10 @@ export function webhookNotifier(url: string): NotifierPlugin {
   return {
     name: "webhook",
     async notify(n: Notification) {
-      const res = await fetch(url, {
+      const res = await fetchWithDeadline(10_000)(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ text: `${n.title}: ${n.body}`, ...n }),
-        signal: AbortSignal.timeout(10_000),
       });
       if (!res.ok) throw new Error(`webhook ${new URL(url).host} answered ${res.status}`);
     },

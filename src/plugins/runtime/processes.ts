@@ -73,3 +73,10 @@ export async function processesInEach(dirs: string[]): Promise<Map<string, Array
 export async function processesIn(dir: string): Promise<Array<{ pid: number; command: string }>> {
   return (await processesInEach([dir])).get(dir) ?? [];
 }
+
+/** End every process working inside `dir` (see processesIn): SIGTERM, a grace, SIGKILL. */
+export async function endProcessesIn(dir: string, graceMs = 3000): Promise<number[]> {
+  const pids = (await processesIn(dir)).map((p) => p.pid);
+  if (pids.length) await killTree(pids, graceMs);
+  return pids;
+}

@@ -1,5 +1,6 @@
-import { writeFile } from "node:fs/promises";
+import { readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { withoutSecrets } from "../../core/secrets.js";
 import { envFileText } from "../../core/shell.js";
 import { run, type RunResult } from "../../exec.js";
 import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
@@ -11,6 +12,18 @@ export { parsePanes };
 /** "No server" and "no such session" are normal answers, not failures. */
 function noServer(r: RunResult): boolean {
   return /no server running|error connecting to|no sessions/i.test(r.stderr);
+}
+
+const LAUNCH_ENV = "launch-env.";
+
+/**
+ * Delete launch env files left in a session's state folder: the launcher deletes its own as it
+ * starts, but a tmux that failed (or a pane killed first) never runs it, and the file holds the
+ * agent's whole environment, tokens included.
+ */
+export async function removeLaunchFiles(stateDir: string): Promise<void> {
+  const names = await readdir(stateDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(LAUNCH_ENV)).map((n) => rm(path.join(stateDir, n), { force: true })));
 }
 
 /**
@@ -51,7 +64,11 @@ export class TmuxRuntime implements RuntimePlugin {
   }
 
   tmux(args: string[], input?: string): Promise<RunResult> {
-    return run("tmux", this.argv(args), input !== undefined ? { input } : {});
+    // The first tmux command starts the server, and the server keeps the environment it was
+    // started with as its global environment (show-environment -g) for as long as it runs:
+    // no credential goes there. Agents get theirs through the launch env file instead.
+    const env = withoutSecrets(process.env);
+    return run("tmux", this.argv(args), input !== undefined ? { input, env } : { env });
   }
 
   private async ok(args: string[], input?: string): Promise<RunResult> {
@@ -64,8 +81,18 @@ export class TmuxRuntime implements RuntimePlugin {
     // The agent's environment goes through a private file that the launcher reads and deletes:
     // on tmux's command line (`-e`) secrets would show in `ps`, and the server's own global
     // environment may be days old. `env -i` starts from nothing, so only ao's environment counts.
-    const envFile = path.join(spec.stateDir, `launch-env.${process.pid}.${Date.now()}`);
+    const envFile = path.join(spec.stateDir, `${LAUNCH_ENV}${process.pid}.${Date.now()}`);
     await writeFile(envFile, envFileText(spec.env), { mode: 0o600, flag: "wx" });
+    try {
+      await this.launch(spec, envFile);
+    } catch (e) {
+      // The launcher never ran, so nothing else will delete the file and its tokens.
+      await rm(envFile, { force: true });
+      throw e;
+    }
+  }
+
+  private async launch(spec: LaunchSpec, envFile: string): Promise<void> {
     // tmux 3.3 drops a pane's last output when its process exits within about a second of
     // writing it, so the launcher outlives the agent by a second: a failing agent's last words
     // stay on screen (and become the spawn error).

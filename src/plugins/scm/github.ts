@@ -2,6 +2,7 @@ import { Octokit } from "@octokit/rest";
 import type { CiStatus, FailingCheck, PrFacts, ReviewDecision } from "../../core/types.js";
 import { run } from "../../exec.js";
 import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
+import { isTimeout, NETWORK_TIMEOUT_MS } from "../deadline.js";
 import { ScmError } from "./errors.js";
 import { httpFetch } from "./http-fetch.js";
 
@@ -15,7 +16,7 @@ export const PR_CHUNK = 25;
  */
 export const BRANCH_CANDIDATES = 5;
 /** How long one request to GitHub may take before it counts as failed. */
-export const REQUEST_TIMEOUT_MS = 20_000;
+export const REQUEST_TIMEOUT_MS = NETWORK_TIMEOUT_MS;
 const LOG_TAIL_LINES = 40;
 const FAILING = new Set(["FAILURE", "ERROR", "TIMED_OUT", "CANCELLED", "ACTION_REQUIRED", "STARTUP_FAILURE"]);
 
@@ -232,11 +233,6 @@ export interface GitHubScmOptions {
   timeoutMs?: number;
 }
 
-const isTimeout = (e: unknown): boolean => {
-  const err = e as { name?: string; cause?: { name?: string } } | null;
-  return err?.name === "TimeoutError" || err?.cause?.name === "TimeoutError";
-};
-
 export class GitHubScm implements ScmPlugin {
   readonly name = "github";
   private readonly octokit: Octokit;
@@ -344,10 +340,17 @@ export class GitHubScm implements ScmPlugin {
   async prDetails(repo: string, prNumber: number): Promise<PrDetails> {
     const [owner, name] = splitRepo(repo);
     type Answer = { repository: { pullRequest: { headRefOid: string; commits: { nodes: Array<{ commit: { statusCheckRollup: { contexts: { nodes: Context[] } } | null } }> } } | null } | null };
-    const [checks, threads] = await Promise.all([
+    // Either half may fail alone; what was read still goes out, with what was not named.
+    const [checksRead, threadsRead] = await Promise.allSettled([
       this.gql<Answer>(`checks of ${repo}#${prNumber}`, CHECK_DETAILS, { owner, name, number: prNumber }),
       this.threadPages<ThreadNode>(owner, name, prNumber, null, THREAD_DETAILS),
     ]);
+    if (checksRead.status === "rejected") throw checksRead.reason;
+    const checks = checksRead.value;
+    const unreadable: string[] = [];
+    let threads: ThreadNode[] = [];
+    if (threadsRead.status === "fulfilled") threads = threadsRead.value;
+    else unreadable.push(`review threads (${(threadsRead.reason as Error).message})`);
     const pr = checks.repository?.pullRequest;
     if (!pr) throw new ScmError(`GitHub: ${repo}#${prNumber} not found`, 404, false, null);
     const contexts = pr.commits.nodes[0]?.commit.statusCheckRollup?.contexts.nodes ?? [];
@@ -359,19 +362,25 @@ export class GitHubScm implements ScmPlugin {
         const first = t.comments.nodes[0];
         return { id: t.id, path: t.path, line: t.line, author: first?.author?.login ?? "ghost", body: first?.body ?? "", url: first?.url ?? "" };
       });
-    return { failingChecks, unresolvedThreads, headSha: pr.headRefOid };
+    return { failingChecks, unresolvedThreads, headSha: pr.headRefOid, ...(unreadable.length ? { unreadable } : {}) };
   }
 
   private async checkDetails(owner: string, repo: string, c: Context): Promise<PrDetails["failingChecks"][number]> {
     if (c.__typename === "StatusContext") return { name: c.context, conclusion: c.state.toLowerCase(), ...(c.targetUrl ? { url: c.targetUrl } : {}) };
     const out: PrDetails["failingChecks"][number] = { name: c.name, conclusion: (c.conclusion ?? "").toLowerCase(), ...(c.detailsUrl ? { url: c.detailsUrl } : {}) };
     const id = c.databaseId;
-    if (id === undefined) return out;
-    const annotations = await this.rest(`annotations of check ${c.name}`, () =>
-      this.octokit.rest.checks.listAnnotations({ owner, repo, check_run_id: id, per_page: 50 }),
-    );
-    if (!Array.isArray(annotations)) throw new ScmError(`GitHub annotations of check ${c.name}: malformed response`, 200, false, null);
-    if (annotations.length) out.annotations = annotations.map((a) => `${a.path}:${a.start_line}: ${a.message ?? ""}`);
+    // A check run without an id (GitHub sends null for some apps) has no annotations or log
+    // to fetch; the check is still failing, and the message says what is missing.
+    if (typeof id !== "number") return { ...out, unreadable: "the check run has no id" };
+    try {
+      const annotations = await this.rest(`annotations of check ${c.name}`, () =>
+        this.octokit.rest.checks.listAnnotations({ owner, repo, check_run_id: id, per_page: 50 }),
+      );
+      if (!Array.isArray(annotations)) throw new ScmError(`GitHub annotations of check ${c.name}: malformed response`, 200, false, null);
+      if (annotations.length) out.annotations = annotations.map((a) => `${a.path}:${a.start_line}: ${a.message ?? ""}`);
+    } catch (e) {
+      out.unreadable = (e as Error).message;
+    }
     // For GitHub Actions the check run id is the job id. Logs expire or may be forbidden to
     // this token; the check is still failing without them.
     if (c.checkSuite?.app?.slug === "github-actions") {

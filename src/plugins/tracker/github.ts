@@ -1,4 +1,5 @@
 import { Octokit } from "@octokit/rest";
+import { isTimeout } from "../deadline.js";
 import { httpFetch } from "../scm/http-fetch.js";
 import type { TrackerIssue, TrackerPlugin } from "../types.js";
 
@@ -9,6 +10,8 @@ export interface GitHubTrackerOptions {
   /** null reads public repositories anonymously (60 requests an hour). */
   token: string | null;
   baseUrl?: string;
+  /** Per request; REQUEST_TIMEOUT_MS unless given. */
+  timeoutMs?: number;
 }
 
 /** Issues from GitHub's REST API: `getIssue("org/app", "123")` (a leading `#` is fine). */
@@ -21,7 +24,7 @@ export class GitHubTracker implements TrackerPlugin {
     this.octokit = new Octokit({
       ...(opts.token ? { auth: opts.token } : {}),
       baseUrl: opts.baseUrl ?? "https://api.github.com",
-      request: { retries: 0, fetch: httpFetch({ timeoutMs: REQUEST_TIMEOUT_MS }) },
+      request: { retries: 0, fetch: httpFetch({ timeoutMs: opts.timeoutMs ?? REQUEST_TIMEOUT_MS }) },
       log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     });
   }
@@ -64,6 +67,7 @@ export class GitHubTracker implements TrackerPlugin {
    */
   private failure(what: string, e: unknown): Error {
     const status = (e as { status?: number }).status;
+    if (isTimeout(e)) return new Error(`GitHub issue ${what}: no answer within ${(this.opts.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`);
     const why = status === 404 ? "not found" : (e instanceof Error ? e.message : String(e)).split("\n")[0];
     const message = `GitHub issue ${what}: ${why}${status ? ` (HTTP ${status})` : ""}`;
     return new Error(this.opts.token ? message.split(this.opts.token).join("***") : message);

@@ -1,3 +1,4 @@
+import { fetchWithDeadline, isTimeout, NETWORK_TIMEOUT_MS } from "../deadline.js";
 import type { TrackerIssue, TrackerPlugin } from "../types.js";
 
 export interface LinearTrackerOptions {
@@ -5,6 +6,8 @@ export interface LinearTrackerOptions {
   apiKey: string;
   /** GraphQL endpoint; default https://api.linear.app/graphql. */
   url?: string;
+  /** For the whole request, answer included; NETWORK_TIMEOUT_MS unless given. */
+  timeoutMs?: number;
 }
 
 const ISSUE = `query AoIssue($id: String!) {
@@ -24,20 +27,26 @@ export class LinearTracker implements TrackerPlugin {
 
   async getIssue(_repo: string, id: string): Promise<TrackerIssue> {
     const fail = (why: string) => new Error(`Linear issue ${id}: ${why}`.split(this.opts.apiKey).join("***"));
+    const timeoutMs = this.opts.timeoutMs ?? NETWORK_TIMEOUT_MS;
+    const late = () => fail(`no answer within ${timeoutMs / 1000} s`);
+    // One deadline for the exchange: it also ends a body that starts and never finishes.
+    const timed = fetchWithDeadline(timeoutMs);
     let res: Response;
     try {
-      res = await fetch(this.opts.url ?? "https://api.linear.app/graphql", {
+      res = await timed(this.opts.url ?? "https://api.linear.app/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: this.opts.apiKey },
         body: JSON.stringify({ query: ISSUE, variables: { id } }),
       });
     } catch (e) {
+      if (isTimeout(e)) throw late();
       throw fail(`cannot reach Linear (${e instanceof Error ? e.message : String(e)})`);
     }
     let answer: Answer;
     try {
       answer = (await res.json()) as Answer;
-    } catch {
+    } catch (e) {
+      if (isTimeout(e)) throw late();
       throw fail(`unexpected answer (HTTP ${res.status})`);
     }
     if (answer.errors?.length) throw fail(`${answer.errors.map((e) => e.message).join("; ")} (HTTP ${res.status})`);

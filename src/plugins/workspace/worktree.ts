@@ -1,11 +1,26 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { run, type RunResult } from "../../exec.js";
+import { withLock } from "../../metadata/lock.js";
 import type { WorkspacePlugin, WorktreeStatus } from "../types.js";
 
+/**
+ * git takes a lock file for each write (.git/config, a ref, the worktree list) and fails at
+ * once when another git holds it: with many spawns at once on one clone, one of them loses.
+ * Such a failure is retried, with a jittered backoff, until a deadline.
+ */
+const LOCK_BUSY = /could not lock config file|Unable to create '[^']*\.lock': File exists|cannot lock ref/i;
+const LOCK_RETRY_MS = 15_000;
+
 async function git(cwd: string, args: string[]): Promise<RunResult> {
-  return run("git", args, { cwd });
+  const deadline = performance.now() + LOCK_RETRY_MS;
+  for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
+    const r = await run("git", args, { cwd });
+    if (r.exitCode === 0 || !LOCK_BUSY.test(r.stderr) || performance.now() > deadline) return r;
+    await sleep(wait + Math.random() * wait);
+  }
 }
 
 async function gitOk(cwd: string, args: string[]): Promise<string> {
@@ -14,11 +29,28 @@ async function gitOk(cwd: string, args: string[]): Promise<string> {
   return r.stdout;
 }
 
-/** Whether git accepts `name` as a branch name (`git check-ref-format --branch`). */
+/**
+ * Whether `name` is a plain branch name: what `git check-ref-format --branch` accepts, taken
+ * literally. `--branch` also expands `@` and `@{-1}` to another branch, and git would take
+ * `refs/heads/main` as a branch called `refs/heads/main`: none of these mean what they say.
+ */
 export async function isValidBranch(name: string): Promise<boolean> {
-  if (name.startsWith("-")) return false;
-  const r = await run("git", ["check-ref-format", "--branch", name]);
-  return r.exitCode === 0;
+  if (name === "" || name.startsWith("-") || name === "HEAD" || name === "@" || name.includes("@{") || name.startsWith("refs/")) return false;
+  const r = await run("git", ["check-ref-format", "--branch", name], { cwd: "/" });
+  return r.exitCode === 0 && r.stdout.trim() === name;
+}
+
+/**
+ * Run `fn` alone among ao's worktree changes to one clone. Two `git worktree add` at once on one
+ * clone race inside git itself (one reads the other's half-made .git/worktrees entry: "failed to
+ * read …/commondir"), so ao's own adds and removals take turns, across processes, under a lock
+ * in the clone's git folder.
+ */
+async function serialised<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
+  const r = await run("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: repoPath });
+  const common = r.stdout.trim();
+  if (r.exitCode !== 0 || !common) return fn();
+  return withLock(path.join(common, "ao-worktrees.lock"), fn, { timeoutMs: 120_000 });
 }
 
 /** Paths of the initialised submodules of a checkout, nested ones included. */
@@ -38,12 +70,43 @@ async function submodules(worktree: string): Promise<string[]> {
 export class WorktreeWorkspace implements WorkspacePlugin {
   readonly name = "worktree";
 
-  async create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string }): Promise<void> {
+  async create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string; reuse?: boolean }): Promise<void> {
+    await mkdir(path.dirname(opts.worktree), { recursive: true, mode: 0o700 });
+    if (opts.reuse) {
+      await serialised(opts.repoPath, () => gitOk(opts.repoPath, ["worktree", "add", "--quiet", opts.worktree, opts.branch]));
+      return;
+    }
     // Fetch first so the branch starts from what the remote has now; offline, the last fetched
     // state still makes a good base, so a failed fetch is not fatal.
     await git(opts.repoPath, ["fetch", "--quiet", "origin", opts.remoteBranch]);
-    await mkdir(path.dirname(opts.worktree), { recursive: true });
-    await gitOk(opts.repoPath, ["worktree", "add", "--quiet", "-b", opts.branch, opts.worktree, opts.base]);
+    await serialised(opts.repoPath, () => this.addNew(opts));
+  }
+
+  private async addNew(opts: { repoPath: string; worktree: string; branch: string; base: string }): Promise<void> {
+    const existed = await this.branchExists(opts.repoPath, opts.branch);
+    try {
+      // --no-track: the new branch is the agent's own, not a follower of the default branch,
+      // and no .git/config write means no config lock for parallel spawns to fight over.
+      await gitOk(opts.repoPath, ["worktree", "add", "--quiet", "--no-track", "-b", opts.branch, opts.worktree, opts.base]);
+    } catch (e) {
+      // git may have made the branch, or the folder, before it failed: neither is anyone's yet.
+      if (existsSync(opts.worktree)) await git(opts.repoPath, ["worktree", "remove", "--force", opts.worktree]);
+      await rm(opts.worktree, { recursive: true, force: true });
+      await git(opts.repoPath, ["worktree", "prune"]);
+      if (!existed && (await this.branchExists(opts.repoPath, opts.branch))) await git(opts.repoPath, ["branch", "-D", opts.branch]);
+      throw e;
+    }
+  }
+
+  async checkedOutAt(repoPath: string, branch: string): Promise<string[]> {
+    const out = await gitOk(repoPath, ["worktree", "list", "--porcelain"]);
+    const at: string[] = [];
+    let current = "";
+    for (const line of out.split("\n")) {
+      if (line.startsWith("worktree ")) current = line.slice("worktree ".length);
+      else if (line === `branch refs/heads/${branch}`) at.push(current);
+    }
+    return at;
   }
 
   async exists(worktree: string): Promise<boolean> {
@@ -77,11 +140,13 @@ export class WorktreeWorkspace implements WorkspacePlugin {
   }
 
   async remove(repoPath: string, worktree: string, opts: { deleteBranch?: string } = {}): Promise<void> {
-    if (existsSync(worktree)) {
-      // --force: the caller has already checked (or been told to ignore) uncommitted work.
-      await gitOk(repoPath, ["worktree", "remove", "--force", worktree]);
-    }
-    await git(repoPath, ["worktree", "prune"]);
-    if (opts.deleteBranch) await git(repoPath, ["branch", "-D", opts.deleteBranch]);
+    await serialised(repoPath, async () => {
+      if (existsSync(worktree)) {
+        // --force: the caller has already checked (or been told to ignore) uncommitted work.
+        await gitOk(repoPath, ["worktree", "remove", "--force", worktree]);
+      }
+      await git(repoPath, ["worktree", "prune"]);
+      if (opts.deleteBranch) await git(repoPath, ["branch", "-D", opts.deleteBranch]);
+    });
   }
 }

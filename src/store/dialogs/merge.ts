@@ -1,3 +1,4 @@
+import { actionError } from "../../core/errors.js";
 import type { SessionView } from "../../core/types.js";
 import type { Kit } from "../kit.js";
 
@@ -21,7 +22,7 @@ export function mergeActions({ get, set, deps, toast, setBusy, refreshSessions }
         })
         .catch((e: Error) => {
           set((s) => (s.dialog?.kind === "merge" && s.dialog.id === d.id ? { dialog: { ...s.dialog, merging: false, error: e.message } } : {}));
-          toast("error", `merge ${d.id}: ${e.message}`);
+          toast("error", actionError("merge", d.id, e.message));
         })
         .finally(() => {
           setBusy(d.id, null);

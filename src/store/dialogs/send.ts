@@ -1,3 +1,4 @@
+import { actionError } from "../../core/errors.js";
 import type { Question } from "../../core/question.js";
 import { refusedQuestion } from "../answer.js";
 import type { Kit } from "../kit.js";
@@ -45,7 +46,7 @@ export function sendActions({ get, set, deps, toast, setBusy }: Kit, onQuestion:
               toast("info", `${id} is asking something; nothing was sent`);
               return `${id}: ✗ asks a question; nothing was sent`;
             }
-            toast("error", `send ${id}: ${(e as Error).message}`);
+            toast("error", actionError("send", id, (e as Error).message));
             return one ? `✗ ${(e as Error).message}` : `${id}: ✗ ${(e as Error).message}`;
           } finally {
             setBusy(id, null);
