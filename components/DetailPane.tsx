@@ -1,7 +1,22 @@
 import { Box, Text } from "ink";
 import { inert, inertLines } from "../src/core/sanitize.js";
 import { PANE_ROWS } from "../src/core/dashboard.js";
+import type { AgentView } from "../src/core/types.js";
 import { useDashboard, useSelectedSession } from "../hooks/useDashboard.js";
+
+/** What the agent itself reported: what it asks, what it last said, its newest events. */
+function AgentLines({ agent, width }: { agent: AgentView; width: number }) {
+  // The agent's words are outside text: no escape sequence or control byte of theirs acts.
+  const fit = (s: string) => inert(s).slice(0, width - 4);
+  const events = agent.lastEvents.slice(-4).map((e) => `${e.time.slice(11, 19)} ${e.event}${e.detail ? ` ${e.detail}` : ""}`);
+  return (
+    <>
+      {agent.question && <Text color="magenta">{fit(`Asks: ${agent.question.text}`)}</Text>}
+      {agent.lastMessage && <Text>{fit(`Last said: ${agent.lastMessage.split("\n")[0] ?? ""}`)}</Text>}
+      {events.length > 0 && <Text dimColor>{fit(`Events (${agent.source === "event" ? "status from these" : "screen checked"}): ${events.join(" · ")}`)}</Text>}
+    </>
+  );
+}
 
 /**
  * The selected session up close: why its status is what it is, its PR, and its pane. Nearly
@@ -35,6 +50,7 @@ export function DetailPane({ width }: { width: number }) {
           ⚠ would conflict with {inert(c.with)} in {inert(c.files.join(", "))}
         </Text>
       ))}
+      {v.agent && <AgentLines agent={v.agent} width={width} />}
       <Text dimColor>
         {scroll > 0 ? `── the pane, lines ${end - lines.length + 1}–${end} of ${all.length} (PgDn: newer) ──` : `── last lines of the pane${all.length > PANE_ROWS ? " (PgUp: older)" : ""} ──`}
       </Text>

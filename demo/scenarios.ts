@@ -9,7 +9,8 @@ export type SimStep =
   | { push: true }
   | { ask: string }
   | { pr: { title: string; body?: string } }
-  | { fail: string };
+  | { fail: string }
+  | { hang: true };
 
 export interface Scenario {
   /** The name the timeline uses for this session. */
@@ -74,6 +75,7 @@ export const SCENARIOS: Scenario[] = [
       { think: 3 },
       // Then nothing: a watch-mode test run that never returns is how real agents get stuck.
       { say: "Running: npm test -- --watch" },
+      { hang: true },
     ],
   },
   {

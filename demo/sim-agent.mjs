@@ -23,7 +23,7 @@
 // chunk, JSON-lines, to prove nothing was typed), AO_SIM_THINK_MS (default 1500),
 // AO_PROMPT (first message), AO_SIM_SCRIPT (JSON array of steps run at start), AO_SIM_MODE
 // (comma-separated: swallow-first-enter, never-read, slow-start=<ms>).
-// Script steps: {say}, {think: ms}, {edit: {file, content}}, {commit: msg}, {push: true},
+// Script steps: {say}, {think: ms}, {hang: true}, {edit: {file, content}}, {commit: msg}, {push: true},
 // {ask: question}, {pr: {title, body?}}, {fail: message} (exit 1), {exit: code}. `pr` opens a
 // pull request for the current branch at $AO_DEMO_GITHUB_API (REST base) on $AO_DEMO_REPO
 // (owner/name), with $GITHUB_TOKEN. With a script, AO_PROMPT is shown as the task, not answered.
@@ -56,6 +56,7 @@ const transcript = []; // display lines
 let draft = "";
 const queue = []; // messages submitted while busy
 let busy = false; // a message (or the start-up prompt/script) is being handled
+let hung = false; // a {hang} step: no composer, nothing moves
 let thinking = null; // { start, frame, timer } while the spinner shows
 let question = null; // { text, resolve } while a y/n question is open
 let menu = null; // { text, options, cursor, resolve } while a numbered menu is open
@@ -121,7 +122,7 @@ function draw() {
   for (const q of queue) status.push(`Queued: ${oneLine(q)}`);
   if (queue.length) status.push("Press up to edit queued messages");
   // A menu has the keyboard: like the real agents, it takes the composer's place.
-  let composer = menu ? [] : draft.split("\n").flatMap((l, i) => wrap((i === 0 ? "> " : "  ") + l, width));
+  let composer = menu || hung ? [] : draft.split("\n").flatMap((l, i) => wrap((i === 0 ? "> " : "  ") + l, width));
   composer = composer.slice(-(rows - 1)); // a huge draft: keep its end (where the cursor is)
   const statusLines = status.map((s) => clip(s, width)).slice(0, Math.max(0, rows - 1 - composer.length));
   const room = rows - 1 - composer.length - statusLines.length;
@@ -254,6 +255,12 @@ async function runScript(file) {
     else if ("pr" in s) await openPr(s.pr);
     else if ("fail" in s) { say(`✗ Error: ${s.fail}`); exit(1); }
     else if ("exit" in s) exit(Number(s.exit));
+    else if ("hang" in s) {
+      // Frozen mid-task: the screen stops and no prompt comes back (a watch-mode test run).
+      hung = true;
+      draw();
+      await new Promise(() => {});
+    }
   }
 }
 

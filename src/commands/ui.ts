@@ -4,6 +4,7 @@ import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
+import { coalesced, watchAttention } from "../services/attention.js";
 import { LifecycleService } from "../services/lifecycle.js";
 import { configWatcher } from "../services/config-watch.js";
 import { issueChoices, newSessionChoices, openUrl, paneTail, prDetailLines } from "../services/cockpit.js";
@@ -81,6 +82,10 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     attach,
     openUrl,
     now: () => ctx.now().getTime(),
+    watchChanges(onChange) {
+      const pending = watchAttention(ctx, () => onChange());
+      return () => void pending.then((a) => a.close());
+    },
   };
 }
 
@@ -170,8 +175,11 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   // Reactions run here too; only one ao per workspace acts on them (see LifecycleService).
   const lifecycle = new LifecycleService(ctx, { github: "cached", bell: true });
   const lifecycleTimer = setInterval(() => void lifecycle.tick().catch(() => undefined), ctx.config.lifecycle.pollIntervalMs);
+  // Reactions to agents (a question, a finished turn) go out as soon as the agent reports them.
+  const attention = watchAttention(ctx, coalesced(() => lifecycle.tick({ github: "cached" })));
   const finish = () => {
     clearInterval(lifecycleTimer);
+    void attention.then((a) => a.close());
     void lifecycle.release();
     dashboard.stop();
     restoreTerminal();

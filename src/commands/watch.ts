@@ -2,6 +2,7 @@ import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp } from "../app.js";
 import { inert } from "../core/sanitize.js";
+import { coalesced, watchAttention } from "../services/attention.js";
 import { LifecycleService, type ReactionReport } from "../services/lifecycle.js";
 
 function describe(r: ReactionReport): string {
@@ -22,7 +23,11 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
   const ctx = await createApp();
   const intervalMs = secondsFlag("--interval", flags.interval, ctx.config.lifecycle.pollIntervalMs, POLL_SECONDS);
   const service = new LifecycleService(ctx, { onReaction: (r) => process.stdout.write(`${describe(r)}\n`) });
+  // Between polls, an agent's event or a pane that just went still wakes a tick at once, so a
+  // question reaches the person within a second or two, not a poll interval later.
+  const attention = flags.once ? null : await watchAttention(ctx, coalesced(() => service.tick({ github: "cached" })));
   const stop = async () => {
+    attention?.close();
     await service.release();
     process.exit(0);
   };
@@ -44,6 +49,7 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
       await sleep(intervalMs);
     }
   } finally {
+    attention?.close();
     await service.release();
   }
 }

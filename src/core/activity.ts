@@ -26,6 +26,15 @@ export interface ActivityInput {
   readyThresholdMs: number;
   /** What the agent plugin reads on the still screen; only asked when the screen is still. */
   classifyStill: () => Exclude<Activity, "idle" | "exited">;
+  /**
+   * What the newest capture of a screen that still moves showed. A dialog on it (a question, a
+   * sign-in) is one even while something on it animates: Codex's approval menu never goes still.
+   */
+  movingShows?: Exclude<Activity, "idle" | "exited">;
+}
+
+function isDialog(a: Activity | undefined): a is "waiting_input" | "blocked" {
+  return a === "waiting_input" || a === "blocked";
 }
 
 /**
@@ -35,7 +44,47 @@ export interface ActivityInput {
 export function deriveActivity(input: ActivityInput): Activity {
   if (input.dead) return "exited";
   const still = stillForMs(input.activityAtSec, input.nowMs);
-  if (still < STILL_MS) return "active";
+  if (still < STILL_MS) return isDialog(input.movingShows) ? input.movingShows : "active";
   const what = input.classifyStill();
   return what === "ready" && still >= input.readyThresholdMs ? "idle" : what;
+}
+
+/** The screen must have changed this long after an event before it speaks over the event. */
+export const EVENT_SLACK_MS = 2000;
+
+export interface ReconcileInput extends ActivityInput {
+  /** The agent's own newest account, when it reports events. */
+  event?: { activity: Exclude<Activity, "idle">; at: number };
+}
+
+export interface Reconciled {
+  activity: Activity;
+  source: "event" | "screen";
+}
+
+/**
+ * The agent's event sets the state; the pane checks it. A dead pane is exited whatever the events
+ * said. A still screen showing a question while the event says running is waiting_input (a
+ * prompt the agent did not report). A screen that changed well after the event speaks for
+ * itself (a question answered or a turn cancelled with Esc, which report nothing; a new turn of an
+ * agent that reports only turn ends). Within the slack the event stands: the agent draws as it
+ * reports.
+ */
+export function reconcileActivity(input: ReconcileInput): Reconciled {
+  const screen = (): Activity => deriveActivity(input);
+  const ev = input.event;
+  if (input.dead) return { activity: "exited", source: "screen" };
+  if (!ev) return { activity: screen(), source: "screen" };
+  const still = stillForMs(input.activityAtSec, input.nowMs) >= STILL_MS;
+  const screenNewer = (input.activityAtSec + 1) * 1000 > ev.at + EVENT_SLACK_MS;
+  const idleAfter = (a: Activity): Activity => (a === "ready" && input.nowMs - ev.at >= input.readyThresholdMs ? "idle" : a);
+  if (!still) {
+    if (ev.activity === "active" && isDialog(input.movingShows)) return { activity: input.movingShows, source: "screen" };
+    if (screenNewer && ev.activity !== "exited") return { activity: screen(), source: "screen" };
+    return { activity: idleAfter(ev.activity), source: "event" };
+  }
+  const seen = input.classifyStill();
+  if (ev.activity === "active" && (seen === "waiting_input" || seen === "blocked")) return { activity: seen, source: "screen" };
+  if (screenNewer && ev.activity !== "exited") return { activity: screen(), source: "screen" };
+  return { activity: idleAfter(ev.activity), source: "event" };
 }

@@ -41,7 +41,7 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
           ? `issue ${v.issueId ?? ""} closed`.replace("  ", " ")
           : v.meta.killRequestedAt
             ? "kill interrupted"
-            : v.statusReason.startsWith("runtime lost") || v.activity === "exited"
+            : v.statusCause === "runtime_lost" || v.activity === "exited"
               ? "runtime dead"
               : null;
     if (!reason) continue;

@@ -163,6 +163,7 @@ export function sessionJson(v: SessionView, now: Date): Record<string, unknown> 
     projectName: v.projectName,
     branch: v.branch,
     status: v.status,
+    statusCause: v.statusCause,
     statusReason: v.statusReason,
     prNumber: v.prNumber,
     prUrl: v.prUrl,
@@ -179,5 +180,6 @@ export function sessionJson(v: SessionView, now: Date): Record<string, unknown> 
     lastReaction: v.lastReaction,
     permissionsSkipped: v.permissionsSkipped,
     conflicts: v.conflicts,
+    agent: v.agent,
   };
 }

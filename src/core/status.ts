@@ -1,5 +1,5 @@
-import type { DerivedStatus, PrFacts, Status, StatusFacts } from "./types.js";
-import { STATUSES } from "./types.js";
+import type { DerivedStatus, PrFacts, Status, StatusCause, StatusFacts } from "./types.js";
+import { CAUSES, STATUSES } from "./types.js";
 import { prNumberFromUrl } from "./pr.js";
 
 /** Statuses that only GitHub facts can produce; without those facts the last recorded one stands. */
@@ -35,86 +35,116 @@ function lastActivityMs(facts: StatusFacts): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+function is(status: Status, cause: StatusCause, reason: string): DerivedStatus {
+  return { status, cause, reason };
+}
+
+/** Why the agent waits on the person, in words naming the agent and what it shows. */
+function waitingReason(facts: StatusFacts): DerivedStatus {
+  const name = facts.agent?.name ?? "The agent";
+  const q = facts.agent?.question;
+  if (facts.activity === "blocked" || q?.kind === "sign-in") {
+    return is("needs_input", "sign_in", `${name} needs you to sign in or set up its key${q ? `: ${q.text}` : ""}`);
+  }
+  if (q?.kind === "trust") return is("needs_input", "question", `${name} asks whether to trust this folder: ${q.text}`);
+  if (q?.kind === "permission") return is("needs_input", "permission", `${name} asked: ${q.text}`);
+  if (q) return is("needs_input", "question", `${name} asked: ${q.text}`);
+  return is("needs_input", "question", `${name} is waiting for your answer on its screen`);
+}
+
 /**
  * Where a session stands, and why, from everything known about it. First match wins; the order
  * is DESIGN.md §4. Unknown facts never become bad news: an unread PR is not "CI failing".
+ * `cause` is what code branches on; `reason` is for people.
  */
 export function deriveStatus(facts: StatusFacts): DerivedStatus {
   const { meta, pr } = facts;
   const recorded = isStatus(meta.status) ? meta.status : undefined;
 
   if (recorded === "killed") {
-    return { status: "killed", reason: meta.killReason ? `killed: ${meta.killReason}` : "killed" };
+    return is("killed", "killed", meta.killReason ? `killed: ${meta.killReason}` : "killed");
   }
   const agentSeen = facts.activity !== undefined && facts.activity !== "exited";
   if (recorded === "spawning" && !agentSeen) {
     // The process that was spawning is gone (SIGKILL, a crash): nothing will finish this spawn.
     if (facts.spawnerAlive === false) {
       const why = facts.activity === "exited" ? "the agent exited" : facts.runtimeAlive ? "the agent never showed a screen" : "no agent was started";
-      return { status: "errored", reason: `spawn interrupted (ao stopped mid-spawn): ${why}` };
+      return is("errored", "spawn_abandoned", `spawn interrupted (ao stopped mid-spawn): ${why}`);
     }
     // While a spawn runs (fetch, worktree, postCreate such as `npm install`) there is no tmux
     // session yet, and that is no failure. Only a spawn that never finished is.
     const created = Date.parse(meta.createdAt ?? "");
     const abandoned = !Number.isNaN(created) && facts.now.getTime() - created > SPAWN_TIMEOUT_MS;
     if (facts.runtimeAlive === false && abandoned) {
-      return { status: "errored", reason: "spawn never finished: no runtime after 10 minutes" };
+      return is("errored", "spawn_abandoned", "spawn never finished: no runtime after 10 minutes");
     }
-    return { status: "spawning", reason: "waiting for the agent to start" };
+    return is("spawning", "spawning", "waiting for the agent to start");
+  }
+  // A live agent that has shown nothing yet (a blank screen, no event) is still starting.
+  if (facts.runtimeAlive === true && facts.agent && !facts.agent.seen && facts.activity !== "exited" && recorded !== "merged" && recorded !== "errored") {
+    return is("spawning", "booting", `${facts.agent.name} is starting (nothing on its screen yet)`);
   }
   if (pr?.state === "merged" || (pr === undefined && recorded === "merged")) {
     const n = pr?.number ?? prNumberFromUrl(meta.pr);
-    return { status: "merged", reason: n !== null ? `PR #${n} merged` : "PR merged" };
+    return is("merged", "merged", n !== null ? `PR #${n} merged` : "PR merged");
   }
-  if (recorded === "errored") {
-    return { status: "errored", reason: meta.errorReason || "errored" };
+  // An agent's own error passes when it works again (a new key, /login); others stand until restored.
+  if (recorded === "errored" && meta.statusCause !== "agent_error") {
+    // The cause recorded with it (runtime_lost, agent_exited…) still says why.
+    const cause = (CAUSES as readonly string[]).includes(meta.statusCause ?? "") ? (meta.statusCause as StatusCause) : "record_errored";
+    return is("errored", cause, meta.errorReason || "errored");
   }
   if (facts.probeError) {
-    return { status: "errored", reason: `probe failed: ${facts.probeError}` };
+    return is("errored", "probe_failed", `probe failed: ${facts.probeError}`);
   }
   if (facts.runtimeAlive === false) {
-    return { status: "errored", reason: "runtime lost (tmux session gone without a kill)" };
+    return is("errored", "runtime_lost", "runtime lost (tmux session gone without a kill)");
   }
-  if (facts.activity === "waiting_input") {
-    return { status: "needs_input", reason: "agent is waiting for your answer" };
+  if (facts.agent?.error && facts.activity !== "exited") {
+    return is("errored", "agent_error", `${facts.agent.name}: ${facts.agent.error}`);
   }
+  if (facts.activity === "waiting_input" || facts.activity === "blocked") return waitingReason(facts);
 
   if (pr && pr.state === "open") {
-    if (pr.ci === "failure") return { status: "ci_failed", reason: `CI failing${listChecks(pr)}` };
+    if (pr.ci === "failure") return is("ci_failed", "ci_failed", `CI failing${listChecks(pr)}`);
     if (pr.reviewDecision === "changes_requested") {
       const by = pr.reviewers?.length ? ` by ${pr.reviewers.map((r) => `@${r}`).join(", ")}` : "";
       const t = pr.unresolvedThreads > 0 ? ` · ${threads(pr.unresolvedThreads)}` : "";
-      return { status: "changes_requested", reason: `changes requested${by}${t}` };
+      return is("changes_requested", "changes_requested", `changes requested${by}${t}`);
     }
     if (pr.reviewDecision === "approved") {
       if (pr.ci === "success" && pr.mergeable === true) {
-        return { status: "mergeable", reason: "approved · checks green · mergeable" };
+        return is("mergeable", "mergeable", "approved · checks green · mergeable");
       }
       const why = pr.mergeable === false ? "merge conflicts" : pr.ci === "pending" ? "checks running" : "not yet mergeable";
-      return { status: "approved", reason: `approved · ${why}` };
+      return is("approved", "approved", `approved · ${why}`);
     }
     if (pr.reviewDecision === "review_required" && !pr.isDraft) {
-      return { status: "review_pending", reason: `PR #${pr.number} waiting for review` };
+      return is("review_pending", "review_pending", `PR #${pr.number} waiting for review`);
     }
-    return { status: "pr_open", reason: `PR #${pr.number} open${pr.isDraft ? " (draft)" : ""}` };
+    return is("pr_open", "pr_open", `PR #${pr.number} open${pr.isDraft ? " (draft)" : ""}`);
   }
   if (pr === undefined && recorded && PR_STATUSES.has(recorded)) {
-    return { status: recorded, reason: `${recorded.replace(/_/g, " ")} (last recorded; GitHub not checked)` };
+    return is(recorded, "pr_recorded", `${recorded.replace(/_/g, " ")} (last recorded; GitHub not checked)`);
   }
 
   if (facts.activity === "exited") {
-    return { status: "errored", reason: "agent exited (restore to relaunch it)" };
+    return is("errored", "agent_exited", "agent exited (restore to relaunch it)");
+  }
+  // At its prompt with no PR waiting on others: the next move is the person's.
+  if (facts.activity === "ready" || facts.activity === "idle") {
+    return is("needs_input", "turn_finished", "finished its turn; waiting for your next message");
   }
 
-  // Stuck needs a live agent that has gone quiet: an unknown runtime proves nothing.
+  // Stuck needs a live agent that claims to work but shows no sign of it: an unknown runtime
+  // proves nothing, and an agent at its prompt is waiting, not stuck.
   const last = lastActivityMs(facts);
-  const quiet = facts.activity === "ready" || facts.activity === "idle" || facts.activity === "blocked";
-  if (facts.runtimeAlive === true && quiet && last !== undefined) {
+  if (facts.runtimeAlive === true && facts.activity === "active" && last !== undefined) {
     const quietMs = facts.quietMs ?? facts.now.getTime() - last;
     if (quietMs > facts.stuckAfterMs) {
-      return { status: "stuck", reason: `no activity for ${Math.round(quietMs / 60_000)}m` };
+      return is("stuck", "stuck", `no progress for ${Math.round(quietMs / 60_000)}m (screen still, no event from the agent)`);
     }
   }
-  if (facts.activity === "active") return { status: "working", reason: "agent is working" };
-  return { status: "working", reason: facts.activity ? `agent is ${facts.activity.replace("_", " ")}` : "working" };
+  if (facts.activity === "active") return is("working", "working", "agent is working");
+  return is("working", "working", "working");
 }

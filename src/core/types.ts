@@ -1,4 +1,5 @@
 import type { Conflict } from "./conflicts.js";
+import type { Question } from "./question.js";
 
 /** Where a session's work stands. Derived by `deriveStatus`, never guessed from one fact. */
 export const STATUSES = [
@@ -71,10 +72,60 @@ export interface StatusFacts {
   quietMs?: number;
   /** For a session recorded `spawning`: whether the process running that spawn still runs. */
   spawnerAlive?: boolean;
+  /** What the agent itself said and showed, beyond the activity. */
+  agent?: AgentFacts;
 }
+
+/** Facts from the agent's events and screen that the status wording needs. */
+export interface AgentFacts {
+  /** How a person calls the agent ("Claude Code"). */
+  name: string;
+  /** Whether anything of the agent has shown yet: a non-blank screen or an event. */
+  seen: boolean;
+  /** Where the activity came from. */
+  source: "event" | "screen";
+  /** What the agent asks, when it waits on the person. */
+  question: Question | null;
+  /** The agent's own words for an error it cannot leave by itself (bad key, usage limit). */
+  error: string | null;
+}
+
+/**
+ * Why a session has its status: a closed set code may branch on (the reason is for people).
+ * Each belongs to one status; see core/status.ts.
+ */
+export const CAUSES = [
+  "killed",
+  "spawning",
+  "booting",
+  "spawn_abandoned",
+  "merged",
+  "record_errored",
+  "unreadable",
+  "kill_interrupted",
+  "probe_failed",
+  "runtime_lost",
+  "agent_error",
+  "agent_exited",
+  "question",
+  "permission",
+  "sign_in",
+  "turn_finished",
+  "ci_failed",
+  "changes_requested",
+  "mergeable",
+  "approved",
+  "review_pending",
+  "pr_open",
+  "pr_recorded",
+  "stuck",
+  "working",
+] as const;
+export type StatusCause = (typeof CAUSES)[number];
 
 export interface DerivedStatus {
   status: Status;
+  cause: StatusCause;
   reason: string;
 }
 
@@ -86,6 +137,7 @@ export interface SessionView {
   projectName: string;
   branch: string | null;
   status: Status;
+  statusCause: StatusCause;
   statusReason: string;
   prNumber: number | null;
   prUrl: string | null;
@@ -105,5 +157,21 @@ export interface SessionView {
   permissionsSkipped: boolean;
   /** What the conflict radar last found this session's branch would conflict with. */
   conflicts: Conflict[];
+  /** What the agent itself reported: null for agents read from the screen alone. */
+  agent: AgentView | null;
   meta: Metadata;
+}
+
+/** The agent's own account, explained: `ao status --json` and the detail pane. */
+export interface AgentView {
+  /** Where the activity came from. */
+  source: "event" | "screen";
+  /** The conversation id (`ao session restore` resumes it). */
+  sessionId: string | null;
+  /** The question it asks now, if any. */
+  question: Question | null;
+  /** The last thing it said at the end of a turn. */
+  lastMessage: string | null;
+  /** Its newest events, oldest first: time and name. */
+  lastEvents: Array<{ time: string; event: string; detail: string | null }>;
 }

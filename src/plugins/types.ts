@@ -106,6 +106,32 @@ export interface LaunchOptions {
   skipPermissions: boolean;
   /** The user's own command line, for the generic agent. */
   agentCommand?: string;
+  /** What `wireHooks` returned: its arguments go on the agent's command line. */
+  wiring?: AgentWiring;
+  /** The conversation to resume (resumeCommand), or to start under this id (launchCommand). */
+  agentSessionId?: string;
+}
+
+/** Where an agent's hooks report to: ao's hook handler, appending to the session's event log. */
+export interface HookTarget {
+  /** The shell command line that records one event (for agents that run hooks through a shell). */
+  command(event: string): string;
+  /** The same as an argv (for agents that run a program directly, like Codex's notify). */
+  argv(event: string): string[];
+  /** The session's own state folder (under AO_HOME): where extra settings files go. */
+  stateDir: string;
+  /** The environment the agent will get (to find a settings file of the user's to build on). */
+  env: NodeJS.ProcessEnv;
+}
+
+/** How ao wires its hooks into one launch, through the agent's own extra-settings mechanism. */
+export interface AgentWiring {
+  /** Extra command-line arguments. */
+  args: string[];
+  /** Extra environment variables. */
+  env: Record<string, string>;
+  /** Files to write before launch (0600), all under the session's state folder. */
+  files: Array<{ path: string; content: string }>;
 }
 
 export interface AgentPlugin {
@@ -114,6 +140,13 @@ export interface AgentPlugin {
   readonly promptOnCommandLine: boolean;
   /** The shell command line that starts the agent on a new task. */
   launchCommand(opts: LaunchOptions): string;
+  /** Whether the agent takes a conversation id from ao at launch (`--session-id`). */
+  readonly takesSessionId?: boolean;
+  /**
+   * Register ao's hooks for one launch without touching the user's files (~/.claude, ~/.codex,
+   * ~/.gemini, the repository): agents without it are read from the screen alone.
+   */
+  wireHooks?(target: HookTarget): AgentWiring;
   /** The command line that starts it again in an existing worktree, continuing where it was. */
   resumeCommand(opts: Omit<LaunchOptions, "promptShell">): string;
   /**

@@ -97,10 +97,13 @@ export class LifecycleService {
     if (held) await held.release().catch(() => {});
   }
 
-  /** One poll: refresh facts, then react to every session that has something to react to. */
-  async tick(): Promise<ReactionReport[]> {
+  /**
+   * One poll: refresh facts, then react to every session that has something to react to. A
+   * tick woken by an agent's event passes github "cached": GitHub keeps its own pace.
+   */
+  async tick(opts: { github?: "cached" | "refresh" } = {}): Promise<ReactionReport[]> {
     if (!(await this.acquire())) return [];
-    const github = this.opts.github ?? "refresh";
+    const github = opts.github ?? this.opts.github ?? "refresh";
     // Where nothing else runs the conflict radar (ao watch), the lifecycle does, on its cadence.
     const { views } = await readSessions(this.ctx, { github, record: true, conflicts: github === "refresh" ? "check" : "cached" });
     const reports = await Promise.all(
@@ -157,7 +160,13 @@ export class LifecycleService {
     const records = events.filter((e) => e.kind === "reaction") as unknown as ReactionRecord[];
     // When each status began: the last change into it.
     const since = new Map<string, number>();
-    for (const e of events) if (e.kind === "status" && e.after?.status) since.set(e.after.status, Date.parse(e.time));
+    // A new cause within the same status (a finished turn, then a permission prompt) is news too.
+    let current: string | undefined;
+    for (const e of events) {
+      if (e.kind !== "status") continue;
+      current = e.after?.status ?? current;
+      if (current && (e.after?.status || e.after?.statusCause)) since.set(current, Date.parse(e.time));
+    }
     return { records, since };
   }
 

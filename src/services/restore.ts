@@ -6,6 +6,8 @@ import { monoStamp } from "../metadata/clock.js";
 import { tryLock } from "../metadata/lock.js";
 import { processesIn } from "../plugins/runtime/processes.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
+import { agentReport } from "../core/agent-events.js";
+import { agentEventsPath, AgentEventReader, wireAgentHooks } from "./agent-events.js";
 import { getSession } from "./lookup.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
 
@@ -67,15 +69,23 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   const agent = ctx.agent(meta.agent ?? project.agent);
   // A dead pane left by remain-on-exit still holds the name: clear it first.
   if (pane) await ctx.runtime.destroy(tmuxName);
+  const stateDir = ctx.store.dir(id);
+  const env = agentEnv(ctx, id, agent);
+  const wiring = await wireAgentHooks(agent, stateDir, env);
+  // That very conversation: the id given at spawn, or the one the agent reported since.
+  const events = wiring ? await new AgentEventReader().read(agentEventsPath(stateDir)) : [];
+  const agentSessionId = meta.agentSessionId || agentReport(events, { promptPending: false })?.sessionId || undefined;
   const command = agent.resumeCommand({
     skipPermissions: meta.permissions === "skip",
     ...(project.agentCommand ? { agentCommand: project.agentCommand } : {}),
+    ...(wiring ? { wiring } : {}),
+    ...(agentSessionId ? { agentSessionId } : {}),
   });
   // On record before the agent starts: a kill from now on knows it has something to end, even
   // while the record still says killed.
   const started = await ctx.store.update(id, () => ({ restoring: ctx.now().toISOString() }), actor, "restoring");
   try {
-    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent), stateDir: ctx.store.dir(id) });
+    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
     await waitForAgent(ctx, tmuxName);
   } catch (e) {
     await removeLaunchFiles(ctx.store.dir(id));
@@ -90,7 +100,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     id,
     (cur) => {
       killed = cur.restoring !== started.restoring || cur.killedAt !== started.killedAt || cur.killRequestedAt !== started.killRequestedAt;
-      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, killedAt: null, killRequestedAt: null, worktreeKept: null, restoring: null, tmuxName };
+      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, statusCause: null, killedAt: null, killRequestedAt: null, worktreeKept: null, restoring: null, tmuxName };
     },
     actor,
     "restored",

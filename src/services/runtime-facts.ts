@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { deriveActivity, stillCutoffSec } from "../core/activity.js";
+import { reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
+import { agentReport, type AgentEvent, type AgentReport } from "../core/agent-events.js";
+import type { Question } from "../core/question.js";
 import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
 import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
+import { AgentEventReader } from "./agent-events.js";
 
 export interface SessionRuntimeFacts {
   alive: boolean;
@@ -16,6 +19,16 @@ export interface SessionRuntimeFacts {
   pane?: PaneFacts;
   /** How long since the pane's last output, with any wall-clock jump since ao first saw it taken out. */
   quietMs?: number;
+  /** Where the activity came from: the agent's events, or its screen. */
+  source?: "event" | "screen";
+  /** Whether the agent has shown anything yet (a non-blank screen, or an event). */
+  seen?: boolean;
+  /** What the agent asks, from its event or its screen. */
+  question?: Question | null;
+  /** The agent's own account, when it reports events. */
+  report?: AgentReport;
+  /** Its newest events, for the detail view. */
+  events?: AgentEvent[];
 }
 
 export interface RuntimeQuery {
@@ -30,6 +43,10 @@ export interface RuntimeQuery {
    * for liveness and output time, but never captured.
    */
   readScreen?: boolean;
+  /** The session's agent-event log, for agents that report through hooks. */
+  eventLog?: string;
+  /** The task went in on the command line and the agent has not taken it yet. */
+  promptPending?: boolean;
 }
 
 interface CacheEntry {
@@ -40,6 +57,19 @@ interface CacheEntry {
   seenFor?: number;
   seenAt?: number;
   seenMono?: string;
+  /** When it was read; a moving screen is read again at most once a second. */
+  at?: number;
+  /** Whether the screen was still when read. */
+  wasStill?: boolean;
+  /** A blank screen is an agent still booting. */
+  blank?: boolean;
+  question?: Question | null;
+  /**
+   * A dialog seen on two reads in a row while the screen moved: it stays up, so it counts
+   * although something on it animates (Codex's approval menu). One read is not enough: it may
+   * have caught the last frame of a question just answered.
+   */
+  movingDialog?: boolean;
 }
 type PaneCache = Record<string, CacheEntry>;
 
@@ -51,6 +81,7 @@ type PaneCache = Record<string, CacheEntry>;
  */
 export class RuntimeFacts {
   private cache: PaneCache | null = null;
+  private readonly events = new AgentEventReader();
 
   constructor(
     private readonly runtime: RuntimePlugin,
@@ -88,7 +119,8 @@ export class RuntimeFacts {
     const wants = queries
       .filter((q) => q.readScreen !== false)
       .map((q) => {
-        const known = cache[q.tmuxName]?.activityAt;
+        // A screen last read while it moved is read again once still.
+        const known = cache[q.tmuxName]?.wasStill === false ? undefined : cache[q.tmuxName]?.activityAt;
         return { name: q.tmuxName, stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
       });
     const look = await this.runtime.look(wants);
@@ -109,24 +141,40 @@ export class RuntimeFacts {
         out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
         continue;
       }
+      const events = q.eventLog ? await this.events.read(q.eventLog).catch(() => []) : [];
+      const report = agentReport(events, { promptPending: q.promptPending ?? false });
       const prev = cache[q.tmuxName];
       if (!prev || prev.seenFor !== pane.activityAt) {
         const mono = monoStamp();
         cache[q.tmuxName] = { ...(prev ?? { activityAt: pane.activityAt }), seenFor: pane.activityAt, seenAt: now, ...(mono ? { seenMono: mono } : {}) };
         dirty = true;
       }
-      const screen = look.screens.get(q.tmuxName);
-      if (screen && !pane.dead) {
-        const still = q.agent.classifyStill({ capture: screen.text, dead: pane.dead, currentCommand: pane.currentCommand });
-        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt: screen.activityAt, still };
+      const isStill = stillForMs(pane.activityAt, now) >= STILL_MS;
+      const read = (text: string, activityAt: number) => {
+        const still = q.agent.classifyStill({ capture: text, dead: pane.dead, currentCommand: pane.currentCommand });
+        const dialog = still === "waiting_input" || still === "blocked";
+        const question = dialog ? (q.agent.readQuestion?.(text) ?? null) : null;
+        const movingDialog = !isStill && dialog && prev?.wasStill === false && prev.still === still;
+        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, movingDialog };
         dirty = true;
+      };
+      const screen = look.screens.get(q.tmuxName);
+      if (screen && !pane.dead) read(screen.text, screen.activityAt);
+      else if (!pane.dead && !isStill) {
+        // A moving screen is read too (its own tmux call), at most once a second, and always
+        // while the agent has shown nothing yet: a dialog on it needs the person even while
+        // something on it animates, and a booting agent is spawning, not working.
+        const booting = events.length === 0 && (!prev || prev.blank === true);
+        if (prev?.activityAt !== pane.activityAt && (booting || now - (prev?.at ?? 0) >= 1000)) {
+          read(await this.runtime.capture(q.tmuxName).catch(() => ""), pane.activityAt);
+        }
       }
       const cached = cache[q.tmuxName];
       // tmux dates output by the wall clock: if that clock jumped since ao first saw this
       // output time, "quiet for 2 h" would be the jump, not the agent. Take the jump out.
       const at = now - (cached?.seenAt !== undefined ? clockJumpMs(cached.seenAt, cached.seenMono, now) : 0);
       const still = cached && cached.activityAt === pane.activityAt ? cached.still : undefined;
-      const activity = deriveActivity({
+      const { activity, source } = reconcileActivity({
         dead: pane.dead,
         activityAtSec: pane.activityAt,
         nowMs: at,
@@ -134,8 +182,12 @@ export class RuntimeFacts {
         // A still pane whose screen was not read (another source speaks for the agent, or tmux
         // saw output after ao's clock) counts as at its prompt until a read says otherwise.
         classifyStill: () => still ?? "ready",
+        ...(cached?.movingDialog && !isStill && pane.activityAt - cached.activityAt <= 1 ? { movingShows: cached.still } : {}),
+        ...(report ? { event: { activity: report.activity, at: report.at } } : {}),
       });
-      out.set(q.id, { alive: true, activity, pane, quietMs: Math.max(0, at - pane.activityAt * 1000) });
+      const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
+      const seen = events.length > 0 || cached?.blank === false || pane.dead;
+      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.slice(-20), quietMs: Math.max(0, at - pane.activityAt * 1000) });
     }
     if (dirty) await this.saveCache(cache);
     return out;

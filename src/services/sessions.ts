@@ -5,12 +5,14 @@ import { ownerAlive } from "../exec.js";
 import { elapsedSince } from "../metadata/clock.js";
 import { prNumberFromUrl } from "../core/pr.js";
 import { run } from "../exec.js";
-import type { Metadata, PrFacts, SessionView } from "../core/types.js";
+import { agentDisplayName } from "../core/agent-events.js";
+import type { AgentFacts, AgentView, DerivedStatus, Metadata, PrFacts, SessionView } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { StoredSession } from "../metadata/store.js";
 import { agentPlugin } from "../plugins/agent/index.js";
 import type { PrQuery } from "../plugins/types.js";
 import type { PrGroup, PrSnapshot } from "./pr-facts.js";
+import { agentEventsPath } from "./agent-events.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
@@ -83,21 +85,62 @@ function spawnerAlive(meta: Metadata): boolean | undefined {
   return ownerAlive(pid, meta.spawnStart || null);
 }
 
+/** What status wording needs of the agent: its name, whether it has shown itself, what it asks. */
+function agentFacts(meta: Record<string, string>, rt: SessionRuntimeFacts | undefined): AgentFacts | undefined {
+  if (!rt?.alive) return undefined;
+  return {
+    name: agentDisplayName(meta.agent ?? ""),
+    seen: rt.seen ?? true,
+    source: rt.source ?? "screen",
+    question: rt.question ?? null,
+    // An error the agent ended its turn on stands until it works again (a new prompt clears it).
+    error: rt.report?.kind === "turn_failed" ? rt.report.error : null,
+  };
+}
+
+/** The agent's own account for people and scripts; null when it reports no events. */
+function agentView(rt: SessionRuntimeFacts | undefined, meta: Record<string, string>): AgentView | null {
+  const report = rt?.report;
+  if (!rt?.events?.length && !meta.agentSessionId) return null;
+  return {
+    source: rt?.source ?? "screen",
+    sessionId: report?.sessionId ?? meta.agentSessionId ?? null,
+    question: rt?.question ?? null,
+    lastMessage: report?.lastMessage ?? null,
+    lastEvents: (rt?.events ?? []).slice(-8).map((e) => ({
+      time: new Date(e.t).toISOString(),
+      event: e.event,
+      detail: eventDetail(e.data),
+    })),
+  };
+}
+
+function eventDetail(d: Record<string, unknown> | null): string | null {
+  if (!d) return null;
+  const pick = (k: string) => (typeof d[k] === "string" && d[k] !== "" ? (d[k] as string) : null);
+  const input = d.tool_input && typeof d.tool_input === "object" ? (d.tool_input as Record<string, unknown>) : {};
+  const cmd = typeof input.command === "string" ? input.command : typeof input.file_path === "string" ? input.file_path : null;
+  const text = pick("notification_type") ?? (pick("tool_name") ? `${pick("tool_name")}${cmd ? ` ${cmd}` : ""}` : null) ?? pick("source") ?? pick("reason") ?? pick("error");
+  return text ? text.split("\n")[0]!.slice(0, 120) : null;
+}
+
 function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, conflicts: Conflict[]): SessionView {
   let meta = s.meta ?? {};
-  if (rt?.pane) {
-    // The pane's last output is the freshest activity time there is.
-    const paneIso = new Date(rt.pane.activityAt * 1000).toISOString();
-    if (!meta.lastActivityAt || paneIso > meta.lastActivityAt) meta = { ...meta, lastActivityAt: paneIso };
+  // The freshest sign of life: the pane's last output or the agent's last event.
+  const lastSign = Math.max(rt?.pane ? rt.pane.activityAt * 1000 : 0, rt?.report?.at ?? 0);
+  if (lastSign > 0) {
+    const iso = new Date(lastSign).toISOString();
+    if (!meta.lastActivityAt || iso > meta.lastActivityAt) meta = { ...meta, lastActivityAt: iso };
   }
   // A corrupt record still belongs somewhere: its id's prefix names the project.
   const prefix = s.id.slice(0, s.id.lastIndexOf("-"));
   const projectId = meta.projectId ?? ctx.config.projects.find((p) => p.sessionPrefix === prefix)?.id ?? "";
   const project = ctx.config.projects.find((p) => p.id === projectId);
-  const derived = s.error !== undefined
-    ? { status: "errored" as const, reason: s.error }
+  const agent = agentFacts(meta, rt);
+  const derived: DerivedStatus = s.error !== undefined
+    ? { status: "errored", cause: "unreadable", reason: s.error }
     : meta.killRequestedAt && meta.status !== "killed"
-      ? { status: "errored" as const, reason: `kill interrupted (started ${meta.killRequestedAt}); ao session kill ${s.id} finishes it` }
+      ? { status: "errored", cause: "kill_interrupted", reason: `kill interrupted (started ${meta.killRequestedAt}); ao session kill ${s.id} finishes it` }
       : deriveStatus({
         now,
         meta,
@@ -107,6 +150,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
         ...(rt?.unreachable ? { probeError: rt.unreachable } : {}),
         ...(rt?.activity ? { activity: rt.activity } : {}),
         ...(pr !== undefined ? { pr } : {}),
+        ...(agent ? { agent } : {}),
       });
   return {
     id: s.id,
@@ -115,6 +159,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     projectName: project?.name ?? (projectId || "(unknown project)"),
     branch: meta.branch || null,
     status: derived.status,
+    statusCause: derived.cause,
     statusReason: derived.reason,
     prNumber: pr ? pr.number : prNumberFromUrl(meta.pr),
     prUrl: pr ? pr.url : meta.pr || null,
@@ -131,17 +176,23 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     lastReaction: meta.lastReaction || null,
     permissionsSkipped: meta.permissions === "skip",
     conflicts,
+    agent: agentView(rt, meta),
     meta,
   };
 }
 
 async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Date): Promise<Map<string, SessionRuntimeFacts>> {
-  const queries = sessions.map((s) => ({
-    id: s.id,
-    tmuxName: s.meta!.tmuxName!,
-    agent: agentPlugin(s.meta!.agent ?? "") ?? agentPlugin("generic")!,
-    ...(s.meta!.worktree ? { worktree: s.meta!.worktree } : {}),
-  }));
+  const queries = sessions.map((s) => {
+    const agent = agentPlugin(s.meta!.agent ?? "") ?? agentPlugin("generic")!;
+    return {
+      id: s.id,
+      tmuxName: s.meta!.tmuxName!,
+      agent,
+      ...(agent.wireHooks ? { eventLog: agentEventsPath(ctx.store.dir(s.id)) } : {}),
+      promptPending: s.meta!.promptOnLaunch === "1",
+      ...(s.meta!.worktree ? { worktree: s.meta!.worktree } : {}),
+    };
+  });
   return ctx.runtimeFacts.gather(queries, now.getTime());
 }
 
@@ -176,30 +227,32 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
   return [...groups].map(([repo, queries]) => ({ repo, queries }));
 }
 
-/**
- * Status changes worth keeping: the record and the event log follow what the facts show. Each
- * write is compared with the record these facts were derived from, under the record's lock: a
- * restore or a kill that landed while tmux or GitHub was being asked wins, and the stale
- * observation is dropped (the next look derives afresh).
- */
+const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "pr_recorded"]);
+
+/** Status changes worth keeping: the record and the event log follow what the facts show. */
 async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>): Promise<void> {
   await Promise.all(
     views.map(async (v) => {
       const m = seen.get(v.id);
       // A spawn owns its record until it finishes (it writes working, or errored, itself),
-      // unless its process is gone: then the facts decide.
+      // unless its process is gone: then the facts decide. A booting agent, a failed probe and
+      // an unread GitHub are no news to record.
       const spawnOwned = m?.status === "spawning" && spawnerAlive(m) !== false;
-      if (!m?.id || spawnOwned || v.statusReason.startsWith("probe failed") || v.statusReason.includes("GitHub not checked")) return;
+      if (!m?.id || spawnOwned || UNRECORDED.has(v.statusCause)) return;
       const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
-      if (v.status === m.status && !prChanged) return;
+      // The conversation id an agent reported (Codex's thread) is what `restore` resumes.
+      const idSeen = v.agent?.sessionId && v.agent.sessionId !== m.agentSessionId ? v.agent.sessionId : null;
+      const causeChanged = v.status === m.status && v.statusCause !== m.statusCause;
+      if (v.status === m.status && !causeChanged && !prChanged && !idSeen) return;
       await ctx.store
         .updateIfUnchanged(
           v.id,
           m,
           (cur) => ({
-            ...(cur.status !== "killed" && cur.status !== v.status ? { status: v.status, statusReason: v.statusReason } : {}),
+            ...(cur.status !== "killed" && (cur.status !== v.status || cur.statusCause !== v.statusCause) ? { status: v.status, statusCause: v.statusCause, statusReason: v.statusReason } : {}),
             ...(prChanged ? { pr: v.prUrl } : {}),
             ...(v.status === "errored" && cur.status !== "errored" ? { errorReason: v.statusReason } : {}),
+            ...(idSeen ? { agentSessionId: idSeen } : {}),
           }),
           "status",
           "status",

@@ -13,6 +13,8 @@ import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import type { AgentPlugin } from "../plugins/types.js";
 import { resolveProject } from "./sessions.js";
+import { randomUUID } from "node:crypto";
+import { wireAgentHooks } from "./agent-events.js";
 import { fetchIssue, issuePrompt } from "./trackers.js";
 
 export interface SpawnOptions {
@@ -187,12 +189,21 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       await writeFile(file, prompt, { mode: 0o600 });
       promptShell = `"$(cat ${shellQuote(file)})"`;
     }
+    const env = agentEnv(ctx, id, agent, prompt);
+    const wiring = await wireAgentHooks(agent, stateDir, env);
+    // The conversation's id, chosen here and recorded first, so restore resumes exactly it.
+    const agentSessionId = agent.takesSessionId ? randomUUID() : undefined;
+    if (agentSessionId || promptShell) {
+      await ctx.store.update(id, () => ({ ...(agentSessionId ? { agentSessionId } : {}), ...(promptShell ? { promptOnLaunch: "1" } : {}) }), actor, "agent-identity");
+    }
     const command = agent.launchCommand({
       skipPermissions: skip,
       ...(promptShell ? { promptShell } : {}),
       ...(project.agentCommand ? { agentCommand: project.agentCommand } : {}),
+      ...(wiring ? { wiring } : {}),
+      ...(agentSessionId ? { agentSessionId } : {}),
     });
-    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: agentEnv(ctx, id, agent, prompt), stateDir });
+    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
     created = { ...created, tmux: true };
     await waitForAgent(ctx, tmuxName);
     // A kill that came while the agent started wins: its record is not overwritten.

@@ -111,6 +111,7 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
   const timers: NodeJS.Timeout[] = [];
   let githubTimer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let unwatch: (() => void) | null = null;
   return {
     store,
     actions,
@@ -118,6 +119,8 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
       const begin = () => {
         void actions.refreshLocal();
         timers.push(setInterval(() => void actions.refreshLocal(), localMs));
+        // An agent's event or a pane gone still: a fresh look now, not at the next tick.
+        unwatch = deps.watchChanges?.(() => void actions.refreshLocal(true)) ?? null;
         // The conflict radar: branch tips every few seconds (new commits and pushes), the bases
         // fetched with GitHub's slower cadence. Each run is one git process per pair that changed.
         let radar: Promise<void> | null = null;
@@ -148,6 +151,7 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
     },
     stop() {
       stopped = true;
+      unwatch?.();
       for (const t of timers) clearInterval(t);
       if (githubTimer) clearTimeout(githubTimer);
     },

@@ -134,6 +134,11 @@ export interface DashboardDeps extends AnswerDeps {
   attach(id: string): Promise<void>;
   openUrl(url: string): Promise<void>;
   now(): number;
+  /**
+   * Call `onChange` whenever a session may need a new look before the next tick (an agent's
+   * event, a pane gone still); returns how to stop. Optional: without it the ticks alone refresh.
+   */
+  watchChanges?(onChange: () => void): () => void;
 }
 
 export function initialState(deps: Pick<DashboardDeps, "workspace" | "projects">): DashboardState {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deriveStatus } from "../../src/core/status.js";
-import type { PrFacts, StatusFacts } from "../../src/core/types.js";
+import type { AgentFacts, PrFacts, StatusFacts } from "../../src/core/types.js";
 
 const NOW = new Date("2026-11-24T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
@@ -29,51 +29,85 @@ function facts(over: Partial<StatusFacts> = {}, meta: Record<string, string> = {
   };
 }
 
-// Each row: what is known → the status a person should see, and words the reason must hold.
-const cases: Array<[string, StatusFacts, string, RegExp]> = [
-  ["killed beats a merged PR", facts({ pr: pr({ state: "merged" }) }, { status: "killed" }), "killed", /killed/],
-  ["spawning until the agent is seen", facts({ runtimeAlive: true }, { status: "spawning" }), "spawning", /waiting for the agent/],
-  ["spawning ends once the agent runs", facts({ runtimeAlive: true, activity: "active" }, { status: "spawning" }), "working", /working/],
-  ["spawning before its runtime exists (worktree, postCreate)", facts({ runtimeAlive: false }, { status: "spawning", createdAt: minutesAgo(2) }), "spawning", /waiting for the agent/],
-  ["a spawn that never finished is errored", facts({ runtimeAlive: false }, { status: "spawning", createdAt: minutesAgo(11) }), "errored", /spawn never finished/],
-  ["merged beats errored and CI", facts({ runtimeAlive: false, pr: pr({ state: "merged", ci: "failure" }) }), "merged", /PR #42 merged/],
-  ["recorded merged stands without GitHub", facts({}, { status: "merged", pr: "https://github.com/o/r/pull/7" }), "merged", /#7/],
-  ["spawn failure is errored with its reason", facts({}, { status: "errored", errorReason: "git worktree add failed" }), "errored", /worktree add failed/],
-  ["runtime lost without a kill", facts({ runtimeAlive: false, pr: pr({ ci: "failure" }) }), "errored", /runtime lost/],
-  ["a failed probe is errored, not a fact", facts({ probeError: "tmux timed out" }), "errored", /probe failed: tmux timed out/],
-  ["waiting for input beats CI failing", facts({ runtimeAlive: true, activity: "waiting_input", pr: pr({ ci: "failure" }) }), "needs_input", /waiting for your answer/],
+function agent(over: Partial<AgentFacts> = {}): AgentFacts {
+  return { name: "Claude Code", seen: true, source: "event", question: null, error: null, ...over };
+}
+
+// Each row: what is known → the status a person should see, its cause, and words the reason must hold.
+const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
+  ["killed beats a merged PR", facts({ pr: pr({ state: "merged" }) }, { status: "killed" }), "killed", "killed", /killed/],
+  ["spawning until the agent is seen", facts({ runtimeAlive: true }, { status: "spawning" }), "spawning", "spawning", /waiting for the agent/],
+  ["spawning ends once the agent runs", facts({ runtimeAlive: true, activity: "active" }, { status: "spawning" }), "working", "working", /working/],
+  ["spawning before its runtime exists (worktree, postCreate)", facts({ runtimeAlive: false }, { status: "spawning", createdAt: minutesAgo(2) }), "spawning", "spawning", /waiting for the agent/],
+  ["a spawn that never finished is errored", facts({ runtimeAlive: false }, { status: "spawning", createdAt: minutesAgo(11) }), "errored", "spawn_abandoned", /spawn never finished/],
+  ["a live agent with a blank screen and no event is booting", facts({ runtimeAlive: true, activity: "ready", agent: agent({ name: "Codex", seen: false, source: "screen" }) }), "spawning", "booting", /Codex is starting/],
+  ["booting ends with the first screen", facts({ runtimeAlive: true, activity: "active", agent: agent({ seen: true, source: "screen" }) }), "working", "working", /working/],
+  ["merged beats errored and CI", facts({ runtimeAlive: false, pr: pr({ state: "merged", ci: "failure" }) }), "merged", "merged", /PR #42 merged/],
+  ["recorded merged stands without GitHub", facts({}, { status: "merged", pr: "https://github.com/o/r/pull/7" }), "merged", "merged", /#7/],
+  ["spawn failure is errored with its reason", facts({}, { status: "errored", errorReason: "git worktree add failed" }), "errored", "record_errored", /worktree add failed/],
+  ["runtime lost without a kill", facts({ runtimeAlive: false, pr: pr({ ci: "failure" }) }), "errored", "runtime_lost", /runtime lost/],
+  ["a failed probe is errored, not a fact", facts({ probeError: "tmux timed out" }), "errored", "probe_failed", /probe failed: tmux timed out/],
+  [
+    "an error the agent cannot leave is errored in its own words",
+    facts({ runtimeAlive: true, activity: "ready", agent: agent({ error: "Invalid API key · Please run /login" }) }),
+    "errored",
+    "agent_error",
+    /Claude Code: Invalid API key/,
+  ],
+  ["waiting for input beats CI failing", facts({ runtimeAlive: true, activity: "waiting_input", pr: pr({ ci: "failure" }) }), "needs_input", "question", /waiting for your answer/],
+  [
+    "a permission prompt names the agent and what it asked",
+    facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ question: { kind: "permission", text: "Do you want to allow Bash `npm test`?", options: [], source: "event" } }) }),
+    "needs_input",
+    "permission",
+    /^Claude Code asked: Do you want to allow Bash `npm test`\?$/,
+  ],
+  ["a sign-in screen needs the person", facts({ runtimeAlive: true, activity: "blocked", agent: agent({ name: "Codex", source: "screen" }) }), "needs_input", "sign_in", /Codex needs you to sign in/],
+  [
+    "a trust dialog names itself",
+    facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ name: "Gemini CLI", source: "screen", question: { kind: "trust", text: "Do you trust this folder?", options: [], source: "screen" } }) }),
+    "needs_input",
+    "question",
+    /Gemini CLI asks whether to trust this folder/,
+  ],
   [
     "CI failing names the checks",
     facts({ runtimeAlive: true, activity: "active", pr: pr({ ci: "failure", failingChecks: [{ name: "lint", conclusion: "failure" }, { name: "e2e", conclusion: "timed_out" }] }) }),
     "ci_failed",
+    "ci_failed",
     /CI failing: lint, e2e/,
   ],
+  ["a finished turn with CI failing is CI failing (ao tells the agent)", facts({ runtimeAlive: true, activity: "ready", pr: pr({ ci: "failure" }) }), "ci_failed", "ci_failed", /CI failing/],
   [
     "changes requested beats approved and names reviewers and threads",
     facts({ pr: pr({ ci: "success", reviewDecision: "changes_requested", reviewers: ["bob"], unresolvedThreads: 2 }) }),
     "changes_requested",
+    "changes_requested",
     /changes requested by @bob · 2 unresolved threads/,
   ],
-  ["mergeable needs approval, green checks and no conflicts", facts({ pr: pr({ ci: "success", reviewDecision: "approved" }) }), "mergeable", /approved · checks green · mergeable/],
-  ["approved with conflicts is only approved", facts({ pr: pr({ ci: "success", reviewDecision: "approved", mergeable: false }) }), "approved", /merge conflicts/],
-  ["approved while checks run", facts({ pr: pr({ ci: "pending", reviewDecision: "approved" }) }), "approved", /checks running/],
-  ["review required", facts({ pr: pr({ reviewDecision: "review_required" }) }), "review_pending", /waiting for review/],
-  ["a draft waiting for review is only open", facts({ pr: pr({ isDraft: true, reviewDecision: "review_required" }) }), "pr_open", /draft/],
-  ["an open PR with nothing else", facts({ pr: pr() }), "pr_open", /PR #42 open/],
-  ["last recorded PR status stands while GitHub is unread", facts({}, { status: "ci_failed" }), "ci_failed", /last recorded/],
-  ["an unread GitHub never turns into CI failing", facts({}, { status: "working", pr: "https://github.com/o/r/pull/9" }), "working", /working/],
-  ["stuck: live, quiet and no PR", facts({ runtimeAlive: true, activity: "ready", pr: null }, { lastActivityAt: minutesAgo(25) }), "stuck", /no activity for 25m/],
-  ["not stuck while a PR waits on others", facts({ runtimeAlive: true, activity: "idle", pr: pr({ reviewDecision: "review_required" }) }, { lastActivityAt: minutesAgo(25) }), "review_pending", /review/],
-  ["not stuck when the runtime is unknown", facts({}, { lastActivityAt: minutesAgo(90) }), "working", /working/],
-  ["not stuck inside the threshold", facts({ runtimeAlive: true, activity: "ready", pr: null }, { lastActivityAt: minutesAgo(5) }), "working", /ready/],
-  ["an agent that exited is errored and restorable", facts({ runtimeAlive: true, activity: "exited", pr: null }), "errored", /agent exited/],
-  ["working by default", facts({ runtimeAlive: true, activity: "active", pr: null }), "working", /agent is working/],
+  ["mergeable needs approval, green checks and no conflicts", facts({ pr: pr({ ci: "success", reviewDecision: "approved" }) }), "mergeable", "mergeable", /approved · checks green · mergeable/],
+  ["approved with conflicts is only approved", facts({ pr: pr({ ci: "success", reviewDecision: "approved", mergeable: false }) }), "approved", "approved", /merge conflicts/],
+  ["approved while checks run", facts({ pr: pr({ ci: "pending", reviewDecision: "approved" }) }), "approved", "approved", /checks running/],
+  ["review required", facts({ pr: pr({ reviewDecision: "review_required" }) }), "review_pending", "review_pending", /waiting for review/],
+  ["a draft waiting for review is only open", facts({ pr: pr({ isDraft: true, reviewDecision: "review_required" }) }), "pr_open", "pr_open", /draft/],
+  ["an open PR with nothing else", facts({ pr: pr() }), "pr_open", "pr_open", /PR #42 open/],
+  ["last recorded PR status stands while GitHub is unread", facts({}, { status: "ci_failed" }), "ci_failed", "pr_recorded", /last recorded/],
+  ["an unread GitHub never turns into CI failing", facts({}, { status: "working", pr: "https://github.com/o/r/pull/9" }), "working", "working", /working/],
+  ["a finished turn with no PR waits for the person", facts({ runtimeAlive: true, activity: "ready", pr: null }), "needs_input", "turn_finished", /finished its turn; waiting for your next message/],
+  ["an idle agent at its prompt waits too, however long", facts({ runtimeAlive: true, activity: "idle", pr: null }, { lastActivityAt: minutesAgo(25) }), "needs_input", "turn_finished", /finished its turn/],
+  ["a finished turn with a PR waiting on review is the PR's status", facts({ runtimeAlive: true, activity: "idle", pr: pr({ reviewDecision: "review_required" }) }, { lastActivityAt: minutesAgo(25) }), "review_pending", "review_pending", /review/],
+  ["stuck: live, claims to work, nothing moves", facts({ runtimeAlive: true, activity: "active", pr: null }, { lastActivityAt: minutesAgo(25) }), "stuck", "stuck", /no progress for 25m/],
+  ["not stuck when the runtime is unknown", facts({}, { lastActivityAt: minutesAgo(90) }), "working", "working", /working/],
+  ["not stuck inside the threshold", facts({ runtimeAlive: true, activity: "active", pr: null }, { lastActivityAt: minutesAgo(5) }), "working", "working", /agent is working/],
+  ["an agent that exited is errored and restorable", facts({ runtimeAlive: true, activity: "exited", pr: null }), "errored", "agent_exited", /agent exited/],
+  ["working by default", facts({ runtimeAlive: true, activity: "active", pr: null }), "working", "working", /agent is working/],
 ];
 
 describe("deriveStatus", () => {
-  it.each(cases)("%s", (_name, input, status, reason) => {
+  it.each(cases)("%s", (_name, input, status, cause, reason) => {
     const out = deriveStatus(input);
     expect(out.status).toBe(status);
+    expect(out.cause).toBe(cause);
     expect(out.reason).toMatch(reason);
   });
 });

@@ -79,8 +79,9 @@ describe("the cockpit at 80×24", () => {
     const s = await ui.see("the table with activity", (x) => / ready /.test(rowOf(x, "fe-1") ?? "") && !!rowOf(x, "fe-2") && !!rowOf(x, "fe-3"));
     // -J joins lines the terminal wrapped: a wrapped row would come back longer than 80.
     for (const l of ui.screen(true).split("\n")) expect([...l].length).toBeLessThan(80);
-    expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 +ao\/fe-1\S* +working .* ready +\d+[smh]$/);
-    expect(s).toMatch(/3 sessions · 0 need you/);
+    // The simulated agents sit at their prompts, their work done: each waits for its person.
+    expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 +ao\/fe-1\S* +needs_input .* ready +\d+[smh]$/);
+    expect(s).toMatch(/3 sessions · 3 need you/);
     expect(s).toContain("[?] help");
     expect(s).toContain("[q] quit");
     expect(s).toContain("task of fe-1");
@@ -108,7 +109,7 @@ describe("starting and reviewing from the dashboard", () => {
     const s = await ui.see("the new row, selected", (x) => /^▸ fe-4 +ao\/fe-4-add/m.test(x) && !x.includes("New session"));
     expect(s).toContain("Add a footer");
     await waitFor("the agent to take the prompt", async () => (await readFile(logFile, "utf8").catch(() => "")).includes("hello from the cockpit"), 30_000);
-    await ui.see("fe-4 working", (x) => / working /.test(rowOf(x, "fe-4") ?? ""));
+    await ui.see("fe-4 running", (x) => / (working|needs_input) /.test(rowOf(x, "fe-4") ?? ""));
     expect((await ls()).find((r) => r.name === "fe-4")).toMatchObject({ branch: "ao/fe-4-add-a-footer" });
   });
 

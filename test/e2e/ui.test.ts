@@ -111,9 +111,10 @@ describe("ao ui in a real terminal", () => {
     // The rows come first (from the records), their activity once the first look is done.
     const s = await see("the table with activity", (x) => / ready /.test(rowOf(x, "fe-1") ?? "") && / ready /.test(rowOf(x, "fe-2") ?? ""));
     expect(s).toContain("AGENT ORCHESTRATOR");
-    expect(s).toMatch(/2 sessions · 0 need you/);
-    expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 .* working .* ready /);
-    expect(rowOf(s, "fe-2")).toMatch(/^ {2}fe-2 .* working .* ready /);
+    // Both agents sit at their prompts with nothing to do: each waits for its person.
+    expect(s).toMatch(/2 sessions · 2 need you/);
+    expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 .* needs_input .* ready /);
+    expect(rowOf(s, "fe-2")).toMatch(/^ {2}fe-2 .* needs_input .* ready /);
     await see("GitHub reported unreachable", (x) => /GitHub (off|stale)/.test(x));
     expect(pane("#{alternate_on}")).toBe("1");
   });
@@ -149,12 +150,12 @@ describe("ao ui in a real terminal", () => {
     await press("K", "the kill question", (x) => x.includes("Kill fe-2?") && x.includes("no uncommitted or unpushed work"), tableKeys);
     // A killed session leaves the table (a shows it again).
     const s = await press("y", "fe-2 killed", (x) => !rowOf(x, "fe-2") && x.includes("Session fe-2 killed") && !x.includes("Kill fe-2?"), (x) => x.includes("Kill fe-2?"));
-    expect(s).toMatch(/1 session · 0 need you/);
+    expect(s).toMatch(/1 session · 1 need you/);
     await press("a", "fe-2 shown as killed", (x) => / killed /.test(rowOf(x, "fe-2") ?? ""), tableKeys);
     await press("a", "fe-2 hidden again", (x) => !rowOf(x, "fe-2"), tableKeys);
     const rows = await ls();
     expect(rows.find((r) => r.name === "fe-2")?.status).toBe("killed");
-    expect(rows.find((r) => r.name === "fe-1")?.status).toBe("working");
+    expect(rows.find((r) => r.name === "fe-1")?.status).toBe("needs_input");
   });
 
   it("c shows what cleanup would do, and does nothing without y; r restores a lost session", async () => {
@@ -166,9 +167,10 @@ describe("ao ui in a real terminal", () => {
     await press("n", "the plan to close", (x) => !x.includes("Cleanup"));
     expect((await ls()).find((r) => r.name === "fe-1")?.status).toBe("errored");
 
-    await press("r", "fe-1 working again", (x) => / working /.test(rowOf(x, "fe-1") ?? ""), (x) => tableKeys(x) && / errored /.test(rowOf(x, "fe-1") ?? ""));
+    // Restored, the agent is back: working, or at its prompt waiting for a message.
+    await press("r", "fe-1 alive again", (x) => / (working|needs_input) /.test(rowOf(x, "fe-1") ?? ""), (x) => tableKeys(x) && / errored /.test(rowOf(x, "fe-1") ?? ""));
     expect(agents.tmux("list-sessions", "-F", "#{session_name}").stdout).toContain("ao-e2e-fe-1");
-    expect((await ls()).find((r) => r.name === "fe-1")?.status).toBe("working");
+    expect(["working", "needs_input"]).toContain((await ls()).find((r) => r.name === "fe-1")?.status);
   });
 
   it("q quits and gives the terminal back", async () => {

@@ -45,7 +45,7 @@ async function workspace(name: string, agentCommand?: string, repo?: string): Pr
   };
 }
 
-type Row = { name: string; status: string; statusReason: string; activity: string | null; branch: string; worktree: string };
+type Row = { name: string; status: string; statusCause: string; statusReason: string; activity: string | null; branch: string; worktree: string; summary: string | null };
 
 async function ls(env: NodeJS.ProcessEnv, ...extra: string[]): Promise<Row[]> {
   const r = await runAo(["session", "ls", "--json", ...extra], { env });
@@ -87,7 +87,7 @@ describe("sessions in real git and tmux", () => {
     await waitFor("the agent to log its prompt", async () => existsSync(log) && (await readFile(log, "utf8")).includes("Fix the login bug"));
     const r = (await row(env, "fe-1"))!;
     // The branch is named from the issue's title.
-    expect(r).toMatchObject({ status: "working", branch: "ao/fe-1-fix-the-login-bug" });
+    expect(r).toMatchObject({ status: expect.stringMatching(/^(working|needs_input)$/), branch: "ao/fe-1-fix-the-login-bug", summary: "Fix the login bug" });
     expect(git(r.worktree, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("ao/fe-1-fix-the-login-bug");
     expect(await readFile(path.join(r.worktree, ".env"), "utf8")).toBe("SECRET=local\n");
     // Secrets ride in the environment, never on a command line.
@@ -95,6 +95,8 @@ describe("sessions in real git and tmux", () => {
     expect(ps).not.toContain("s3cr3t-value");
     // The screen goes still once the agent finishes: active, then ready.
     await waitFor("activity ready", async () => (await row(env, "fe-1"))?.activity === "ready");
+    // Done with its task and at its prompt, with no PR: the next move is the person's.
+    expect(await row(env, "fe-1")).toMatchObject({ status: "needs_input", statusCause: "turn_finished", statusReason: "finished its turn; waiting for your next message" });
 
     const killed = await runAo(["session", "kill", "fe-1"], { env });
     expect(killed).toMatchObject({ code: 0, stdout: "✓ Session fe-1 killed. Worktree removed.\n" });
@@ -162,7 +164,8 @@ describe("sessions in real git and tmux", () => {
     expect(r.stdout).toBe(
       `✓ Session fe-1 restored.\nWorktree: ${lost.worktree}\nBranch: ao/fe-1\nAttach: tmux -u -L ${tm.socket} attach-session -t =ao-w4-fe-1\n`,
     );
-    expect((await row(env, "fe-1"))!.status).toBe("working");
+    // Alive again: working, or already back at its prompt.
+    expect(["working", "needs_input"]).toContain((await row(env, "fe-1"))!.status);
     const again = await runAo(["session", "restore", "fe-1"], { env });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/session is alive/);
@@ -205,7 +208,8 @@ describe("sessions in real git and tmux", () => {
     expect([(await row(a, "fe-1"))!.branch, (await row(b, "fe-1"))!.branch]).toEqual(["ao/fe-1", "ao/fe-1-2"]);
     expect((await runAo(["session", "kill", "fe-1"], { env: a })).code).toBe(0);
     expect(tmuxSessions()).toContain("ao-wb-fe-1");
-    expect((await row(b, "fe-1"))!.status).toBe("working");
+    // The other fe-1 lives on: working, or at its prompt waiting for a first message.
+    expect(["working", "needs_input"]).toContain((await row(b, "fe-1"))!.status);
   });
 
   it("cleans up after a spawn that fails, and says why", async () => {

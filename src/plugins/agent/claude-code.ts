@@ -2,6 +2,7 @@ import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, LaunchOptions, ScreenFacts, StillActivity } from "../types.js";
 import { menuQuestion, readMenu } from "./menu.js";
+import { claudeHooks } from "./hooks.js";
 import { anyLine, tailLines } from "./screen.js";
 
 /*
@@ -65,12 +66,17 @@ function readQuestion(capture: string): Question | null {
 export const claudeCode: AgentPlugin = {
   name: "claude-code",
   promptOnCommandLine: true,
+  takesSessionId: true,
+  wireHooks: claudeHooks,
   launchCommand(opts: LaunchOptions): string {
-    const base = shellJoin(["claude", ...(opts.skipPermissions ? ["--dangerously-skip-permissions"] : [])]);
+    const id = opts.agentSessionId ? ["--session-id", opts.agentSessionId] : [];
+    const base = shellJoin(["claude", ...(opts.wiring?.args ?? []), ...id, ...(opts.skipPermissions ? ["--dangerously-skip-permissions"] : [])]);
     return opts.promptShell ? `${base} ${opts.promptShell}` : base;
   },
   resumeCommand(opts) {
-    return shellJoin(["claude", "--continue", ...(opts.skipPermissions ? ["--dangerously-skip-permissions"] : [])]);
+    // That very conversation when its id is known; the newest in the folder only as a fallback.
+    const which = opts.agentSessionId ? ["--resume", opts.agentSessionId] : ["--continue"];
+    return shellJoin(["claude", ...(opts.wiring?.args ?? []), ...which, ...(opts.skipPermissions ? ["--dangerously-skip-permissions"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
     const lines = tailLines(screen.capture, 25);

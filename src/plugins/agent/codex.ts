@@ -2,6 +2,7 @@ import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
 import { menuQuestion, readMenu } from "./menu.js";
+import { codexHooks } from "./hooks.js";
 import { anyLine, linesAbove, tailLines } from "./screen.js";
 
 /*
@@ -50,12 +51,15 @@ function readQuestion(capture: string): Question | null {
 export const codex: AgentPlugin = {
   name: "codex",
   promptOnCommandLine: true,
+  wireHooks: codexHooks,
   launchCommand(opts) {
-    const base = shellJoin(["codex", ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
+    const base = shellJoin(["codex", ...(opts.wiring?.args ?? []), ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
     return opts.promptShell ? `${base} ${opts.promptShell}` : base;
   },
   resumeCommand(opts) {
-    return shellJoin(["codex", "resume", "--last", ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
+    // The thread id comes from Codex's own notify; without one, the newest thread in the folder.
+    const which = opts.agentSessionId ? [opts.agentSessionId] : ["--last"];
+    return shellJoin(["codex", "resume", ...which, ...(opts.wiring?.args ?? []), ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
     const lines = tailLines(screen.capture, 25);

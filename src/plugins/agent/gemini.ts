@@ -2,6 +2,7 @@ import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
 import { menuQuestion, readMenu } from "./menu.js";
+import { geminiHooks } from "./hooks.js";
 import { anyLine, linesAbove, tailLines } from "./screen.js";
 
 /*
@@ -45,12 +46,15 @@ function readQuestion(capture: string): Question | null {
 export const gemini: AgentPlugin = {
   name: "gemini",
   promptOnCommandLine: true,
+  takesSessionId: true,
+  wireHooks: geminiHooks,
   launchCommand(opts) {
-    const base = shellJoin(["gemini", ...(opts.skipPermissions ? ["--yolo"] : [])]);
+    const id = opts.agentSessionId ? ["--session-id", opts.agentSessionId] : [];
+    const base = shellJoin(["gemini", ...(opts.wiring?.args ?? []), ...id, ...(opts.skipPermissions ? ["--yolo"] : [])]);
     return opts.promptShell ? `${base} -i ${opts.promptShell}` : base;
   },
   resumeCommand(opts) {
-    return shellJoin(["gemini", "--resume", "latest", ...(opts.skipPermissions ? ["--yolo"] : [])]);
+    return shellJoin(["gemini", ...(opts.wiring?.args ?? []), "--resume", opts.agentSessionId ?? "latest", ...(opts.skipPermissions ? ["--yolo"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
     const lines = tailLines(screen.capture, 25);

@@ -14,5 +14,13 @@ export function linesAbove(lines: string[], marker: RegExp): string[] {
   return i === -1 ? lines : lines.slice(0, i);
 }
 
+/**
+ * Whether the last line is an input prompt (`> `, `›`, `❯`, `$`, `aider> `): an agent read from
+ * its screen alone is at its prompt only then; a still screen without one is busy or hung.
+ */
+export function atPrompt(lines: string[]): boolean {
+  return /^\s*(?:\S{0,30}[>›❯$%#»])(?:\s|$)/.test(lines.at(-1) ?? "");
+}
+
 /** Phrases that agents and shells use for a yes/no or pick-one question. */
 export const GENERIC_QUESTION = [/\((?:y\/n|Y\/n|y\/N)\)\s*\??\s*$/, /\[(?:y\/n|Y\/n|y\/N)\]\s*\??\s*$/i, /\(Y\)es\/\(N\)o/];

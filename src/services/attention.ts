@@ -1,0 +1,104 @@
+import { watch, type FSWatcher } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import type { AppContext } from "../app.js";
+import { STILL_MS } from "../core/activity.js";
+import { AGENT_EVENTS_FILE } from "./agent-events.js";
+
+export interface AttentionOptions {
+  /** How often the panes' last-output times are read (one `tmux list-panes` for all). */
+  paneCheckMs?: number;
+}
+
+export interface Attention {
+  close(): void;
+}
+
+/**
+ * Calls `wake` as soon as a session may need a new look: at once when an agent appends to its
+ * event log (fs.watch, no polling), and for agents read from the screen, at the moment a pane
+ * that moved has been still long enough to be read. Cheap: one list-panes per check, no captures.
+ */
+export async function watchAttention(ctx: AppContext, wake: (why: "event" | "screen") => void, opts: AttentionOptions = {}): Promise<Attention> {
+  let closed = false;
+  let watcher: FSWatcher | null = null;
+  await mkdir(ctx.store.root, { recursive: true }).catch(() => {});
+  try {
+    // Recursive: every session's folder, including ones created later.
+    watcher = watch(ctx.store.root, { recursive: true }, (_type, file) => {
+      if (file && String(file).endsWith(AGENT_EVENTS_FILE)) wake("event");
+    });
+    watcher.on("error", () => {
+      watcher?.close();
+      watcher = null;
+    });
+  } catch {
+    watcher = null; // no file watching here: the pane checks and the regular ticks remain
+  }
+
+  const seen = new Map<string, string>();
+  const lastMovingWake = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  const wakeAt = (ms: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!closed) wake("screen");
+    }, Math.max(0, ms - Date.now()));
+    timers.add(t);
+  };
+  const checkPanes = async () => {
+    const panes = await ctx.runtime.listPanes().catch(() => []);
+    for (const p of panes) {
+      const key = `${p.activityAt}:${p.dead}`;
+      if (seen.get(p.name) === key) continue;
+      const first = !seen.has(p.name);
+      seen.set(p.name, key);
+      if (first) continue;
+      // The screen reads as still only after STILL_MS past the end of its last output's second.
+      if (p.dead) wake("screen");
+      else wakeAt((p.activityAt + 1) * 1000 + STILL_MS + 50);
+      // A screen that keeps moving is read too, about once a second: a dialog on it may animate.
+      const last = lastMovingWake.get(p.name) ?? 0;
+      if (Date.now() - last >= 1000) {
+        lastMovingWake.set(p.name, Date.now());
+        wake("screen");
+      }
+    }
+  };
+  const interval = setInterval(() => void checkPanes(), opts.paneCheckMs ?? 500);
+  interval.unref?.();
+  await checkPanes();
+  return {
+    close() {
+      closed = true;
+      watcher?.close();
+      clearInterval(interval);
+      for (const t of timers) clearTimeout(t);
+    },
+  };
+}
+
+/**
+ * Run `work` now, or once more right after the run in flight: wake-ups that arrive together
+ * cost one run, and none is lost.
+ */
+export function coalesced(work: () => Promise<unknown>): () => void {
+  let running = false;
+  let again = false;
+  const go = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void work()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          go();
+        }
+      });
+  };
+  return go;
+}

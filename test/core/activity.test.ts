@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { reconcileActivity, type ReconcileInput } from "../../src/core/activity.js";
+
+const NOW = 1_800_000_000_000;
+const sec = (msAgo: number) => Math.floor((NOW - msAgo) / 1000);
+
+function input(over: Partial<ReconcileInput> & { screen?: "ready" | "active" | "waiting_input" | "blocked" }): ReconcileInput {
+  const { screen = "ready", ...rest } = over;
+  return { dead: false, activityAtSec: sec(60_000), nowMs: NOW, readyThresholdMs: 5 * 60_000, classifyStill: () => screen, ...rest };
+}
+
+// Each row: pane and event → the activity, and which of the two it came from.
+const cases: Array<[string, ReconcileInput, string, string]> = [
+  ["no events: the screen alone", input({ screen: "waiting_input" }), "waiting_input", "screen"],
+  ["a dead pane is exited whatever the events said", input({ dead: true, event: { activity: "active", at: NOW - 1000 } }), "exited", "screen"],
+  ["the newest event sets the state", input({ event: { activity: "waiting_input", at: NOW - 500 } }), "waiting_input", "event"],
+  ["a screen still drawing never overrides the event", input({ activityAtSec: sec(0), screen: "ready", event: { activity: "waiting_input", at: NOW - 300 } }), "waiting_input", "event"],
+  ["an event saying running while the screen shows an approval menu is waiting_input", input({ screen: "waiting_input", event: { activity: "active", at: NOW - 90_000 } }), "waiting_input", "screen"],
+  ["an event saying running while the screen shows a sign-in is blocked", input({ screen: "blocked", event: { activity: "active", at: NOW - 90_000 } }), "blocked", "screen"],
+  ["a screen changed well after the event speaks for itself (Esc on a question)", input({ activityAtSec: sec(10_000), screen: "ready", event: { activity: "waiting_input", at: NOW - 30_000 } }), "ready", "screen"],
+  ["a screen that changed with the event does not", input({ activityAtSec: sec(10_000), screen: "ready", event: { activity: "waiting_input", at: NOW - 10_500 } }), "waiting_input", "event"],
+  ["a finished turn turns idle after the threshold", input({ event: { activity: "ready", at: NOW - 6 * 60_000 }, activityAtSec: sec(6 * 60_000) }), "idle", "event"],
+  ["a session-end event stands on a live pane", input({ activityAtSec: sec(0), event: { activity: "exited", at: NOW - 100 } }), "exited", "event"],
+];
+
+describe("reconcileActivity", () => {
+  it.each(cases)("%s", (_name, inp, activity, source) => {
+    expect(reconcileActivity(inp)).toEqual({ activity, source });
+  });
+});
+
+describe("moving screens", () => {
+  it("a dialog on a screen that keeps animating is still a dialog; anything else moving is active", () => {
+    const moving = { activityAtSec: sec(0) };
+    expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input" }))).toEqual({ activity: "waiting_input", source: "screen" });
+    expect(reconcileActivity(input({ ...moving, movingShows: "ready" }))).toEqual({ activity: "active", source: "screen" });
+    // An agent that reports only turn ends (Codex) is busy again when its screen moves long after.
+    expect(reconcileActivity(input({ ...moving, event: { activity: "ready", at: NOW - 60_000 } }))).toEqual({ activity: "active", source: "screen" });
+    expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input", event: { activity: "ready", at: NOW - 60_000 } }))).toEqual({ activity: "waiting_input", source: "screen" });
+    expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input", event: { activity: "active", at: NOW - 500 } }))).toEqual({ activity: "waiting_input", source: "screen" });
+  });
+});

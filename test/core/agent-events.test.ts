@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { agentReport, kindOf, parseAgentEvents, type AgentEvent } from "../../src/core/agent-events.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * Real hook lines of Claude Code 2.1.197 through bin/ao-hook.sh (recorded by
+ * test/e2e/agent-claude.test.ts with AO_RECORD_AGENT_EVENTS): a start with no task, a plain
+ * turn, a turn with a permission prompt approved, the end, and a resume.
+ */
+const recorded = parseAgentEvents(readFileSync(path.join(here, "../fixtures/agent-events/claude-code.jsonl"), "utf8"));
+
+function ev(event: string, data: Record<string, unknown> | null = {}, t = 1000): AgentEvent {
+  return { t, agent: "claude-code", event, data };
+}
+
+describe("agent events", () => {
+  it("skips garbled and partial lines", () => {
+    const text = '{"v":1,"t":5,"agent":"codex","event":"notify","data":{"type":"agent-turn-complete"}}\n{"v":1,"t":6,"ag\nnot json\n';
+    expect(parseAgentEvents(text)).toEqual([{ t: 5, agent: "codex", event: "notify", data: { type: "agent-turn-complete" } }]);
+  });
+
+  it("reads a recorded Claude Code turn step by step", () => {
+    const first = recorded.slice(0, recorded.findIndex((e) => e.event === "SessionEnd"));
+    const upTo = (name: string) => first.slice(0, first.findLastIndex((e) => e.event === name) + 1);
+    expect(agentReport(upTo("SessionStart"), { promptPending: false })?.activity).toBe("ready");
+    expect(agentReport(upTo("UserPromptSubmit"), { promptPending: false })?.activity).toBe("active");
+    const asking = agentReport(upTo("PermissionRequest"), { promptPending: false })!;
+    expect(asking.activity).toBe("waiting_input");
+    expect(asking.question).toEqual({ kind: "permission", text: "Do you want to allow Bash `touch x.txt`?", options: [], source: "event" });
+    expect(agentReport(upTo("PostToolUse"), { promptPending: false })?.activity).toBe("active");
+    const done = agentReport(upTo("Stop"), { promptPending: false })!;
+    expect(done).toMatchObject({ activity: "ready", kind: "turn_end", question: null, lastMessage: "Done." });
+    expect(done.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(agentReport(recorded.slice(0, first.length + 1), { promptPending: false })?.activity).toBe("exited");
+    expect(agentReport(recorded, { promptPending: false })).toMatchObject({ activity: "ready", sessionId: done.sessionId });
+  });
+
+  it("a fresh start without a task waits at its prompt; with one it is busy until it takes it", () => {
+    expect(agentReport([ev("SessionStart")], { promptPending: false })?.activity).toBe("ready");
+    expect(agentReport([ev("SessionStart")], { promptPending: true })?.activity).toBe("active");
+  });
+
+  it("an idle reminder after a question keeps the question", () => {
+    const r = agentReport([ev("PermissionRequest", { tool_name: "Bash", tool_input: { command: "npm test" } }), ev("Notification", { notification_type: "idle_prompt" }, 2000)], { promptPending: false });
+    expect(r?.activity).toBe("waiting_input");
+    expect(r?.question?.text).toBe("Do you want to allow Bash `npm test`?");
+  });
+
+  it("an error the agent cannot leave carries its own words; a passing one does not", () => {
+    const fatal = agentReport([ev("StopFailure", { error: "authentication_failed", last_assistant_message: "Invalid API key · Please run /login" })], { promptPending: false });
+    expect(fatal).toMatchObject({ kind: "turn_failed", error: "Invalid API key · Please run /login" });
+    const passing = agentReport([ev("StopFailure", { error: "server_error", last_assistant_message: "API Error: 500" })], { promptPending: false });
+    expect(passing).toMatchObject({ kind: "turn_end", error: null });
+  });
+
+  it("names Codex's thread from its notify, ignoring the side turn that titles it", () => {
+    const side = { type: "agent-turn-complete", "thread-id": "side", "input-messages": ["Generate a concise, single-line task title of at most 36 characters"], "last-assistant-message": "ok" };
+    const main = { type: "agent-turn-complete", "thread-id": "main-thread", "input-messages": ["say hello"], "last-assistant-message": "Hello!" };
+    expect(kindOf({ t: 1, agent: "codex", event: "notify", data: side })).toBe("other");
+    const r = agentReport([{ t: 1, agent: "codex", event: "notify", data: side }, { t: 2, agent: "codex", event: "notify", data: main }], { promptPending: false });
+    expect(r).toMatchObject({ activity: "ready", sessionId: "main-thread", lastMessage: "Hello!" });
+  });
+
+  it("maps Gemini CLI's events", () => {
+    const g = (event: string, data: Record<string, unknown> = {}) => ({ t: 1, agent: "gemini", event, data });
+    expect(kindOf(g("BeforeAgent"))).toBe("prompt");
+    expect(kindOf(g("BeforeTool"))).toBe("tool");
+    expect(kindOf(g("Notification", { notification_type: "ToolPermission" }))).toBe("permission");
+    expect(kindOf(g("AfterAgent"))).toBe("turn_end");
+    expect(kindOf(g("SessionEnd"))).toBe("session_end");
+  });
+});
