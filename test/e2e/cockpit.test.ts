@@ -84,7 +84,8 @@ describe("the cockpit at 80×24", () => {
     expect(s).toMatch(/3 sessions · 3 need you/);
     expect(s).toContain("[?] help");
     expect(s).toContain("[q] quit");
-    expect(s).toContain("task of fe-1");
+    // The row's summary is the task (fe-3 has no conflict line in its place).
+    expect(s).toContain("task of fe-3");
   });
 
   it("shows a project added to the config by name, without a restart", async () => {
@@ -132,8 +133,14 @@ describe("merging from the dashboard", () => {
     gh.state.approve("org/app", n, "reviewer");
     gh.state.setMergeable("org/app", n, true);
     await ui.see("fe-3 mergeable", (x) => / mergeable /.test(rowOf(x, "fe-3") ?? ""));
-    await ui.press("G", "the cursor on fe-4", (x) => !!rowOf(x, "fe-4")?.startsWith("▸"), tableKeys);
-    await ui.press("k", "the cursor on fe-3", (x) => !!rowOf(x, "fe-3")?.startsWith("▸"), tableKeys);
+    // Rows sort by attention (the ones waiting for their person first): walk down to fe-3.
+    const cursorOn = (x: string) => /^▸.?(\S+)/m.exec(x)?.[1];
+    await ui.press("g", "the cursor on the first row", (x) => cursorOn(x) !== undefined, tableKeys);
+    for (let i = 0; i < 6 && cursorOn(ui.screen()) !== "fe-3"; i++) {
+      const from = cursorOn(ui.screen());
+      await ui.press("j", "the cursor to move down", (x) => cursorOn(x) !== from, tableKeys);
+    }
+    expect(cursorOn(ui.screen())).toBe("fe-3");
     await ui.press("m", "the question", (x) => x.includes(`Merge PR #${n} of fe-3 (merge)?`), tableKeys);
     ui.keys("y");
     await ui.see("fe-3 merged", (x) => / merged /.test(rowOf(x, "fe-3") ?? "") && !x.includes("Merge PR"));

@@ -21,7 +21,7 @@ export const generic: AgentPlugin = {
   },
   classifyStill(screen: ScreenFacts): StillActivity {
     if (readPromptQuestion(screen.capture, "key")) return "waiting_input";
-    return atPrompt(tailLines(screen.capture, 3)) ? "ready" : "active";
+    return atPrompt(tailLines(screen.capture, 12)) ? "ready" : "active";
   },
   showsQueued(capture: string): boolean {
     return /Press up to edit queued messages|^Queued:/m.test(capture);

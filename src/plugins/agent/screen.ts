@@ -15,11 +15,17 @@ export function linesAbove(lines: string[], marker: RegExp): string[] {
 }
 
 /**
- * Whether the last line is an input prompt (`> `, `›`, `❯`, `$`, `aider> `): an agent read from
- * its screen alone is at its prompt only then; a still screen without one is busy or hung.
+ * Whether the screen ends at an input prompt (`> `, `›`, `❯`, `$`, `aider> `), a draft's
+ * indented continuation lines included: an agent read from its screen alone is at its prompt
+ * only then; a still screen without one is busy or hung.
  */
 export function atPrompt(lines: string[]): boolean {
-  return /^\s*(?:\S{0,30}[>›❯$%#»])(?:\s|$)/.test(lines.at(-1) ?? "");
+  const PROMPT = /^\s*(?:\S{0,30}[>›❯$%#»])(?:\s|$)/;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (PROMPT.test(lines[i] ?? "")) return true;
+    if (!/^\s/.test(lines[i] ?? "")) return false;
+  }
+  return false;
 }
 
 /** Phrases that agents and shells use for a yes/no or pick-one question. */
