@@ -22,19 +22,6 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   let closed = false;
   let watcher: FSWatcher | null = null;
   await mkdir(ctx.store.root, { recursive: true }).catch(() => {});
-  try {
-    // Recursive: every session's folder, including ones created later.
-    watcher = watch(ctx.store.root, { recursive: true }, (_type, file) => {
-      if (file && String(file).endsWith(AGENT_EVENTS_FILE)) wake("event");
-    });
-    watcher.on("error", () => {
-      watcher?.close();
-      watcher = null;
-    });
-  } catch {
-    watcher = null; // no file watching here: the pane checks and the regular ticks remain
-  }
-
   const seen = new Map<string, string>();
   const lastMovingWake = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
@@ -45,6 +32,23 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     }, Math.max(0, ms - Date.now()));
     timers.add(t);
   };
+  try {
+    // Recursive: every session's folder, including ones created later.
+    watcher = watch(ctx.store.root, { recursive: true }, (_type, file) => {
+      if (!file || !String(file).endsWith(AGENT_EVENTS_FILE)) return;
+      wake("event");
+      // Once more a little later: a record that lost a race with another writer (a reaction's
+      // note) is written then, not at the next poll.
+      wakeAt(Date.now() + 1500);
+    });
+    watcher.on("error", () => {
+      watcher?.close();
+      watcher = null;
+    });
+  } catch {
+    watcher = null; // no file watching here: the pane checks and the regular ticks remain
+  }
+
   const checkPanes = async () => {
     const panes = await ctx.runtime.listPanes().catch(() => []);
     for (const p of panes) {
