@@ -140,6 +140,8 @@ export interface AgentPlugin {
   readonly promptOnCommandLine: boolean;
   /** The shell command line that starts the agent on a new task. */
   launchCommand(opts: LaunchOptions): string;
+  /** Whether its dialogs keep animating (so its screen is read while it moves, too). */
+  readonly dialogsAnimate?: boolean;
   /** Whether the agent takes a conversation id from ao at launch (`--session-id`). */
   readonly takesSessionId?: boolean;
   /**

@@ -160,12 +160,10 @@ export class RuntimeFacts {
       };
       const screen = look.screens.get(q.tmuxName);
       if (screen && !pane.dead) read(screen.text, screen.activityAt);
-      else if (!pane.dead && !isStill) {
-        // A moving screen is read too (its own tmux call), at most once a second, and always
-        // while the agent has shown nothing yet: a dialog on it needs the person even while
-        // something on it animates, and a booting agent is spawning, not working.
-        const booting = events.length === 0 && (!prev || prev.blank === true);
-        if (prev?.activityAt !== pane.activityAt && (booting || now - (prev?.at ?? 0) >= 1000)) {
+      else if (!pane.dead && !isStill && q.agent.dialogsAnimate) {
+        // An agent whose dialogs animate (Codex) has its moving screen read too, at most once a
+        // second (its own tmux call): a dialog on it needs the person although it never goes still.
+        if (prev?.activityAt !== pane.activityAt && now - (prev?.at ?? 0) >= 1000) {
           read(await this.runtime.capture(q.tmuxName).catch(() => ""), pane.activityAt);
         }
       }

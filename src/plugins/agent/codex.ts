@@ -52,6 +52,8 @@ export const codex: AgentPlugin = {
   name: "codex",
   promptOnCommandLine: true,
   wireHooks: codexHooks,
+  // The approval menu's "• Running" line shimmers: the pane never goes still while it asks.
+  dialogsAnimate: true,
   launchCommand(opts) {
     const base = shellJoin(["codex", ...(opts.wiring?.args ?? []), ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
     return opts.promptShell ? `${base} ${opts.promptShell}` : base;
