@@ -56,7 +56,7 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
 }
 
 // Bump when the parsed shape changes, so an old cache is never read as a new config.
-const CACHE_VERSION = 5;
+const CACHE_VERSION = 6;
 
 interface CacheEntry {
   v: number;
