@@ -50,7 +50,8 @@ export interface RuntimeQuery {
 }
 
 interface CacheEntry {
-  activityAt: number;
+  /** The output time of the screen last read; absent until one was. */
+  activityAt?: number;
   /** What the still screen said; absent until it was read. */
   still?: StillActivity;
   /** When ao first saw the output time `seenFor`: wall ms and a monotonic stamp (metadata/clock.ts). */
@@ -146,7 +147,7 @@ export class RuntimeFacts {
       const prev = cache[q.tmuxName];
       if (!prev || prev.seenFor !== pane.activityAt) {
         const mono = monoStamp();
-        cache[q.tmuxName] = { ...(prev ?? { activityAt: pane.activityAt }), seenFor: pane.activityAt, seenAt: now, ...(mono ? { seenMono: mono } : {}) };
+        cache[q.tmuxName] = { ...prev, seenFor: pane.activityAt, seenAt: now, ...(mono ? { seenMono: mono } : {}) };
         dirty = true;
       }
       const isStill = stillForMs(pane.activityAt, now) >= STILL_MS;
@@ -180,11 +181,13 @@ export class RuntimeFacts {
         // A still pane whose screen was not read (another source speaks for the agent, or tmux
         // saw output after ao's clock) counts as at its prompt until a read says otherwise.
         classifyStill: () => still ?? "ready",
-        ...(cached?.movingDialog && !isStill && pane.activityAt - cached.activityAt <= 1 ? { movingShows: cached.still } : {}),
+        ...(cached?.movingDialog && cached.still && !isStill && pane.activityAt - (cached.activityAt ?? 0) <= 1 ? { movingShows: cached.still } : {}),
         ...(report ? { event: { activity: report.activity, at: report.at } } : {}),
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
-      const seen = events.length > 0 || cached?.blank === false || pane.dead;
+      // Output that moves the screen is a sign of life too, unless the last read found it blank
+      // (a booting agent redrawing nothing): then a still, non-blank screen has to show it.
+      const seen = events.length > 0 || cached?.blank === false || pane.dead || (!isStill && cached?.blank !== true);
       out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.slice(-20), quietMs: Math.max(0, at - pane.activityAt * 1000) });
     }
     if (dirty) await this.saveCache(cache);

@@ -50,9 +50,13 @@ afterAll(async () => {
 
 describe("a wall-clock jump is not time passing", () => {
   it("a seconds-old session stays working, and nothing is escalated, after the clock moves 2 h forward", async () => {
-    const env = await workspace("jump");
+    // An agent that says it works and then shows nothing more (no prompt, no event): the one
+    // kind of session that becomes stuck once it has been quiet for stuckAfter (10 minutes).
+    const script = path.join(root, "hang.json");
+    await writeFile(script, JSON.stringify([{ say: "working on it" }, { hang: true }]));
+    const env = { ...(await workspace("jump")), AO_SIM_SCRIPT: script };
     expect(await runAo(["spawn", "frontend"], { env })).toMatchObject({ code: 0, stdout: "fe-1\n" });
-    await waitFor("the agent ready", async () => (await ls(env)).find((r) => r.name === "fe-1")?.activity === "ready", 60_000);
+    await waitFor("the agent quiet at work", async () => (await ls(env)).find((r) => r.name === "fe-1")?.activity === "active", 60_000);
 
     // ao looks once with the true clock (as `ao watch` or the dashboard does every tick)…
     const before = await createApp({ env });
@@ -62,7 +66,7 @@ describe("a wall-clock jump is not time passing", () => {
     // (its own records, tmux's activity times, event times) is suddenly 2 h old.
     const jumped = await createApp({ env, now: () => new Date(Date.now() + 2 * 3_600_000) });
     const { views } = await readSessions(jumped, { record: true });
-    expect(views[0]).toMatchObject({ id: "fe-1", status: "working", activity: "ready" });
+    expect(views[0]).toMatchObject({ id: "fe-1", status: "working", activity: "active" });
 
     const told: string[] = [];
     const memo: NotifierPlugin = { name: "memo", notify: async (n) => void told.push(n.title) };
