@@ -2,17 +2,23 @@ import { shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
 import type { Style } from "./style.js";
 
+/** One machine as `ao hosts` shows it. */
 export interface HostRow {
   name: string;
   ssh: string | null;
   reachable: boolean;
+  /** Why it did not answer, in words. */
   error: string | null;
   tmux: string | null;
   git: string | null;
+  /** 1, 5 and 15 minute load averages. */
   load: [number, number, number] | null;
+  /** Live sessions ao has there. */
   live: number;
   capacity: number;
+  /** When it last answered (ISO), here or in an earlier run. */
   lastSeen: string | null;
+  /** Since when it has not answered, while it does not. */
   unreachableSince: string | null;
 }
 

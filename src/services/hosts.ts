@@ -2,28 +2,14 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { HostConfig } from "../config/types.js";
+import type { HostRow } from "../core/hosts-format.js";
 import { LOCAL_HOST, type HostLoad } from "../core/placement.js";
 import { localHost } from "../plugins/host/local.js";
 import { SshHost } from "../plugins/host/ssh.js";
 import type { Host } from "../plugins/host/types.js";
 
-export interface HostReport {
-  name: string;
-  ssh: string | null;
-  reachable: boolean;
-  /** Why it did not answer, in words. */
-  error: string | null;
-  tmux: string | null;
-  git: string | null;
-  /** 1, 5 and 15 minute load averages. */
-  load: [number, number, number] | null;
-  live: number;
-  capacity: number;
-  /** When it last answered (ISO), here or in an earlier run. */
-  lastSeen: string | null;
-  /** Since when it has not answered, while it does not. */
-  unreachableSince: string | null;
-}
+/** What `ao hosts` reports of one machine (the shape lives in core, beside its formatting). */
+export type HostReport = HostRow;
 
 interface Seen {
   lastSeen?: string;
