@@ -49,6 +49,9 @@ export interface RuntimeQuery {
   promptPending?: boolean;
 }
 
+/** A "still before" that every output time meets: read the screen whether or not it moves. */
+const ANY_TIME = 9_999_999_999;
+
 interface CacheEntry {
   /** The output time of the screen last read; absent until one was. */
   activityAt?: number;
@@ -122,7 +125,10 @@ export class RuntimeFacts {
       .map((q) => {
         // A screen last read while it moved is read again once still.
         const known = cache[q.tmuxName]?.wasStill === false ? undefined : cache[q.tmuxName]?.activityAt;
-        return { name: q.tmuxName, stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
+        // Until an agent has shown a non-blank screen its screen is read even while it moves, in
+        // the same tmux process: a blank one is booting (spawning), a drawn one is not.
+        const booting = cache[q.tmuxName]?.blank !== false;
+        return { name: q.tmuxName, stillBefore: booting ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
       });
     const look = await this.runtime.look(wants);
     const panes = new Map(look.panes.map((p) => [p.name, p]));
@@ -185,9 +191,7 @@ export class RuntimeFacts {
         ...(report ? { event: { activity: report.activity, at: report.at } } : {}),
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
-      // Output that moves the screen is a sign of life too, unless the last read found it blank
-      // (a booting agent redrawing nothing): then a still, non-blank screen has to show it.
-      const seen = events.length > 0 || cached?.blank === false || pane.dead || (!isStill && cached?.blank !== true);
+      const seen = events.length > 0 || cached?.blank === false || pane.dead;
       out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.slice(-20), quietMs: Math.max(0, at - pane.activityAt * 1000) });
     }
     if (dirty) await this.saveCache(cache);
