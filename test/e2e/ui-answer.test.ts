@@ -2,43 +2,28 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AO_BIN, ROOT, requireBuild, runAo } from "../helpers/ao.js";
+import { ROOT, requireBuild, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { uiDriver } from "../helpers/ui-driver.js";
 
 // The real `ao ui` in tmux over a simulated agent that shows a numbered permission menu: s opens
 // the answer dialog (never a message box), a typed message never reaches the agent, and the
 // option the person picks is exactly the one the agent gets.
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 const agents = privateTmux();
-const ui = privateTmux();
-const DASH = "=dash:";
+const ui = uiDriver({ columns: 120, rows: 35 });
 let root: string;
 let env: NodeJS.ProcessEnv;
 let log: string;
 let input: string;
 
-const screen = () => ui.tmux("capture-pane", "-p", "-t", DASH).stdout;
+const screen = () => ui.screen();
 const lines = async (file: string) => (await readFile(file, "utf8").catch(() => "")).trim().split("\n").filter(Boolean);
 const logged = async () => (await lines(log)).map((l) => (JSON.parse(l) as { text: string }).text);
 
 /** Press a key until the screen shows its effect (Ink can drop a key pressed mid-redraw). */
-async function press(key: string, what: string, check: (s: string) => boolean): Promise<string> {
-  let last = 0;
-  return waitFor(
-    what,
-    () => {
-      const s = screen();
-      if (check(s)) return s;
-      if (Date.now() - last > 1500) {
-        ui.tmux("send-keys", "-t", DASH, key);
-        last = Date.now();
-      }
-      throw new Error(`the screen was:\n${s}`);
-    },
-    30_000,
-  );
-}
+const press = (key: string, what: string, check: (s: string) => boolean) => ui.press(key, what, check);
 
 beforeAll(async () => {
   requireBuild();
@@ -54,8 +39,7 @@ beforeAll(async () => {
   await waitFor("ready", async () => (await activity()) === "ready");
   expect((await runAo(["send", "fe-1", "menu Allow deploy to production?"], { env })).code).toBe(0);
   await waitFor("asking", async () => (await activity()) === "waiting_input");
-  const pass = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-  expect(ui.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", process.execPath, AO_BIN, "ui", "--interval", "1").code).toBe(0);
+  ui.start(env);
 }, 60_000);
 
 afterAll(async () => {
@@ -75,12 +59,12 @@ describe("the answer dialog in a real terminal", () => {
     expect(s).toMatch(/3\. No/);
     expect(s).not.toContain("Send to fe-1");
     // Typing a message here picks nothing and types nothing; Enter with nothing picked does nothing.
-    ui.tmux("send-keys", "-t", DASH, "-l", "hello");
-    ui.tmux("send-keys", "-t", DASH, "Enter");
+    ui.typed("hello");
+    ui.keys("Enter");
     await press("3", "option 3 picked", (x) => x.includes("❯ 3. No"));
     expect(await lines(input)).toEqual(typedBefore);
     expect(await logged()).toEqual(["menu Allow deploy to production?"]);
-    ui.tmux("send-keys", "-t", DASH, "Enter");
+    ui.keys("Enter");
     await waitFor("the outcome", () => screen().includes("✓ Answered with 3. No"), 30_000);
     await waitFor("the agent got it", async () => (await logged()).length === 2);
     expect(await logged()).toEqual(["menu Allow deploy to production?", "chose 3. No"]);

@@ -5,57 +5,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AO_BIN, ROOT, requireBuild, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { rowOf, uiDriver } from "../helpers/ui-driver.js";
 
 // The real `ao ui`, in a 120x35 window of one private tmux server, steering simulated agents
 // that live on another. Each step waits on what the screen shows, never on a fixed sleep.
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 const agents = privateTmux();
-const ui = privateTmux();
+const ui = uiDriver({ columns: 120, rows: 35 });
 const DASH = "=dash:";
 let root: string;
 let env: NodeJS.ProcessEnv;
 const logs: Record<string, string> = {};
 
-const screen = () => ui.tmux("capture-pane", "-p", "-t", DASH).stdout;
-const keys = (...k: string[]) => expect(ui.tmux("send-keys", "-t", DASH, ...k).code).toBe(0);
-const typed = (text: string) => expect(ui.tmux("send-keys", "-t", DASH, "-l", text).code).toBe(0);
-const pane = (format: string) => ui.tmux("display-message", "-p", "-t", DASH, format).stdout.trim();
-/** The table line of a session: `▸ fe-1  ao/fe-1  working …` (the cursor's) or `  fe-1 …`. */
-const rowOf = (s: string, id: string) => s.split("\n").find((l) => new RegExp(`^[▸ ] ${id} `).test(l));
-/** Wait until the screen passes `check`; returns that screen, or fails showing the last one. */
-const see = (what: string, check: (s: string) => boolean, ms = 15_000) =>
-  waitFor(
-    what,
-    () => {
-      const s = screen();
-      if (check(s)) return s;
-      throw new Error(`the screen was:\n${s}`);
-    },
-    ms,
-  );
-
-/**
- * Press a key until the screen shows its effect. A key can land in the moment between a frame
- * being drawn and Ink binding that frame's input handler, and be dropped; so keys whose repeat
- * is harmless are pressed again, no more than every 1.5 s, and only while `again` holds.
- */
-async function press(key: string | (() => void), what: string, check: (s: string) => boolean, again: (s: string) => boolean = () => true): Promise<string> {
-  let last = 0;
-  return waitFor(
-    what,
-    () => {
-      const s = screen();
-      if (check(s)) return s;
-      if (Date.now() - last > 1500 && again(s)) {
-        if (typeof key === "string") keys(key);
-        else key();
-        last = Date.now();
-      }
-      throw new Error(`the screen was:\n${s}`);
-    },
-    20_000,
-  );
-}
+const { keys, typed } = ui;
+const pane = (format: string) => ui.server.tmux("display-message", "-p", "-t", DASH, format).stdout.trim();
+const see = (what: string, check: (s: string) => boolean, ms = 15_000) => ui.see(what, check, ms);
+const press = (key: string | (() => void), what: string, check: (s: string) => boolean, again: (s: string) => boolean = () => true) =>
+  ui.press(key, what, check, again, 20_000);
 
 const onCursor = (id: string) => (s: string) => !!rowOf(s, id)?.startsWith("▸");
 /** The table has the keyboard: the dashboard shows, with no dialog over it. */
@@ -95,7 +61,7 @@ beforeAll(async () => {
   // remain-on-exit keeps the pane after `q`, so the test can see what the dashboard left behind;
   // the shell around it prints the exit code there.
   const argv = [process.execPath, AO_BIN, "ui", "--interval", "1"];
-  const started = ui.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", "sh", "-c", '"$@"; echo "[ao ui exited $?]"', "sh", ...argv,
+  const started = ui.server.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", "sh", "-c", '"$@"; echo "[ao ui exited $?]"', "sh", ...argv,
     ";", "set-option", "-w", "-t", DASH, "remain-on-exit", "on");
   expect(started.code).toBe(0);
 }, 45_000);

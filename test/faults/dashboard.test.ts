@@ -8,51 +8,24 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { AO_BIN, ROOT, requireBuild, runAo } from "../helpers/ao.js";
+import { ROOT, requireBuild, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { rowOf, uiDriver } from "../helpers/ui-driver.js";
 
 // Real processes on a shared, loaded machine: generous deadlines, never timed assertions.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 const agents = privateTmux();
-const ui = privateTmux();
-const DASH = "=dash:";
+const ui = uiDriver({ columns: 120, rows: 35 });
 let root: string;
 let env: NodeJS.ProcessEnv;
 
-const screen = () => ui.tmux("capture-pane", "-p", "-t", DASH).stdout;
-const keys = (...k: string[]) => expect(ui.tmux("send-keys", "-t", DASH, ...k).code).toBe(0);
-const rowOf = (s: string, id: string) => s.split("\n").find((l) => new RegExp(`^[▸ ] ${id} `).test(l));
-const see = (what: string, check: (s: string) => boolean, ms = 45_000) =>
-  waitFor(
-    what,
-    () => {
-      const s = screen();
-      if (check(s)) return s;
-      throw new Error(`the screen was:\n${s}`);
-    },
-    ms,
-  );
-
-/** Press a key until its effect shows; pressed again (at most every 1.5 s) only while `again` holds. */
-async function press(key: string, what: string, check: (s: string) => boolean, again: (s: string) => boolean): Promise<string> {
-  let last = 0;
-  return waitFor(
-    what,
-    () => {
-      const s = screen();
-      if (check(s)) return s;
-      if (performance.now() - last > 1500 && again(s)) {
-        keys(key);
-        last = performance.now();
-      }
-      throw new Error(`the screen was:\n${s}`);
-    },
-    45_000,
-  );
-}
+// The machine is loaded: every wait on the screen gets 45 s.
+const WAIT_MS = 45_000;
+const see = (what: string, check: (s: string) => boolean) => ui.see(what, check, WAIT_MS);
+const press = (key: string, what: string, check: (s: string) => boolean, again: (s: string) => boolean) => ui.press(key, what, check, again, WAIT_MS);
 
 const tableKeys = (s: string) => s.includes("AGENT ORCHESTRATOR") && !/Send to|Kill fe-|Cleanup/.test(s);
 type LsRow = { name: string; status: string; activity: string | null };
@@ -71,9 +44,7 @@ beforeAll(async () => {
   env = { PATH: process.env.PATH, HOME: path.join(root, "home"), AO_HOME: path.join(root, "ao-home"), AO_CONFIG_PATH: config, AO_TMUX_SOCKET: agents.socket, AO_SIM_THINK_MS: "200" };
   for (const id of ["fe-1", "fe-2"]) expect(await runAo(["spawn", "frontend"], { env })).toMatchObject({ code: 0, stdout: `${id}\n` });
   await waitFor("both agents ready", async () => (await ls()).filter((r) => r.activity === "ready").length === 2, 60_000);
-  const pass = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-  const started = ui.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", process.execPath, AO_BIN, "ui", "--interval", "1");
-  expect(started.code).toBe(0);
+  ui.start(env);
   await see("the table", (s) => !!rowOf(s, "fe-1") && !!rowOf(s, "fe-2"));
 });
 
