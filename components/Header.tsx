@@ -30,6 +30,8 @@ export function Header() {
   const marked = useDashboard((s) => s.marked.length);
   const live = sessions.filter((v) => v.status !== "killed");
   const need = live.filter(needsYou).length;
+  // Hosts that do not answer, once each, in the words their sessions carry.
+  const down = [...new Set(live.filter((v) => v.statusCause === "host_unreachable").map((v) => v.statusReason))];
   const gh =
     github.state === "ok"
       ? `GitHub ok${github.remaining !== null ? ` (${github.remaining.toLocaleString("en-US")} left)` : ""}`
@@ -49,6 +51,11 @@ export function Header() {
         {all ? " + killed" : ""}
         {marked > 0 ? <Text color="cyan"> · {marked} marked</Text> : ""} ·{" "}
         <Text color={github.state === "ok" ? undefined : "yellow"}>{gh}</Text> ·{" "}
+        {down.length ? (
+          <>
+            <Text color="red">{inert(down.join(", "))}</Text> ·{" "}
+          </>
+        ) : null}
         {localError ? <Text color="red">local refresh failed: {inert(localError)}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
       </Text>
     </Text>

@@ -79,6 +79,7 @@ export function buildProgram(): Command {
     .option("--prompt <text>", "the task for the agent")
     .option("--prompt-file <file>", "read the task from a file (- for standard input)")
     .option("--branch <branch>", "branch name (default: ao/<id> or ao/<id>-<issue>); the branch of a killed session continues its work")
+    .option("--host <host>", "run it on this host (see ao hosts); default: the project's host with the most room")
     .option("--open", "open the session in a terminal once it runs")
     .option("--json", "print the new session as JSON")
     .action(async (project: string, issue: string | undefined, flags) => (await import("./commands/spawn.js")).spawn(project, issue, flags));

@@ -11,6 +11,7 @@ export interface SpawnFlags {
   prompt?: string;
   promptFile?: string;
   branch?: string;
+  host?: string;
   open?: boolean;
   json?: boolean;
 }
@@ -39,7 +40,10 @@ export async function spawn(project: string, issue: string | undefined, flags: S
     ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
     ...(prompt !== undefined ? { prompt } : {}),
     ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
+    ...(flags.host !== undefined ? { host: flags.host } : {}),
     onWarning: (text) => process.stderr.write(`ao: warning: ${inertLines(text)}\n`),
+    // Where ao put the session, and a first clone there: said on stderr, even with --json.
+    onInfo: (text) => process.stderr.write(`ao: ${inertLines(text)}\n`),
   });
   if (flags.json) printJson(r);
   else process.stdout.write(`${r.id}\n`);

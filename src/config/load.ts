@@ -45,7 +45,7 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
     defaults: { runtime: "tmux", agent: "claude-code", workspace: "worktree", terminal: "tmux" },
     github: { baseUrl: "https://api.github.com" },
     runtime: {},
-    hosts: [{ name: LOCAL_HOST, ssh: null, maxSessions: DEFAULT_MAX_SESSIONS, projects: {} }],
+    hosts: [{ name: LOCAL_HOST, ssh: null, maxSessions: DEFAULT_MAX_SESSIONS, projects: {}, root: "" }],
     worktreeDir: path.join(home, "worktrees", "default"),
     stuckAfterMs: 10 * 60_000,
     readyThresholdMs: 5 * 60_000,
@@ -56,7 +56,7 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
 }
 
 // Bump when the parsed shape changes, so an old cache is never read as a new config.
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 7;
 
 interface CacheEntry {
   v: number;

@@ -4,7 +4,7 @@ import type { core } from "zod";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { parseDuration } from "../core/duration.js";
 import { configSchema, type RawConfig } from "./schema.js";
-import { DEFAULT_MAX_SESSIONS, LOCAL_HOST } from "../core/placement.js";
+import { DEFAULT_HOST_ROOT, DEFAULT_MAX_SESSIONS, LOCAL_HOST } from "../core/placement.js";
 import type { HostConfig, ProjectConfig, Reactions, WorkspaceConfig } from "./types.js";
 import { DEFAULT_REACTIONS, type ReactionKind } from "../core/reactions.js";
 
@@ -91,11 +91,14 @@ function resolveHosts(raw: RawConfig, ctx: ParseContext, doc: Document, lc: Line
   if (local?.ssh) {
     throw configError(ctx, lc, offsetOf(doc, ["hosts", LOCAL_HOST, "ssh"]), `hosts.local.ssh: "local" is this machine; it takes only maxSessions`);
   }
-  const out: HostConfig[] = [{ name: LOCAL_HOST, ssh: null, maxSessions: local?.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: {} }];
+  if (local?.root) {
+    throw configError(ctx, lc, offsetOf(doc, ["hosts", LOCAL_HOST, "root"]), `hosts.local.root: "local" is this machine; it takes only maxSessions (AO_HOME is its root)`);
+  }
+  const out: HostConfig[] = [{ name: LOCAL_HOST, ssh: null, maxSessions: local?.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: {}, root: "" }];
   for (const [name, h] of entries) {
     if (name === LOCAL_HOST) continue;
     if (!h.ssh) throw configError(ctx, lc, offsetOf(doc, ["hosts", name]), `hosts.${name}.ssh: missing; expected an ssh destination such as ${name} or user@host`);
-    out.push({ name, ssh: h.ssh, maxSessions: h.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: h.projects ?? {} });
+    out.push({ name, ssh: h.ssh, maxSessions: h.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: h.projects ?? {}, root: h.root ?? DEFAULT_HOST_ROOT });
   }
   return out;
 }

@@ -115,6 +115,8 @@ const host = z.strictObject({
   maxSessions: z.number().int().min(1).max(1000).optional(),
   /** The project's clone on that host, by project id; without one, ao clones origin there on first use. */
   projects: z.record(z.string().regex(NAME), z.string().min(1)).optional(),
+  /** Where ao keeps its files on that host (clones, worktrees, the agents' state); default ~/.ao-host. */
+  root: z.string().regex(/^(~|~\/.*|\/.*)$/, { message: "expected an absolute path or one under ~/" }).optional(),
 });
 
 export const configSchema = z.strictObject({

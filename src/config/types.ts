@@ -49,6 +49,8 @@ export interface HostConfig {
   maxSessions: number;
   /** Project id → path of its clone on that host (`~/` is the remote home). */
   projects: Record<string, string>;
+  /** Where ao keeps its files there: clones, worktrees, sessions' state (`~/` is the remote home). */
+  root: string;
 }
 
 export interface WorkspaceConfig {

@@ -1,6 +1,8 @@
 /** This machine, as a host name in config and metadata. */
 export const LOCAL_HOST = "local";
 export const DEFAULT_MAX_SESSIONS = 8;
+/** Where ao keeps its files on another host, unless its config says otherwise. */
+export const DEFAULT_HOST_ROOT = "~/.ao-host";
 
 export interface HostLoad {
   name: string;

@@ -94,6 +94,8 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     const cause = (CAUSES as readonly string[]).includes(meta.statusCause ?? "") ? (meta.statusCause as StatusCause) : "record_errored";
     return is("errored", cause, meta.errorReason || "errored");
   }
+  // The host it runs on does not answer: nothing is known of the agent, and nothing is recorded.
+  if (facts.hostDown) return is("errored", "host_unreachable", facts.hostDown);
   if (facts.probeError) {
     return is("errored", "probe_failed", `probe failed: ${facts.probeError}`);
   }

@@ -64,6 +64,8 @@ export interface StatusFacts {
   pr?: PrFacts | null;
   /** A probe (tmux, git, GitHub) failed in a way that leaves this session unknowable. */
   probeError?: string;
+  /** The session's host does not answer ("host build-1 unreachable since 12:04"). */
+  hostDown?: string;
   stuckAfterMs: number;
   /**
    * How long the agent has been quiet, measured without crossing a wall-clock jump; when
@@ -104,6 +106,7 @@ export const CAUSES = [
   "unreadable",
   "kill_interrupted",
   "probe_failed",
+  "host_unreachable",
   "runtime_lost",
   "agent_error",
   "agent_exited",

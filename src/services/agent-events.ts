@@ -1,9 +1,12 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { open, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAgentEvents, type AgentEvent } from "../core/agent-events.js";
 import { shellJoin } from "../core/shell.js";
+import { writePrivate } from "../plugins/host/files.js";
+import { localHost } from "../plugins/host/local.js";
+import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, AgentWiring, HookTarget } from "../plugins/types.js";
 
 /** The session's agent-event log, next to its metadata: one JSON line per hook event. */
@@ -26,21 +29,34 @@ export function hookScript(): string {
   throw new Error("ao's hook handler bin/ao-hook.sh is missing from this installation");
 }
 
-export function hookTarget(agent: string, stateDir: string, env: NodeJS.ProcessEnv): HookTarget {
-  const argv = (event: string) => ["/bin/sh", hookScript(), agentEventsPath(stateDir), agent, event];
+/** `script`: where the hook handler is on the session's host (default: this installation's). */
+export function hookTarget(agent: string, stateDir: string, env: NodeJS.ProcessEnv, script = hookScript()): HookTarget {
+  const argv = (event: string) => ["/bin/sh", script, agentEventsPath(stateDir), agent, event];
   return { command: (event) => shellJoin(argv(event)), argv, stateDir, env };
 }
 
 /**
  * Prepare an agent's hooks for one launch: its settings files under the session's state folder
  * (private to the user) and the event log they append to. Undefined for agents read from the
- * screen alone.
+ * screen alone. On another host the files go there, beside a copy of the hook handler (plain
+ * sh: nothing of ao's is installed there).
  */
-export async function wireAgentHooks(agent: AgentPlugin, stateDir: string, env: NodeJS.ProcessEnv): Promise<AgentWiring | undefined> {
+export async function wireAgentHooks(
+  agent: AgentPlugin,
+  stateDir: string,
+  env: NodeJS.ProcessEnv,
+  on: { host: Host; hookScript: string } = { host: localHost, hookScript: hookScript() },
+): Promise<AgentWiring | undefined> {
   if (!agent.wireHooks) return undefined;
-  const wiring = agent.wireHooks(hookTarget(agent.name, stateDir, env));
-  for (const f of wiring.files) await writeFile(f.path, f.content, { mode: 0o600 });
-  await writeFile(agentEventsPath(stateDir), "", { mode: 0o600, flag: "a" });
+  if (on.host.remote) await writePrivate(on.host, on.hookScript, readFileSync(hookScript(), "utf8"));
+  const wiring = agent.wireHooks(hookTarget(agent.name, stateDir, env, on.hookScript));
+  for (const f of wiring.files) await writePrivate(on.host, f.path, f.content);
+  if (on.host.remote) {
+    // Append nothing: an existing log (a restore) keeps its events.
+    await on.host.run("/bin/sh", ["-c", 'umask 077; : >> "$1"', "sh", agentEventsPath(stateDir)]);
+  } else {
+    await writeFile(agentEventsPath(stateDir), "", { mode: 0o600, flag: "a" });
+  }
   return wiring;
 }
 
@@ -76,5 +92,73 @@ export class AgentEventReader {
     } finally {
       await fh.close();
     }
+  }
+}
+
+/** Reads many sessions' agent-event logs at once, wherever they live. */
+export interface EventLogReader {
+  readMany(files: string[]): Promise<Map<string, AgentEvent[]>>;
+}
+
+/** Logs on this machine, each read as it grew. */
+export class LocalEventLogs implements EventLogReader {
+  private readonly reader = new AgentEventReader();
+
+  async readMany(files: string[]): Promise<Map<string, AgentEvent[]>> {
+    return new Map(await Promise.all(files.map(async (f) => [f, await this.reader.read(f).catch(() => [])] as const)));
+  }
+}
+
+/**
+ * One script for every log on a host, one round trip: each log's size, and the tail of each
+ * whose size changed since the last read (read up to that size, so a line being appended is not
+ * cut). Each tail ends with a line of a fresh nonce: a log's own lines, JSON objects, cannot.
+ */
+const REMOTE_LOGS = [
+  'n=$1 w=$2; shift 2; i=0',
+  'while [ $# -ge 2 ]; do',
+  '  f=$1 k=$2; shift 2',
+  '  s=$(wc -c < "$f" 2>/dev/null | tr -d " ") ; [ -n "$s" ] || s=-',
+  '  printf "%s %s %s\\n" "$n" "$i" "$s"',
+  '  if [ "$s" != - ] && [ "$s" != "$k" ]; then head -c "$s" "$f" | tail -c "$w"; printf "\\n%s .\\n" "$n"; fi',
+  '  i=$((i+1))',
+  'done',
+].join("\n");
+
+export class HostEventLogs implements EventLogReader {
+  private readonly cache = new Map<string, { size: number; events: AgentEvent[] }>();
+
+  constructor(private readonly host: { run(file: string, args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> }) {}
+
+  async readMany(files: string[]): Promise<Map<string, AgentEvent[]>> {
+    const out = new Map<string, AgentEvent[]>();
+    if (files.length === 0) return out;
+    const nonce = `ao-logs-${Math.random().toString(36).slice(2)}`;
+    const args = files.flatMap((f) => [f, String(this.cache.get(f)?.size ?? -1)]);
+    const r = await this.host.run("/bin/sh", ["-c", REMOTE_LOGS, "sh", nonce, String(TAIL_BYTES), ...args]);
+    const lines = r.stdout.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const [n, index, size] = lines[i]!.split(" ");
+      const file = files[Number(index)];
+      if (n !== nonce || file === undefined) continue;
+      if (size === "-") {
+        this.cache.delete(file);
+        out.set(file, []);
+        continue;
+      }
+      const known = this.cache.get(file);
+      if (known && String(known.size) === size) {
+        out.set(file, known.events);
+        continue;
+      }
+      const body: string[] = [];
+      for (i++; i < lines.length && lines[i] !== `${nonce} .`; i++) body.push(lines[i]!);
+      const text = body.join("\n");
+      // A window that starts mid-file starts mid-line: that first line is not an event.
+      const events = parseAgentEvents(Number(size) > TAIL_BYTES ? text.slice(text.indexOf("\n") + 1) : text);
+      this.cache.set(file, { size: Number(size), events });
+      out.set(file, events);
+    }
+    return out;
   }
 }

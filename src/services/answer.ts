@@ -34,7 +34,7 @@ async function until<T>(ms: number, check: () => Promise<T | null | undefined | 
 
 /** Press what chooses `option`: move a menu's cursor onto it and press Enter, or type its key. */
 async function choose(ctx: AppContext, screen: AgentScreen, q: Question, option: QuestionOption): Promise<void> {
-  const rt = ctx.runtime;
+  const rt = screen.runtime;
   const target = q.options.findIndex((o) => o.key === option.key);
   const how = q.answerWith ?? (q.cursor !== undefined ? "arrows" : "line");
   if (how === "arrows") {
@@ -81,7 +81,7 @@ export async function answerQuestion(ctx: AppContext, id: string, answer: string
         const lastLine = tailLines(capture, 1)[0]?.trimEnd() ?? "";
         if (!entered && lastLine.includes(q.text) && lastLine.endsWith(` ${option.key}`)) {
           entered = true;
-          await ctx.runtime.sendKeys(screen.name, ["Enter"]);
+          await screen.runtime.sendKeys(screen.name, ["Enter"]);
           return false;
         }
         const now = screen.agent.readQuestion?.(capture) ?? null;

@@ -4,6 +4,7 @@ import { run } from "../exec.js";
 import { AGENT_NAMES } from "../plugins/agent/index.js";
 import type { ScmPlugin } from "../plugins/types.js";
 import { getSession } from "./lookup.js";
+import { sessionMachine } from "./machines.js";
 import { resolveProject } from "./sessions.js";
 import { listIssues } from "./trackers.js";
 
@@ -20,8 +21,9 @@ export async function issueChoices(ctx: AppContext, projectId: string): Promise<
 /** The last `lines` non-empty lines of a session's pane, its history included, or why there are none. */
 export async function paneTail(ctx: AppContext, id: string, lines: number): Promise<string> {
   const { meta } = await getSession(ctx, id);
-  if (!meta.tmuxName || !(await ctx.runtime.exists(meta.tmuxName))) return "(not running)";
-  return (await ctx.runtime.capture(meta.tmuxName, lines)).split("\n").filter((l) => l.trim() !== "").slice(-lines).join("\n");
+  const rt = sessionMachine(ctx, meta).runtime;
+  if (!meta.tmuxName || !(await rt.exists(meta.tmuxName))) return "(not running)";
+  return (await rt.capture(meta.tmuxName, lines)).split("\n").filter((l) => l.trim() !== "").slice(-lines).join("\n");
 }
 
 /** Failing checks and unresolved threads of a session's PR, one line each, for the detail pane. */

@@ -71,6 +71,25 @@ async function writeSeen(ctx: AppContext, seen: Record<string, Seen>): Promise<v
   }
 }
 
+/**
+ * Keep what a look at a host showed: it answered (last seen now) or not (unreachable since the
+ * first failure in a row, kept across processes). Returns when it stopped answering, if it did.
+ */
+export async function noteHostAnswer(ctx: AppContext, name: string, answered: boolean, now: Date): Promise<string | undefined> {
+  const seen = await readSeen(ctx);
+  const s = (seen[name] ??= {});
+  const before = JSON.stringify(s);
+  if (answered) {
+    // A "last seen" a few seconds old is as good as now: no write on every refresh.
+    if (!s.lastSeen || now.getTime() - Date.parse(s.lastSeen) > 30_000) s.lastSeen = now.toISOString();
+    delete s.unreachableSince;
+  } else {
+    s.unreachableSince ??= now.toISOString();
+  }
+  if (JSON.stringify(s) !== before) await writeSeen(ctx, seen);
+  return s.unreachableSince;
+}
+
 function parseProbe(stdout: string): Pick<HostReport, "tmux" | "git" | "load"> {
   const field = (k: string) => new RegExp(`^${k}\\t(.*)$`, "m").exec(stdout)?.[1]?.trim() || null;
   const loads = field("load")?.replace(/[{}]/g, "").trim().split(/\s+/).map(Number);

@@ -1,12 +1,13 @@
-import { existsSync, lstatSync, realpathSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { PLAN_KEYS } from "../core/cleanup.js";
 import { AoError } from "../core/errors.js";
+import { pathExists, removePath } from "../plugins/host/files.js";
 import { killTree, processesIn } from "../plugins/runtime/processes.js";
 import type { WorktreeStatus } from "../plugins/types.js";
 import { getSession } from "./lookup.js";
+import { machine, sessionMachine, sessionPlaces, worktreeRoot, type Machine } from "./machines.js";
 
 export interface KillOptions {
   force?: boolean;
@@ -36,9 +37,10 @@ export function describeWork(s: WorktreeStatus): string {
 }
 
 /** Work in a worktree that exists nowhere else, or null when there is none (or no worktree). */
-export async function unsavedWork(ctx: AppContext, worktree: string | undefined): Promise<WorktreeStatus | null> {
-  if (!worktree || !(await ctx.workspace.exists(worktree))) return null;
-  const work = await ctx.workspace.status(worktree);
+export async function unsavedWork(ctx: AppContext, worktree: string | undefined, m: Machine = machine(ctx, undefined)): Promise<WorktreeStatus | null> {
+  if (!worktree || !(await m.workspace.exists(worktree))) return null;
+  // git runs where the worktree is: on another host, the check runs there.
+  const work = await m.workspace.status(worktree);
   return work.uncommitted.length || work.unpushed.length ? work : null;
 }
 
@@ -68,6 +70,20 @@ export function foreignWorktree(ctx: AppContext, id: string, worktree: string): 
   return null;
 }
 
+/** The same check for a worktree on another host, in one script run there. */
+async function foreignWorktreeOn(ctx: AppContext, m: Machine, id: string, worktree: string): Promise<string | null> {
+  if (!m.host.remote) return foreignWorktree(ctx, id, worktree);
+  const dir = await worktreeRoot(ctx, m);
+  const expected = path.posix.join(dir, id);
+  if (path.posix.resolve(worktree) !== expected) return `${worktree} is not ${expected}, the folder ao made for ${id} on ${m.name}`;
+  const r = await m.host.run("/bin/sh", ["-c", '[ -e "$1" ] || [ -L "$1" ] || { echo gone; exit 0; }; [ -L "$1" ] && { echo link; exit 0; }; cd -- "$1/.." && pwd -P', "sh", expected]);
+  const said = r.stdout.trim();
+  if (said === "gone") return null;
+  if (said === "link") return `${m.name}:${expected} is a link`;
+  if (said !== dir) return `${m.name}:${expected} resolves outside ${dir}`;
+  return null;
+}
+
 /**
  * End a session: the agent's process tree, its tmux session, and its worktree, unless that holds
  * work that exists nowhere else (then refuse, and name it, unless forced). Metadata and the event
@@ -80,9 +96,11 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
   const actor = opts.actor ?? "cli";
   const keep = opts.keepWorktree === true || meta.worktreeKept === "true";
   const worktree = meta.worktree;
-  const left = worktree ? foreignWorktree(ctx, id, worktree) : null;
-  const removeWorktree = !keep && !left && !!worktree && (await ctx.workspace.exists(worktree));
-  const discarded = removeWorktree ? await unsavedWork(ctx, worktree) : null;
+  const m = sessionMachine(ctx, meta);
+  const repo = meta.hostRepo || (await sessionPlaces(ctx, m, project, id)).repo;
+  const left = worktree ? await foreignWorktreeOn(ctx, m, id, worktree) : null;
+  const removeWorktree = !keep && !left && !!worktree && (await m.workspace.exists(worktree));
+  const discarded = removeWorktree ? await unsavedWork(ctx, worktree, m) : null;
   if (discarded && !opts.force) {
     throw new AoError(
       `${id}: its worktree ${worktree} holds work that would be lost:\n${describeWork(discarded)}\n` +
@@ -104,16 +122,16 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
     );
     if (discarded) await ctx.store.appendEvent(id, { actor, kind: "work-discarded", ...discarded });
   }
-  if (meta.tmuxName) await ctx.runtime.destroy(meta.tmuxName);
+  if (meta.tmuxName) await m.runtime.destroy(meta.tmuxName);
   // An agent the tmux server no longer reaches (its socket deleted), or one started by hand,
   // still runs in the worktree: it goes too, before its folder does.
-  if (worktree && !left) await killTree((await processesIn(worktree)).map((p) => p.pid));
-  if (removeWorktree) await ctx.workspace.remove(project.path, worktree);
-  else if (meta.killRequestedAt && worktree && !left && !keep && existsSync(worktree)) {
+  if (worktree && !left) await killTree((await processesIn(worktree, m.host)).map((p) => p.pid), 3000, m.host);
+  if (removeWorktree) await m.workspace.remove(repo, worktree);
+  else if (meta.killRequestedAt && worktree && !left && !keep && (await pathExists(m.host, worktree))) {
     // An earlier kill was cut short inside `git worktree remove`: what is left is no longer a
     // worktree git can check, and the person already chose to end it.
-    await rm(worktree, { recursive: true, force: true });
-    await ctx.workspace.remove(project.path, worktree).catch(() => {});
+    await removePath(m.host, worktree);
+    await m.workspace.remove(repo, worktree).catch(() => {});
   }
   await ctx.store.update(
     id,

@@ -18,6 +18,7 @@ import type { Notification, NotifierPlugin, PrDetails, ScmPlugin } from "../plug
 import { applyCleanup, cleanupPlan } from "./cleanup.js";
 import { mergeSession } from "./merge.js";
 import { sendMessage } from "./messenger.js";
+import { sessionMachine } from "./machines.js";
 import { readSessions } from "./sessions.js";
 
 export interface ReactionReport {
@@ -299,7 +300,7 @@ export class LifecycleService {
     // something else on the same screen does not pass for this one.
     const needle = message.split("\n")[0]!.trim().slice(0, 40);
     if (!tmuxName || !needle) return null;
-    const screen = await this.ctx.runtime.capture(tmuxName, 400).catch(() => "");
+    const screen = await sessionMachine(this.ctx, v.meta).runtime.capture(tmuxName, 400).catch(() => "");
     // Typed but never submitted (cut off before Enter): it sits in the input box, not arrived.
     const agent = agentPlugin(v.meta.agent ?? "") ?? agentPlugin("generic")!;
     const draft = (agent.draftOf ? agent.draftOf(screen) : draftOf(screen)) ?? "";

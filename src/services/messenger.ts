@@ -7,7 +7,7 @@ import { questionNoun } from "../core/question.js";
 import { pasteable } from "../core/sanitize.js";
 import type { Activity } from "../core/types.js";
 import { withLock } from "../metadata/lock.js";
-import type { AgentPlugin } from "../plugins/types.js";
+import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
 import { agentScreen, type AgentLook } from "./agent-screen.js";
 
 export type SendOutcome = "delivered" | "queued" | "unconfirmed";
@@ -91,7 +91,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
       const last = await screen.look();
       if (last.question) await refuse(last);
       await opts.beforeKeys?.();
-      return deliver(ctx, screen.name, screen.agent, text);
+      return deliver(screen.runtime, screen.name, screen.agent, text);
     },
     { timeoutMs: 60_000 },
   );
@@ -108,8 +108,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
   return { ...result, waitedMs };
 }
 
-async function deliver(ctx: AppContext, name: string, agent: AgentPlugin, text: string): Promise<Omit<SendResult, "waitedMs">> {
-  const rt = ctx.runtime;
+async function deliver(rt: RuntimePlugin, name: string, agent: AgentPlugin, text: string): Promise<Omit<SendResult, "waitedMs">> {
   const draft = (capture: string) => (agent.draftOf ? agent.draftOf(capture) : draftOf(capture));
   const needle = needleOf(text);
   const capture = () => rt.capture(name).catch(() => "");

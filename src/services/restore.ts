@@ -7,8 +7,9 @@ import { tryLock } from "../metadata/lock.js";
 import { processesIn } from "../plugins/runtime/processes.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { agentReport } from "../core/agent-events.js";
-import { agentEventsPath, AgentEventReader, wireAgentHooks } from "./agent-events.js";
+import { agentEventsPath, wireAgentHooks } from "./agent-events.js";
 import { getSession } from "./lookup.js";
+import { sessionMachine, sessionPlaces } from "./machines.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
 
 export interface RestoreResult {
@@ -40,24 +41,28 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   const { meta, project } = await getSession(ctx, id);
   if (meta.status === "merged") throw new AoError(`${id}: its PR is merged; there is nothing to restore`, 1);
   const tmuxName = meta.tmuxName || tmuxSessionName(ctx.config.name, id);
-  const pane = (await ctx.runtime.listPanes()).find((p) => p.name === tmuxName);
+  const m = sessionMachine(ctx, meta);
+  const places = await sessionPlaces(ctx, m, project, id);
+  const repo = meta.hostRepo || places.repo;
+  const stateDir = meta.hostStateDir || places.stateDir;
+  const pane = (await m.runtime.listPanes()).find((p) => p.name === tmuxName);
   if (pane && !pane.dead) throw new AoError(`${id}: session is alive; attach with: ao attach ${id}`, 1);
   const worktree = meta.worktree;
   const branch = meta.branch ?? "";
-  if (!worktree || !(await ctx.workspace.exists(worktree))) {
-    const branchLeft = branch && (await ctx.workspace.branchExists(project.path, branch));
+  if (!worktree || !(await m.workspace.exists(worktree))) {
+    const branchLeft = branch && (await m.workspace.branchExists(repo, branch));
     throw new AoError(
       `${id}: its worktree ${worktree ?? "(none recorded)"} is gone, so there is nothing to resume in.` +
         (branchLeft ? ` Its branch ${branch} still exists: continue it in a new session with: ao spawn ${project.id} --branch ${branch}` : branch ? ` Its branch ${branch} is gone too.` : ""),
       1,
     );
   }
-  if (branch && !(await ctx.workspace.branchExists(project.path, branch))) {
-    throw new AoError(`${id}: its branch ${branch} no longer exists in ${project.path}`, 1);
+  if (branch && !(await m.workspace.branchExists(repo, branch))) {
+    throw new AoError(`${id}: its branch ${branch} no longer exists in ${m.host.remote ? `${m.name}:` : ""}${repo}`, 1);
   }
   // Never a second agent in one worktree: one may run there that tmux cannot show (its server's
   // socket deleted, or started by hand).
-  const running = await processesIn(worktree);
+  const running = await processesIn(worktree, m.host);
   if (running.length) {
     const list = running.slice(0, 5).map((p) => `${p.pid} ${p.command.slice(0, 60)}`).join("; ");
     throw new AoError(
@@ -68,12 +73,12 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   }
   const agent = ctx.agent(meta.agent ?? project.agent);
   // A dead pane left by remain-on-exit still holds the name: clear it first.
-  if (pane) await ctx.runtime.destroy(tmuxName);
-  const stateDir = ctx.store.dir(id);
-  const env = agentEnv(ctx, id, agent);
-  const wiring = await wireAgentHooks(agent, stateDir, env);
+  if (pane) await m.runtime.destroy(tmuxName);
+  const env = agentEnv(ctx, id, agent, undefined, m.host.remote);
+  const wiring = await wireAgentHooks(agent, stateDir, env, { host: m.host, hookScript: places.hookScript });
   // That very conversation: the id given at spawn, or the one the agent reported since.
-  const events = wiring ? await new AgentEventReader().read(agentEventsPath(stateDir)) : [];
+  const log = agentEventsPath(stateDir);
+  const events = wiring ? ((await m.facts.events.readMany([log])).get(log) ?? []) : [];
   const agentSessionId = meta.agentSessionId || agentReport(events, { promptPending: false })?.sessionId || undefined;
   const command = agent.resumeCommand({
     skipPermissions: meta.permissions === "skip",
@@ -85,10 +90,10 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   // while the record still says killed.
   const started = await ctx.store.update(id, () => ({ restoring: ctx.now().toISOString() }), actor, "restoring");
   try {
-    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
-    await waitForAgent(ctx, tmuxName);
+    await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
+    await waitForAgent(m.runtime, tmuxName);
   } catch (e) {
-    await removeLaunchFiles(ctx.store.dir(id));
+    await removeLaunchFiles(stateDir, m.host);
     await ctx.store.update(id, (cur): Record<string, string | null> => (cur.restoring === started.restoring ? { restoring: null } : {}), actor, "restore-failed").catch(() => {});
     throw e;
   }
@@ -106,5 +111,5 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     "restored",
   );
   if (killed) throw new AoError(`${id} was killed while it was being restored`, 1);
-  return { id, worktree, branch, tmuxName, attach: ctx.runtime.attachArgv(tmuxName, false).join(" ") };
+  return { id, worktree, branch, tmuxName, attach: m.runtime.attachArgv(tmuxName, false).join(" ") };
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import type { Metadata } from "../core/types.js";
+import { sessionMachine } from "./machines.js";
 
 /**
  * The command that really brings a stopped session's work back, checked against what is left:
@@ -8,9 +9,10 @@ import type { Metadata } from "../core/types.js";
  * branch; without either there is nothing to resume.
  */
 export async function reviveHint(ctx: AppContext, id: string, meta: Metadata, project: ProjectConfig): Promise<string> {
-  if (meta.worktree && (await ctx.workspace.exists(meta.worktree))) return `bring it back with: ao session restore ${id}`;
+  const m = sessionMachine(ctx, meta);
+  if (meta.worktree && (await m.workspace.exists(meta.worktree).catch(() => false))) return `bring it back with: ao session restore ${id}`;
   const branch = meta.branch;
-  if (branch && (await ctx.workspace.branchExists(project.path, branch).catch(() => false))) {
+  if (branch && (await m.workspace.branchExists(meta.hostRepo || project.path, branch).catch(() => false))) {
     return `its worktree is gone; continue its branch in a new session with: ao spawn ${project.id} --branch ${branch}`;
   }
   return `its worktree${branch ? ` and branch ${branch}` : ""} are gone; start afresh with: ao spawn ${project.id}`;

@@ -8,13 +8,17 @@ import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
 import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
+import { localHost } from "../plugins/host/local.js";
+import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
-import { AgentEventReader } from "./agent-events.js";
+import { LocalEventLogs, type EventLogReader } from "./agent-events.js";
 
 export interface SessionRuntimeFacts {
   alive: boolean;
   /** tmux has no such session, yet processes run in the session's worktree: tmux is unreachable, not the agent gone. */
   unreachable?: string;
+  /** The host it runs on does not answer: nothing is known of it ("host build-1 unreachable since 12:04"). */
+  hostDown?: string;
   activity?: Activity;
   pane?: PaneFacts;
   /** How long since the pane's last output, with any wall-clock jump since ao first saw it taken out. */
@@ -85,12 +89,14 @@ type PaneCache = Record<string, CacheEntry>;
  */
 export class RuntimeFacts {
   private cache: PaneCache | null = null;
-  private readonly events = new AgentEventReader();
 
+  /** `host`: where the panes and the worktrees are; `events`: how their agent-event logs are read. */
   constructor(
     private readonly runtime: RuntimePlugin,
     private readonly cacheFile: string,
     private readonly readyThresholdMs: number,
+    private readonly host: Host = localHost,
+    readonly events: EventLogReader = new LocalEventLogs(),
   ) {}
 
   private loadCache(): PaneCache {
@@ -134,7 +140,11 @@ export class RuntimeFacts {
     const panes = new Map(look.panes.map((p) => [p.name, p]));
     // Sessions tmux does not know: one look at which processes still work in their worktrees.
     const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
-    const inWorktree = missing.length ? await processesInEach(missing) : new Map<string, Array<{ pid: number }>>();
+    const logs = queries.filter((q) => q.eventLog && panes.has(q.tmuxName)).map((q) => q.eventLog!);
+    const [inWorktree, eventsByLog] = await Promise.all([
+      missing.length ? processesInEach(missing, this.host) : new Map<string, Array<{ pid: number }>>(),
+      logs.length ? this.events.readMany(logs).catch(() => new Map<string, AgentEvent[]>()) : new Map<string, AgentEvent[]>(),
+    ]);
     let dirty = false;
     for (const q of queries) {
       const pane = panes.get(q.tmuxName);
@@ -148,7 +158,7 @@ export class RuntimeFacts {
         out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
         continue;
       }
-      const events = q.eventLog ? await this.events.read(q.eventLog).catch(() => []) : [];
+      const events = (q.eventLog && eventsByLog.get(q.eventLog)) || [];
       const report = agentReport(events, { promptPending: q.promptPending ?? false });
       const prev = cache[q.tmuxName];
       if (!prev || prev.seenFor !== pane.activityAt) {

@@ -14,6 +14,10 @@ import type { PrQuery } from "../plugins/types.js";
 import type { PrGroup, PrSnapshot } from "./pr-facts.js";
 import { agentEventsPath } from "./agent-events.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
+import { LOCAL_HOST } from "../core/placement.js";
+import { HostUnreachableError } from "../plugins/host/types.js";
+import { noteHostAnswer } from "./hosts.js";
+import { machine } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
 
@@ -148,6 +152,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
         ...quietAndSpawner(meta, now, rt),
         ...(rt ? { runtimeAlive: rt.alive } : {}),
         ...(rt?.unreachable ? { probeError: rt.unreachable } : {}),
+        ...(rt?.hostDown ? { hostDown: rt.hostDown } : {}),
         ...(rt?.activity ? { activity: rt.activity } : {}),
         ...(pr !== undefined ? { pr } : {}),
         ...(agent ? { agent } : {}),
@@ -181,19 +186,50 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
   };
 }
 
+/** "12:04": when a host stopped answering, in the person's own clock. */
+const clockTime = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
+
+/**
+ * Runtime facts per host, all hosts at once: one look at each (its panes, the screens worth
+ * reading, its agent-event logs). A host that does not answer leaves its sessions unknown, said
+ * as such: "host build-1 unreachable since 12:04", never "gone".
+ */
 async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Date): Promise<Map<string, SessionRuntimeFacts>> {
-  const queries = sessions.map((s) => {
-    const agent = agentPlugin(s.meta!.agent ?? "") ?? agentPlugin("generic")!;
-    return {
-      id: s.id,
-      tmuxName: s.meta!.tmuxName!,
-      agent,
-      ...(agent.wireHooks ? { eventLog: agentEventsPath(ctx.store.dir(s.id)) } : {}),
-      promptPending: s.meta!.promptOnLaunch === "1",
-      ...(s.meta!.worktree ? { worktree: s.meta!.worktree } : {}),
-    };
-  });
-  return ctx.runtimeFacts.gather(queries, now.getTime());
+  const byHost = new Map<string, StoredSession[]>();
+  for (const s of sessions) {
+    const h = s.meta!.host || LOCAL_HOST;
+    byHost.set(h, [...(byHost.get(h) ?? []), s]);
+  }
+  const out = new Map<string, SessionRuntimeFacts>();
+  await Promise.all(
+    [...byHost].map(async ([name, list]) => {
+      const down = (why: string) => list.forEach((s) => out.set(s.id, { alive: false, hostDown: why }));
+      if (!ctx.config.hosts.some((h) => h.name === name)) return down(`host ${name} is not in the config (hosts:)`);
+      const m = machine(ctx, name);
+      const queries = list.map((s) => {
+        const agent = agentPlugin(s.meta!.agent ?? "") ?? agentPlugin("generic")!;
+        const stateDir = m.host.remote ? s.meta!.hostStateDir : ctx.store.dir(s.id);
+        return {
+          id: s.id,
+          tmuxName: s.meta!.tmuxName!,
+          agent,
+          ...(agent.wireHooks && stateDir ? { eventLog: agentEventsPath(stateDir) } : {}),
+          promptPending: s.meta!.promptOnLaunch === "1",
+          ...(s.meta!.worktree ? { worktree: s.meta!.worktree } : {}),
+        };
+      });
+      try {
+        const facts = await m.facts.gather(queries, now.getTime());
+        for (const [id, f] of facts) out.set(id, f);
+        if (m.host.remote) await noteHostAnswer(ctx, name, true, now);
+      } catch (e) {
+        if (!(e instanceof HostUnreachableError)) throw e;
+        const since = (await noteHostAnswer(ctx, name, false, now)) ?? now.toISOString();
+        down(`host ${name} unreachable since ${clockTime(since)}`);
+      }
+    }),
+  );
+  return out;
 }
 
 /**
@@ -227,7 +263,7 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
   return [...groups].map(([repo, queries]) => ({ repo, queries }));
 }
 
-const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "pr_recorded"]);
+const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "host_unreachable", "pr_recorded"]);
 
 /** Status changes worth keeping: the record and the event log follow what the facts show. */
 async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>): Promise<void> {

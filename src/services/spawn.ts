@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
@@ -11,7 +11,10 @@ import { processStartTime, run } from "../exec.js";
 import { monoStamp } from "../metadata/clock.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
-import type { AgentPlugin } from "../plugins/types.js";
+import { removePath, writePrivate } from "../plugins/host/files.js";
+import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
+import { machine, sessionPlaces, type Machine } from "./machines.js";
+import { chooseHost, ensureClone } from "./placement.js";
 import { resolveProject } from "./sessions.js";
 import { randomUUID } from "node:crypto";
 import { wireAgentHooks } from "./agent-events.js";
@@ -23,7 +26,11 @@ export interface SpawnOptions {
   agent?: string;
   prompt?: string;
   branch?: string;
+  /** The host to run on; by default the project's host with the most room. */
+  host?: string;
   actor?: string;
+  /** Told what ao decided for the person (where the session goes, a first clone there). */
+  onInfo?: (text: string) => void;
   onWarning?: (text: string) => void;
   /** Told the id as soon as the session is recorded (as spawning), before the slow steps. */
   onCreated?: (id: string) => void;
@@ -34,6 +41,7 @@ export interface SpawnResult {
   branch: string;
   worktree: string;
   tmuxName: string;
+  host: string;
 }
 
 /** The task in one line for the table: the issue's title, or the prompt's first line. */
@@ -49,9 +57,13 @@ function under(root: string, rel: string): string {
   return full;
 }
 
-/** The environment an agent starts with: ao's own (the user's), plus who it is. */
-export function agentEnv(ctx: AppContext, id: string, agent: AgentPlugin, prompt?: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...ctx.env, AO_SESSION: id, AO_WORKSPACE: ctx.config.name };
+/**
+ * The environment an agent starts with: ao's own (the user's), plus who it is. On another host
+ * only who it is: the agent starts from that host's own login environment, and nothing of this
+ * machine's (its PATH, its home, its credentials) travels there.
+ */
+export function agentEnv(ctx: AppContext, id: string, agent: AgentPlugin, prompt?: string, remote = false): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...(remote ? {} : ctx.env), AO_SESSION: id, AO_WORKSPACE: ctx.config.name };
   // ao's own knobs are not the agent's business (an agent running `ao` would act on ao's state).
   delete env.AO_VERBOSE;
   delete env.TMUX;
@@ -66,14 +78,14 @@ export function agentEnv(ctx: AppContext, id: string, agent: AgentPlugin, prompt
  * caught here. A pane that dies first means the agent could not start; its last words become
  * the reason.
  */
-export async function waitForAgent(ctx: AppContext, tmuxName: string, graceMs = 1600, timeoutMs = 10_000): Promise<void> {
+export async function waitForAgent(runtime: RuntimePlugin, tmuxName: string, graceMs = 1600, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   for (;;) {
-    const pane = (await ctx.runtime.listPanes()).find((p) => p.name === tmuxName);
+    const pane = (await runtime.listPanes()).find((p) => p.name === tmuxName);
     if (!pane) throw new Error("the tmux session vanished as the agent started");
     if (pane.dead) {
       // A dead pane's output sits in the history above tmux's "Pane is dead" line.
-      const screen = (await ctx.runtime.capture(tmuxName, 200).catch(() => "")).split("\n");
+      const screen = (await runtime.capture(tmuxName, 200).catch(() => "")).split("\n");
       // tmux's own "Pane is dead (status N, …)" line carries the status when the field lags.
       const status = pane.deadStatus ?? Number(screen.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
       const last = screen.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3);
@@ -89,9 +101,9 @@ export async function waitForAgent(ctx: AppContext, tmuxName: string, graceMs = 
  * The default branch name, or the same with `-2`, `-3`… when a branch of that name exists
  * already (another workspace on the same clone has its own fe-1).
  */
-async function freeBranchName(ctx: AppContext, repo: string, wanted: string): Promise<string> {
+async function freeBranchName(m: Machine, repo: string, wanted: string): Promise<string> {
   let name = wanted;
-  for (let n = 2; await ctx.workspace.branchExists(repo, name); n++) name = `${wanted}-${n}`;
+  for (let n = 2; await m.workspace.branchExists(repo, name); n++) name = `${wanted}-${n}`;
   return name;
 }
 
@@ -103,14 +115,29 @@ const killedMeanwhile = (m: Record<string, string>) => m.status === "killed" || 
  * project and nothing has it checked out: then the new session picks up that work. Any other
  * existing branch is someone's, and is refused with whose it is. Returns the killed session's id.
  */
-async function killedOwner(ctx: AppContext, project: ProjectConfig, branch: string): Promise<string> {
-  const owners = (await ctx.store.list()).filter((s) => s.meta?.projectId === project.id && s.meta.branch === branch);
+async function killedOwner(ctx: AppContext, m: Machine, repo: string, project: ProjectConfig, branch: string): Promise<string> {
+  const owners = (await ctx.store.list()).filter((s) => s.meta?.projectId === project.id && s.meta.branch === branch && (s.meta.host || "local") === m.name);
   const live = owners.find((s) => s.meta?.status !== "killed");
   if (live) throw new AoError(`branch ${branch} belongs to session ${live.id} (${live.meta?.status ?? "?"}); pick another name or use that session`, EXIT_USAGE);
-  if (owners.length === 0) throw new AoError(`branch ${branch} already exists in ${project.path} and no killed session of ${project.id} owns it; pick another name`, EXIT_USAGE);
-  const at = await ctx.workspace.checkedOutAt(project.path, branch);
+  if (owners.length === 0) throw new AoError(`branch ${branch} already exists in ${repo} and no killed session of ${project.id} owns it; pick another name`, EXIT_USAGE);
+  const at = await m.workspace.checkedOutAt(repo, branch);
   if (at.length) throw new AoError(`branch ${branch} is checked out at ${at[0]}; remove that worktree (or restore its session) first`, EXIT_USAGE);
   return owners.map((s) => s.id).sort(compareIds).at(-1)!;
+}
+
+/** Copy the project's untracked files (`copy:`) from its clone into the new worktree, there. */
+async function copyFiles(m: Machine, project: ProjectConfig, repo: string, worktree: string): Promise<void> {
+  for (const rel of project.copy) {
+    const to = under(worktree, rel);
+    const from = under(repo, rel);
+    if (!m.host.remote) {
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(from, to);
+      continue;
+    }
+    const r = await m.host.run("/bin/sh", ["-c", 'mkdir -p -- "$(dirname -- "$2")" && cp -- "$1" "$2"', "sh", from, to]);
+    if (r.exitCode !== 0) throw new Error(`copy ${rel} on ${m.name}: ${r.stderr.trim()}`);
+  }
 }
 
 /** Create a session: id, worktree on a new branch, tmux running the agent. Undoes all of it on failure. */
@@ -124,10 +151,16 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   if (opts.branch !== undefined && !(await isValidBranch(opts.branch))) {
     throw new AoError(`"${opts.branch}" is not a valid branch name (git check-ref-format)`, EXIT_USAGE);
   }
-  if (!(await ctx.workspace.exists(project.path))) {
+  const placed = await chooseHost(ctx, project, opts.host);
+  if (placed.why) opts.onInfo?.(`on ${placed.host}: ${placed.why}`);
+  const m = machine(ctx, placed.host);
+  const remote = m.host.remote;
+  if (!remote && !(await ctx.workspace.exists(project.path))) {
     throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
   }
-  const continues = opts.branch !== undefined && (await ctx.workspace.branchExists(project.path, opts.branch)) ? await killedOwner(ctx, project, opts.branch) : null;
+  // Where this project's files go there; the id is not known yet, so the clone's path first.
+  const repo = remote ? await ensureClone(ctx, m, project, (await sessionPlaces(ctx, m, project, "_")).repo, opts.onInfo) : project.path;
+  const continues = opts.branch !== undefined && (await m.workspace.branchExists(repo, opts.branch)) ? await killedOwner(ctx, m, repo, project, opts.branch) : null;
   const actor = opts.actor ?? "cli";
   const skip = project.permissions === "skip";
   // With an issue: the branch is named from its title, and its text is the task when no prompt is given.
@@ -150,6 +183,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       status: "spawning",
       agent: agentName,
       createdAt: ctx.now().toISOString(),
+      ...(remote ? { host: m.name } : {}),
       ...(opts.issue ? { issueId: opts.issue } : {}),
       ...(issueTitle || prompt ? { summary: taskLine(issueTitle ?? prompt!) } : {}),
       ...(skip ? { permissions: "skip" } : {}),
@@ -161,36 +195,35 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     },
     actor,
   );
-  const branch = opts.branch ?? (await freeBranchName(ctx, project.path, defaultBranchName(id, issueTitle ?? opts.issue)));
-  const worktree = path.join(ctx.config.worktreeDir, id);
+  const places = await sessionPlaces(ctx, m, project, id);
+  const branch = opts.branch ?? (await freeBranchName(m, repo, defaultBranchName(id, issueTitle ?? opts.issue)));
+  const { worktree, stateDir } = places;
   const tmuxName = tmuxSessionName(ctx.config.name, id);
-  const stateDir = ctx.store.dir(id);
-  await ctx.store.update(id, () => ({ branch, worktree, tmuxName }), actor);
+  // A remote session's own folders there are recorded too: kill and restore find them without asking.
+  await ctx.store.update(id, () => ({ branch, worktree, tmuxName, ...(remote ? { hostRepo: repo, hostStateDir: stateDir } : {}) }), actor);
   opts.onCreated?.(id);
 
   let created = { worktree: false, tmux: false };
   try {
     if (!(await isValidBranch(branch))) throw new Error(`"${branch}" is not a valid branch name`);
-    await ctx.workspace.create({ repoPath: project.path, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch, reuse: continues !== null });
+    await m.workspace.create({ repoPath: repo, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch, reuse: continues !== null });
     created = { ...created, worktree: true };
-    for (const rel of project.copy) {
-      const to = under(worktree, rel);
-      await mkdir(path.dirname(to), { recursive: true });
-      await copyFile(under(project.path, rel), to);
-    }
+    await copyFiles(m, project, repo, worktree);
     for (const cmd of project.postCreate) {
       // The user wrote this command in their own config: it is theirs to run through a shell.
-      const r = await run("/bin/sh", ["-c", cmd], { cwd: worktree, env: ctx.env });
+      const r = remote
+        ? await m.host.run("/bin/sh", ["-lc", cmd], { cwd: worktree, timeoutMs: 30 * 60_000 })
+        : await run("/bin/sh", ["-c", cmd], { cwd: worktree, env: ctx.env });
       if (r.exitCode !== 0) throw new Error(`postCreate "${cmd}" failed (exit ${r.exitCode}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
     }
     let promptShell: string | undefined;
     if (prompt && agent.promptOnCommandLine) {
       const file = path.join(stateDir, "prompt.txt");
-      await writeFile(file, prompt, { mode: 0o600 });
+      await writePrivate(m.host, file, prompt);
       promptShell = `"$(cat ${shellQuote(file)})"`;
     }
-    const env = agentEnv(ctx, id, agent, prompt);
-    const wiring = await wireAgentHooks(agent, stateDir, env);
+    const env = agentEnv(ctx, id, agent, prompt, remote);
+    const wiring = await wireAgentHooks(agent, stateDir, env, { host: m.host, hookScript: places.hookScript });
     // The conversation's id, chosen here and recorded first, so restore resumes exactly it.
     const agentSessionId = agent.takesSessionId ? randomUUID() : undefined;
     if (agentSessionId || promptShell) {
@@ -203,20 +236,20 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       ...(wiring ? { wiring } : {}),
       ...(agentSessionId ? { agentSessionId } : {}),
     });
-    await ctx.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
+    await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
     created = { ...created, tmux: true };
-    await waitForAgent(ctx, tmuxName);
+    await waitForAgent(m.runtime, tmuxName);
     // A kill that came while the agent started wins: its record is not overwritten.
     await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "working", lastActivityAt: ctx.now().toISOString(), lastActivityMono: monoStamp() ?? null, spawnPid: null, spawnStart: null }), actor, "spawned");
-    return { id, branch, worktree, tmuxName };
+    return { id, branch, worktree, tmuxName, host: m.name };
   } catch (e) {
     const reason = (e as Error).message;
     // Undo what this spawn made; nothing in a brand-new worktree is the user's work yet.
-    if (created.tmux) await ctx.runtime.destroy(tmuxName).catch(() => {});
+    if (created.tmux) await m.runtime.destroy(tmuxName).catch(() => {});
     // A branch this spawn continued holds the killed session's commits: it stays.
-    if (created.worktree) await ctx.workspace.remove(project.path, worktree, continues ? {} : { deleteBranch: branch }).catch(() => {});
-    await rm(path.join(stateDir, "prompt.txt"), { force: true });
-    await removeLaunchFiles(stateDir);
+    if (created.worktree) await m.workspace.remove(repo, worktree, continues ? {} : { deleteBranch: branch }).catch(() => {});
+    await removePath(m.host, path.join(stateDir, "prompt.txt")).catch(() => {});
+    await removeLaunchFiles(stateDir, m.host);
     await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
     throw new AoError(`spawn of ${id} failed: ${reason}`, 1);
   }

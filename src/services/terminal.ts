@@ -5,6 +5,7 @@ import { isSessionId } from "../core/ids.js";
 import { runInteractive } from "../exec.js";
 import { terminalPlugin } from "../plugins/terminal/index.js";
 import { getSession } from "./lookup.js";
+import { sessionMachine } from "./machines.js";
 import { reviveHint } from "./revive.js";
 import { listSessions } from "./sessions.js";
 
@@ -12,10 +13,11 @@ import { listSessions } from "./sessions.js";
 export async function attachSession(ctx: AppContext, id: string): Promise<number> {
   const { meta, project } = await getSession(ctx, id);
   const name = meta.tmuxName;
-  if (!name || !(await ctx.runtime.exists(name))) {
+  const rt = sessionMachine(ctx, meta).runtime;
+  if (!name || !(await rt.exists(name))) {
     throw new AoError(`${id} is not running; ${await reviveHint(ctx, id, meta, project)}`, 1);
   }
-  const argv = ctx.runtime.attachArgv(name, !!ctx.env.TMUX);
+  const argv = rt.attachArgv(name, !!ctx.env.TMUX);
   const env = { ...ctx.env };
   // A client for ao's own server, started from inside the user's tmux, would refuse to nest.
   if (argv[1] !== "switch-client") delete env.TMUX;
@@ -38,10 +40,11 @@ export async function openSessions(ctx: AppContext, target: string, newWindow: b
   for (const id of ids) {
     const { meta, project } = await getSession(ctx, id);
     const name = meta.tmuxName;
-    if (!name || !(await ctx.runtime.exists(name))) throw new AoError(`${id} is not running; ${await reviveHint(ctx, id, meta, project)}`, 1);
+    const rt = sessionMachine(ctx, meta).runtime;
+    if (!name || !(await rt.exists(name))) throw new AoError(`${id} is not running; ${await reviveHint(ctx, id, meta, project)}`, 1);
     const terminal = terminalPlugin(project.terminal, ctx.config.defaults.terminalCommand);
     try {
-      await terminal.open({ id, tmuxName: name, attachArgv: ctx.runtime.attachArgv(name, !!ctx.env.TMUX), newWindow });
+      await terminal.open({ id, tmuxName: name, attachArgv: rt.attachArgv(name, !!ctx.env.TMUX), newWindow });
     } catch (e) {
       throw new AoError(`open ${id}: ${(e as Error).message}`, 1);
     }

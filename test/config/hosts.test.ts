@@ -30,9 +30,9 @@ projects:
 `);
     expect(c.runtime.sshConfig).toBe(path.join(root, "home/.ssh/config"));
     expect(c.hosts).toEqual([
-      { name: "local", ssh: null, maxSessions: 8, projects: {} },
-      { name: "build-1", ssh: "build-1", maxSessions: 12, projects: {} },
-      { name: "build-2", ssh: "ci@10.0.0.7", maxSessions: 8, projects: { api: "/srv/src/api" } },
+      { name: "local", ssh: null, maxSessions: 8, projects: {}, root: "" },
+      { name: "build-1", ssh: "build-1", maxSessions: 12, projects: {}, root: "~/.ao-host" },
+      { name: "build-2", ssh: "ci@10.0.0.7", maxSessions: 8, projects: { api: "/srv/src/api" }, root: "~/.ao-host" },
     ]);
     expect(c.projects.map((p) => [p.id, p.hosts])).toEqual([
       ["api", ["local", "build-1", "build-2"]],
@@ -46,11 +46,13 @@ projects:
     ["a host without ssh", "hosts:\n  b1: { maxSessions: 3 }\n", /:2:7: hosts\.b1\.ssh: missing/],
     ["an ssh destination that is an option", "hosts:\n  b1: { ssh: -oProxyCommand=x }\n", /hosts\.b1\.ssh: expected an ssh destination/],
     ["an ssh destination with shell words", "hosts:\n  b1: { ssh: \"b1;rm -rf ~\" }\n", /hosts\.b1\.ssh: expected an ssh destination/],
+    ["a relative root", "hosts:\n  b1: { ssh: b1, root: srv/ao }\n", /hosts\.b1\.root: expected an absolute path or one under ~\//],
+    ["a root for local", "hosts:\n  local: { root: /srv }\n", /hosts\.local\.root: "local" is this machine; it takes only maxSessions/],
     ["a zero capacity", "hosts:\n  b1: { ssh: b1, maxSessions: 0 }\n", /hosts\.b1\.maxSessions: /],
   ];
   it("lets local set its own capacity", async () => {
     const c = await load("hosts:\n  local: { maxSessions: 3 }\n");
-    expect(c.hosts).toEqual([{ name: "local", ssh: null, maxSessions: 3, projects: {} }]);
+    expect(c.hosts).toEqual([{ name: "local", ssh: null, maxSessions: 3, projects: {}, root: "" }]);
   });
 
   it.each(errors)("rejects %s, saying where", async (_n, text, expected) => {

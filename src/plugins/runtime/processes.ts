@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { pidAlive, run } from "../../exec.js";
+import { pidAlive } from "../../exec.js";
+import { localHost } from "../host/local.js";
+import type { Host } from "../host/types.js";
 
-/** `root` and every process below it, deepest first. One `ps` call. */
-export async function processTree(root: number): Promise<number[]> {
-  const r = await run("ps", ["-A", "-o", "pid=,ppid="]);
+/** `root` and every process below it, deepest first. One `ps` call, on the host the tree runs on. */
+export async function processTree(root: number, host: Host = localHost): Promise<number[]> {
+  const r = await host.run("ps", ["-A", "-o", "pid=,ppid="]);
   const children = new Map<number, number[]>();
   for (const line of r.stdout.split("\n")) {
     const [pid, ppid] = line.trim().split(/\s+/).map(Number);
@@ -28,8 +30,20 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The same on another host, in one script: SIGTERM, up to `graceMs` for them to go, then SIGKILL.
+ * The pids are numbers ao parsed, passed as arguments.
+ */
+const REMOTE_KILL =
+  'n=$1; shift; kill -TERM "$@" 2>/dev/null; while [ "$n" -gt 0 ]; do a=; for p; do kill -0 "$p" 2>/dev/null && a=1; done; ' +
+  '[ -z "$a" ] && exit 0; sleep 0.1; n=$((n-1)); done; kill -KILL "$@" 2>/dev/null; exit 0';
+
 /** SIGTERM, a grace period, then SIGKILL for whatever is still there. */
-export async function killTree(pids: number[], graceMs = 3000): Promise<void> {
+export async function killTree(pids: number[], graceMs = 3000, host: Host = localHost): Promise<void> {
+  if (host.remote) {
+    if (pids.length) await host.run("/bin/sh", ["-c", REMOTE_KILL, "sh", String(Math.ceil(graceMs / 100)), ...pids.map(String)], { timeoutMs: graceMs + 15_000 });
+    return;
+  }
   for (const pid of pids) signal(pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (pids.some(pidAlive) && Date.now() < deadline) await sleep(50);
@@ -41,7 +55,8 @@ export async function killTree(pids: number[], graceMs = 3000): Promise<void> {
  * elsewhere none can be seen and the lists are empty). An agent restarted by hand, or one whose
  * tmux server can no longer be reached, still shows here. One pass over /proc for all folders.
  */
-export async function processesInEach(dirs: string[]): Promise<Map<string, Array<{ pid: number; command: string }>>> {
+export async function processesInEach(dirs: string[], host: Host = localHost): Promise<Map<string, Array<{ pid: number; command: string }>>> {
+  if (host.remote) return remoteProcessesInEach(dirs, host);
   const { readdir, readlink, readFile, realpath } = await import("node:fs/promises");
   const out = new Map<string, Array<{ pid: number; command: string }>>(dirs.map((d) => [d, []]));
   const roots = (await Promise.all(dirs.map(async (d) => [d, await realpath(d).catch(() => null)] as const))).filter((r): r is readonly [string, string] => r[1] !== null);
@@ -70,13 +85,40 @@ export async function processesInEach(dirs: string[]): Promise<Map<string, Array
   return out;
 }
 
-export async function processesIn(dir: string): Promise<Array<{ pid: number; command: string }>> {
-  return (await processesInEach([dir])).get(dir) ?? [];
+/**
+ * The same walk of /proc on another host, as one script: for each folder (an argument) its real
+ * path, then each process whose working folder is inside one: `pid TAB folder-index TAB command`.
+ */
+const REMOTE_PROCS = [
+  // The folders' real paths replace the arguments, in order ("-" for one that is gone).
+  'n=$#; for d; do r=$(cd -- "$d" 2>/dev/null && pwd -P) || r=-; set -- "$@" "$r"; done; shift "$n"',
+  "for p in /proc/[0-9]*; do",
+  '  c=$(readlink "$p/cwd" 2>/dev/null) || continue; c=${c% (deleted)}; k=0',
+  '  for r; do case $c in "$r" | "$r"/*) printf "%s\\t%s\\t%s\\n" "${p#/proc/}" "$k" "$(tr "\\000" " " < "$p/cmdline" 2>/dev/null)" ;; esac; k=$((k+1)); done',
+  "done; exit 0",
+].join("\n");
+
+async function remoteProcessesInEach(dirs: string[], host: Host): Promise<Map<string, Array<{ pid: number; command: string }>>> {
+  const out = new Map<string, Array<{ pid: number; command: string }>>(dirs.map((d) => [d, []]));
+  if (dirs.length === 0) return out;
+  const r = await host.run("/bin/sh", ["-c", REMOTE_PROCS, "sh", ...dirs]);
+  for (const line of r.stdout.split("\n")) {
+    const [pid, k, command] = line.split("\t");
+    const dir = dirs[Number(k)];
+    if (!pid || !/^\d+$/.test(pid) || dir === undefined) continue;
+    out.get(dir)!.push({ pid: Number(pid), command: (command ?? "").trim() });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.pid - b.pid);
+  return out;
+}
+
+export async function processesIn(dir: string, host: Host = localHost): Promise<Array<{ pid: number; command: string }>> {
+  return (await processesInEach([dir], host)).get(dir) ?? [];
 }
 
 /** End every process working inside `dir` (see processesIn): SIGTERM, a grace, SIGKILL. */
-export async function endProcessesIn(dir: string, graceMs = 3000): Promise<number[]> {
-  const pids = (await processesIn(dir)).map((p) => p.pid);
-  if (pids.length) await killTree(pids, graceMs);
+export async function endProcessesIn(dir: string, graceMs = 3000, host: Host = localHost): Promise<number[]> {
+  const pids = (await processesIn(dir, host)).map((p) => p.pid);
+  if (pids.length) await killTree(pids, graceMs, host);
   return pids;
 }

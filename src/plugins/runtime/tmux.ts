@@ -1,8 +1,10 @@
-import { readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { withoutSecrets } from "../../core/secrets.js";
 import { envFileText } from "../../core/shell.js";
 import { run, type RunResult } from "../../exec.js";
+import { removePath, removeStartingWith, writePrivate } from "../host/files.js";
+import { localHost } from "../host/local.js";
+import type { Host } from "../host/types.js";
 import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
 import { killTree, processTree } from "./processes.js";
 import { LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes } from "./tmux-look.js";
@@ -21,9 +23,8 @@ const LAUNCH_ENV = "launch-env.";
  * starts, but a tmux that failed (or a pane killed first) never runs it, and the file holds the
  * agent's whole environment, tokens included.
  */
-export async function removeLaunchFiles(stateDir: string): Promise<void> {
-  const names = await readdir(stateDir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(LAUNCH_ENV)).map((n) => rm(path.join(stateDir, n), { force: true })));
+export async function removeLaunchFiles(stateDir: string, host: Host = localHost): Promise<void> {
+  await removeStartingWith(host, stateDir, LAUNCH_ENV).catch(() => {});
 }
 
 /**
@@ -47,7 +48,8 @@ export function tmuxArg(text: string): string {
 
 /**
  * tmux as the runtime: one session per ao session. Every target is exact (`=name`), so `fe-1`
- * never reaches `fe-12`. A socket name puts ao on a private server (tests, the demo).
+ * never reaches `fe-12`. A socket name puts ao on a private server (tests, the demo). On another
+ * host the same tmux commands run there, over the host's shared ssh connection.
  */
 export class TmuxRuntime implements RuntimePlugin {
   readonly name = "tmux";
@@ -55,6 +57,7 @@ export class TmuxRuntime implements RuntimePlugin {
   constructor(
     readonly socket?: string,
     private readonly makeNonce: () => string = nonce,
+    readonly host: Host = localHost,
   ) {}
 
   private argv(args: string[]): string[] {
@@ -67,6 +70,8 @@ export class TmuxRuntime implements RuntimePlugin {
     // The first tmux command starts the server, and the server keeps the environment it was
     // started with as its global environment (show-environment -g) for as long as it runs:
     // no credential goes there. Agents get theirs through the launch env file instead.
+    // Over ssh no environment of ao's travels: the server there starts with the host's own.
+    if (this.host.remote) return this.host.run("tmux", this.argv(args), input !== undefined ? { input } : {});
     const env = withoutSecrets(process.env);
     return run("tmux", this.argv(args), input !== undefined ? { input, env } : { env });
   }
@@ -82,12 +87,12 @@ export class TmuxRuntime implements RuntimePlugin {
     // on tmux's command line (`-e`) secrets would show in `ps`, and the server's own global
     // environment may be days old. `env -i` starts from nothing, so only ao's environment counts.
     const envFile = path.join(spec.stateDir, `${LAUNCH_ENV}${process.pid}.${Date.now()}`);
-    await writeFile(envFile, envFileText(spec.env), { mode: 0o600, flag: "wx" });
+    await writePrivate(this.host, envFile, envFileText(spec.env), { exclusive: true });
     try {
       await this.launch(spec, envFile);
     } catch (e) {
       // The launcher never ran, so nothing else will delete the file and its tokens.
-      await rm(envFile, { force: true });
+      await removePath(this.host, envFile).catch(() => {});
       throw e;
     }
   }
@@ -96,12 +101,18 @@ export class TmuxRuntime implements RuntimePlugin {
     // tmux 3.3 drops a pane's last output when its process exits within about a second of
     // writing it, so the launcher outlives the agent by a second: a failing agent's last words
     // stay on screen (and become the spawn error).
-    const launcher = '. "$1" && rm -f -- "$1" && cd -- "$2" || exit 127; /bin/sh -c "$3"; s=$?; sleep 1; exit $s';
+    //
+    // On another host the agent starts from the host's own login environment (`sh -l`: its
+    // profile's PATH, its own credentials), and the env file adds only what ao sets; here
+    // `env -i` starts from nothing and the file holds the whole environment.
+    const shell = this.host.remote ? "/bin/sh -l -c" : "/bin/sh -c";
+    const launcher = `. "$1" && rm -f -- "$1" && cd -- "$2" || exit 127; ${shell} "$3"; s=$?; sleep 1; exit $s`;
+    const start = this.host.remote ? ["/bin/sh"] : ["env", "-i", "/bin/sh"];
     // remain-on-exit is set in the same tmux invocation, before the server's event loop can see
     // the agent exit, so an agent that dies at once still leaves its pane (and its last words).
     await this.ok([
       "new-session", "-d", "-s", spec.name, "-x", "120", "-y", "40", "-c", spec.cwd,
-      "--", "env", "-i", "/bin/sh", "-c", launcher, "ao-launch", envFile, tmuxArg(spec.cwd), tmuxArg(spec.command),
+      "--", ...start, "-c", launcher, "ao-launch", envFile, tmuxArg(spec.cwd), tmuxArg(spec.command),
       ";", "set-option", "-w", "-t", `=${spec.name}:`, "remain-on-exit", "on",
     ]);
   }
@@ -179,12 +190,12 @@ export class TmuxRuntime implements RuntimePlugin {
     const panes = (await this.listPanes()).filter((p) => p.name === name);
     // Collect the agent's whole process tree before tmux goes: some agents ignore the SIGHUP
     // that closing the pane sends, and would keep running unseen.
-    const pids = (await Promise.all(panes.filter((p) => !p.dead).map((p) => processTree(p.panePid)))).flat();
+    const pids = (await Promise.all(panes.filter((p) => !p.dead).map((p) => processTree(p.panePid, this.host)))).flat();
     const r = await this.tmux(["kill-session", "-t", `=${name}`]);
     if (r.exitCode !== 0 && !noServer(r) && !/can't find session/i.test(r.stderr)) {
       throw new Error(`tmux kill-session: ${r.stderr.trim()}`);
     }
-    await killTree(pids);
+    await killTree(pids, 3000, this.host);
   }
 
   async sendKeys(name: string, keys: string[]): Promise<void> {
@@ -208,7 +219,8 @@ export class TmuxRuntime implements RuntimePlugin {
 
   attachArgv(name: string, insideTmux: boolean): string[] {
     // Inside tmux on the same server, switching the client beats nesting a second client.
-    if (insideTmux && !this.socket) return ["tmux", "switch-client", "-t", `=${name}`];
-    return ["tmux", ...this.argv(["attach-session", "-t", `=${name}`])];
+    if (insideTmux && !this.socket && !this.host.remote) return ["tmux", "switch-client", "-t", `=${name}`];
+    // Another host's session: ssh -t there, and attach there.
+    return this.host.interactiveArgv(["tmux", ...this.argv(["attach-session", "-t", `=${name}`])]);
   }
 }

@@ -1,9 +1,11 @@
-import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { run, type RunResult } from "../../exec.js";
 import { withLock } from "../../metadata/lock.js";
+import { makeDir, pathExists, removePath } from "../host/files.js";
+import { localHost } from "../host/local.js";
+import type { Host } from "../host/types.js";
 import type { WorkspacePlugin, WorktreeStatus } from "../types.js";
 
 /**
@@ -14,17 +16,17 @@ import type { WorkspacePlugin, WorktreeStatus } from "../types.js";
 const LOCK_BUSY = /could not lock config file|Unable to create '[^']*\.lock': File exists|cannot lock ref/i;
 const LOCK_RETRY_MS = 15_000;
 
-async function git(cwd: string, args: string[]): Promise<RunResult> {
+async function git(host: Host, cwd: string, args: string[]): Promise<RunResult> {
   const deadline = performance.now() + LOCK_RETRY_MS;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
-    const r = await run("git", args, { cwd });
+    const r = await host.run("git", args, { cwd });
     if (r.exitCode === 0 || !LOCK_BUSY.test(r.stderr) || performance.now() > deadline) return r;
     await sleep(wait + Math.random() * wait);
   }
 }
 
-async function gitOk(cwd: string, args: string[]): Promise<string> {
-  const r = await git(cwd, args);
+async function gitOk(host: Host, cwd: string, args: string[]): Promise<string> {
+  const r = await git(host, cwd, args);
   if (r.exitCode !== 0) throw new Error(`git ${args[0]}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return r.stdout;
 }
@@ -40,23 +42,10 @@ export async function isValidBranch(name: string): Promise<boolean> {
   return r.exitCode === 0 && r.stdout.trim() === name;
 }
 
-/**
- * Run `fn` alone among ao's worktree changes to one clone. Two `git worktree add` at once on one
- * clone race inside git itself (one reads the other's half-made .git/worktrees entry: "failed to
- * read …/commondir"), so ao's own adds and removals take turns, across processes, under a lock
- * in the clone's git folder.
- */
-async function serialised<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
-  const r = await run("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: repoPath });
-  const common = r.stdout.trim();
-  if (r.exitCode !== 0 || !common) return fn();
-  return withLock(path.join(common, "ao-worktrees.lock"), fn, { timeoutMs: 120_000 });
-}
-
 /** Paths of the initialised submodules of a checkout, nested ones included. */
-async function submodules(worktree: string): Promise<string[]> {
-  if (!existsSync(path.join(worktree, ".gitmodules"))) return [];
-  const out = await gitOk(worktree, ["submodule", "status", "--recursive"]);
+async function submodules(host: Host, worktree: string): Promise<string[]> {
+  if (!(await pathExists(host, path.join(worktree, ".gitmodules")))) return [];
+  const out = await gitOk(host, worktree, ["submodule", "status", "--recursive"]);
   const paths: string[] = [];
   for (const line of out.split("\n")) {
     // "<flag><sha> <path>[ (<describe>)]"; "-" marks one that was never checked out here.
@@ -66,20 +55,56 @@ async function submodules(worktree: string): Promise<string[]> {
   return paths;
 }
 
-/** A git worktree per session, on its own branch, beside the project's clone. */
+/**
+ * A git worktree per session, on its own branch, beside the project's clone, on the host where
+ * the session runs (git runs there; nothing assumes its filesystem is this one).
+ */
 export class WorktreeWorkspace implements WorkspacePlugin {
   readonly name = "worktree";
 
+  /**
+   * `lockRoot`: for another host, where on this machine the locks of its clones live (ao's own
+   * processes, all here, take turns on them); a local clone's lock lives in its git folder.
+   */
+  constructor(
+    private readonly host: Host = localHost,
+    private readonly lockRoot?: string,
+  ) {}
+
+  /**
+   * Run `fn` alone among ao's worktree changes to one clone. Two `git worktree add` at once on
+   * one clone race inside git itself (one reads the other's half-made .git/worktrees entry:
+   * "failed to read …/commondir"), so ao's own adds and removals take turns, across processes.
+   */
+  private async serialised<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
+    if (this.host.remote && this.lockRoot) {
+      await mkdir(this.lockRoot, { recursive: true, mode: 0o700 });
+      return withLock(path.join(this.lockRoot, `${this.host.name}-${hashPath(repoPath)}.lock`), fn, { timeoutMs: 120_000 });
+    }
+    const r = await this.host.run("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: repoPath });
+    const common = r.stdout.trim();
+    if (r.exitCode !== 0 || !common || this.host.remote) return fn();
+    return withLock(path.join(common, "ao-worktrees.lock"), fn, { timeoutMs: 120_000 });
+  }
+
+  private git(cwd: string, args: string[]): Promise<RunResult> {
+    return git(this.host, cwd, args);
+  }
+
+  private gitOk(cwd: string, args: string[]): Promise<string> {
+    return gitOk(this.host, cwd, args);
+  }
+
   async create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string; reuse?: boolean }): Promise<void> {
-    await mkdir(path.dirname(opts.worktree), { recursive: true, mode: 0o700 });
+    await makeDir(this.host, path.dirname(opts.worktree));
     if (opts.reuse) {
-      await serialised(opts.repoPath, () => gitOk(opts.repoPath, ["worktree", "add", "--quiet", opts.worktree, opts.branch]));
+      await this.serialised(opts.repoPath, () => this.gitOk(opts.repoPath, ["worktree", "add", "--quiet", opts.worktree, opts.branch]));
       return;
     }
     // Fetch first so the branch starts from what the remote has now; offline, the last fetched
     // state still makes a good base, so a failed fetch is not fatal.
-    await git(opts.repoPath, ["fetch", "--quiet", "origin", opts.remoteBranch]);
-    await serialised(opts.repoPath, () => this.addNew(opts));
+    await this.git(opts.repoPath, ["fetch", "--quiet", "origin", opts.remoteBranch]);
+    await this.serialised(opts.repoPath, () => this.addNew(opts));
   }
 
   private async addNew(opts: { repoPath: string; worktree: string; branch: string; base: string }): Promise<void> {
@@ -87,19 +112,19 @@ export class WorktreeWorkspace implements WorkspacePlugin {
     try {
       // --no-track: the new branch is the agent's own, not a follower of the default branch,
       // and no .git/config write means no config lock for parallel spawns to fight over.
-      await gitOk(opts.repoPath, ["worktree", "add", "--quiet", "--no-track", "-b", opts.branch, opts.worktree, opts.base]);
+      await this.gitOk(opts.repoPath, ["worktree", "add", "--quiet", "--no-track", "-b", opts.branch, opts.worktree, opts.base]);
     } catch (e) {
       // git may have made the branch, or the folder, before it failed: neither is anyone's yet.
-      if (existsSync(opts.worktree)) await git(opts.repoPath, ["worktree", "remove", "--force", opts.worktree]);
-      await rm(opts.worktree, { recursive: true, force: true });
-      await git(opts.repoPath, ["worktree", "prune"]);
-      if (!existed && (await this.branchExists(opts.repoPath, opts.branch))) await git(opts.repoPath, ["branch", "-D", opts.branch]);
+      if (await pathExists(this.host, opts.worktree)) await this.git(opts.repoPath, ["worktree", "remove", "--force", opts.worktree]);
+      await removePath(this.host, opts.worktree);
+      await this.git(opts.repoPath, ["worktree", "prune"]);
+      if (!existed && (await this.branchExists(opts.repoPath, opts.branch))) await this.git(opts.repoPath, ["branch", "-D", opts.branch]);
       throw e;
     }
   }
 
   async checkedOutAt(repoPath: string, branch: string): Promise<string[]> {
-    const out = await gitOk(repoPath, ["worktree", "list", "--porcelain"]);
+    const out = await this.gitOk(repoPath, ["worktree", "list", "--porcelain"]);
     const at: string[] = [];
     let current = "";
     for (const line of out.split("\n")) {
@@ -110,28 +135,28 @@ export class WorktreeWorkspace implements WorkspacePlugin {
   }
 
   async exists(worktree: string): Promise<boolean> {
-    return existsSync(path.join(worktree, ".git"));
+    return pathExists(this.host, path.join(worktree, ".git"));
   }
 
   async branchExists(repoPath: string, branch: string): Promise<boolean> {
-    const r = await git(repoPath, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`]);
+    const r = await this.git(repoPath, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`]);
     return r.exitCode === 0;
   }
 
   async status(worktree: string): Promise<WorktreeStatus> {
     const [porcelain, unpushed] = await Promise.all([
-      gitOk(worktree, ["status", "--porcelain=v1", "--untracked-files=all"]),
-      gitOk(worktree, ["log", "--oneline", "--no-decorate", "HEAD", "--not", "--remotes"]),
+      this.gitOk(worktree, ["status", "--porcelain=v1", "--untracked-files=all"]),
+      this.gitOk(worktree, ["log", "--oneline", "--no-decorate", "HEAD", "--not", "--remotes"]),
     ]);
     const lines = (s: string) => s.split("\n").filter((l) => l.trim() !== "");
     const out = { uncommitted: lines(porcelain), unpushed: lines(unpushed) };
     // A submodule's commit can exist only here while the superproject's pointer to it is
     // committed and pushed: the superproject looks clean, and removing the worktree loses it.
-    for (const sub of await submodules(worktree)) {
+    for (const sub of await submodules(this.host, worktree)) {
       const dir = path.join(worktree, sub);
       const [subPorcelain, subUnpushed] = await Promise.all([
-        gitOk(dir, ["status", "--porcelain=v1", "--untracked-files=all"]),
-        gitOk(dir, ["log", "--oneline", "--no-decorate", "HEAD", "--not", "--remotes"]),
+        this.gitOk(dir, ["status", "--porcelain=v1", "--untracked-files=all"]),
+        this.gitOk(dir, ["log", "--oneline", "--no-decorate", "HEAD", "--not", "--remotes"]),
       ]);
       out.uncommitted.push(...lines(subPorcelain).map((l) => `${l.slice(0, 3)}${sub}/${l.slice(3)}`));
       out.unpushed.push(...lines(subUnpushed).map((l) => `${sub}: ${l}`));
@@ -140,13 +165,20 @@ export class WorktreeWorkspace implements WorkspacePlugin {
   }
 
   async remove(repoPath: string, worktree: string, opts: { deleteBranch?: string } = {}): Promise<void> {
-    await serialised(repoPath, async () => {
-      if (existsSync(worktree)) {
+    await this.serialised(repoPath, async () => {
+      if (await pathExists(this.host, worktree)) {
         // --force: the caller has already checked (or been told to ignore) uncommitted work.
-        await gitOk(repoPath, ["worktree", "remove", "--force", worktree]);
+        await this.gitOk(repoPath, ["worktree", "remove", "--force", worktree]);
       }
-      await git(repoPath, ["worktree", "prune"]);
-      if (opts.deleteBranch) await git(repoPath, ["branch", "-D", opts.deleteBranch]);
+      await this.git(repoPath, ["worktree", "prune"]);
+      if (opts.deleteBranch) await this.git(repoPath, ["branch", "-D", opts.deleteBranch]);
     });
   }
+}
+
+/** A short stable name for a path (FNV-1a), for lock files named after remote clones. */
+function hashPath(p: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16);
 }
