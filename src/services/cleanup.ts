@@ -2,6 +2,7 @@ import { access, constants } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { planCleanup, type CleanupFacts, type CleanupItem } from "../core/cleanup.js";
 import { killSession, unsavedWork } from "./kill.js";
+import { sessionMachine } from "./machines.js";
 import { listSessions } from "./sessions.js";
 
 export interface CleanupOptions {
@@ -23,7 +24,8 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
       // kept, with the reason, and every other session is planned as usual.
       let work: Awaited<ReturnType<typeof unsavedWork>>;
       try {
-        work = await unsavedWork(ctx, view.worktree ?? undefined);
+        // Checked where the worktree is: on another host, git runs there.
+        work = await unsavedWork(ctx, view.worktree ?? undefined, sessionMachine(ctx, view.meta));
       } catch (e) {
         return { view, issueClosed, unsavedWork: null, unreadable: (e as Error).message.split("\n")[0] ?? "unreadable" };
       }

@@ -1,0 +1,200 @@
+// Sessions on other hosts, end to end through the real `ao`: two OpenSSH servers on this machine
+// stand in for two hosts (each with its own /tmp and home when the test runs as root, so nothing
+// ao leaves there is visible here), and git, tmux and the agent run on them over ssh.
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AO_BIN, ROOT, runAo } from "../helpers/ao.js";
+import { makeRepo } from "../helpers/git.js";
+import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+
+const skip = sshUnavailable();
+const SIM = path.join(ROOT, "demo/sim-agent.mjs");
+
+interface Row {
+  name: string;
+  status: string;
+  statusCause: string;
+  statusReason: string;
+  activity: string | null;
+}
+
+describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
+  let hosts: TestHosts;
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  let hostRoot: Record<string, string>;
+  const tm = privateTmux();
+  const local = privateTmux();
+  const h = (name: string): TestHost => hosts.hosts.find((x) => x.name === name)!;
+  const status = async (): Promise<Row[]> => {
+    const r = await runAo(["status", "--json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Row[];
+  };
+  const row = async (id: string) => (await status()).find((x) => x.name === id);
+  const meta = async (id: string) => readFile(path.join(root, "ao-home", "sessions", "hostws", id, "metadata"), "utf8");
+  /** Whether a path exists on the host (asked there, not here). */
+  const onHost = (host: string, p: string) => h(host).exec(`test -e '${p}'`).code === 0;
+  const tmuxThere = (host: string, args: string) => h(host).exec(`tmux -L ${tm.socket} ${args}`);
+
+  beforeAll(async () => {
+    hosts = await startSshHosts(["b1", "b2"]);
+    root = await mkdtemp(path.join(tmpdir(), "ao-hosts-"));
+    // The origin stands in for GitHub: every host reaches it. The local clone is this machine's.
+    const { clone } = await makeRepo(hosts.shared);
+    const tag = Math.random().toString(36).slice(2, 8);
+    // Under /tmp, which is each host's own when isolated; names of their own otherwise.
+    hostRoot = { b1: `/tmp/aoh-${tag}-b1`, b2: `/tmp/aoh-${tag}-b2` };
+    const agent = `AO_SIM_THINK_MS=200 AO_SIM_LOG=${hosts.shared}/sim-$AO_SESSION.log ${process.execPath} ${SIM}`;
+    const config = [
+      "name: hostws",
+      `runtime: { sshConfig: ${JSON.stringify(hosts.sshConfig)} }`,
+      "hosts:",
+      "  local: { maxSessions: 1 }",
+      `  b1: { ssh: b1, maxSessions: 2, root: ${hostRoot.b1} }`,
+      `  b2: { ssh: b2, maxSessions: 3, root: ${hostRoot.b2} }`,
+      "projects:",
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2] }`,
+      "",
+    ].join("\n");
+    const file = path.join(root, "agent-orchestrator.yaml");
+    await writeFile(file, config);
+    env = { PATH: process.env.PATH, HOME: path.join(root, "home"), AO_HOME: path.join(root, "ao-home"), AO_CONFIG_PATH: file, AO_TMUX_SOCKET: tm.socket };
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const n of ["b1", "b2"]) {
+      h(n)?.up();
+      tmuxThere(n, "kill-server");
+    }
+    // The shared connections end with their hosts.
+    await runAo(["hosts"], { env }).catch(() => undefined);
+    hosts?.stop();
+    local.kill();
+    tm.kill();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("spawns on the host asked for: its clone, worktree, tmux session and agent are there, the record here", async () => {
+    const r = await runAo(["spawn", "frontend", "--host", "b1", "--prompt", "first task"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const id = r.stdout.trim();
+    expect(id).toBe("fe-1");
+    expect(r.stderr).toMatch(/cloning .* into b1:\/tmp\/aoh-\w+-b1\/clones\/hostws\/frontend/);
+    const worktree = `${hostRoot.b1}/worktrees/hostws/fe-1`;
+    expect(onHost("b1", `${worktree}/.git`)).toBe(true);
+    expect(tmuxThere("b1", "has-session -t =ao-hostws-fe-1").code).toBe(0);
+    if (h("b1").isolated) {
+      expect(existsSync(worktree)).toBe(false);
+      expect(onHost("b2", worktree)).toBe(false);
+    }
+    expect(await meta(id)).toMatch(/^host=b1$/m);
+    // The agent runs there: it took the task and is at its prompt.
+    await waitFor("fe-1 ready", async () => (await row("fe-1"))?.activity === "ready", 30_000);
+  }, 90_000);
+
+  it("places a session on the project's host with the most room, and says why", async () => {
+    const r = await runAo(["spawn", "frontend"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe("fe-2");
+    // local: 1 free of 1; b1: 1 of 2 (fe-1 runs there); b2: 3 of 3.
+    expect(r.stderr).toMatch(/on b2: b2 has the most room \(3 of 3 free\)/);
+    expect(await meta("fe-2")).toMatch(/^host=b2$/m);
+    await waitFor("fe-2 ready", async () => (await row("fe-2"))?.activity === "ready", 30_000);
+  }, 90_000);
+
+  it("sends a message to a remote agent and confirms it arrived", async () => {
+    const r = await runAo(["send", "fe-1", "please add tests; `x` $HOME", "--json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: "delivered" });
+    const log = await waitFor("the agent's log", () => readFile(path.join(hosts.shared, "sim-fe-1.log"), "utf8").catch(() => ""));
+    expect(log).toContain("please add tests; `x` $HOME");
+  }, 60_000);
+
+  it("attaches a terminal through ssh -t: the remote screen shows in a real pty, and detaching returns", async () => {
+    const aoEnv = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+    expect(local.tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "term", ...aoEnv, "--", process.execPath, AO_BIN, "attach", "fe-1").code).toBe(0);
+    // The message sent above is on the agent's screen on b1, now on this terminal.
+    await waitFor("the remote screen", () => local.tmux("capture-pane", "-p", "-t", "=term:").stdout.includes("please add tests"), 20_000);
+    // Detach the remote tmux client (its prefix, then d): ssh ends, and so does `ao attach`.
+    local.tmux("send-keys", "-t", "=term:", "C-b", "d");
+    await waitFor("ao attach ended", () => local.tmux("has-session", "-t", "=term").code !== 0, 20_000);
+    expect(tmuxThere("b1", "has-session -t =ao-hostws-fe-1").code).toBe(0);
+  }, 60_000);
+
+  it("kill checks for unpushed work on the host, refuses without --force, and removes it all with it", async () => {
+    const worktree = `${hostRoot.b1}/worktrees/hostws/fe-1`;
+    expect(h("b1").exec(`cd '${worktree}' && git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m 'work only on b1'`).code).toBe(0);
+    const refused = await runAo(["session", "kill", "fe-1"], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/commits on no remote \(1\)[\s\S]*work only on b1/);
+    expect(onHost("b1", worktree)).toBe(true);
+    expect(tmuxThere("b1", "has-session -t =ao-hostws-fe-1").code).toBe(0);
+
+    const forced = await runAo(["session", "kill", "fe-1", "--force"], { env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(onHost("b1", worktree)).toBe(false);
+    expect(tmuxThere("b1", "has-session -t =ao-hostws-fe-1").code).not.toBe(0);
+    // The branch stays in the clone there, with its commit.
+    expect(h("b1").exec(`git -C '${hostRoot.b1}/clones/hostws/frontend' log --format=%s -1 ao/fe-1`).stdout.trim()).toBe("work only on b1");
+  }, 60_000);
+
+  it("restores a remote session whose tmux is gone, there", async () => {
+    const killed = await runAo(["session", "kill", "fe-2", "--keep-worktree"], { env });
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(tmuxThere("b2", "has-session -t =ao-hostws-fe-2").code).not.toBe(0);
+    const r = await runAo(["session", "restore", "fe-2"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(tmuxThere("b2", "has-session -t =ao-hostws-fe-2").code).toBe(0);
+    await waitFor("fe-2 back", async () => (await row("fe-2"))?.activity === "ready", 30_000);
+  }, 60_000);
+
+  it("a host that stops answering: its sessions are errored with since when, nothing recorded, and they recover", async () => {
+    const before = await meta("fe-2");
+    h("b2").down();
+    try {
+      const r = await row("fe-2");
+      expect(r).toMatchObject({ status: "errored", statusCause: "host_unreachable" });
+      expect(r!.statusReason).toMatch(/^host b2 unreachable since \d\d:\d\d$/);
+      // Not killed, not marked errored on record.
+      expect(await meta("fe-2")).toBe(before);
+      const listed = await runAo(["hosts", "--json", "--timeout", "3"], { env });
+      expect(listed.code).toBe(1);
+      const b2 = (JSON.parse(listed.stdout) as Array<{ name: string; reachable: boolean; unreachableSince: string | null }>).find((x) => x.name === "b2");
+      expect(b2).toMatchObject({ reachable: false });
+      expect(b2!.unreachableSince).not.toBeNull();
+    } finally {
+      h("b2").up();
+    }
+    await waitFor("fe-2 answers again", async () => (await row("fe-2"))?.activity === "ready", 60_000);
+    expect(await meta("fe-2")).not.toMatch(/^status=errored$/m);
+  }, 180_000);
+
+  it("cleanup ends a remote session whose tmux died, removing its worktree there", async () => {
+    expect(tmuxThere("b2", "kill-session -t =ao-hostws-fe-2").code).toBe(0);
+    await waitFor("fe-2 lost", async () => (await row("fe-2"))?.statusCause === "runtime_lost", 20_000);
+    const r = await runAo(["session", "cleanup", "--json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(r.stdout))).toContain("fe-2");
+    expect(onHost("b2", `${hostRoot.b2}/worktrees/hostws/fe-2`)).toBe(false);
+    expect(await meta("fe-2")).toMatch(/^status=killed$/m);
+  }, 60_000);
+
+  it("ao hosts: each host's versions, sessions live of capacity, and last seen", async () => {
+    const r = await runAo(["hosts", "--json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ name: string; reachable: boolean; tmux: string | null; git: string | null; live: number; capacity: number; lastSeen: string | null }>;
+    expect(rows.map((x) => x.name)).toEqual(["local", "b1", "b2"]);
+    for (const x of rows) {
+      expect(x.reachable).toBe(true);
+      expect(x.tmux).toMatch(/^\d/);
+      expect(x.git).toMatch(/^\d/);
+      expect(x.lastSeen).not.toBeNull();
+    }
+    expect(rows.find((x) => x.name === "b2")).toMatchObject({ live: 0, capacity: 3 });
+  }, 60_000);
+});
