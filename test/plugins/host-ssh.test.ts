@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostUnreachableError } from "../../src/plugins/host/types.js";
 import { SshHost } from "../../src/plugins/host/ssh.js";
 import { run } from "../../src/exec.js";
+import { agentPlugin } from "../../src/plugins/agent/index.js";
+import { killTree, processesInEach } from "../../src/plugins/runtime/processes.js";
+import { HostEventLogs, wireAgentHooks } from "../../src/services/agent-events.js";
 import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.js";
 
 const skip = sshUnavailable();
@@ -79,5 +82,46 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     expect(err).toBeInstanceOf(HostUnreachableError);
     expect((err as Error).message).toMatch(/host key|could not log in/);
     expect((err as Error).message).toMatch(/ssh /);
+  });
+
+  it("finds the processes working inside folders there, and ends them there", async () => {
+    const h = host("h1");
+    const dir = `/tmp/ao-procs-${process.pid}`;
+    await h.run("mkdir", ["-p", `${dir}/a/deep`, `${dir}/b`]);
+    // Detached from the ssh session, as an agent under tmux is.
+    await h.run("/bin/sh", ["-c", 'cd "$1/a/deep" && (setsid sleep 300 </dev/null >/dev/null 2>&1 &)', "sh", dir]);
+    const found = await processesInEach([`${dir}/a`, `${dir}/b`, `${dir}/gone`], h);
+    const inA = found.get(`${dir}/a`)!;
+    expect(inA.map((p) => p.command)).toEqual(["sleep 300"]);
+    expect(found.get(`${dir}/b`)).toEqual([]);
+    expect(found.get(`${dir}/gone`)).toEqual([]);
+    await killTree(inA.map((p) => p.pid), 2000, h);
+    expect((await processesInEach([`${dir}/a`], h)).get(`${dir}/a`)).toEqual([]);
+    await h.run("rm", ["-rf", dir]);
+  });
+
+  it("wires an agent's hooks there: the handler and settings are copied over, and its events are read back in one round trip", async () => {
+    const h = host("h2");
+    const root = `/tmp/ao-hooks-${process.pid}`;
+    const stateDir = `${root}/sessions/ws/fe-1`;
+    const script = `${root}/bin/ao-hook.sh`;
+    const wiring = await wireAgentHooks(agentPlugin("claude-code")!, stateDir, { AO_SESSION: "fe-1" }, { host: h, hookScript: script });
+    expect(wiring).toBeDefined();
+    for (const f of wiring!.files) expect((await h.run("test", ["-f", f.path])).exitCode).toBe(0);
+    expect((await h.run("stat", ["-c", "%a", stateDir])).stdout.trim()).toBe("700");
+    // Run the hook the way the agent would, there.
+    const hook = (event: string, json: string) => h.run("/bin/sh", [script, `${stateDir}/agent-events.jsonl`, "claude-code", event], { input: json });
+    await hook("UserPromptSubmit", '{"prompt":"go"}');
+    const logs = new HostEventLogs(h);
+    const log = `${stateDir}/agent-events.jsonl`;
+    const missing = `${stateDir}/none.jsonl`;
+    let read = await logs.readMany([log, missing]);
+    expect(read.get(log)!.map((e) => e.event)).toEqual(["UserPromptSubmit"]);
+    expect(read.get(missing)).toEqual([]);
+    await hook("Stop", '{"last_assistant_message":"done"}');
+    read = await logs.readMany([log]);
+    expect(read.get(log)!.map((e) => e.event)).toEqual(["UserPromptSubmit", "Stop"]);
+    if (env.hosts[1]!.isolated) expect(existsSync(log)).toBe(false);
+    await h.run("rm", ["-rf", root]);
   });
 });
