@@ -162,6 +162,15 @@ describe("the header", () => {
     expect(h.frame().split("\n")[0]).toContain("GitHub stale (5m old): connect ECONNREFUSED 127.0.0.1:9");
   });
 
+  it("names each host that does not answer, once, and since when", async () => {
+    const down = { status: "errored" as const, statusCause: "host_unreachable" as const, statusReason: "host build-1 unreachable since 12:04", activity: null };
+    const sessions = [view({ id: "fe-1", ...down }), view({ id: "fe-2", ...down }), view({ id: "fe-3" })];
+    const h = await renderDashboard({ sessions, cursor: "fe-1" }, { columns: 200 });
+    const header = h.frame().split("\n")[0]!;
+    expect(header).toContain("· host build-1 unreachable since 12:04 ·");
+    expect(header.split("build-1").length).toBe(2);
+  });
+
   it("stays one line when it does not fit", async () => {
     const github = { state: "stale" as const, remaining: null, fetchedAt: null, error: "x".repeat(200) };
     const h = await renderDashboard({ sessions: mixed(), cursor: "fe-1", github }, { columns: 80 });
