@@ -136,15 +136,18 @@ export class RuntimeFacts {
         const booting = cache[q.tmuxName]?.blank !== false;
         return { name: q.tmuxName, stillBefore: booting ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
       });
-    const look = await this.runtime.look(wants);
+    // The event logs are read beside the tmux look, not after it: on another host the two ride
+    // the one shared connection at once, so a refresh waits for one round trip, not two. A log
+    // is only new lines' worth of work when its pane is gone, and none when it did not grow.
+    const logs = queries.filter((q) => q.eventLog).map((q) => q.eventLog!);
+    const [look, eventsByLog] = await Promise.all([
+      this.runtime.look(wants),
+      logs.length ? this.events.readMany(logs).catch(() => new Map<string, AgentEvent[]>()) : new Map<string, AgentEvent[]>(),
+    ]);
     const panes = new Map(look.panes.map((p) => [p.name, p]));
     // Sessions tmux does not know: one look at which processes still work in their worktrees.
     const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
-    const logs = queries.filter((q) => q.eventLog && panes.has(q.tmuxName)).map((q) => q.eventLog!);
-    const [inWorktree, eventsByLog] = await Promise.all([
-      missing.length ? processesInEach(missing, this.host) : new Map<string, Array<{ pid: number }>>(),
-      logs.length ? this.events.readMany(logs).catch(() => new Map<string, AgentEvent[]>()) : new Map<string, AgentEvent[]>(),
-    ]);
+    const inWorktree = missing.length ? await processesInEach(missing, this.host) : new Map<string, Array<{ pid: number }>>();
     let dirty = false;
     for (const q of queries) {
       const pane = panes.get(q.tmuxName);

@@ -1,11 +1,12 @@
 // `npm run bench`: the figures users feel. Prints, never asserts. BENCH_RUNS sets repetitions.
-// `node test/bench/run.mjs NAME` runs one: startup, status, send, github, ui, ui-live, demo or attention.
+// `node test/bench/run.mjs NAME` runs one: startup, status, send, github, ui, ui-live, demo, attention or hosts.
 // BENCH_IDLE_S shortens ui-live's minute of idle CPU.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchAttention } from "./attention.mjs";
 import { benchGitHub } from "./github.mjs";
+import { benchHosts } from "./hosts.mjs";
 import { benchSend } from "./send.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchStatusLive } from "./status-live.mjs";
@@ -13,7 +14,7 @@ import { benchUi } from "./ui.mjs";
 import { benchDemo, benchUiLive } from "./ui-live.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const BENCHES = { startup: benchStartup, status: benchStatusLive, send: benchSend, github: benchGitHub, ui: benchUi, "ui-live": benchUiLive, demo: benchDemo, attention: benchAttention };
+const BENCHES = { startup: benchStartup, status: benchStatusLive, send: benchSend, github: benchGitHub, ui: benchUi, "ui-live": benchUiLive, demo: benchDemo, attention: benchAttention, hosts: benchHosts };
 const only = process.argv[2];
 if (only && !(only in BENCHES)) {
   console.error(`unknown bench "${only}"; one of: ${Object.keys(BENCHES).join(", ")}`);

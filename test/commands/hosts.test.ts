@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAo } from "../helpers/ao.js";
-import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.js";
+import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.mjs";
 
 const skip = sshUnavailable();
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AO_BIN, ROOT, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
-import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.js";
+import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.mjs";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 
 const skip = sshUnavailable();

@@ -8,7 +8,7 @@ import { run } from "../../src/exec.js";
 import { agentPlugin } from "../../src/plugins/agent/index.js";
 import { killTree, processesInEach } from "../../src/plugins/runtime/processes.js";
 import { HostEventLogs, wireAgentHooks } from "../../src/services/agent-events.js";
-import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.js";
+import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.mjs";
 
 const skip = sshUnavailable();
 

@@ -1,9 +1,18 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+// Plain JavaScript (types in sshd.d.mts) so that `npm run bench` can start hosts as tests do.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { waitFor } from "./tmux.js";
+import { setTimeout as sleep } from "node:timers/promises";
+
+async function waitFor(what, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
 
 /**
  * Real OpenSSH servers on this machine, each standing in for another host. As root each one runs
@@ -15,49 +24,29 @@ import { waitFor } from "./tmux.js";
  * Files every host must see (the git origins standing in for GitHub) go under `shared`, outside
  * the private folders.
  */
-export interface TestHost {
-  name: string;
-  port: number;
-  /** Freeze every process of the host: connections hang, as with a host that stops answering. */
-  down(): void;
-  up(): void;
-  /** Whether this host has a filesystem of its own (needs root and unshare). */
-  isolated: boolean;
-  /** Run a command on the host directly (not through ao), for checks. */
-  exec(cmd: string): { code: number; stdout: string; stderr: string };
-}
-
-export interface TestHosts {
-  hosts: TestHost[];
-  /** ssh_config naming every host (for `runtime.sshConfig`). */
-  sshConfig: string;
-  /** A folder every host and this machine see alike. */
-  shared: string;
-  stop(): void;
-}
 
 export const sshdPath = ["/usr/sbin/sshd", "/usr/local/sbin/sshd"].find((p) => existsSync(p));
 
 /** Why these tests cannot run here, or null. In CI a missing sshd is a failure, not a skip. */
-export function sshUnavailable(): string | null {
+export function sshUnavailable() {
   if (sshdPath && spawnSync("ssh", ["-V"]).status === 0) return null;
   const why = "OpenSSH (ssh and sshd) is not installed: apt-get install openssh-server openssh-client";
   if (process.env.CI) throw new Error(why);
   return why;
 }
 
-function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);
     srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
+      const port = srv.address().port;
       srv.close(() => resolve(port));
     });
   });
 }
 
-function mountNs(pid: number): string | null {
+function mountNs(pid) {
   try {
     return readlinkSync(`/proc/${pid}/ns/mnt`);
   } catch {
@@ -66,15 +55,15 @@ function mountNs(pid: number): string | null {
 }
 
 /** Every process in the given mount namespace: all that runs "on" that host. */
-function processesIn(ns: string): number[] {
-  const out: number[] = [];
+function processesIn(ns) {
+  const out = [];
   for (const d of readdirSync("/proc")) {
     if (/^\d+$/.test(d) && mountNs(Number(d)) === ns) out.push(Number(d));
   }
   return out;
 }
 
-function signalAll(pids: number[], sig: NodeJS.Signals): void {
+function signalAll(pids, sig) {
   for (const p of pids) {
     try {
       process.kill(p, sig);
@@ -84,7 +73,7 @@ function signalAll(pids: number[], sig: NodeJS.Signals): void {
   }
 }
 
-export async function startSshHosts(names: string[]): Promise<TestHosts> {
+export async function startSshHosts(names) {
   const isRoot = process.getuid?.() === 0;
   const canIsolate = isRoot && spawnSync("unshare", ["-m", "--propagation", "private", "true"]).status === 0;
   // The private folders are mounted over /tmp and the home, so the servers' own files live elsewhere.
@@ -97,8 +86,8 @@ export async function startSshHosts(names: string[]): Promise<TestHosts> {
   writeFileSync(path.join(base, "authorized_keys"), readFileSync(path.join(base, "id.pub")));
   if (isRoot) mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
 
-  const children: ChildProcess[] = [];
-  const hosts: TestHost[] = [];
+  const children = [];
+  const hosts = [];
   let knownHosts = "";
   let sshConfig = "";
   for (const name of names) {
@@ -128,9 +117,9 @@ export async function startSshHosts(names: string[]): Promise<TestHosts> {
       ? `mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=700 tmpfs "$2" && exec "$0" -D -e -f "$1"`
       : `exec "$0" -D -e -f "$1"`;
     const argv = canIsolate
-      ? ["unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", script, sshdPath!, path.join(dir, "sshd_config"), home]
-      : ["/bin/sh", "-c", script, sshdPath!, path.join(dir, "sshd_config"), home];
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], detached: true });
+      ? ["unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", script, sshdPath, path.join(dir, "sshd_config"), home]
+      : ["/bin/sh", "-c", script, sshdPath, path.join(dir, "sshd_config"), home];
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], detached: true });
     children.push(child);
     const hostKey = readFileSync(path.join(dir, "host_key.pub"), "utf8").split(" ").slice(0, 2).join(" ");
     knownHosts += `[127.0.0.1]:${port} ${hostKey}\n`;
@@ -146,7 +135,7 @@ export async function startSshHosts(names: string[]): Promise<TestHosts> {
       "  StrictHostKeyChecking yes",
       "",
     ].join("\n");
-    const exec = (cmd: string) => {
+    const exec = (cmd) => {
       const r = spawnSync("ssh", ["-F", path.join(base, "ssh_config"), "-o", "BatchMode=yes", name, "--", cmd], { encoding: "utf8", timeout: 20_000 });
       return { code: r.status ?? 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
     };
@@ -178,7 +167,7 @@ export async function startSshHosts(names: string[]): Promise<TestHosts> {
   } catch (e) {
     const errs = children.map((c) => c.exitCode).join(",");
     stop();
-    throw new Error(`${(e as Error).message} (sshd exit codes: ${errs})`, { cause: e });
+    throw new Error(`${e.message} (sshd exit codes: ${errs})`, { cause: e });
   }
   return { hosts, sshConfig: path.join(base, "ssh_config"), shared, stop };
 }
