@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import { shortAge } from "../src/core/age.js";
 import { applyFilter, buildRows, layoutColumns, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { conflictLine } from "../src/core/conflicts.js";
-import { ciSymbol, reviewSymbol } from "../src/core/format.js";
+import { ciSymbol, reviewSymbol, sessionLabel } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
 import type { SessionView } from "../src/core/types.js";
 import { useDashboard } from "../hooks/useDashboard.js";
@@ -19,7 +19,7 @@ function fit(s: string, w: number): string {
 function cell(v: SessionView, c: Column, now: number, busy: string | undefined): string {
   switch (c) {
     case "session":
-      return inert(v.id);
+      return inert(sessionLabel(v));
     case "branch":
       return inert(v.branch ?? "-");
     case "status":

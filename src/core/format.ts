@@ -98,13 +98,18 @@ function pad(s: string, n: number): string {
   return s + " ".repeat(Math.max(0, n - width(s)));
 }
 
+/** A session as tables name it: its id, and where it runs when that is not this machine. */
+export function sessionLabel(v: Pick<SessionView, "id" | "host">): string {
+  return v.host && v.host !== "local" ? `${v.id}@${v.host}` : v.id;
+}
+
 const COLUMNS = ["Session", "Status", "Branch", "PR", "CI", "Rev", "Thr", "Activity", "Age"] as const;
 
 /** The table's cells, every outside text in them made inert (they are padded and coloured after). */
 function cells(v: SessionView, now: Date): string[] {
   const created = v.createdAt ? new Date(v.createdAt) : null;
   return [
-    inert(v.id),
+    inert(sessionLabel(v)),
     v.status,
     inert(v.branch ?? "-"),
     v.prNumber !== null ? `#${v.prNumber}` : "-",
@@ -159,6 +164,7 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
 export function sessionJson(v: SessionView, now: Date): Record<string, unknown> {
   return {
     name: v.id,
+    host: v.host,
     project: v.projectId,
     projectName: v.projectName,
     branch: v.branch,

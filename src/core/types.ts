@@ -136,6 +136,8 @@ export interface DerivedStatus {
 export interface SessionView {
   id: string;
   workspace: string;
+  /** Where it runs: `local`, or a host from the config's `hosts:`. */
+  host: string;
   projectId: string;
   projectName: string;
   branch: string | null;

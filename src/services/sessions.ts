@@ -160,6 +160,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
   return {
     id: s.id,
     workspace: ctx.config.name,
+    host: meta.host || LOCAL_HOST,
     projectId,
     projectName: project?.name ?? (projectId || "(unknown project)"),
     branch: meta.branch || null,

@@ -16,6 +16,7 @@ const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 
 interface Row {
   name: string;
+  host: string;
   status: string;
   statusCause: string;
   statusReason: string;
@@ -95,6 +96,9 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     expect(await meta(id)).toMatch(/^host=b1$/m);
     // The agent runs there: it took the task and is at its prompt.
     await waitFor("fe-1 ready", async () => (await row("fe-1"))?.activity === "ready", 30_000);
+    // Where it runs shows in the table and in the JSON.
+    expect((await row("fe-1"))?.host).toBe("b1");
+    expect((await runAo(["session", "ls"], { env })).stdout).toMatch(/^fe-1@b1 /m);
   }, 90_000);
 
   it("places a session on the project's host with the most room, and says why", async () => {
@@ -162,6 +166,11 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
       expect(r!.statusReason).toMatch(/^host b2 unreachable since \d\d:\d\d$/);
       // Not killed, not marked errored on record.
       expect(await meta("fe-2")).toBe(before);
+      // A new session skips the host that does not answer, and says so.
+      const placed = await runAo(["spawn", "frontend"], { env });
+      expect(placed.code, placed.stderr).toBe(0);
+      expect(placed.stderr).toMatch(/on b1: b1 has the most room \(2 of 2 free\); b2 did not answer/);
+      expect(await meta(placed.stdout.trim())).toMatch(/^host=b1$/m);
       const listed = await runAo(["hosts", "--json", "--timeout", "3"], { env });
       expect(listed.code).toBe(1);
       const b2 = (JSON.parse(listed.stdout) as Array<{ name: string; reachable: boolean; unreachableSince: string | null }>).find((x) => x.name === "b2");

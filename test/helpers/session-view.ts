@@ -14,6 +14,7 @@ export function view(over: Partial<SessionView> & { id: string }): SessionView {
   const projectId = over.projectId ?? Object.keys(PREFIX).find((p) => PREFIX[p] === prefix) ?? "frontend";
   return {
     workspace: "my-app",
+    host: "local",
     projectId,
     projectName: PROJECTS.find((p) => p.id === projectId)?.name ?? projectId,
     branch: `feat/${over.id}`,
