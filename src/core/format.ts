@@ -55,7 +55,7 @@ export function formatSessionList(views: SessionView[], projects: ProjectRef[], 
     for (const v of g.sessions) {
       const age = agoFromIso(v.lastActivityAt, now) ?? "-";
       // Branch and URL come from metadata, git and GitHub: made inert before ao adds its colours.
-      const parts = [inert(v.id), style.dim(`(${age})`), inert(v.branch ?? "-"), style.status(v.status, `[${v.status}]`)];
+      const parts = [inert(sessionLabel(v)), style.dim(`(${age})`), inert(v.branch ?? "-"), style.status(v.status, `[${v.status}]`)];
       if (v.prUrl) parts.push(inert(v.prUrl));
       lines.push(parts.join(" "));
     }
