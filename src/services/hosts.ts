@@ -71,6 +71,12 @@ async function writeSeen(ctx: AppContext, seen: Record<string, Seen>): Promise<v
   }
 }
 
+/** Hosts that did not answer when last asked, and since when. */
+export async function hostsDown(ctx: AppContext): Promise<Map<string, string>> {
+  const seen = await readSeen(ctx);
+  return new Map(Object.entries(seen).flatMap(([name, s]) => (s.unreachableSince ? [[name, s.unreachableSince] as const] : [])));
+}
+
 /**
  * Keep what a look at a host showed: it answered (last seen now) or not (unreachable since the
  * first failure in a row, kept across processes). Returns when it stopped answering, if it did.

@@ -16,7 +16,7 @@ import { agentEventsPath } from "./agent-events.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import { noteHostAnswer } from "./hosts.js";
+import { hostsDown, noteHostAnswer } from "./hosts.js";
 import { machine } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
@@ -187,6 +187,9 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
   };
 }
 
+const HOST_WAIT_MS = 8000;
+const DOWN_HOST_WAIT_MS = 2000;
+
 /** "12:04": when a host stopped answering, in the person's own clock. */
 const clockTime = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
 
@@ -202,6 +205,7 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
     byHost.set(h, [...(byHost.get(h) ?? []), s]);
   }
   const out = new Map<string, SessionRuntimeFacts>();
+  const wasDown = byHost.size > 1 || !byHost.has(LOCAL_HOST) ? await hostsDown(ctx) : new Map<string, string>();
   await Promise.all(
     [...byHost].map(async ([name, list]) => {
       const down = (why: string) => list.forEach((s) => out.set(s.id, { alive: false, hostDown: why }));
@@ -220,7 +224,11 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
         };
       });
       try {
-        const facts = await m.facts.gather(queries, now.getTime());
+        // A refresh waits for no host longer than this, and for one already known to be down
+        // only briefly: the other hosts' sessions are not held back by it for long.
+        const usual = m.host.timeoutMs;
+        if (m.host.remote) m.host.timeoutMs = Math.min(usual, wasDown.has(name) ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
+        const facts = await m.facts.gather(queries, now.getTime()).finally(() => (m.host.timeoutMs = usual));
         for (const [id, f] of facts) out.set(id, f);
         if (m.host.remote) await noteHostAnswer(ctx, name, true, now);
       } catch (e) {

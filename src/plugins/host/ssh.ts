@@ -43,10 +43,12 @@ export function controlDir(aoHome: string): string {
 export class SshHost implements Host {
   readonly remote = true;
   readonly name: string;
+  timeoutMs: number;
   private readonly dir: string;
 
   constructor(private readonly opts: SshHostOptions) {
     this.name = opts.name;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.dir = controlDir(opts.aoHome);
   }
 
@@ -71,7 +73,7 @@ export class SshHost implements Host {
 
   async run(file: string, args: readonly string[], opts: Omit<RunOptions, "env"> = {}): Promise<RunResult> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const timeoutMs = opts.timeoutMs ?? this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const argv = [...this.sshArgs(false), "--", remoteCommand([file, ...args], opts.cwd)];
     let r: RunResult;
     try {

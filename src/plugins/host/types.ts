@@ -8,6 +8,11 @@ export interface Host {
   readonly name: string;
   readonly remote: boolean;
   /**
+   * The deadline (ms) of a command whose caller names none; on this machine none applies. A
+   * refresh shortens it for a host already known not to answer.
+   */
+  timeoutMs: number;
+  /**
    * Run an argv there. A non-zero exit of the command is a result; failing to reach the host
    * throws HostUnreachableError. `env` is not carried over ssh: an agent's environment goes
    * through a private file (see the tmux runtime).

@@ -71,8 +71,8 @@ export class TmuxRuntime implements RuntimePlugin {
     // started with as its global environment (show-environment -g) for as long as it runs:
     // no credential goes there. Agents get theirs through the launch env file instead.
     // Over ssh no environment of ao's travels: the server there starts with the host's own.
-    // tmux answers at once; a host that takes longer than this is not answering.
-    if (this.host.remote) return this.host.run("tmux", this.argv(args), { timeoutMs: 10_000, ...(input !== undefined ? { input } : {}) });
+    // Within the host's own deadline: tmux answers at once, so a host that takes longer is not answering.
+    if (this.host.remote) return this.host.run("tmux", this.argv(args), input !== undefined ? { input } : {});
     const env = withoutSecrets(process.env);
     return run("tmux", this.argv(args), input !== undefined ? { input, env } : { env });
   }
