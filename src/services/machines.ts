@@ -81,14 +81,19 @@ export async function sessionPlaces(ctx: AppContext, m: Machine, project: Projec
     return { stateDir: ctx.store.dir(id), worktree: path.join(ctx.config.worktreeDir, id), repo: project.path, hookScript: hookScript() };
   }
   const root = await m.root();
-  const mapped = ctx.config.hosts.find((h) => h.name === m.name)?.projects[project.id];
   const ws = ctx.config.name;
   return {
     stateDir: path.posix.join(root, "sessions", ws, id),
     worktree: path.posix.join(root, "worktrees", ws, id),
-    repo: mapped ?? path.posix.join(root, "clones", ws, project.id),
+    repo: await cloneDir(ctx, m, project),
     hookScript: path.posix.join(root, "bin", "ao-hook.sh"),
   };
+}
+
+/** Where the project's clone is on `m`: the one the host's config maps it to, or ao's own. */
+export async function cloneDir(ctx: AppContext, m: Machine, project: ProjectConfig): Promise<string> {
+  if (!m.host.remote) return project.path;
+  return ctx.config.hosts.find((h) => h.name === m.name)?.projects[project.id] ?? path.posix.join(await m.root(), "clones", ctx.config.name, project.id);
 }
 
 /** Where ao's worktrees for this workspace live on `m` (a worktree elsewhere is not ao's to remove). */

@@ -13,7 +13,7 @@ import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import { removePath, writePrivate } from "../plugins/host/files.js";
 import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
-import { machine, sessionPlaces, type Machine } from "./machines.js";
+import { cloneDir, machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone } from "./placement.js";
 import { resolveProject } from "./sessions.js";
 import { randomUUID } from "node:crypto";
@@ -158,8 +158,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   if (!remote && !(await ctx.workspace.exists(project.path))) {
     throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
   }
-  // Where this project's files go there; the id is not known yet, so the clone's path first.
-  const repo = remote ? await ensureClone(ctx, m, project, (await sessionPlaces(ctx, m, project, "_")).repo, opts.onInfo) : project.path;
+  const repo = remote ? await ensureClone(ctx, m, project, await cloneDir(ctx, m, project), opts.onInfo) : project.path;
   const continues = opts.branch !== undefined && (await m.workspace.branchExists(repo, opts.branch)) ? await killedOwner(ctx, m, repo, project, opts.branch) : null;
   const actor = opts.actor ?? "cli";
   const skip = project.permissions === "skip";

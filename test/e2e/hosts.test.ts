@@ -60,6 +60,7 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
       `  b2: { ssh: b2, maxSessions: 3, root: ${hostRoot.b2} }`,
       "projects:",
       `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2] }`,
+      `  backend: { repo: org/api, path: ${JSON.stringify(clone)}, sessionPrefix: api, scm: none, agent: generic, agentCommand: sh }`,
       "",
     ].join("\n");
     const file = path.join(root, "agent-orchestrator.yaml");
@@ -78,6 +79,16 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     local.kill();
     tm.kill();
     await rm(root, { recursive: true, force: true });
+  });
+
+  it("refuses a host that is not in the config, or not one of the project's", async () => {
+    const unknown = await runAo(["spawn", "frontend", "--host", "nope"], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown host "nope"; hosts: local, b1, b2/);
+    const notIts = await runAo(["spawn", "backend", "--host", "b1"], { env });
+    expect(notIts.code).toBe(2);
+    expect(notIts.stderr).toMatch(/project backend does not run on b1; its hosts: local/);
+    expect(existsSync(path.join(root, "ao-home", "sessions", "hostws"))).toBe(false);
   });
 
   it("spawns on the host asked for: its clone, worktree, tmux session and agent are there, the record here", async () => {
