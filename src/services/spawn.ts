@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
@@ -11,7 +11,7 @@ import { processStartTime, run } from "../exec.js";
 import { monoStamp } from "../metadata/clock.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
-import { removePath, writePrivate } from "../plugins/host/files.js";
+import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
 import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
 import { cloneDir, machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone } from "./placement.js";
@@ -125,7 +125,11 @@ async function killedOwner(ctx: AppContext, m: Machine, repo: string, project: P
   return owners.map((s) => s.id).sort(compareIds).at(-1)!;
 }
 
-/** Copy the project's untracked files (`copy:`) from its clone into the new worktree, there. */
+/**
+ * Copy the project's untracked files (`copy:`) from its clone into the new worktree. On another
+ * host, from the clone there when it has the file (a clone of your own, mapped in config), else
+ * from this machine's clone (ao's own clone there has no untracked files), sent as text.
+ */
 async function copyFiles(m: Machine, project: ProjectConfig, repo: string, worktree: string): Promise<void> {
   for (const rel of project.copy) {
     const to = under(worktree, rel);
@@ -135,8 +139,12 @@ async function copyFiles(m: Machine, project: ProjectConfig, repo: string, workt
       await copyFile(from, to);
       continue;
     }
-    const r = await m.host.run("/bin/sh", ["-c", 'mkdir -p -- "$(dirname -- "$2")" && cp -- "$1" "$2"', "sh", from, to]);
-    if (r.exitCode !== 0) throw new Error(`copy ${rel} on ${m.name}: ${r.stderr.trim()}`);
+    if (await pathExists(m.host, from)) {
+      const r = await m.host.run("/bin/sh", ["-c", 'mkdir -p -- "$(dirname -- "$2")" && cp -- "$1" "$2"', "sh", from, to]);
+      if (r.exitCode !== 0) throw new Error(`copy ${rel} on ${m.name}: ${r.stderr.trim()}`);
+    } else {
+      await writePrivate(m.host, to, await readFile(under(project.path, rel), "utf8"));
+    }
   }
 }
 

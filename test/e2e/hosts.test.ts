@@ -59,7 +59,7 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
       `  b1: { ssh: b1, maxSessions: 2, root: ${hostRoot.b1} }`,
       `  b2: { ssh: b2, maxSessions: 3, root: ${hostRoot.b2} }`,
       "projects:",
-      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2] }`,
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, copy: [.env], agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2] }`,
       `  backend: { repo: org/api, path: ${JSON.stringify(clone)}, sessionPrefix: api, scm: none, agent: generic, agentCommand: sh }`,
       "",
     ].join("\n");
@@ -99,6 +99,8 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     expect(r.stderr).toMatch(/cloning .* into b1:\/tmp\/aoh-\w+-b1\/clones\/hostws\/frontend/);
     const worktree = `${hostRoot.b1}/worktrees/hostws/fe-1`;
     expect(onHost("b1", `${worktree}/.git`)).toBe(true);
+    // The untracked .env came from this machine's clone: ao's clone there has none.
+    expect(h("b1").exec(`cat '${worktree}/.env'`).stdout).toBe("SECRET=local\n");
     expect(tmuxThere("b1", "has-session -t =ao-hostws-fe-1").code).toBe(0);
     if (h("b1").isolated) {
       expect(existsSync(worktree)).toBe(false);
