@@ -4,6 +4,7 @@ import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
+import { sessionMachine } from "../services/machines.js";
 import { coalesced, watchAttention } from "../services/attention.js";
 import { LifecycleService } from "../services/lifecycle.js";
 import { configWatcher } from "../services/config-watch.js";
@@ -60,7 +61,9 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     question: async (id) => (await (await agentScreen(ctx, id)).look()).question,
     answer: (id, key) => answerQuestion(ctx, id, key, { actor: "dashboard" }),
     async unsavedWork(id) {
-      const work = await unsavedWork(ctx, (await getSession(ctx, id)).meta.worktree);
+      // Checked where the worktree is: on another host, git runs there.
+      const { meta } = await getSession(ctx, id);
+      const work = await unsavedWork(ctx, meta.worktree, sessionMachine(ctx, meta));
       return work ? describeWork(work) : null;
     },
     kill: async (id, force) => void (await killSession(ctx, id, { force, actor: "dashboard" })),

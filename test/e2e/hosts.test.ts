@@ -10,6 +10,7 @@ import { AO_BIN, ROOT, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.mjs";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { rowOf, uiDriver } from "../helpers/ui-driver.js";
 
 const skip = sshUnavailable();
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
@@ -205,6 +206,27 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     expect(onHost("b2", `${hostRoot.b2}/worktrees/hostws/fe-2`)).toBe(false);
     expect(await meta("fe-2")).toMatch(/^status=killed$/m);
   }, 60_000);
+
+  it("the dashboard names where a session runs and acts on it there: K checks the worktree on b1, then kills", async () => {
+    const worktree = `${hostRoot.b1}/worktrees/hostws/fe-3`;
+    expect(h("b1").exec(`cd '${worktree}' && git -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m 'dash work on b1'`).code).toBe(0);
+    const ui = uiDriver({ columns: 140, rows: 30 });
+    const table = (x: string) => x.includes("AGENT ORCHESTRATOR") && !x.includes("Kill fe-");
+    try {
+      ui.start(env);
+      await ui.see("fe-3 on b1", (x) => !!rowOf(x, "fe-3@b1"), 30_000);
+      // fe-3 is the only live session: the cursor is on it.
+      await ui.press("K", "the kill question with b1's unpushed commit", (x) => x.includes("Kill fe-3?") && x.includes("dash work on b1"), table);
+      await ui.press("n", "the question to close", (x) => !x.includes("Kill fe-3?"));
+      expect(onHost("b1", worktree)).toBe(true);
+      expect(h("b1").exec(`cd '${worktree}' && git reset -q --hard HEAD~1`).code).toBe(0);
+      await ui.press("K", "the kill question, nothing to lose", (x) => x.includes("Kill fe-3?") && x.includes("no uncommitted or unpushed work"), table);
+      await ui.press("y", "fe-3 killed", (x) => x.includes("Session fe-3 killed"), (x) => x.includes("Kill fe-3?"));
+      await waitFor("the worktree gone on b1", () => !onHost("b1", worktree), 20_000);
+    } finally {
+      ui.kill();
+    }
+  }, 120_000);
 
   it("ao hosts: each host's versions, sessions live of capacity, and last seen", async () => {
     const r = await runAo(["hosts", "--json"], { env });
