@@ -25,6 +25,9 @@ async function waitFor(what, check, timeoutMs) {
  * the private folders.
  */
 
+/** This checkout, which every host must see where it is here (see startSshHosts). */
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+
 export const sshdPath = ["/usr/sbin/sshd", "/usr/local/sbin/sshd"].find((p) => existsSync(p));
 
 /** Why these tests cannot run here, or null. In CI a missing sshd is a failure, not a skip. */
@@ -113,11 +116,22 @@ export async function startSshHosts(names) {
         "LogLevel ERROR",
       ].join("\n") + "\n",
     );
+    // Software "installed" on every host at the same path as here (this checkout: the simulated
+    // agent, the agent CLIs in node_modules) stays visible when it lives under /tmp or the home:
+    // it is set aside before the private folders are mounted, and moved back on top of them.
+    const keep = path.join(dir, "keep");
+    mkdirSync(keep);
     const script = canIsolate
-      ? `mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=700 tmpfs "$2" && exec "$0" -D -e -f "$1"`
+      ? [
+          "keep=$1",
+          'for p in $KEEP_PATHS; do case $p in /tmp/* | "$HOME_DIR"/*) mkdir -p "$keep/${p#/}" && mount --bind "$p" "$keep/${p#/}" ;; esac; done',
+          'mount -t tmpfs -o mode=1777 tmpfs /tmp && mount -t tmpfs -o mode=700 tmpfs "$HOME_DIR"',
+          'for p in $KEEP_PATHS; do case $p in /tmp/* | "$HOME_DIR"/*) mkdir -p "$p" && mount --move "$keep/${p#/}" "$p" ;; esac; done',
+          'exec "$SSHD" -D -e -f "$CONFIG"',
+        ].join("\n")
       : `exec "$0" -D -e -f "$1"`;
     const argv = canIsolate
-      ? ["unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", script, sshdPath, path.join(dir, "sshd_config"), home]
+      ? ["env", `KEEP_PATHS=${REPO_ROOT}`, `HOME_DIR=${home}`, `SSHD=${sshdPath}`, `CONFIG=${path.join(dir, "sshd_config")}`, "unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", keep]
       : ["/bin/sh", "-c", script, sshdPath, path.join(dir, "sshd_config"), home];
     const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "ignore", "pipe"], detached: true });
     children.push(child);
