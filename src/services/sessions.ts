@@ -329,7 +329,14 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
   ]);
   const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";
   // A PR fact looked up for an earlier session of the same id (before a reset) is not this one's.
-  const prOf = (s: StoredSession) => ((github.owners[s.id] ?? "") === (s.meta?.createdAt ?? "") ? github.prs[s.id] : undefined);
+  const prOf = (s: StoredSession): PrFacts | null | undefined => {
+    const pr = (github.owners[s.id] ?? "") === (s.meta?.createdAt ?? "") ? github.prs[s.id] : undefined;
+    // ao merged it itself after these facts were fetched: the merge is the newer fact, and an
+    // "open" read from before it must not undo it (nor be recorded over it).
+    const mergedAt = s.meta?.mergedAt;
+    if (pr && pr.state !== "merged" && mergedAt && (!github.fetchedAt || mergedAt > github.fetchedAt)) return { ...pr, state: "merged" };
+    return pr;
+  };
   const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), prOf(s), live(s) ? (radar.bySession[s.id] ?? []) : []));
   if (opts.record && opts.runtime !== false) await recordTransitions(ctx, views, new Map(stored.flatMap((s) => (s.meta ? [[s.id, s.meta] as const] : []))));
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };

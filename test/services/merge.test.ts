@@ -61,6 +61,18 @@ describe("mergeSession", () => {
     expect((await g.ctx.store.events("fe-1")).some((e) => e.kind === "merged")).toBe(true);
   });
 
+  it("stays merged when the PR facts are not refreshed after the merge: older facts do not undo it", async () => {
+    const { g } = await mergeableSession();
+    await readSessions(g.ctx, { github: "refresh", record: true });
+    // GitHub takes the merge, but the refresh after it does not happen (a backoff another ao
+    // process earned, or GitHub stops answering): the snapshot still says open and mergeable.
+    g.ctx.prFacts.refresh = async () => g.ctx.prFacts.cached();
+    await mergeSession(g.ctx, "fe-1", { actor: "test" });
+    const after = (await readSessions(g.ctx, { github: "cached", record: true })).views[0]!;
+    expect(after.status).toBe("merged");
+    expect((await g.ctx.store.read("fe-1")).status).toBe("merged");
+  });
+
   it("leaves the session as it was when GitHub refuses", async () => {
     const { n, g } = await mergeableSession();
     gh.state.setMergeable("org/app", n, false);
