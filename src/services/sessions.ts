@@ -188,7 +188,8 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
 }
 
 const HOST_WAIT_MS = 8000;
-const DOWN_HOST_WAIT_MS = 2000;
+// Long enough for a new ssh connection (the shared one ended while the host was away) to log in.
+const DOWN_HOST_WAIT_MS = 4000;
 
 /** "12:04": when a host stopped answering, in the person's own clock. */
 const clockTime = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
