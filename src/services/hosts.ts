@@ -14,6 +14,9 @@ export type HostReport = HostRow;
 interface Seen {
   lastSeen?: string;
   unreachableSince?: string;
+  /** How far the host's clock is ahead of this one's (ms), and when that was measured. */
+  skewMs?: number;
+  skewAt?: string;
 }
 
 /** One script, one round trip: what `ao hosts` shows of a machine. Our own text, no input in it. */
@@ -71,6 +74,24 @@ async function writeSeen(ctx: AppContext, seen: Record<string, Seen>): Promise<v
   }
 }
 
+/**
+ * Change the file's entry of one host. Changes take turns within this process: hosts looked at
+ * at once each change their own entry, and one's write must not drop another's.
+ */
+let seenQueue: Promise<unknown> = Promise.resolve();
+function changeSeen<T>(ctx: AppContext, name: string, change: (s: Seen) => T): Promise<T> {
+  const next = seenQueue.then(async () => {
+    const seen = await readSeen(ctx);
+    const s = (seen[name] ??= {});
+    const before = JSON.stringify(s);
+    const out = change(s);
+    if (JSON.stringify(s) !== before) await writeSeen(ctx, seen);
+    return out;
+  });
+  seenQueue = next.catch(() => undefined);
+  return next;
+}
+
 /** Hosts that did not answer when last asked, and since when. */
 export async function hostsDown(ctx: AppContext): Promise<Map<string, string>> {
   const seen = await readSeen(ctx);
@@ -81,19 +102,45 @@ export async function hostsDown(ctx: AppContext): Promise<Map<string, string>> {
  * Keep what a look at a host showed: it answered (last seen now) or not (unreachable since the
  * first failure in a row, kept across processes). Returns when it stopped answering, if it did.
  */
-export async function noteHostAnswer(ctx: AppContext, name: string, answered: boolean, now: Date): Promise<string | undefined> {
-  const seen = await readSeen(ctx);
-  const s = (seen[name] ??= {});
-  const before = JSON.stringify(s);
-  if (answered) {
-    // A "last seen" a few seconds old is as good as now: no write on every refresh.
-    if (!s.lastSeen || now.getTime() - Date.parse(s.lastSeen) > 30_000) s.lastSeen = now.toISOString();
-    delete s.unreachableSince;
-  } else {
-    s.unreachableSince ??= now.toISOString();
-  }
-  if (JSON.stringify(s) !== before) await writeSeen(ctx, seen);
-  return s.unreachableSince;
+export function noteHostAnswer(ctx: AppContext, name: string, answered: boolean, now: Date): Promise<string | undefined> {
+  return changeSeen(ctx, name, (s) => {
+    if (answered) {
+      // A "last seen" a few seconds old is as good as now: no write on every refresh.
+      if (!s.lastSeen || now.getTime() - Date.parse(s.lastSeen) > 30_000) s.lastSeen = now.toISOString();
+      delete s.unreachableSince;
+    } else {
+      s.unreachableSince ??= now.toISOString();
+    }
+    return s.unreachableSince;
+  });
+}
+
+/** A skew this small is within `date +%s`'s one-second grain and the round trip: nothing to correct. */
+const SKEW_NOISE_MS = 1500;
+const SKEW_TTL_MS = 10 * 60_000;
+
+/**
+ * How far a host's clock is ahead of this machine's, in ms (negative: behind). tmux dates a
+ * pane's output, and the hook handler its events, by the host's clock; ao compares them with
+ * "now" in that same clock. Measured with one `date` there (the midpoint of the round trip),
+ * kept in the hosts cache for ten minutes; 0 while it cannot be measured.
+ */
+export async function hostClockSkew(ctx: AppContext, name: string, host: Host, now: Date): Promise<number> {
+  const seen = (await readSeen(ctx))[name];
+  if (seen?.skewAt && seen.skewMs !== undefined && Math.abs(now.getTime() - Date.parse(seen.skewAt)) < SKEW_TTL_MS) return seen.skewMs;
+  const t0 = Date.now();
+  const r = await host.run("date", ["+%s"]).catch(() => null);
+  const t1 = Date.now();
+  const sec = Number(r?.stdout.trim());
+  if (!r || r.exitCode !== 0 || !Number.isFinite(sec) || sec <= 0) return 0;
+  // %s drops the fraction: on average the host's time was half a second past it.
+  const raw = sec * 1000 + 500 - (t0 + t1) / 2;
+  const skewMs = Math.abs(raw) < SKEW_NOISE_MS ? 0 : Math.round(raw);
+  await changeSeen(ctx, name, (s) => {
+    s.skewMs = skewMs;
+    s.skewAt = now.toISOString();
+  });
+  return skewMs;
 }
 
 function parseProbe(stdout: string): Pick<HostReport, "tmux" | "git" | "load"> {

@@ -16,7 +16,7 @@ import { agentEventsPath } from "./agent-events.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import { hostsDown, noteHostAnswer } from "./hosts.js";
+import { hostClockSkew, hostsDown, noteHostAnswer } from "./hosts.js";
 import { machine } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
@@ -191,6 +191,16 @@ const HOST_WAIT_MS = 8000;
 // Long enough for a new ssh connection (the shared one ended while the host was away) to log in.
 const DOWN_HOST_WAIT_MS = 4000;
 
+/** A host's facts with their times moved into this machine's clock (`skew`: how far it is ahead). */
+function inLocalClock(f: SessionRuntimeFacts, skew: number): SessionRuntimeFacts {
+  return {
+    ...f,
+    ...(f.pane ? { pane: { ...f.pane, activityAt: f.pane.activityAt - skew / 1000 } } : {}),
+    ...(f.report ? { report: { ...f.report, at: f.report.at - skew } } : {}),
+    ...(f.events ? { events: f.events.map((e) => ({ ...e, t: e.t - skew })) } : {}),
+  };
+}
+
 /** "12:04": when a host stopped answering, in the person's own clock. */
 const clockTime = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
 
@@ -229,7 +239,12 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
         // only briefly: the other hosts' sessions are not held back by it for long.
         const usual = m.host.timeoutMs;
         if (m.host.remote) m.host.timeoutMs = Math.min(usual, wasDown.has(name) ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
-        const facts = await m.facts.gather(queries, now.getTime()).finally(() => (m.host.timeoutMs = usual));
+        const facts = await (async () => {
+          // Output times there are in the host's clock: so is the "now" they are compared with.
+          const skew = m.host.remote && !wasDown.has(name) ? await hostClockSkew(ctx, name, m.host, now) : 0;
+          const got = await m.facts.gather(queries, now.getTime() + skew);
+          return skew ? new Map([...got].map(([id, f]) => [id, inLocalClock(f, skew)])) : got;
+        })().finally(() => (m.host.timeoutMs = usual));
         for (const [id, f] of facts) out.set(id, f);
         if (m.host.remote) await noteHostAnswer(ctx, name, true, now);
       } catch (e) {
