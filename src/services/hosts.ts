@@ -160,26 +160,25 @@ function parseProbe(stdout: string): Pick<HostReport, "tmux" | "git" | "load"> {
  */
 export async function probeHosts(ctx: AppContext, opts: { names?: string[]; timeoutMs?: number } = {}): Promise<HostReport[]> {
   const hosts = ctx.config.hosts.filter((h) => !opts.names || opts.names.includes(h.name));
-  const [live, seen] = await Promise.all([liveByHost(ctx), readSeen(ctx)]);
+  const live = await liveByHost(ctx);
   const now = ctx.now().toISOString();
-  const reports = await Promise.all(
+  return Promise.all(
     hosts.map(async (h: HostConfig): Promise<HostReport> => {
       const base = { name: h.name, ssh: h.ssh, live: live.get(h.name) ?? 0, capacity: h.maxSessions };
-      const s = (seen[h.name] ??= {});
       try {
         const r = await hostRunner(ctx, h.name).run("sh", ["-c", PROBE], { timeoutMs: opts.timeoutMs ?? 10_000 });
         if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `probe exited ${r.exitCode}`);
-        s.lastSeen = now;
-        delete s.unreachableSince;
+        await changeSeen(ctx, h.name, (s) => {
+          s.lastSeen = now;
+          delete s.unreachableSince;
+        });
         return { ...base, reachable: true, error: null, ...parseProbe(r.stdout), lastSeen: now, unreachableSince: null };
       } catch (e) {
-        s.unreachableSince ??= now;
-        return { ...base, reachable: false, error: (e as Error).message, tmux: null, git: null, load: null, lastSeen: s.lastSeen ?? null, unreachableSince: s.unreachableSince };
+        const s = await changeSeen(ctx, h.name, (s) => ((s.unreachableSince ??= now), { ...s }));
+        return { ...base, reachable: false, error: (e as Error).message, tmux: null, git: null, load: null, lastSeen: s.lastSeen ?? null, unreachableSince: s.unreachableSince ?? now };
       }
     }),
   );
-  await writeSeen(ctx, seen);
-  return reports;
 }
 
 /** What placement needs of a probe. */
