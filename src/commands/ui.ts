@@ -79,8 +79,10 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     newSessionChoices: () => newSessionChoices(ctx),
     issueChoices: (projectId) => issueChoices(ctx, projectId),
     async spawn(opts, onCreated) {
-      const r = await spawnSession(ctx, { ...opts, actor: "dashboard", onCreated });
-      return { id: r.id, branch: r.branch };
+      // Where ao placed it and why (and a first clone there): said in the outcome's toast.
+      const said: string[] = [];
+      const r = await spawnSession(ctx, { ...opts, actor: "dashboard", onCreated, onInfo: (t) => said.push(t) });
+      return { id: r.id, branch: r.branch, ...(said.length ? { note: said.join("; ") } : {}) };
     },
     attach,
     openUrl,

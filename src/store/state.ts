@@ -124,7 +124,7 @@ export interface DashboardDeps extends AnswerDeps {
   /** Open issues of a project's tracker; null when it offers no list. */
   issueChoices?(projectId: string): Promise<IssueChoice[] | null>;
   /** Start a session (the same service as `ao spawn`); `onCreated` hears its id as soon as it exists. */
-  spawn?(opts: SpawnRequest, onCreated: (id: string) => void): Promise<{ id: string; branch: string }>;
+  spawn?(opts: SpawnRequest, onCreated: (id: string) => void): Promise<{ id: string; branch: string; note?: string }>;
   /** What the session changed against its base, committed and not. */
   diff?(id: string): Promise<SessionDiffView>;
   /** The project's merge method (merge, squash, rebase), named in the confirmation. */

@@ -45,7 +45,7 @@ describe("the new-session dialog", () => {
 
   it("← → change the project, and its issues follow; no issue and the project's agent by default", async () => {
     const deps = setup();
-    deps.spawned = { view: view({ id: "api-2", status: "spawning" }) };
+    deps.spawned = { view: view({ id: "api-2", status: "spawning", branch: "ao/api-2" }), note: "on b2: b2 has the most room (3 of 3 free)" };
     const h = await renderDashboard({ sessions: deps.sessions, cursor: "fe-1" }, { deps });
     await h.press("n");
     await h.until("the dialog", (f) => f.includes("Project: ◂ Frontend ▸"));
@@ -57,6 +57,8 @@ describe("the new-session dialog", () => {
     await h.press(KEY.enter);
     await h.until("the spawn", () => deps.calls.some((c) => c[0] === "spawn"));
     expect(deps.calls.find((c) => c[0] === "spawn")).toEqual(["spawn", { project: "backend" }]);
+    // Where ao placed it, and why, is said with the outcome.
+    await h.until("the outcome", (f) => f.includes("✓ Session api-2 started on ao/api-2 (on b2: b2 has the most room (3 of 3 free))"));
   });
 
   it("a failed spawn says why; esc starts nothing", async () => {

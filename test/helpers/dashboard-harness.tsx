@@ -18,7 +18,7 @@ export interface FakeDeps extends DashboardDeps {
   /** Open issues per project, for the new-session picker. */
   issues: Record<string, IssueChoice[]>;
   /** The session a spawn creates (as spawning), and whether it then fails. */
-  spawned: { view: SessionView; fail?: string } | null;
+  spawned: { view: SessionView; fail?: string; note?: string } | null;
   /** What diff() answers per session. */
   diffs: Record<string, SessionDiffView>;
   /** Why merge() fails, when it should. */
@@ -57,7 +57,7 @@ export function fakeDeps(sessions: SessionView[] = []): FakeDeps {
       deps.sessions = [...deps.sessions, made.view];
       onCreated(made.view.id);
       if (made.fail) throw new Error(made.fail);
-      return { id: made.view.id, branch: made.view.branch ?? "" };
+      return { id: made.view.id, branch: made.view.branch ?? "", ...(made.note ? { note: made.note } : {}) };
     },
     diff: async (id) => {
       deps.calls.push(["diff", id]);

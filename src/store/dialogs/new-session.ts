@@ -51,7 +51,7 @@ export function newSessionActions({ get, set, deps, toast, setBusy, refreshSessi
           selectWhenShown(id);
           void refreshSessions([id]);
         })
-        .then((r) => toast("success", `✓ Session ${r.id} started on ${r.branch}`))
+        .then((r) => toast("success", `✓ Session ${r.id} started on ${r.branch}${r.note ? ` (${r.note})` : ""}`))
         .catch((e: Error) => toast("error", `new session: ${e.message}`))
         .finally(() => {
           if (created) {
