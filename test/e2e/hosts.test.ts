@@ -180,6 +180,11 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
       expect(r!.statusReason).toMatch(/^host b2 unreachable since \d\d:\d\d$/);
       // Not killed, not marked errored on record.
       expect(await meta("fe-2")).toBe(before);
+      // A kill needs the host (to check for work there first): it fails, saying so, and records nothing.
+      const kill = await runAo(["session", "kill", "fe-2"], { env });
+      expect(kill.code).toBe(1);
+      expect(kill.stderr).toMatch(/b2 did not answer/);
+      expect(await meta("fe-2")).toBe(before);
       // A new session skips the host that does not answer, and says so.
       const placed = await runAo(["spawn", "frontend"], { env });
       expect(placed.code, placed.stderr).toBe(0);
