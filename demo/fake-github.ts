@@ -162,7 +162,7 @@ async function rest(gh: FakeGitHub, req: IncomingMessage, path: string, query: U
   return notFound;
 }
 
-async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptions): Promise<Reply & { log: { operation?: string; aliases?: number; query?: string } }> {
+async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptions): Promise<Reply & { log: { operation?: string; aliases?: number; query?: string; repo?: string } }> {
   const { state } = gh;
   const url = new URL(req.url ?? "/", gh.url);
   const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "");
@@ -180,7 +180,9 @@ async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptio
   }
   const isGraphql = req.method === "POST" && (path === "/graphql" || path === "/api/graphql");
   const body = isGraphql ? ((await readBody(req)) as { query?: string; variables?: Record<string, unknown> }) : undefined;
-  const described = body?.query ? { ...describe(body.query), query: body.query } : {};
+  const vars = body?.variables ?? {};
+  const repo = typeof vars.owner === "string" && typeof vars.name === "string" ? { repo: `${vars.owner}/${vars.name}` } : {};
+  const described = body?.query ? { ...describe(body.query), query: body.query, ...repo } : {};
 
   const delay = state.takeDelay();
   if (delay > 0) await sleep(delay);

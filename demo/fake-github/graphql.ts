@@ -115,10 +115,11 @@ export function describe(query: string): { operation: string; aliases: number } 
   return { operation, aliases: [...query.matchAll(REPO_ALIAS)].length };
 }
 
-// ---- query cost, by GitHub's documented rule ----
+// ---- query cost and node count, by GitHub's documented rules ----
 // Every connection (a field with `first` or `last`) is one request per parent node that could
 // hold it, assuming every connection above returns its full `first`/`last`; the document costs
-// that sum / 100, rounded, and at least 1.
+// that sum / 100, rounded, and at least 1. Its nodes are each connection's `first`/`last` times
+// those parents, summed; over 500,000 and GitHub refuses the document.
 
 interface Selection { args: string[]; children: Selection[]; spread?: string }
 const TOKEN = /\.\.\.|"(?:\\.|[^"\\])*"|\$?[A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?|[{}():,[\]!=@]/g;
@@ -167,8 +168,18 @@ function pageSize(args: string[], vars: Vars): number | undefined {
   return undefined;
 }
 
-/** GitHub's rate-limit cost of a document: 1 point per 100 connection requests, at least 1. */
-export function queryCost(query: string, vars: Vars = {}): number {
+/** How a document weighs on GitHub: its rate-limit cost and the nodes it may return. */
+export interface DocumentWeight {
+  /** 1 point per 100 connection requests, at least 1. */
+  cost: number;
+  /** Every connection's `first`/`last` times the nodes that could hold it, summed. */
+  nodes: number;
+}
+
+/** GitHub's published ceiling on the nodes one document may request. */
+export const NODE_LIMIT = 500_000;
+
+export function queryWeight(query: string, vars: Vars = {}): DocumentWeight {
   const tokens = query.replace(/#[^\n]*/g, "").match(TOKEN) ?? [];
   const operations: Selection[][] = [];
   const fragments = new Map<string, Selection[]>();
@@ -181,6 +192,7 @@ export function queryCost(query: string, vars: Vars = {}): number {
     else at.i++;
   }
   let requests = 0;
+  let nodes = 0;
   const walk = (set: Selection[], parents: number, depth: number): void => {
     if (depth > 50) return; // a fragment cycle; GitHub would reject the document anyway
     for (const sel of set) {
@@ -189,12 +201,20 @@ export function queryCost(query: string, vars: Vars = {}): number {
         continue;
       }
       const size = pageSize(sel.args, vars);
-      if (size !== undefined) requests += parents;
+      if (size !== undefined) {
+        requests += parents;
+        nodes += parents * size;
+      }
       walk(sel.children, parents * (size ?? 1), depth + 1);
     }
   };
   for (const op of operations) walk(op, 1, 0);
-  return Math.max(1, Math.round(requests / 100));
+  return { cost: Math.max(1, Math.round(requests / 100)), nodes };
+}
+
+/** GitHub's rate-limit cost of a document: 1 point per 100 connection requests, at least 1. */
+export function queryCost(query: string, vars: Vars = {}): number {
+  return queryWeight(query, vars).cost;
 }
 
 /** The answer to one document: GitHub's JSON, `data` and/or `errors`. */
@@ -208,6 +228,11 @@ export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars)
   }
   const invalid = validate(schema, document);
   if (invalid.length) return { errors: invalid.map((e) => ({ message: e.message, ...(e.locations ? { locations: e.locations } : {}) })) };
+  // As GitHub does, before anything runs: a document that could return too many nodes is refused whole.
+  const weight = queryWeight(query, vars);
+  if (weight.nodes > NODE_LIMIT) {
+    return { errors: [{ type: "MAX_NODE_LIMIT_EXCEEDED", message: `This query requests up to ${weight.nodes.toLocaleString("en-US")} possible nodes which exceeds the maximum limit of ${NODE_LIMIT.toLocaleString("en-US")}.` }] };
+  }
 
   const newestFor = (repo: string, branch: unknown, states: unknown) =>
     state.prs
@@ -231,12 +256,12 @@ export function answerGraphql(state: FakeGitHubState, query: string, vars: Vars)
   const rootValue = {
     repository,
     rateLimit: () => ({
-      cost: queryCost(query, vars),
+      cost: weight.cost,
       remaining: state.rateRemaining,
       resetAt: new Date(state.rateResetAt * 1000).toISOString(),
       limit: state.rateLimit,
       used: state.rateLimit - state.rateRemaining,
-      nodeCount: 0,
+      nodeCount: weight.nodes,
     }),
   };
   const result = execute({ schema, document, rootValue, variableValues: vars }) as { data?: Json | null; errors?: readonly GraphQLError[] };

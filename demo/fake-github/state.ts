@@ -87,6 +87,8 @@ export interface LoggedRequest {
   aliases?: number;
   /** The GraphQL document's text, as sent. */
   query?: string;
+  /** The repository a GraphQL document asked about (its `$owner`/`$name` variables). */
+  repo?: string;
   /** Whether an Authorization header came with the request (its value is never kept). */
   auth: boolean;
 }

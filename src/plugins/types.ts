@@ -206,8 +206,8 @@ export interface PrDetails {
 export interface ScmPlugin {
   readonly name: string;
   /**
-   * PR facts for many sessions of one repository: one GraphQL document per ≤25 sessions, an
-   * aliased sub-query each. null = no PR for that branch. Throws ScmError when GitHub cannot be
+   * PR facts for many sessions of one repository: one GraphQL document (more only past GitHub's
+   * node limit, some 400 sessions), an aliased sub-query each. null = no PR for that branch. Throws ScmError when GitHub cannot be
    * read (never a guess).
    */
   fetchPrs(repo: string, queries: PrQuery[]): Promise<{ prs: Map<string, PrFacts | null>; rateLimit?: RateLimit }>;

@@ -51,7 +51,7 @@ export async function benchGitHub(root) {
     const perHour = points * (3600 / INTERVAL_S);
     const known = Object.values(snap.prs).filter((p) => p !== null).length;
     console.log(`\nGitHub refresh, ${SESSIONS} sessions in ${REPOS} repositories (one PrFactsService.refresh against the fake):`);
-    console.log(`  HTTP requests            ${sent.length} (${graphql.length} GraphQL: ${graphql.map((r) => `${r.operation}×${r.aliases}`).join(", ")}; aim ≤ 8)`);
+    console.log(`  HTTP requests            ${sent.length} (${graphql.length} GraphQL: ${graphql.map((r) => `${r.operation}×${r.aliases}`).join(", ")}; aim ≤ 1 per repository = ${REPOS})`);
     console.log(`  GraphQL points           ${points} per refresh (GitHub's rule: connection requests / 100, min 1 per document)`);
     console.log(`  points per hour          ${perHour} at one refresh per ${INTERVAL_S} s (aim ≤ 500; budget 5,000)`);
     console.log(`  wall time                ${ms.toFixed(0)} ms; ${known} PRs found, stale=${snap.stale}`);

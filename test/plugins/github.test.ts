@@ -4,7 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "../../demo/fake-github.js";
 import type { FakeGitHub } from "../../demo/fake-github.js";
-import { GitHubScm, PR_CHUNK, resolveGitHubToken, ScmError } from "../../src/plugins/scm/github.js";
+import { answerGraphql, queryWeight } from "../../demo/fake-github/graphql.js";
+import { GitHubScm, resolveGitHubToken, ScmError } from "../../src/plugins/scm/github.js";
+import { NODE_LIMIT, nodesOf, prsDocument } from "../../src/plugins/scm/pr-documents.js";
 import type { PrQuery } from "../../src/plugins/types.js";
 
 const TOKEN = "ghp_fakeTokenForTests0123456789abcdef";
@@ -154,21 +156,45 @@ describe("fetchPrs", () => {
     expect(gh.state.graphqlCount("AoThreadCounts") - before).toBe(2);
   });
 
-  it("sends one GraphQL document per chunk of 25 sessions", async () => {
+  it("sends one GraphQL document per repository, however many sessions it has", async () => {
     const repo = newRepo();
-    const queries = Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, branch: `b${i}` }));
-    gh.state.openPr({ repo, branch: "b29" });
+    const numbered = gh.state.openPr({ repo, branch: "b0" });
+    gh.state.openPr({ repo, branch: "b119" });
+    const queries: PrQuery[] = Array.from({ length: 120 }, (_, i) => (i === 0 ? { id: "s0", branch: "b0", prNumber: numbered } : { id: `s${i}`, branch: `b${i}` }));
     const start = gh.state.requests.length;
     const { prs } = await scm.fetchPrs(repo, queries);
     const sent = gh.state.requests.slice(start);
-    expect(PR_CHUNK).toBe(25);
-    expect(sent.map((r) => [r.operation, r.aliases])).toEqual([
-      ["AoPrs", 25],
-      ["AoPrs", 5],
-    ]);
-    expect(prs.size).toBe(30);
-    expect(prs.get("s29")?.number).toBe(1);
-    expect(prs.get("s0")).toBeNull();
+    expect(sent.map((r) => [r.operation, r.aliases, r.repo])).toEqual([["AoPrs", 120, repo]]);
+    expect(prs.size).toBe(120);
+    expect(prs.get("s0")?.number).toBe(numbered);
+    expect(prs.get("s119")?.number).toBe(2);
+    expect(prs.get("s1")).toBeNull();
+  });
+
+  it("splits a repository's sessions only where GitHub's node limit would refuse the document", async () => {
+    const repo = newRepo();
+    gh.state.openPr({ repo, branch: "b449" });
+    // 450 sessions by branch may return 567,000 nodes: over the limit in one document.
+    const queries = Array.from({ length: 450 }, (_, i) => ({ id: `s${i}`, branch: `b${i}` }));
+    const start = gh.state.requests.length;
+    const { prs } = await scm.fetchPrs(repo, queries);
+    const sent = gh.state.requests.slice(start);
+    expect(sent.map((r) => r.status)).toEqual([200, 200]);
+    expect(sent.reduce((n, r) => n + (r.aliases ?? 0), 0)).toBe(450);
+    for (const r of sent) expect(queryWeight(r.query ?? "").nodes).toBeLessThanOrEqual(NODE_LIMIT);
+    expect(prs.size).toBe(450);
+    expect(prs.get("s449")?.number).toBe(1);
+  });
+
+  it("counts a document's nodes as GitHub does, and the fake refuses one over the limit", () => {
+    const byBranch = { id: "a", branch: "x" };
+    const byNumber = { id: "b", branch: "y", prNumber: 7 };
+    expect(queryWeight(prsDocument([byBranch]).query).nodes).toBe(nodesOf(byBranch));
+    expect(queryWeight(prsDocument([byNumber]).query).nodes).toBe(nodesOf(byNumber));
+    const tooMany = prsDocument(Array.from({ length: 400 }, (_, i) => ({ id: `s${i}`, branch: `b${i}` })));
+    const answer = answerGraphql(gh.state, tooMany.query, { owner: "org", name: "none", ...tooMany.variables });
+    expect(answer.errors?.[0]?.type).toBe("MAX_NODE_LIMIT_EXCEEDED");
+    expect(answer.data).toBeUndefined();
   });
 });
 

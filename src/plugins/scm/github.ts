@@ -5,16 +5,10 @@ import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
 import { isTimeout, NETWORK_TIMEOUT_MS } from "../deadline.js";
 import { ScmError } from "./errors.js";
 import { httpFetch } from "./http-fetch.js";
+import { prsDocument, splitByNodes } from "./pr-documents.js";
 
 export { ScmError };
 
-/** Sessions per GraphQL document: GitHub's node limits and query cost stay small. */
-export const PR_CHUNK = 25;
-/**
- * PRs read per branch name, newest first: the session's own is usually the newest, but a fork's
- * PR from a branch of the same name, or a newer unrelated one, may sit above it.
- */
-export const BRANCH_CANDIDATES = 5;
 /** How long one request to GitHub may take before it counts as failed. */
 export const REQUEST_TIMEOUT_MS = NETWORK_TIMEOUT_MS;
 const LOG_TAIL_LINES = 40;
@@ -43,14 +37,7 @@ export async function createGitHubScm(env: NodeJS.ProcessEnv, baseUrl = "https:/
   return token ? new GitHubScm({ token, baseUrl }) : null;
 }
 
-// ---- GraphQL: the shapes ao asks for ----
-
-const PR_FIELDS = `number url state isDraft mergeable mergeStateStatus reviewDecision
-  createdAt headRefOid isCrossRepository headRepository { nameWithOwner }
-  commits(last: 1) { nodes { commit { statusCheckRollup { state contexts(first: 100) { nodes {
-    __typename ... on CheckRun { name conclusion detailsUrl } ... on StatusContext { context state targetUrl } } } } } } }
-  latestReviews(first: 50) { nodes { state author { login } } }
-  reviewThreads(first: 100) { totalCount nodes { isResolved } pageInfo { hasNextPage endCursor } }`;
+// ---- GraphQL: the shapes ao reads (the PR document is in pr-documents.ts) ----
 
 interface PageInfo { hasNextPage: boolean; endCursor: string | null }
 type Context =
@@ -74,32 +61,6 @@ interface PrNode {
 }
 interface RepoNode { pullRequests?: { nodes: PrNode[] }; pullRequest?: PrNode | null }
 interface ThreadNode { id: string; isResolved: boolean; path: string; line: number | null; comments: { nodes: Array<{ author: { login: string } | null; body: string; url: string }> } }
-
-/**
- * One document for up to 25 sessions of one repository: an aliased `repository` sub-query per
- * session. Branch names and numbers travel as variables; nothing the user wrote is spliced in.
- */
-export function prsDocument(queries: readonly PrQuery[]): { query: string; variables: Record<string, string | number> } {
-  const params = ["$owner: String!", "$name: String!"];
-  const parts: string[] = [];
-  const variables: Record<string, string | number> = {};
-  queries.forEach((q, i) => {
-    if (q.prNumber !== undefined) {
-      params.push(`$n${i}: Int!`);
-      variables[`n${i}`] = q.prNumber;
-      parts.push(`s${i}: repository(owner: $owner, name: $name) { pullRequest(number: $n${i}) { ...AoPr } }`);
-    } else {
-      params.push(`$b${i}: String!`);
-      variables[`b${i}`] = q.branch;
-      parts.push(
-        `s${i}: repository(owner: $owner, name: $name) { pullRequests(headRefName: $b${i}, first: ${BRANCH_CANDIDATES}, ` +
-          `orderBy: {field: CREATED_AT, direction: DESC}, states: [OPEN, MERGED, CLOSED]) { nodes { ...AoPr } } }`,
-      );
-    }
-  });
-  const query = `query AoPrs(${params.join(", ")}) {\n  ${parts.join("\n  ")}\n  rateLimit { cost remaining resetAt }\n}\nfragment AoPr on PullRequest { ${PR_FIELDS} }`;
-  return { query, variables };
-}
 
 const threadsDocument = (op: string, fields: string) =>
   `query ${op}($owner: String!, $name: String!, $number: Int!, $after: String) { repository(owner: $owner, name: $name) { ` +
@@ -286,8 +247,8 @@ export class GitHubScm implements ScmPlugin {
     const [owner, name] = splitRepo(repo);
     const prs = new Map<string, PrFacts | null>();
     let rateLimit: RateLimit | undefined;
-    for (let start = 0; start < queries.length; start += PR_CHUNK) {
-      const chunk = queries.slice(start, start + PR_CHUNK);
+    // One round trip per repository, unless GitHub's node limit makes it two or more.
+    for (const chunk of splitByNodes(queries)) {
       const { query, variables } = prsDocument(chunk);
       type Answer = Record<string, RepoNode | null> & { rateLimit?: RateLimit | null };
       const data = await this.gql<Answer>(`PRs of ${repo}`, query, { owner, name, ...variables }, true);
