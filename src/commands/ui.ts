@@ -5,11 +5,11 @@ import type { ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
 import { sessionMachine } from "../services/machines.js";
-import { coalesced, watchAttention } from "../services/attention.js";
+import { coalesced, sharedAttention, watchAttention, type SharedAttention } from "../services/attention.js";
 import { LifecycleService } from "../services/lifecycle.js";
 import { configWatcher } from "../services/config-watch.js";
 import { issueChoices, newSessionChoices, openUrl, paneTail, prDetailLines } from "../services/cockpit.js";
-import { checkConflicts } from "../services/conflicts.js";
+import { cachedConflicts, checkConflicts, sameFindings } from "../services/conflicts.js";
 import { diffSession } from "../services/diff.js";
 import { getSession } from "../services/lookup.js";
 import { answerQuestion } from "../services/answer.js";
@@ -35,8 +35,11 @@ const CURSOR_ON = "\u001b[?25h";
 
 const projectRefs = (ctx: AppContext) => ctx.config.projects.map((p) => ({ id: p.id, name: p.name }));
 
-/** The dashboard's view of the service layer, bound to this workspace. */
-export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>, githubMs = 30_000): DashboardDeps {
+/**
+ * The dashboard's view of the service layer, bound to this workspace. With `attention`, the
+ * dashboard is woken by that watcher rather than one of its own.
+ */
+export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>, githubMs = 30_000, attention?: SharedAttention): DashboardDeps {
   let scm: Promise<ScmPlugin | null> | null = null;
   const github = () => (scm ??= import("../plugins/scm/github.js").then((m) => m.createGitHubScm(ctx.env, ctx.config.github.baseUrl)));
   const checkConfig = configWatcher(ctx);
@@ -73,7 +76,10 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     paneTail: (id, lines) => paneTail(ctx, id, lines),
     prDetails: (id) => prDetailLines(ctx, id, github),
     diff: (id) => diffSession(ctx, id),
-    checkConflicts: async (fetch) => void (await checkConflicts(ctx, { fetch, fetchEveryMs: githubMs })),
+    async checkConflicts(fetch) {
+      const before = await cachedConflicts(ctx);
+      return !sameFindings(before, await checkConflicts(ctx, { fetch, fetchEveryMs: githubMs }));
+    },
     mergeMethod: (projectId) => ctx.config.projects.find((p) => p.id === projectId)?.mergeMethod ?? "merge",
     merge: async (id) => mergeSession(ctx, id, { actor: "dashboard", scm: github }),
     newSessionChoices: () => newSessionChoices(ctx),
@@ -88,6 +94,7 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     openUrl,
     now: () => ctx.now().getTime(),
     watchChanges(onChange) {
+      if (attention) return attention.subscribe(() => onChange());
       const pending = watchAttention(ctx, () => onChange());
       return () => void pending.then((a) => a.close());
     },
@@ -170,7 +177,9 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   };
 
   const intervals = { localMs, githubMs };
-  const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs));
+  // One pane watcher wakes both the table and the reactions below.
+  const attention = sharedAttention(ctx);
+  const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs, attention));
   // The first rows are read while Ink loads, so the first frame already shows them.
   const quick = dashboard.actions.quickFirst();
   const [{ render }, React, { App }] = await loading;
@@ -181,10 +190,10 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const lifecycle = new LifecycleService(ctx, { github: "cached", bell: true });
   const lifecycleTimer = setInterval(() => void lifecycle.tick().catch(() => undefined), ctx.config.lifecycle.pollIntervalMs);
   // Reactions to agents (a question, a finished turn) go out as soon as the agent reports them.
-  const attention = watchAttention(ctx, coalesced(() => lifecycle.tick({ github: "cached" })));
+  attention.subscribe(coalesced(() => lifecycle.tick({ github: "cached" })));
   const finish = () => {
     clearInterval(lifecycleTimer);
-    void attention.then((a) => a.close());
+    attention.close();
     void lifecycle.release();
     dashboard.stop();
     restoreTerminal();

@@ -81,6 +81,32 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   };
 }
 
+/** One watcher with several listeners. */
+export interface SharedAttention {
+  subscribe(wake: (why: "event" | "screen") => void): () => void;
+  close(): void;
+}
+
+/**
+ * One watcher for everything in a process that wants waking (the dashboard and its reactions):
+ * each watcher is a tmux process per check, and forking a large process is not free.
+ */
+export function sharedAttention(ctx: AppContext, opts: AttentionOptions = {}): SharedAttention {
+  const wakes = new Set<(why: "event" | "screen") => void>();
+  const pending = watchAttention(ctx, (why) => {
+    for (const wake of [...wakes]) wake(why);
+  }, opts);
+  return {
+    subscribe(wake) {
+      wakes.add(wake);
+      return () => void wakes.delete(wake);
+    },
+    close() {
+      void pending.then((a) => a.close());
+    },
+  };
+}
+
 /**
  * Run `work` now, or once more right after the run in flight: wake-ups that arrive together
  * cost one run, and none is lost.

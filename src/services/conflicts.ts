@@ -35,6 +35,11 @@ export async function cachedConflicts(ctx: AppContext): Promise<ConflictSnapshot
   }
 }
 
+/** Whether two radar runs found the same: the same conflicts and the same projects unreadable. */
+export function sameFindings(a: ConflictSnapshot, b: ConflictSnapshot): boolean {
+  return JSON.stringify([a.bySession, a.errors]) === JSON.stringify([b.bySession, b.errors]);
+}
+
 async function git(cwd: string, args: string[], timeoutMs = GIT_TIMEOUT_MS) {
   return run("git", args, { cwd, timeoutMs });
 }

@@ -128,7 +128,8 @@ export function createDashboard(deps: DashboardDeps, seed: Partial<DashboardStat
           if (!deps.checkConflicts || radar) return;
           radar = deps
             .checkConflicts(fetch)
-            .then(() => actions.refreshLocal(true))
+            // A radar that found what it found last time changes no row: no look for it.
+            .then((changed) => (changed === false ? undefined : actions.refreshLocal(true)))
             .catch(() => undefined)
             .finally(() => (radar = null));
         };

@@ -119,8 +119,11 @@ export interface DashboardDeps extends AnswerDeps {
   prDetails?(id: string): Promise<PrDetailLines | null>;
   /** The new-session dialog's choices: projects with their default agent, and every agent. */
   newSessionChoices?(): { projects: Array<{ id: string; name: string; agent: string }>; agents: string[] };
-  /** Run the conflict radar; `fetch` also fetches the bases (the slow cadence). */
-  checkConflicts?(fetch: boolean): Promise<void>;
+  /**
+   * Run the conflict radar; `fetch` also fetches the bases (the slow cadence). false: nothing the
+   * table shows changed, so no fresh look is needed.
+   */
+  checkConflicts?(fetch: boolean): Promise<boolean | void>;
   /** Open issues of a project's tracker; null when it offers no list. */
   issueChoices?(projectId: string): Promise<IssueChoice[] | null>;
   /** Start a session (the same service as `ao spawn`); `onCreated` hears its id as soon as it exists. */

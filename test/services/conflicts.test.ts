@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { parseMergeTree } from "../../src/core/conflicts.js";
-import { checkConflicts } from "../../src/services/conflicts.js";
+import { cachedConflicts, checkConflicts, sameFindings } from "../../src/services/conflicts.js";
 import { ROOT, runAo } from "../helpers/ao.js";
 import { git, makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
@@ -76,7 +76,11 @@ describe("the conflict radar", () => {
   it("finds a session whose base moved under it, tells its agent to rebase once per base tip", async () => {
     await moveBase("notes.txt", "one\ntwo\nTHREE\n");
     const ctx = await createApp({ env });
-    await checkConflicts(ctx, { fetch: true, fetchEveryMs: 0 });
+    const before = await cachedConflicts(ctx);
+    const moved = await checkConflicts(ctx, { fetch: true, fetchEveryMs: 0 });
+    // The dashboard looks again after a radar run only when it found something new.
+    expect(sameFindings(before, moved)).toBe(false);
+    expect(sameFindings(moved, await checkConflicts(ctx, { fetch: true, fetchEveryMs: 0 }))).toBe(true);
     const rows = await status();
     expect(rows.find((r) => r.name === "fe-3")!.conflicts).toEqual([{ with: "origin/main", kind: "base", files: ["notes.txt"], tip: expect.any(String) }]);
     expect(rows.find((r) => r.name === "fe-1")!.conflicts.map((c) => c.with)).toEqual(["fe-2"]);
