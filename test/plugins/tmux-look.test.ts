@@ -67,6 +67,12 @@ describe("parseLook on recorded tmux output", () => {
     ]);
   });
 
+  it("drops a screen that moved between the loop's decision and its capture: it was not still", () => {
+    const wants = [{ name: "ao-rec-fe-1", stillBefore: ACTIVITY - 1, knownActivityAt: 5 }, { name: "ao-rec-fe-2", stillBefore: ACTIVITY }];
+    const look = parseLook(FIXTURE, "NONCE0", wants);
+    expect([...look.screens.keys()]).toEqual(["ao-rec-fe-2"]);
+  });
+
   it("refuses output out of step with the script rather than guessing", () => {
     expect(() => parseLook(FIXTURE, "OTHER")).toThrow(/expected a header/);
     expect(() => parseLook(FIXTURE.split("\n").slice(0, 4).join("\n"), "NONCE0")).toThrow(/bad header/);
@@ -100,12 +106,14 @@ describe("one tmux process per look (fake runner)", () => {
       ["fe-5", false, undefined],
     ]);
 
-    // The next look tells tmux which screens are known: it reads them only if they changed.
+    // The next look reads the known screens only if they changed, by one loop over the sessions
+    // that compares each output time with the mark the read left; the others still go by name.
     await facts.gather(queries, now);
     expect(rt.calls).toHaveLength(2);
     const script = rt.calls[1]!.input ?? "";
-    expect(script).toContain(`#{e|!=|:#{window_activity},${ACTIVITY}}`);
-    expect(script.match(/^if-shell/gm)).toHaveLength(5);
+    expect(script).toContain(`run-shell -C "#{S:#{?#{&&:#{m:ao-rec-fe-*,#{session_name}}`);
+    expect(script).toContain("#{!=:#{window_activity},#{@ao-read}}");
+    expect(script.match(/^if-shell -F -t =(\S+):/gm)).toEqual(["if-shell -F -t =ao-rec-fe-3:", "if-shell -F -t =ao-rec-fe-4:", "if-shell -F -t =ao-rec-fe-9:"]);
   });
 
   it("asks for no screen of a session whose agent speaks for itself", async () => {

@@ -27,37 +27,119 @@ export function parsePanes(stdout: string): PaneFacts[] {
 }
 
 /**
+ * The session option a look sets when it reads a still screen: the output time of that screen,
+ * or "moving" when the screen was read before it was still (a booting agent's).
+ */
+export const READ_MARK = "@ao-read";
+
+/** Any character tmux allows in a session name that ao's names never hold: spaces, quotes, `;`. */
+const UNSAFE_GLOB = "*[!A-Za-z0-9_.-]*";
+
+/** What one look asks: the screens it reads by name, and the sessions one loop over tmux decides. */
+export interface LookPlan {
+  byName: ScreenWant[];
+  /** Sessions whose name starts with `prefix`, read when still by `stillBefore` and not marked read. */
+  loop: { prefix: string; stillBefore: number; names: Set<string> } | null;
+}
+
+function commonPrefix(names: readonly string[]): string {
+  let prefix = names[0] ?? "";
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+/**
+ * A screen ao already read, with the usual stillness cutoff, goes to one loop over every session
+ * (its cost does not grow with the sessions a line each would cost, ~0.1 ms in tmux); the rest
+ * (never read, read while moving, a booting agent's, a name of another shape) are read by name.
+ * The loop covers the sessions whose names share the wanted ones' prefix (ao's own are
+ * `ao-<workspace>-<id>`); a prefix too short to say whose sessions these are means no loop.
+ */
+export function planLook(wants: readonly ScreenWant[]): LookPlan {
+  const safe = wants.filter((w) => SCRIPT_SAFE_NAME.test(w.name));
+  const counts = new Map<number, number>();
+  for (const w of safe) if (w.knownActivityAt !== undefined) counts.set(w.stillBefore, (counts.get(w.stillBefore) ?? 0) + 1);
+  const usual = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const looped = safe.filter((w) => w.knownActivityAt !== undefined && w.stillBefore === usual);
+  const prefix = commonPrefix(looped.map((w) => w.name));
+  if (looped.length < 2 || prefix.length < 4 || usual === undefined) return { byName: safe, loop: null };
+  const names = new Set(looped.map((w) => w.name));
+  return { byName: safe.filter((w) => !names.has(w.name)), loop: { prefix, stillBefore: Math.floor(usual), names } };
+}
+
+/**
+ * The mark a read leaves, as a format tmux expands when it sets it: the output time if the screen
+ * is still by `cutoff`, else "moving", which no output time equals.
+ */
+const markValue = (cutoff: number) => `#{?#{e|<=|:#{window_activity},${cutoff}},#{window_activity},moving}`;
+
+/**
  * One tmux script (fed to `source-file -` in a single process) that reads the screens worth
- * reading and then lists every pane. tmux decides per pane, from its own clock, whether to capture:
- * the pane lives, is not dead, has been still since `stillBefore`, and its last output time is
- * not the one whose screen ao already read. The decision and the capture run in the same turn of
- * the server's loop, so the screen is the one the reported time belongs to.
+ * reading and then lists every pane. tmux decides per pane, from its own clock, whether to read:
+ * the pane lives, has been still since the cutoff, and its last output time is not the one whose
+ * screen was already read (ao's own record for screens read by name; the session's READ_MARK in
+ * the loop). Decision and capture run in the same turn of the server's loop for screens read by
+ * name; the loop's captures run in the turn after its decision, so their header carries the time
+ * taken with the capture, and parseLook drops one that moved in between.
  *
  * Each capture is preceded by a header line: the nonce, the name, the output time and the pane's
  * height. capture-pane prints exactly one line per row, so the reader counts rows rather than
  * searching for the next header: nothing on a screen can forge a boundary, whatever it prints.
+ * The loop targets panes by id and prints names only as text: a session name is never read as a
+ * command, and one of a shape a header could not carry (a space) is skipped.
  */
-export function lookScript(wants: readonly ScreenWant[], nonce: string): string {
+export function lookScript(wants: readonly ScreenWant[], nonce: string, plan = planLook(wants)): string {
   const lines: string[] = [];
-  for (const w of wants) {
-    if (!SCRIPT_SAFE_NAME.test(w.name)) continue;
+  const cutoff = plan.loop?.stillBefore ?? Math.min(...wants.map((w) => Math.floor(w.stillBefore)));
+  for (const w of plan.byName) {
     const t = `=${w.name}:`;
     const known = w.knownActivityAt ?? -1;
     // A missing session leaves every variable empty: #{session_name} guards the rest.
     const cond =
       `#{&&:#{session_name},#{?pane_dead,0,` +
       `#{&&:#{e|!=|:#{window_activity},${known}},#{e|<=|:#{window_activity},${Math.floor(w.stillBefore)}}}}}`;
-    lines.push(`if-shell -F -t ${t} '${cond}' "display-message -p -t ${t} '${nonce} s #{session_name} #{window_activity} #{pane_height}' ; capture-pane -p -t ${t}"`);
+    lines.push(
+      `if-shell -F -t ${t} '${cond}' "display-message -p -t ${t} '${nonce} s #{session_name} #{window_activity} #{pane_height}' ; ` +
+        `capture-pane -p -t ${t} ; set-option -F -t ${t} ${READ_MARK} '${markValue(cutoff)}'"`,
+    );
+  }
+  if (plan.loop) {
+    const { prefix, stillBefore } = plan.loop;
+    const cond =
+      `#{&&:#{m:${prefix}*,#{session_name}},#{?#{m:${UNSAFE_GLOB},#{session_name}},0,#{?pane_dead,0,` +
+      `#{&&:#{e|<=|:#{window_activity},${stillBefore}},#{!=:#{window_activity},#{${READ_MARK}}}}}}}`;
+    // #{l:…} keeps a format for the command's own run: the header and mark describe the capture.
+    const read =
+      `display-message -p -t #{pane_id} '#{l:${nonce} s #{session_name} #{window_activity} #{pane_height}}' ; ` +
+      `capture-pane -p -t #{pane_id} ; set-option -F -t #{pane_id} ${READ_MARK} '#{l:${markValue(stillBefore)}}' ; `;
+    lines.push(`run-shell -C "#{S:#{?${cond},${read},}}"`);
   }
   lines.push(`display-message -p '${nonce} p'`);
   lines.push(`list-panes -a -F '${PANE_FORMAT}'`);
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The wants a look left unread that it should have read: still, changed since ao's own record,
+ * and alive, but marked read (another ao process read it, or this one read it and lost its
+ * record). Read by name, they cost a second tmux process; ao alone never needs one.
+ */
+export function unreadWants(wants: readonly ScreenWant[], look: PaneLook): ScreenWant[] {
+  const panes = new Map(look.panes.map((p) => [p.name, p]));
+  return wants.filter((w) => {
+    const p = panes.get(w.name);
+    return p && !p.dead && !look.screens.has(w.name) && w.knownActivityAt !== undefined && p.activityAt !== w.knownActivityAt && p.activityAt <= w.stillBefore && SCRIPT_SAFE_NAME.test(w.name);
+  });
+}
+
 /** Thrown when tmux's answer is not in the shape the script asks for (another tmux, a garbled pipe). */
 export class LookOutOfStep extends Error {}
 
-export function parseLook(stdout: string, nonce: string): PaneLook {
+/**
+ * The screens and panes of a look's output. With `wants`, a screen whose header time is past its
+ * want's cutoff (it moved between the loop's decision and its capture) is dropped: not still.
+ */
+export function parseLook(stdout: string, nonce: string, wants?: readonly ScreenWant[]): PaneLook {
   const lines = stdout.split("\n");
   const screens = new Map<string, { activityAt: number; text: string }>();
   let i = 0;
@@ -72,6 +154,10 @@ export function parseLook(stdout: string, nonce: string): PaneLook {
     }
     screens.set(name, { activityAt: Number(activity), text: rows ? `${lines.slice(i + 1, i + 1 + rows).join("\n")}\n` : "" });
     i += 1 + rows;
+  }
+  if (wants) {
+    const cutoff = new Map(wants.map((w) => [w.name, w.stillBefore]));
+    for (const [name, screen] of screens) if (screen.activityAt > (cutoff.get(name) ?? Infinity)) screens.delete(name);
   }
   return { panes: parsePanes(lines.slice(i + 1).join("\n")), screens };
 }

@@ -7,7 +7,7 @@ import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
 import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
 import { killTree, processTree } from "./processes.js";
-import { LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes } from "./tmux-look.js";
+import { LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes, unreadWants } from "./tmux-look.js";
 
 export { parsePanes };
 
@@ -142,7 +142,13 @@ export class TmuxRuntime implements RuntimePlugin {
     if (!r.stdout && noServer(r)) return { panes: [], screens: new Map() };
     let look: PaneLook;
     try {
-      look = parseLook(r.stdout, id);
+      look = parseLook(r.stdout, id, wants);
+      // Screens another ao process read first (marked read in tmux, unknown here): by name.
+      const unread = unreadWants(wants, look);
+      if (unread.length) {
+        const again = await this.tmux(["source-file", "-"], lookScript(unread, id, { byName: unread, loop: null }));
+        look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(again.stdout, id, unread).screens]) };
+      }
     } catch (e) {
       if (!(e instanceof LookOutOfStep)) throw e;
       // Another tmux's output in a shape the script did not expect: the slow way still works.
