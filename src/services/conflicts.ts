@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import path from "node:path";
 import type { AppContext } from "../app.js";
@@ -17,6 +17,8 @@ export interface ConflictSnapshot {
   errors: Record<string, string>;
   /** When each project's base was last fetched. */
   fetchedAt: Record<string, string>;
+  /** Per project: the refs' files as last seen on disk, and what git for-each-ref said of them. */
+  refs?: Record<string, { stamp: string; out: string }>;
 }
 
 const GIT_TIMEOUT_MS = 30_000;
@@ -40,6 +42,36 @@ export function sameFindings(a: ConflictSnapshot, b: ConflictSnapshot): boolean 
   return JSON.stringify([a.bySession, a.errors]) === JSON.stringify([b.bySession, b.errors]);
 }
 
+/** The repository's common git directory (where refs live), or null for a layout not read here. */
+async function commonDir(repo: string): Promise<string | null> {
+  const dotgit = path.join(repo, ".git");
+  const st = await stat(dotgit).catch(() => null);
+  if (!st) return null;
+  let gitdir = dotgit;
+  if (st.isFile()) {
+    const m = /^gitdir: (.+)$/m.exec(await readFile(dotgit, "utf8").catch(() => ""));
+    if (!m?.[1]) return null;
+    gitdir = path.resolve(repo, m[1].trim());
+  }
+  const common = await readFile(path.join(gitdir, "commondir"), "utf8").catch(() => null);
+  return common ? path.resolve(gitdir, common.trim()) : gitdir;
+}
+
+/**
+ * How the files behind `refs` look on disk (each loose ref file and packed-refs: inode, size,
+ * mtime in ns): git rewrites a ref by renaming a new file over it, so a moved ref changes its
+ * stamp. null where refs are not plain files (reftable): then git is asked every time.
+ */
+async function refsStamp(repo: string, refs: string[]): Promise<string | null> {
+  const common = await commonDir(repo);
+  if (!common || (await stat(path.join(common, "reftable")).catch(() => null))) return null;
+  const sig = async (file: string) => {
+    const st = await stat(file, { bigint: true }).catch(() => null);
+    return st ? `${st.ino}:${st.size}:${st.mtimeNs}` : "-";
+  };
+  return JSON.stringify([refs, await Promise.all([path.join(common, "packed-refs"), ...refs.map((r) => path.join(common, r))].map(sig))]);
+}
+
 async function git(cwd: string, args: string[], timeoutMs = GIT_TIMEOUT_MS) {
   return run("git", args, { cwd, timeoutMs });
 }
@@ -54,7 +86,7 @@ async function git(cwd: string, args: string[], timeoutMs = GIT_TIMEOUT_MS) {
 export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; fetchEveryMs?: number } = {}): Promise<ConflictSnapshot> {
   const last = await cachedConflicts(ctx);
   const now = ctx.now();
-  const next: ConflictSnapshot = { checkedAt: now.toISOString(), bySession: {}, baseTips: {}, pairs: {}, errors: {}, fetchedAt: { ...last.fetchedAt } };
+  const next: ConflictSnapshot = { checkedAt: now.toISOString(), bySession: {}, baseTips: {}, pairs: {}, errors: {}, fetchedAt: { ...last.fetchedAt }, refs: {} };
   const stored = await ctx.store.list();
   for (const project of ctx.config.projects) {
     const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && !["killed", "merged", "spawning"].includes(s.meta.status ?? ""));
@@ -67,9 +99,19 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
         const f = await git(project.path, ["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${project.defaultBranch}:${baseRef}`], FETCH_TIMEOUT_MS);
         if (f.exitCode !== 0) next.errors[project.id] = `fetch: ${f.stderr.trim().split("\n").pop() ?? `exit ${f.exitCode}`}`;
       }
-      const refs = await git(project.path, ["for-each-ref", "--format=%(refname) %(objectname)", baseRef, ...live.map((s) => `refs/heads/${s.meta!.branch}`)]);
-      if (refs.exitCode !== 0) throw new Error(refs.stderr.trim() || `git for-each-ref exited ${refs.exitCode}`);
-      const sha = new Map(refs.stdout.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+      const names = [baseRef, ...live.map((s) => `refs/heads/${s.meta!.branch}`)];
+      // Taken before git reads the refs: a ref moved in between only costs one more git run.
+      const stamp = await refsStamp(project.path, names);
+      const seen = last.refs?.[project.id];
+      let out: string;
+      if (stamp !== null && seen?.stamp === stamp) out = seen.out; // no ref moved: no git process
+      else {
+        const refs = await git(project.path, ["for-each-ref", "--format=%(refname) %(objectname)", ...names]);
+        if (refs.exitCode !== 0) throw new Error(refs.stderr.trim() || `git for-each-ref exited ${refs.exitCode}`);
+        out = refs.stdout;
+      }
+      if (stamp !== null) next.refs![project.id] = { stamp, out };
+      const sha = new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
       const baseSha = sha.get(baseRef);
       const tips: BranchTip[] = live.flatMap((s) => {
         const t = sha.get(`refs/heads/${s.meta!.branch}`);

@@ -104,6 +104,23 @@ describe("the conflict radar", () => {
   });
 });
 
+describe("the radar's cost", () => {
+  it("runs no git while no branch and no base moved, and sees a branch that moved", async () => {
+    const verbose = async () => runAo(["status", "--json", "--all", "--verbose"], { env });
+    await verbose(); // the run that records what the refs look like
+    const quiet = await verbose();
+    expect(quiet.stderr).not.toContain("$ git for-each-ref");
+    expect((JSON.parse(quiet.stdout) as Row[]).find((r) => r.name === "fe-1")!.conflicts.map((c) => c.with)).toEqual(["fe-2"]);
+
+    // fe-2's branch goes back to main's tip: it no longer edits README.md.
+    const branch = git(clone, "for-each-ref", "--format=%(refname)", "refs/heads/ao/fe-2*").trim();
+    git(clone, "update-ref", branch, git(clone, "rev-parse", "origin/main").trim());
+    const moved = await verbose();
+    expect(moved.stderr).toContain("$ git for-each-ref");
+    expect((JSON.parse(moved.stdout) as Row[]).find((r) => r.name === "fe-1")!.conflicts).toEqual([]);
+  });
+});
+
 describe("parseMergeTree", () => {
   it("reads a clean merge, a conflicted one, and refuses anything else", () => {
     expect(parseMergeTree(0, "abc\n")).toBeNull();
