@@ -22,7 +22,8 @@ export function Header() {
   const workspace = useDashboard((s) => s.workspace);
   const sessions = useDashboard((s) => s.sessions);
   const github = useDashboard((s) => s.github);
-  const updated = useDashboard((s) => s.localUpdatedAt);
+  // The text, not the times: a refresh that moves them but not what they read draws nothing.
+  const updated = useDashboard((s) => (s.localUpdatedAt !== null ? ago(s.now - s.localUpdatedAt) : "-"));
   const now = useDashboard((s) => s.now);
   const localError = useDashboard((s) => s.localError);
   const sort = useDashboard((s) => s.sort);
@@ -56,7 +57,7 @@ export function Header() {
             <Text color="red">{inert(down.join(", "))}</Text> ·{" "}
           </>
         ) : null}
-        {localError ? <Text color="red">local refresh failed: {inert(localError)}</Text> : `updated ${updated ? ago(now - updated) : "-"} ago`}
+        {localError ? <Text color="red">local refresh failed: {inert(localError)}</Text> : `updated ${updated} ago`}
       </Text>
     </Text>
   );

@@ -106,7 +106,9 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
     const merged = mergeSessions(before.sessions, sessions);
     if (merged === null && before.localError === null) {
       // Nothing new: the clock moves only when a time shown on screen would read differently.
+      // The refresh time is kept either way; alone it changes nothing any component shows.
       if (clockText(before, before.now) !== clockText(before, now)) set({ localUpdatedAt: now, now });
+      else if (before.localUpdatedAt !== now) set({ localUpdatedAt: now });
       return;
     }
     set({ ...(merged ? { sessions: merged } : {}), localUpdatedAt: now, now, localError: null });

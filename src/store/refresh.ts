@@ -44,9 +44,14 @@ export function mergeSessions(prev: SessionView[], next: SessionView[]): Session
   return changed ? out : null;
 }
 
-/** Everything on screen that reads the clock: when none of it changes, a new `now` is no news. */
-export function clockText(s: Pick<DashboardState, "sessions" | "github" | "localUpdatedAt">, now: number): string {
+/**
+ * Everything on screen that reads the clock: when none of it changes, a new `now` is no news.
+ * The header's "updated … ago" is not in it: every refresh sets `now` and that time together,
+ * so it reads the same after each; nor is GitHub's age while its facts are fresh (not shown).
+ */
+export function clockText(s: Pick<DashboardState, "sessions" | "github">, now: number): string {
   const at = new Date(now);
   const ages = s.sessions.map((v) => (v.createdAt ? shortAge(new Date(v.createdAt), at) : "")).join(",");
-  return `${ages}|${s.github.fetchedAt ? shortAge(new Date(s.github.fetchedAt), at) : ""}|${s.localUpdatedAt !== null ? Math.floor((now - s.localUpdatedAt) / 1000) : ""}`;
+  // The header shows how old GitHub's facts are only when they are stale.
+  return `${ages}|${s.github.state === "stale" && s.github.fetchedAt ? shortAge(new Date(s.github.fetchedAt), at) : ""}`;
 }

@@ -27,6 +27,27 @@ describe("the dashboard draws only what changed", () => {
     h.unmount();
   });
 
+  it("draws no frame for refreshes that find nothing new while the clock moves on", async () => {
+    // Sessions hours old: their age reads the same two seconds later.
+    const sessions = [view({ id: "fe-1", createdAt: new Date(NOW - 3 * 3600_000).toISOString() }), view({ id: "fe-2", createdAt: new Date(NOW - 5 * 3600_000).toISOString() })];
+    const h = await renderDashboard({ sessions });
+    let clock = NOW;
+    h.deps.now = () => clock;
+    await tick(60);
+    const frames = h.frameCount();
+    for (let i = 0; i < 5; i++) {
+      clock += 2000;
+      h.deps.sessions = sessions.map((v) => ({ ...v }));
+      await h.dashboard.actions.refreshLocal();
+    }
+    await tick(60);
+    expect(h.frameCount()).toBe(frames);
+    expect(h.frame().split("\n")[0]).toContain("updated 0s ago");
+    // The refresh time is still kept: a later frame says how long ago the last one was.
+    expect(h.dashboard.store.getState().localUpdatedAt).toBe(clock);
+    h.unmount();
+  });
+
   it("keeps an unchanged session's object across refreshes, so its row's render is skipped", () => {
     const a = view({ id: "fe-1" });
     const b = view({ id: "fe-2" });

@@ -83,6 +83,8 @@ export interface Harness {
   dashboard: Dashboard;
   deps: FakeDeps;
   frame(): string;
+  /** Frames Ink has drawn so far (it draws every render here: debug mode). */
+  frameCount(): number;
   /** Wait until the latest frame satisfies `check`; fails with the frame it last saw. */
   until(what: string, check: (frame: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Press keys (raw terminal input) and wait for the frame to change. */
@@ -143,6 +145,7 @@ export async function renderDashboard(
     dashboard,
     deps,
     frame,
+    frameCount: () => inst.frames.length,
     until,
     async press(...keys) {
       for (const k of keys) {
