@@ -19,6 +19,14 @@ export async function liveWorkspace(root, n, projects = 5) {
   const ws = mkdtempSync(path.join(tmpdir(), "ao-bench-live-"));
   const socket = `ao-bench-${process.pid}-${n}`;
   const names = Array.from({ length: projects }, (_, i) => `proj${i}`);
+  // Each project a real repository, as users have them: the conflict radar reads its refs.
+  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.com", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.com" };
+  for (const p of names) {
+    const repo = path.join(ws, "repos", p);
+    mkdirSync(repo, { recursive: true });
+    execFileSync("git", ["init", "-q", "-b", "main", repo], { env: gitEnv });
+    execFileSync("git", ["-C", repo, "commit", "-q", "--allow-empty", "-m", "init"], { env: gitEnv });
+  }
   const config = [
     "name: live",
     `github: { baseUrl: ${gh.baseUrl} }`,
@@ -27,7 +35,7 @@ export async function liveWorkspace(root, n, projects = 5) {
     "reactions:",
     ...["ci-failed", "changes-requested", "needs-input", "stuck", "approved-and-green", "merged"].map((r) => `  ${r}: { action: none }`),
     "projects:",
-    ...names.map((p, i) => `  ${p}: { repo: org/${p}, path: /tmp, sessionPrefix: p${i}, agent: generic, agentCommand: sh }`),
+    ...names.map((p, i) => `  ${p}: { repo: org/${p}, path: ${path.join(ws, "repos", p)}, sessionPrefix: p${i}, agent: generic, agentCommand: sh }`),
   ];
   writeFileSync(path.join(ws, "agent-orchestrator.yaml"), `${config.join("\n")}\n`);
   const script = [];
