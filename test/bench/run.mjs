@@ -1,6 +1,6 @@
 // `npm run bench`: the figures users feel. Prints, never asserts. BENCH_RUNS sets repetitions.
 // `node test/bench/run.mjs NAME` runs one: startup, status, send, github, ui, ui-live, demo, attention or hosts.
-// BENCH_IDLE_S shortens ui-live's minute of idle CPU.
+// BENCH_IDLE_S shortens ui-live's minute of idle CPU; BENCH_SETTLE_S (10) is the wait before it starts.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
