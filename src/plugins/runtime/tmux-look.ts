@@ -39,7 +39,7 @@ const UNSAFE_GLOB = "*[!A-Za-z0-9_.-]*";
 export interface LookPlan {
   byName: ScreenWant[];
   /** Sessions whose name starts with `prefix`, read when still by `stillBefore` and not marked read. */
-  loop: { prefix: string; stillBefore: number; names: Set<string> } | null;
+  loop: { prefix: string; stillBefore: number } | null;
 }
 
 function commonPrefix(names: readonly string[]): string {
@@ -49,9 +49,9 @@ function commonPrefix(names: readonly string[]): string {
 }
 
 /**
- * A screen ao already read, with the usual stillness cutoff, goes to one loop over every session
- * (its cost does not grow with the sessions a line each would cost, ~0.1 ms in tmux); the rest
- * (never read, read while moving, a booting agent's, a name of another shape) are read by name.
+ * A screen ao already read, with the usual stillness cutoff, goes to one loop over every session,
+ * which costs tmux about what the listing does (a script line per session cost ~0.1 ms each);
+ * the rest (never read, read while moving, a booting agent's) are read by name.
  * The loop covers the sessions whose names share the wanted ones' prefix (ao's own are
  * `ao-<workspace>-<id>`); a prefix too short to say whose sessions these are means no loop.
  */
@@ -64,7 +64,7 @@ export function planLook(wants: readonly ScreenWant[]): LookPlan {
   const prefix = commonPrefix(looped.map((w) => w.name));
   if (looped.length < 2 || prefix.length < 4 || usual === undefined) return { byName: safe, loop: null };
   const names = new Set(looped.map((w) => w.name));
-  return { byName: safe.filter((w) => !names.has(w.name)), loop: { prefix, stillBefore: Math.floor(usual), names } };
+  return { byName: safe.filter((w) => !names.has(w.name)), loop: { prefix, stillBefore: Math.floor(usual) } };
 }
 
 /**
