@@ -3,7 +3,8 @@ import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { resolveDir } from "../plugins/host/files.js";
-import type { Host } from "../plugins/host/types.js";
+import { HostUnreachableError, type Host } from "../plugins/host/types.js";
+import { AoError } from "../core/errors.js";
 import { TmuxRuntime } from "../plugins/runtime/tmux.js";
 import type { RuntimePlugin, WorkspacePlugin } from "../plugins/types.js";
 import { WorktreeWorkspace } from "../plugins/workspace/worktree.js";
@@ -52,7 +53,8 @@ export function machine(ctx: AppContext, name: string | undefined): Machine {
         // A failed resolution (the host did not answer) is asked again next time.
         root ??= resolveDir(host, cfg.root).catch((e: unknown) => {
           root = undefined;
-          throw e;
+          if (e instanceof HostUnreachableError) throw e;
+          throw new AoError(`cannot make ao's folder ${cfg.root} on ${key} (${(e as Error).message}); point hosts.${key}.root at a folder ao may write there`, 1);
         });
         return root;
       },

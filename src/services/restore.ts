@@ -44,7 +44,12 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   const m = sessionMachine(ctx, meta);
   const places = await sessionPlaces(ctx, m, project, id);
   const repo = meta.hostRepo || places.repo;
-  const stateDir = meta.hostStateDir || places.stateDir;
+  // hostStateDir= is hand-editable: a restore writes there (the launch file, hook settings), so
+  // only the folder ao keeps for this session will do.
+  if (meta.hostStateDir && meta.hostStateDir !== places.stateDir) {
+    throw new AoError(`${id}: its record's hostStateDir=${meta.hostStateDir} is not ${places.stateDir}, the folder ao keeps for ${id} on ${m.name}; set it back in its metadata to restore it`, 1);
+  }
+  const stateDir = places.stateDir;
   const pane = (await m.runtime.listPanes()).find((p) => p.name === tmuxName);
   if (pane && !pane.dead) throw new AoError(`${id}: session is alive; attach with: ao attach ${id}`, 1);
   const worktree = meta.worktree;

@@ -248,7 +248,12 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
         for (const [id, f] of facts) out.set(id, f);
         if (m.host.remote) await noteHostAnswer(ctx, name, true, now);
       } catch (e) {
-        if (!(e instanceof HostUnreachableError)) throw e;
+        // Any other failure there (no tmux on that host) leaves its own sessions unknown, said
+        // why, and everyone else's status stands.
+        if (!(e instanceof HostUnreachableError)) {
+          if (!m.host.remote) throw e;
+          return list.forEach((s) => out.set(s.id, { alive: false, unreachable: `${name}: ${(e as Error).message}` }));
+        }
         const since = (await noteHostAnswer(ctx, name, false, now)) ?? now.toISOString();
         down(`host ${name} unreachable since ${clockTime(since)}`);
       }

@@ -66,13 +66,18 @@ export class TmuxRuntime implements RuntimePlugin {
     return this.socket ? ["-u", "-L", this.socket, ...args] : ["-u", ...args];
   }
 
-  tmux(args: string[], input?: string): Promise<RunResult> {
+  async tmux(args: string[], input?: string): Promise<RunResult> {
     // The first tmux command starts the server, and the server keeps the environment it was
     // started with as its global environment (show-environment -g) for as long as it runs:
     // no credential goes there. Agents get theirs through the launch env file instead.
     // Over ssh no environment of ao's travels: the server there starts with the host's own.
     // Within the host's own deadline: tmux answers at once, so a host that takes longer is not answering.
-    if (this.host.remote) return this.host.run("tmux", this.argv(args), input !== undefined ? { input } : {});
+    if (this.host.remote) {
+      const r = await this.host.run("tmux", this.argv(args), input !== undefined ? { input } : {});
+      // 127: the shell there found no tmux on the PATH its ssh commands get.
+      if (r.exitCode === 127) throw new Error(`tmux is not installed on ${this.host.name} (not on the PATH of commands run there over ssh): ${r.stderr.trim()}`);
+      return r;
+    }
     const env = withoutSecrets(process.env);
     return run("tmux", this.argv(args), input !== undefined ? { input, env } : { env });
   }

@@ -1,0 +1,233 @@
+// Fault suite — class "Sessions on other hosts": a host whose tmux server died (a reboot), ao's
+// shared ssh connection killed between commands, a root folder there that cannot be written, a
+// host without tmux, hand-edited metadata of a remote session (`host=`, `worktree=`,
+// `hostStateDir=`), and a host that freezes in the middle of a spawn. Real OpenSSH servers stand
+// in for the hosts (test/helpers/sshd.mjs), and every case goes through the real `ao`.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runAo } from "../helpers/ao.js";
+import { makeRepo } from "../helpers/git.js";
+import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.mjs";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { start } from "./helpers.js";
+
+const skip = sshUnavailable();
+const SIM = path.join(ROOT, "demo/sim-agent.mjs");
+
+interface Row {
+  name: string;
+  host: string;
+  status: string;
+  statusCause: string;
+  statusReason: string;
+  activity: string | null;
+}
+
+describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on other hosts]", () => {
+  let hosts: TestHosts;
+  let root: string;
+  let env: NodeJS.ProcessEnv;
+  let tag: string;
+  const tm = privateTmux();
+  const h = (name: string): TestHost => hosts.hosts.find((x) => x.name === name)!;
+  const aoHome = () => path.join(root, "ao-home");
+  const sessionsDir = () => path.join(aoHome(), "sessions", "faultws");
+  const status = async (): Promise<Row[]> => {
+    const r = await runAo(["status", "--json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Row[];
+  };
+  const row = async (id: string) => (await status()).find((x) => x.name === id);
+  const metaFile = (id: string) => path.join(sessionsDir(), id, "metadata");
+  const meta = (id: string) => readFile(metaFile(id), "utf8");
+  const field = async (id: string, key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(await meta(id))?.[1];
+  /** Edit one key of a record by hand, as a person (or anything) could. */
+  const edit = async (id: string, key: string, value: string) => {
+    const text = await meta(id);
+    await writeFile(metaFile(id), new RegExp(`^${key}=`, "m").test(text) ? text.replace(new RegExp(`^${key}=.*$`, "m"), `${key}=${value}`) : `${text}${key}=${value}\n`);
+  };
+  const recorded = async () => (existsSync(sessionsDir()) ? (await readdir(sessionsDir())).sort() : []);
+  const onHost = (host: string, p: string) => h(host).exec(`test -e '${p}'`).code === 0;
+  const tmuxThere = (host: string, args: string) => h(host).exec(`tmux -L ${tm.socket} ${args}`);
+  const hostRoot = (host: string) => `/tmp/aoh-${tag}-${host}`;
+  const spawnOn = async (host: string, project = "frontend") => {
+    const r = await runAo(["spawn", project, "--host", host], { env });
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout.trim();
+  };
+
+  beforeAll(async () => {
+    hosts = await startSshHosts(["b1", "b2", "nt"]);
+    root = await mkdtemp(path.join(tmpdir(), "ao-hostfaults-"));
+    const { clone } = await makeRepo(hosts.shared);
+    tag = Math.random().toString(36).slice(2, 8);
+    // b2: a folder mounted read-only, and a file where a folder should be (each in b2's own /tmp).
+    expect(h("b2").exec(`mkdir -p /tmp/ro-${tag} && mount -t tmpfs -o ro tmpfs /tmp/ro-${tag} && echo x > /tmp/file-${tag}`).code).toBe(0);
+    // nt: every program of /usr/bin but tmux, on the PATH its ssh commands get (bash reads
+    // ~/.bashrc for a command run by sshd); its home is its own.
+    const nt = h("nt").exec(
+      'mkdir -p ~/bin && for f in /usr/bin/*; do [ "${f##*/}" = tmux ] || ln -s "$f" ~/bin/; done && ' +
+        "printf 'PATH=$HOME/bin:/usr/sbin; export PATH\\n' > ~/.bashrc && cp ~/.bashrc ~/.profile",
+    );
+    expect(nt.code, nt.stderr).toBe(0);
+    expect(h("nt").exec("command -v tmux").code).not.toBe(0);
+    expect(h("nt").exec("command -v git").code).toBe(0);
+    const agent = `AO_SIM_THINK_MS=200 ${process.execPath} ${SIM}`;
+    // postCreate says it started (on the shared folder), then takes its time: the host freezes meanwhile.
+    const slow = `touch ${hosts.shared}/post-create-started-$(basename "$PWD"); sleep 30`;
+    const config = [
+      "name: faultws",
+      `runtime: { sshConfig: ${JSON.stringify(hosts.sshConfig)} }`,
+      "hosts:",
+      "  local: { maxSessions: 1 }",
+      `  b1: { ssh: b1, maxSessions: 5, root: ${hostRoot("b1")} }`,
+      `  b2: { ssh: b2, maxSessions: 5, root: ${hostRoot("b2")} }`,
+      `  ro: { ssh: b2, root: /tmp/ro-${tag}/ao }`,
+      `  file: { ssh: b2, root: /tmp/file-${tag}/ao }`,
+      `  nt: { ssh: nt, root: /tmp/aoh-${tag}-nt }`,
+      "projects:",
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt] }`,
+      `  slow: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: sl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, postCreate: [${JSON.stringify(slow)}], hosts: [b2] }`,
+      "",
+    ].join("\n");
+    const file = path.join(root, "agent-orchestrator.yaml");
+    await writeFile(file, config);
+    env = { PATH: process.env.PATH, HOME: path.join(root, "home"), AO_HOME: aoHome(), AO_CONFIG_PATH: file, AO_TMUX_SOCKET: tm.socket };
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const n of ["b1", "b2", "nt"]) {
+      h(n)?.up();
+      tmuxThere(n, "kill-server");
+    }
+    await runAo(["hosts", "--timeout", "3"], { env }).catch(() => undefined);
+    hosts?.stop();
+    tm.kill();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("a host that rebooted (its tmux server gone): runtime_lost, not unreachable, and restore brings it back there", async () => {
+    const id = await spawnOn("b1");
+    await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
+    expect(tmuxThere("b1", "kill-server").code).toBe(0);
+    await waitFor(`${id} lost`, async () => (await row(id))?.statusCause === "runtime_lost", 20_000);
+    expect(await meta(id)).not.toMatch(/host_unreachable/);
+    const r = await runAo(["session", "restore", id], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(tmuxThere("b1", `has-session -t =ao-faultws-${id}`).code).toBe(0);
+    await waitFor(`${id} back`, async () => (await row(id))?.activity === "ready", 30_000);
+  }, 120_000);
+
+  it("ao's shared ssh connection killed between commands (SIGKILL, or ssh -O exit): the next status just works", async () => {
+    const id = (await status()).find((x) => x.host === "b1" && x.activity === "ready")!.name;
+    const control = ["-F", hosts.sshConfig, "-o", `ControlPath=${path.join(aoHome(), "ssh", "%C")}`];
+    const check = () => spawnSync("ssh", [...control, "-O", "check", "b1"], { encoding: "utf8" });
+    const master = /pid=(\d+)/.exec(check().stderr)?.[1];
+    expect(master, check().stderr).toBeDefined();
+    // Killed outright: its socket stays behind, stale.
+    process.kill(Number(master), "SIGKILL");
+    await waitFor("the master gone", () => check().status !== 0, 10_000);
+    expect(await row(id)).toMatchObject({ host: "b1", activity: "ready" });
+    expect(check().status).toBe(0);
+    // Ended the polite way.
+    expect(spawnSync("ssh", [...control, "-O", "exit", "b1"]).status).toBe(0);
+    expect(await row(id)).toMatchObject({ host: "b1", activity: "ready" });
+  }, 60_000);
+
+  it("a root folder there that cannot be made (read-only, or a file in its way): spawn fails saying where and why, records nothing, leaves nothing", async () => {
+    const before = await recorded();
+    const ro = await runAo(["spawn", "frontend", "--host", "ro"], { env });
+    expect(ro.code).toBe(1);
+    expect(ro.stderr).toMatch(new RegExp(`ro.*/tmp/ro-${tag}/ao.*Read-only file system`));
+    expect(ro.stderr).toMatch(/hosts\.ro\.root/);
+    const file = await runAo(["spawn", "frontend", "--host", "file"], { env });
+    expect(file.code).toBe(1);
+    expect(file.stderr).toMatch(new RegExp(`/tmp/file-${tag}/ao on file .*Not a directory`));
+    expect(file.stderr).toMatch(/hosts\.file\.root/);
+    expect(await recorded()).toEqual(before);
+    expect(h("b2").exec(`ls -A /tmp/ro-${tag}`).stdout).toBe("");
+    expect(h("b2").exec(`cat /tmp/file-${tag}`).stdout).toBe("x\n");
+  }, 60_000);
+
+  it("a host without tmux: spawn fails saying tmux is missing there, the record errored, nothing left there", async () => {
+    const r = await runAo(["spawn", "frontend", "--host", "nt"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tmux is not installed on nt/);
+    const id = /spawn of (fe-\d+) failed/.exec(r.stderr)?.[1];
+    expect(id, r.stderr).toBeDefined();
+    expect(await field(id!, "status")).toBe("errored");
+    expect(h("nt").exec(`ls -A ${hostRoot("nt")}/worktrees/faultws`).stdout).toBe("");
+    // The others' status is not held hostage by it.
+    const rows = await status();
+    expect(rows.find((x) => x.name === id)).toMatchObject({ status: "errored" });
+    expect(rows.some((x) => x.host === "b1" && x.activity === "ready")).toBe(true);
+  }, 60_000);
+
+  it("host= naming a host not in the config: status says so, kill refuses saying what to do, nothing else is touched", async () => {
+    const id = await spawnOn("b1");
+    await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
+    await edit(id, "host", "nowhere");
+    const r = await row(id);
+    expect(r).toMatchObject({ status: "errored" });
+    expect(r!.statusReason).toMatch(/host nowhere is not in the config/);
+    const kill = await runAo(["session", "kill", id, "--force"], { env });
+    expect(kill.code).toBe(1);
+    expect(kill.stderr).toMatch(/nowhere/);
+    expect(await field(id, "status")).not.toBe("killed");
+    expect(onHost("b1", `${hostRoot("b1")}/worktrees/faultws/${id}`)).toBe(true);
+    await edit(id, "host", "b1");
+  }, 90_000);
+
+  it("worktree= edited to the host's clone: kill --force never removes it", async () => {
+    const id = (await status()).find((x) => x.host === "b1" && x.activity === "ready")!.name;
+    const clone = `${hostRoot("b1")}/clones/faultws/frontend`;
+    const own = await field(id, "worktree");
+    for (const other of [clone, `${own}/../../../clones/faultws/frontend`]) {
+      await edit(id, "worktree", other);
+      const r = await runAo(["session", "kill", id, "--force"], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(onHost("b1", `${clone}/.git`)).toBe(true);
+      expect(h("b1").exec(`git -C '${clone}' status --short`).code).toBe(0);
+      await edit(id, "status", "working");
+    }
+  }, 60_000);
+
+  it("hostStateDir= edited to another folder: restore writes nothing there", async () => {
+    const id = await spawnOn("b1");
+    await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
+    expect((await runAo(["session", "kill", id, "--keep-worktree"], { env })).code).toBe(0);
+    const elsewhere = `/tmp/elsewhere-${tag}`;
+    await edit(id, "hostStateDir", elsewhere);
+    const r = await runAo(["session", "restore", id], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hostStateDir/);
+    expect(onHost("b1", elsewhere)).toBe(false);
+  }, 60_000);
+
+  it("a host that freezes during a spawn: spawn ends within its deadlines saying so, and the session reads errored", async () => {
+    const child = start(path.join(ROOT, "bin/ao.js"), ["spawn", "slow", "--host", "b2"], env);
+    let frozen = false;
+    try {
+      await waitFor("postCreate to start on b2", async () => (await readdir(hosts.shared)).some((f) => f.startsWith("post-create-started-")), 60_000);
+      h("b2").down();
+      frozen = true;
+      const code = await child.done;
+      expect(code, child.err()).toBe(1);
+      expect(child.err()).toMatch(/b2 did not answer/);
+      console.log(child.err());
+    } finally {
+      if (frozen) h("b2").up();
+      child.proc.kill();
+    }
+    const id = /spawn of (sl-\d+) failed/.exec(child.err())?.[1];
+    expect(id, child.err()).toBeDefined();
+    expect(await field(id!, "status")).toBe("errored");
+    const r = await row(id!);
+    expect(r?.status).not.toBe("working");
+    expect(r?.status).toBe("errored");
+  }, 120_000);
+});
