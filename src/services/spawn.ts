@@ -12,6 +12,7 @@ import { monoStamp } from "../metadata/clock.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
+import { HostUnreachableError } from "../plugins/host/types.js";
 import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
 import { cloneDir, machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone } from "./placement.js";
@@ -258,6 +259,8 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     await removePath(m.host, path.join(stateDir, "prompt.txt")).catch(() => {});
     await removeLaunchFiles(stateDir, m.host);
     await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
-    throw new AoError(`spawn of ${id} failed: ${reason}`, 1);
+    // Undoing needs the host too: when it stopped answering, what was made there stays for now.
+    const left = e instanceof HostUnreachableError ? `; what it made on ${m.name} may remain there: once ${m.name} answers, ao session kill ${id} removes it` : "";
+    throw new AoError(`spawn of ${id} failed: ${reason}${left}`, 1);
   }
 }

@@ -182,18 +182,29 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     await edit(id, "host", "b1");
   }, 90_000);
 
-  it("worktree= edited to the host's clone: kill --force never removes it", async () => {
-    const id = (await status()).find((x) => x.host === "b1" && x.activity === "ready")!.name;
+  it("worktree= edited to the host's clone, or a person's folder there: kill --force never removes it", async () => {
+    const id = await spawnOn("b1");
     const clone = `${hostRoot("b1")}/clones/faultws/frontend`;
     const own = await field(id, "worktree");
-    for (const other of [clone, `${own}/../../../clones/faultws/frontend`]) {
-      await edit(id, "worktree", other);
+    const precious = `/tmp/precious-${tag}`;
+    expect(h("b1").exec(`mkdir -p ${precious} && echo mine > ${precious}/notes`).code).toBe(0);
+    // The last one as a kill cut short would leave it: the path where ao removes what is left outright.
+    const edits: Array<Record<string, string>> = [
+      { worktree: clone },
+      { worktree: `${own}/../../../clones/faultws/frontend` },
+      { worktree: precious, killRequestedAt: new Date().toISOString() },
+    ];
+    for (const e of edits) {
+      for (const [k, v] of Object.entries(e)) await edit(id, k, v);
       const r = await runAo(["session", "kill", id, "--force"], { env });
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.code, `${JSON.stringify(e)} ${r.stderr} ${await meta(id)}`).toBe(0);
       expect(onHost("b1", `${clone}/.git`)).toBe(true);
       expect(h("b1").exec(`git -C '${clone}' status --short`).code).toBe(0);
+      expect(h("b1").exec(`cat ${precious}/notes`).stdout).toBe("mine\n");
       await edit(id, "status", "working");
     }
+    // Its own worktree was not the one recorded, so it stays too.
+    expect(onHost("b1", `${own}/.git`)).toBe(true);
   }, 60_000);
 
   it("hostStateDir= edited to another folder: restore writes nothing there", async () => {
@@ -218,7 +229,6 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
       const code = await child.done;
       expect(code, child.err()).toBe(1);
       expect(child.err()).toMatch(/b2 did not answer/);
-      console.log(child.err());
     } finally {
       if (frozen) h("b2").up();
       child.proc.kill();
@@ -229,5 +239,12 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     const r = await row(id!);
     expect(r?.status).not.toBe("working");
     expect(r?.status).toBe("errored");
+    // What could not be undone while b2 was frozen is named, and the kill it names removes it.
+    expect(child.err()).toMatch(new RegExp(`once b2 answers, ao session kill ${id} removes it`));
+    const worktree = `${hostRoot("b2")}/worktrees/faultws/${id}`;
+    expect(onHost("b2", worktree)).toBe(true);
+    const kill = await runAo(["session", "kill", id!, "--force"], { env });
+    expect(kill.code, kill.stderr).toBe(0);
+    expect(onHost("b2", worktree)).toBe(false);
   }, 120_000);
 });
