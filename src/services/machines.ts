@@ -66,6 +66,10 @@ export function machine(ctx: AppContext, name: string | undefined): Machine {
 
 /** The machine a recorded session runs on (`host=` in its metadata; none is this one). */
 export function sessionMachine(ctx: AppContext, meta: Record<string, string | undefined>): Machine {
+  // host= is hand-editable, and a host can leave the config while its sessions remain.
+  if (meta.host && meta.host !== LOCAL_HOST && !ctx.config.hosts.some((h) => h.name === meta.host)) {
+    throw new AoError(`${meta.id ?? "this session"} runs on host "${meta.host}", which is not in the config (hosts: ${ctx.config.hosts.map((h) => h.name).join(", ")}); add it back under hosts: to act on it there`, 1);
+  }
   return machine(ctx, meta.host);
 }
 

@@ -176,7 +176,10 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(r!.statusReason).toMatch(/host nowhere is not in the config/);
     const kill = await runAo(["session", "kill", id, "--force"], { env });
     expect(kill.code).toBe(1);
-    expect(kill.stderr).toMatch(/nowhere/);
+    expect(kill.stderr).toMatch(new RegExp(`${id} runs on host "nowhere", which is not in the config .*add it back under hosts:`));
+    const restore = await runAo(["session", "restore", id], { env });
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toMatch(/add it back under hosts:/);
     expect(await field(id, "status")).not.toBe("killed");
     expect(onHost("b1", `${hostRoot("b1")}/worktrees/faultws/${id}`)).toBe(true);
     await edit(id, "host", "b1");
