@@ -66,7 +66,7 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     const { clone } = await makeRepo(hosts.shared);
     tag = Math.random().toString(36).slice(2, 8);
     // b2: a folder mounted read-only, and a file where a folder should be (each in b2's own /tmp).
-    expect(h("b2").exec(`mkdir -p /tmp/ro-${tag} && mount -t tmpfs -o ro tmpfs /tmp/ro-${tag} && echo x > /tmp/file-${tag}`).code).toBe(0);
+    expect(h("b2").exec(`mkdir -p /tmp/ro-${tag} && mount -t tmpfs -o ro tmpfs /tmp/ro-${tag} && echo x > /tmp/file-${tag} && mkdir -p /tmp/aoh-${tag}-wf && echo x > /tmp/aoh-${tag}-wf/worktrees`).code).toBe(0);
     // nt: every program of /usr/bin but tmux, on the PATH its ssh commands get (bash reads
     // ~/.bashrc for a command run by sshd); its home is its own.
     const nt = h("nt").exec(
@@ -89,8 +89,9 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
       `  ro: { ssh: b2, root: /tmp/ro-${tag}/ao }`,
       `  file: { ssh: b2, root: /tmp/file-${tag}/ao }`,
       `  nt: { ssh: nt, root: /tmp/aoh-${tag}-nt }`,
+      `  wf: { ssh: b2, root: /tmp/aoh-${tag}-wf }`,
       "projects:",
-      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt] }`,
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf] }`,
       `  slow: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: sl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, postCreate: [${JSON.stringify(slow)}], hosts: [b2] }`,
       "",
     ].join("\n");
@@ -151,6 +152,20 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(await recorded()).toEqual(before);
     expect(h("b2").exec(`ls -A /tmp/ro-${tag}`).stdout).toBe("");
     expect(h("b2").exec(`cat /tmp/file-${tag}`).stdout).toBe("x\n");
+  }, 60_000);
+
+  it("a worktrees folder there that cannot be made: spawn fails after the record, which reads errored, and leaves no branch or state behind", async () => {
+    const r = await runAo(["spawn", "frontend", "--host", "wf"], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Not a directory|File exists/);
+    const id = /spawn of (fe-\d+) failed/.exec(r.stderr)?.[1];
+    expect(id, r.stderr).toBeDefined();
+    expect(await field(id!, "status")).toBe("errored");
+    const wf = `/tmp/aoh-${tag}-wf`;
+    expect(h("b2").exec(`cat ${wf}/worktrees`).stdout).toBe("x\n");
+    expect(h("b2").exec(`git -C ${wf}/clones/faultws/frontend branch --list 'ao/*'`).stdout.trim()).toBe("");
+    expect(h("b2").exec(`ls -A ${wf}/sessions/faultws/${id} 2>/dev/null`).stdout).toBe("");
+    expect(onHost("b2", `${wf}/clones/faultws/frontend.partial`)).toBe(false);
   }, 60_000);
 
   it("a host without tmux: spawn fails saying tmux is missing there, the record errored, nothing left there", async () => {
