@@ -11,6 +11,8 @@ export interface HostLoad {
   live: number;
   /** false: it did not answer this time; undefined: not asked. */
   reachable?: boolean;
+  /** What it answered that rules it out ("has no tmux"), if anything. */
+  unfit?: string;
 }
 
 export type Placement =
@@ -24,10 +26,10 @@ export type Placement =
  */
 export function placeSession(hosts: HostLoad[]): Placement {
   const free = (h: HostLoad) => h.maxSessions - h.live;
-  const candidates = hosts.filter((h) => h.reachable !== false && free(h) > 0);
+  const candidates = hosts.filter((h) => h.reachable !== false && !h.unfit && free(h) > 0);
   const skipped = hosts
     .filter((h) => !candidates.includes(h))
-    .map((h) => (h.reachable === false ? `${h.name} did not answer` : `${h.name} is full (${h.live}/${h.maxSessions})`));
+    .map((h) => (h.reachable === false ? `${h.name} did not answer` : h.unfit ? `${h.name} ${h.unfit}` : `${h.name} is full (${h.live}/${h.maxSessions})`));
   const tail = skipped.length ? `; ${skipped.join(", ")}` : "";
   let best: HostLoad | undefined;
   for (const h of candidates) if (!best || free(h) > free(best)) best = h;

@@ -22,6 +22,14 @@ describe("placeSession", () => {
     expect(p).toEqual({ host: "local", why: "local has the most room (1 of 2 free); b1 did not answer, b2 is full (2/2)" });
     expect(placeSession([{ name: "b1", maxSessions: 1, live: 0, reachable: false }])).toEqual({ host: null, why: "no host has room; b1 did not answer" });
   });
+
+  it("skips a host that answered but cannot run a session (no tmux there), however much room it has", () => {
+    const p = placeSession([
+      { name: "nt", maxSessions: 9, live: 0, reachable: true, unfit: "has no tmux" },
+      { name: "b1", maxSessions: 2, live: 1, reachable: true },
+    ]);
+    expect(p).toEqual({ host: "b1", why: "b1 has the most room (1 of 2 free); nt has no tmux" });
+  });
 });
 
 describe("ssh words", () => {

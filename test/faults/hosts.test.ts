@@ -88,10 +88,11 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
       `  b2: { ssh: b2, maxSessions: 5, root: ${hostRoot("b2")} }`,
       `  ro: { ssh: b2, root: /tmp/ro-${tag}/ao }`,
       `  file: { ssh: b2, root: /tmp/file-${tag}/ao }`,
-      `  nt: { ssh: nt, root: /tmp/aoh-${tag}-nt }`,
+      `  nt: { ssh: nt, maxSessions: 9, root: /tmp/aoh-${tag}-nt }`,
       `  wf: { ssh: b2, root: /tmp/aoh-${tag}-wf }`,
       "projects:",
       `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf] }`,
+      `  pick: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: pk, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [nt, b1] }`,
       `  slow: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: sl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, postCreate: [${JSON.stringify(slow)}], hosts: [b2] }`,
       "",
     ].join("\n");
@@ -168,7 +169,7 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(onHost("b2", `${wf}/clones/faultws/frontend.partial`)).toBe(false);
   }, 60_000);
 
-  it("a host without tmux: spawn fails saying tmux is missing there, the record errored, nothing left there", async () => {
+  it("a host without tmux: spawn fails saying tmux is missing there, the record errored, nothing left there; placement passes it by", async () => {
     const r = await runAo(["spawn", "frontend", "--host", "nt"], { env });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/tmux is not installed on nt/);
@@ -176,6 +177,10 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(id, r.stderr).toBeDefined();
     expect(await field(id!, "status")).toBe("errored");
     expect(h("nt").exec(`ls -A ${hostRoot("nt")}/worktrees/faultws`).stdout).toBe("");
+    // Placement passes it by, though it has the most room, and says why.
+    const placed = await runAo(["spawn", "pick"], { env });
+    expect(placed.code, placed.stderr).toBe(0);
+    expect(placed.stderr).toMatch(/on b1: b1 has the most room \(\d of 5 free\); nt has no tmux/);
     // The others' status is not held hostage by it.
     const rows = await status();
     expect(rows.find((x) => x.name === id)).toMatchObject({ status: "errored" });
