@@ -125,7 +125,8 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
   }, 120_000);
 
   it("ao's shared ssh connection killed between commands (SIGKILL, or ssh -O exit): the next status just works", async () => {
-    const id = (await status()).find((x) => x.host === "b1" && x.activity === "ready")!.name;
+    const id = (await status()).find((x) => x.host === "b1" && x.activity === "ready")?.name ?? (await spawnOn("b1"));
+    await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
     const control = ["-F", hosts.sshConfig, "-o", `ControlPath=${path.join(aoHome(), "ssh", "%C")}`];
     const check = () => spawnSync("ssh", [...control, "-O", "check", "b1"], { encoding: "utf8" });
     const master = /pid=(\d+)/.exec(check().stderr)?.[1];
@@ -200,6 +201,10 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     const restore = await runAo(["session", "restore", id], { env });
     expect(restore.code).toBe(1);
     expect(restore.stderr).toMatch(/add it back under hosts:/);
+    // Cleanup still runs, and does not plan to end a session it cannot see.
+    const plan = await runAo(["session", "cleanup", "--dry-run", "--json"], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).not.toContain(`"${id}"`);
     expect(await field(id, "status")).not.toBe("killed");
     expect(onHost("b1", `${hostRoot("b1")}/worktrees/faultws/${id}`)).toBe(true);
     await edit(id, "host", "b1");
