@@ -3,6 +3,7 @@ import type { ProjectConfig } from "../config/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { compareIds } from "../core/format.js";
 import { isSessionId } from "../core/ids.js";
+import { tmuxSessionName } from "../core/names.js";
 import type { Metadata } from "../core/types.js";
 
 export interface SessionRecord {
@@ -26,5 +27,10 @@ export async function getSession(ctx: AppContext, id: string): Promise<SessionRe
   }
   const project = ctx.config.projects.find((p) => p.id === meta.projectId);
   if (!project) throw new AoError(`session ${id} belongs to project "${meta.projectId ?? "?"}", which is not in the config`, 1);
+  // tmuxName= is hand-editable: acting on this session must never reach another one's agent.
+  const own = tmuxSessionName(ctx.config.name, id);
+  if (meta.tmuxName && meta.tmuxName !== own) {
+    throw new AoError(`session ${id}: its record's tmuxName=${meta.tmuxName} is not ${own}, the tmux session ao made for it; set it back in its metadata`, 1);
+  }
   return { id, meta, project };
 }

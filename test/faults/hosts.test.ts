@@ -235,6 +235,24 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(onHost("b1", `${own}/.git`)).toBe(true);
   }, 60_000);
 
+  it("tmuxName= edited to another live session's: kill and send refuse, and the other agent lives on", async () => {
+    const a = await spawnOn("b1");
+    const b = await spawnOn("b1");
+    await waitFor(`${b} ready`, async () => (await row(b))?.activity === "ready", 30_000);
+    const own = await field(a, "tmuxName");
+    await edit(a, "tmuxName", `ao-faultws-${b}`);
+    for (const args of [["session", "kill", a, "--force"], ["send", a, "hello", "--no-wait"], ["session", "restore", a]]) {
+      const r = await runAo(args, { env });
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`tmuxName=ao-faultws-${b} is not ao-faultws-${a}`));
+    }
+    expect(tmuxThere("b1", `has-session -t =ao-faultws-${b}`).code).toBe(0);
+    expect(await field(b, "status")).not.toBe("killed");
+    await edit(a, "tmuxName", own!);
+    expect((await runAo(["session", "kill", a, "--force"], { env })).code).toBe(0);
+    expect((await runAo(["session", "kill", b, "--force"], { env })).code).toBe(0);
+  }, 90_000);
+
   it("hostStateDir= edited to another folder: restore writes nothing there", async () => {
     const id = await spawnOn("b1");
     await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
