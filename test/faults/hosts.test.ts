@@ -90,8 +90,9 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
       `  file: { ssh: b2, root: /tmp/file-${tag}/ao }`,
       `  nt: { ssh: nt, maxSessions: 9, root: /tmp/aoh-${tag}-nt }`,
       `  wf: { ssh: b2, root: /tmp/aoh-${tag}-wf }`,
+      `  rb: { ssh: b1, root: /tmp/aoh-${tag}-rb }`,
       "projects:",
-      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf] }`,
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf, rb] }`,
       `  pick: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: pk, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [nt, b1] }`,
       `  slow: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: sl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, postCreate: [${JSON.stringify(slow)}], hosts: [b2] }`,
       "",
@@ -123,6 +124,19 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(tmuxThere("b1", `has-session -t =ao-faultws-${id}`).code).toBe(0);
     await waitFor(`${id} back`, async () => (await row(id))?.activity === "ready", 30_000);
   }, 120_000);
+
+  it("a host that rebooted with its /tmp wiped (ao's root there gone too): restore says what is gone, kill ends the record", async () => {
+    const id = await spawnOn("rb");
+    expect(tmuxThere("b1", `kill-session -t =ao-faultws-${id}`).code).toBe(0);
+    expect(h("b1").exec(`rm -rf /tmp/aoh-${tag}-rb`).code).toBe(0);
+    await waitFor(`${id} lost`, async () => (await row(id))?.statusCause === "runtime_lost", 20_000);
+    const r = await runAo(["session", "restore", id], { env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is gone, so there is nothing to resume in\. Its branch ao\/fe-\d+ is gone too/);
+    const kill = await runAo(["session", "kill", id], { env });
+    expect(kill.code, kill.stderr).toBe(0);
+    expect(await field(id, "status")).toBe("killed");
+  }, 60_000);
 
   it("ao's shared ssh connection killed between commands (SIGKILL, or ssh -O exit): the next status just works", async () => {
     const id = (await status()).find((x) => x.host === "b1" && x.activity === "ready")?.name ?? (await spawnOn("b1"));
