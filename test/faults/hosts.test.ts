@@ -61,7 +61,7 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
   };
 
   beforeAll(async () => {
-    hosts = await startSshHosts(["b1", "b2", "nt"]);
+    hosts = await startSshHosts(["b1", "b2", "nt", "fz"]);
     root = await mkdtemp(path.join(tmpdir(), "ao-hostfaults-"));
     const { clone } = await makeRepo(hosts.shared);
     tag = Math.random().toString(36).slice(2, 8);
@@ -76,6 +76,13 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(nt.code, nt.stderr).toBe(0);
     expect(h("nt").exec("command -v tmux").code).not.toBe(0);
     expect(h("nt").exec("command -v git").code).toBe(0);
+    // fz: its first `git clone` says it started, then hangs without cloning (the host freezes meanwhile).
+    const fz = h("fz").exec(
+      `mkdir -p ~/wrap && printf '%s\\n' '#!/bin/sh' 'if [ "$1" = clone ] && [ ! -e ${hosts.shared}/clone-started ]; then touch ${hosts.shared}/clone-started; sleep 60; exit 1; fi' 'exec /usr/bin/git "$@"' > ~/wrap/git && chmod +x ~/wrap/git && ` +
+        "printf 'PATH=$HOME/wrap:$PATH; export PATH\\n' > ~/.bashrc",
+    );
+    expect(fz.code, fz.stderr).toBe(0);
+    expect(h("fz").exec("command -v git").stdout.trim()).toMatch(/wrap\/git$/);
     const agent = `AO_SIM_THINK_MS=200 ${process.execPath} ${SIM}`;
     // postCreate says it started (on the shared folder), then takes its time: the host freezes meanwhile.
     const slow = `touch ${hosts.shared}/post-create-started-$(basename "$PWD"); sleep 30`;
@@ -91,8 +98,9 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
       `  nt: { ssh: nt, maxSessions: 9, root: /tmp/aoh-${tag}-nt }`,
       `  wf: { ssh: b2, root: /tmp/aoh-${tag}-wf }`,
       `  rb: { ssh: b1, root: /tmp/aoh-${tag}-rb }`,
+      `  fz: { ssh: fz, root: /tmp/aoh-${tag}-fz }`,
       "projects:",
-      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf, rb] }`,
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf, rb, fz] }`,
       `  pick: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: pk, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [nt, b1] }`,
       `  slow: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: sl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, postCreate: [${JSON.stringify(slow)}], hosts: [b2] }`,
       "",
@@ -103,7 +111,7 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
   }, 60_000);
 
   afterAll(async () => {
-    for (const n of ["b1", "b2", "nt"]) {
+    for (const n of ["b1", "b2", "nt", "fz"]) {
       h(n)?.up();
       tmuxThere(n, "kill-server");
     }
@@ -278,6 +286,28 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(r.stderr).toMatch(/hostStateDir/);
     expect(onHost("b1", elsewhere)).toBe(false);
   }, 60_000);
+
+  it("a host that freezes while ao clones there: spawn ends saying so, records nothing, and the next spawn there works", async () => {
+    const before = await recorded();
+    const child = start(path.join(ROOT, "bin/ao.js"), ["spawn", "frontend", "--host", "fz"], env);
+    let frozen = false;
+    try {
+      await waitFor("the clone to start on fz", () => existsSync(path.join(hosts.shared, "clone-started")), 60_000);
+      h("fz").down();
+      frozen = true;
+      expect(await child.done, child.err()).toBe(1);
+      expect(child.err()).toMatch(/fz did not answer/);
+    } finally {
+      if (frozen) h("fz").up();
+      child.proc.kill();
+    }
+    expect(await recorded()).toEqual(before);
+    // Nothing it half-made stands in the way: the clone is made afresh, and the session starts.
+    const id = await spawnOn("fz");
+    expect(onHost("fz", `/tmp/aoh-${tag}-fz/clones/faultws/frontend/.git`)).toBe(true);
+    expect(onHost("fz", `/tmp/aoh-${tag}-fz/clones/faultws/frontend.partial`)).toBe(false);
+    expect(await field(id, "status")).toBe("working");
+  }, 120_000);
 
   it("a host that freezes during a spawn: spawn ends within its deadlines saying so, and the session reads errored", async () => {
     const child = start(path.join(ROOT, "bin/ao.js"), ["spawn", "slow", "--host", "b2"], env);
