@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
-import { open, stat, writeFile } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAgentEvents, type AgentEvent } from "../core/agent-events.js";
 import { shellJoin } from "../core/shell.js";
-import { writePrivate } from "../plugins/host/files.js";
+import { touchPrivate, writePrivate } from "../plugins/host/files.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, AgentWiring, HookTarget } from "../plugins/types.js";
@@ -51,17 +51,18 @@ export async function wireAgentHooks(
   if (on.host.remote) await writePrivate(on.host, on.hookScript, readFileSync(hookScript(), "utf8"));
   const wiring = agent.wireHooks(hookTarget(agent.name, stateDir, env, on.hookScript));
   for (const f of wiring.files) await writePrivate(on.host, f.path, f.content);
-  if (on.host.remote) {
-    // Append nothing: an existing log (a restore) keeps its events.
-    await on.host.run("/bin/sh", ["-c", 'umask 077; : >> "$1"', "sh", agentEventsPath(stateDir)]);
-  } else {
-    await writeFile(agentEventsPath(stateDir), "", { mode: 0o600, flag: "a" });
-  }
+  // An existing log (a restore) keeps its events.
+  await touchPrivate(on.host, agentEventsPath(stateDir));
   return wiring;
 }
 
 /** How much of a log's end is read: the newest events decide, and a long session's log stays cheap. */
 const TAIL_BYTES = 256 * 1024;
+
+/** The events in a log's last bytes; a window that starts mid-file starts mid-line, and that line is not an event. */
+function eventsOfTail(text: string, cut: boolean): AgentEvent[] {
+  return parseAgentEvents(cut ? text.slice(text.indexOf("\n") + 1) : text);
+}
 
 /**
  * Reads agent-event logs, parsing a file again only when it grew or changed. Reads are plain
@@ -86,7 +87,7 @@ export class AgentEventReader {
       const buf = Buffer.alloc(st.size - start);
       await fh.read(buf, 0, buf.length, start);
       const text = buf.toString("utf8");
-      const events = parseAgentEvents(start > 0 ? text.slice(text.indexOf("\n") + 1) : text);
+      const events = eventsOfTail(text, start > 0);
       this.cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, events });
       return events;
     } finally {
@@ -128,7 +129,7 @@ const REMOTE_LOGS = [
 export class HostEventLogs implements EventLogReader {
   private readonly cache = new Map<string, { size: number; events: AgentEvent[] }>();
 
-  constructor(private readonly host: { run(file: string, args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> }) {}
+  constructor(private readonly host: Pick<Host, "run">) {}
 
   async readMany(files: string[]): Promise<Map<string, AgentEvent[]>> {
     const out = new Map<string, AgentEvent[]>();
@@ -154,8 +155,7 @@ export class HostEventLogs implements EventLogReader {
       const body: string[] = [];
       for (i++; i < lines.length && lines[i] !== `${nonce} .`; i++) body.push(lines[i]!);
       const text = body.join("\n");
-      // A window that starts mid-file starts mid-line: that first line is not an event.
-      const events = parseAgentEvents(Number(size) > TAIL_BYTES ? text.slice(text.indexOf("\n") + 1) : text);
+      const events = eventsOfTail(text, Number(size) > TAIL_BYTES);
       this.cache.set(file, { size: Number(size), events });
       out.set(file, events);
     }

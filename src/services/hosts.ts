@@ -11,7 +11,8 @@ import type { Host } from "../plugins/host/types.js";
 /** What `ao hosts` reports of one machine (the shape lives in core, beside its formatting). */
 export type HostReport = HostRow;
 
-interface Seen {
+/** What ao keeps of one host between processes (AO_HOME/cache/hosts-<ws>.json). */
+export interface Seen {
   lastSeen?: string;
   unreachableSince?: string;
   /** How far the host's clock is ahead of this one's (ms), and when that was measured. */
@@ -92,21 +93,23 @@ function changeSeen<T>(ctx: AppContext, name: string, change: (s: Seen) => T): P
   return next;
 }
 
-/** Hosts that did not answer when last asked, and since when. */
-export async function hostsDown(ctx: AppContext): Promise<Map<string, string>> {
-  const seen = await readSeen(ctx);
-  return new Map(Object.entries(seen).flatMap(([name, s]) => (s.unreachableSince ? [[name, s.unreachableSince] as const] : [])));
+/** What ao kept of every host: whether it answered when last asked, its clock. */
+export function hostNotes(ctx: AppContext): Promise<Record<string, Seen>> {
+  return readSeen(ctx);
 }
 
 /**
  * Keep what a look at a host showed: it answered (last seen now) or not (unreachable since the
  * first failure in a row, kept across processes). Returns when it stopped answering, if it did.
  */
-export function noteHostAnswer(ctx: AppContext, name: string, answered: boolean, now: Date): Promise<string | undefined> {
+export function noteHostAnswer(ctx: AppContext, name: string, answered: boolean, now: Date, known?: Seen): Promise<string | undefined> {
+  // A "last seen" a few seconds old is as good as now: no write on every refresh, and when the
+  // caller read the notes already, no read either.
+  const fresh = (s: Seen) => !!s.lastSeen && now.getTime() - Date.parse(s.lastSeen) <= LAST_SEEN_GRAIN_MS;
+  if (answered && known && known.unreachableSince === undefined && fresh(known)) return Promise.resolve(undefined);
   return changeSeen(ctx, name, (s) => {
     if (answered) {
-      // A "last seen" a few seconds old is as good as now: no write on every refresh.
-      if (!s.lastSeen || now.getTime() - Date.parse(s.lastSeen) > 30_000) s.lastSeen = now.toISOString();
+      if (!fresh(s)) s.lastSeen = now.toISOString();
       delete s.unreachableSince;
     } else {
       s.unreachableSince ??= now.toISOString();
@@ -114,6 +117,8 @@ export function noteHostAnswer(ctx: AppContext, name: string, answered: boolean,
     return s.unreachableSince;
   });
 }
+
+const LAST_SEEN_GRAIN_MS = 30_000;
 
 /** A skew this small is within `date +%s`'s one-second grain and the round trip: nothing to correct. */
 const SKEW_NOISE_MS = 1500;
@@ -123,10 +128,10 @@ const SKEW_TTL_MS = 10 * 60_000;
  * How far a host's clock is ahead of this machine's, in ms (negative: behind). tmux dates a
  * pane's output, and the hook handler its events, by the host's clock; ao compares them with
  * "now" in that same clock. Measured with one `date` there (the midpoint of the round trip),
- * kept in the hosts cache for ten minutes; 0 while it cannot be measured.
+ * kept in the hosts cache for ten minutes (`seen`: what the cache holds of the host); 0 while it
+ * cannot be measured.
  */
-export async function hostClockSkew(ctx: AppContext, name: string, host: Host, now: Date): Promise<number> {
-  const seen = (await readSeen(ctx))[name];
+export async function hostClockSkew(ctx: AppContext, name: string, host: Host, now: Date, seen: Seen | undefined): Promise<number> {
   if (seen?.skewAt && seen.skewMs !== undefined && Math.abs(now.getTime() - Date.parse(seen.skewAt)) < SKEW_TTL_MS) return seen.skewMs;
   const t0 = Date.now();
   const r = await host.run("date", ["+%s"]).catch(() => null);

@@ -7,7 +7,7 @@ import { pathExists, removePath } from "../plugins/host/files.js";
 import { killTree, processesIn } from "../plugins/runtime/processes.js";
 import type { WorktreeStatus } from "../plugins/types.js";
 import { getSession } from "./lookup.js";
-import { machine, sessionMachine, sessionPlaces, worktreeRoot, type Machine } from "./machines.js";
+import { cloneDir, machine, sessionMachine, worktreeRoot, type Machine } from "./machines.js";
 
 export interface KillOptions {
   force?: boolean;
@@ -40,9 +40,10 @@ export function describeWork(s: WorktreeStatus): string {
 export async function unsavedWork(ctx: AppContext, worktree: string | undefined, m: Machine = machine(ctx, undefined)): Promise<WorktreeStatus | null> {
   if (!worktree || !(await m.workspace.exists(worktree))) return null;
   // git runs where the worktree is: on another host, the check runs there.
-  const work = await m.workspace.status(worktree);
-  return work.uncommitted.length || work.unpushed.length ? work : null;
+  return unsaved(await m.workspace.status(worktree));
 }
+
+const unsaved = (work: WorktreeStatus): WorktreeStatus | null => (work.uncommitted.length || work.unpushed.length ? work : null);
 
 const realOr = (p: string): string => {
   try {
@@ -97,10 +98,11 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
   const keep = opts.keepWorktree === true || meta.worktreeKept === "true";
   const worktree = meta.worktree;
   const m = sessionMachine(ctx, meta);
-  const repo = meta.hostRepo || (await sessionPlaces(ctx, m, project, id)).repo;
+  const repo = meta.hostRepo || (await cloneDir(ctx, m, project));
   const left = worktree ? await foreignWorktreeOn(ctx, m, id, worktree) : null;
   const removeWorktree = !keep && !left && !!worktree && (await m.workspace.exists(worktree));
-  const discarded = removeWorktree ? await unsavedWork(ctx, worktree, m) : null;
+  // Its existence was just checked: only its state is asked for (one round trip less on a host).
+  const discarded = removeWorktree ? unsaved(await m.workspace.status(worktree)) : null;
   if (discarded && !opts.force) {
     throw new AoError(
       `${id}: its worktree ${worktree} holds work that would be lost:\n${describeWork(discarded)}\n` +

@@ -8,7 +8,7 @@ import { withLock } from "../metadata/lock.js";
 import { remoteUrl } from "../plugins/git.js";
 import { pathExists, resolveDir } from "../plugins/host/files.js";
 import { loads, probeHosts } from "./hosts.js";
-import type { Machine } from "./machines.js";
+import { cloneDir, type Machine } from "./machines.js";
 
 /**
  * The host a new session of `project` runs on: the one asked for (it must be one of the
@@ -45,9 +45,10 @@ async function absoluteThere(m: Machine, dir: string): Promise<string> {
  * The project's clone on `m`: the one the host's config maps it to, or ao's own clone of the
  * project's origin, made on first use (and said). Spawns at once take turns on making it.
  */
-export async function ensureClone(ctx: AppContext, m: Machine, project: ProjectConfig, repo: string, say?: (text: string) => void): Promise<string> {
+export async function ensureClone(ctx: AppContext, m: Machine, project: ProjectConfig, say?: (text: string) => void): Promise<string> {
   if (!m.host.remote) return project.path;
   const mapped = ctx.config.hosts.find((h) => h.name === m.name)?.projects[project.id];
+  const repo = await cloneDir(ctx, m, project);
   if (mapped) {
     const dir = await absoluteThere(m, mapped);
     if (!(await pathExists(m.host, path.posix.join(dir, ".git")))) {

@@ -16,7 +16,7 @@ import { agentEventsPath } from "./agent-events.js";
 import type { SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import { hostClockSkew, hostsDown, noteHostAnswer } from "./hosts.js";
+import { hostClockSkew, hostNotes, noteHostAnswer } from "./hosts.js";
 import { machine } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
@@ -213,10 +213,13 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
   const byHost = new Map<string, StoredSession[]>();
   for (const s of sessions) {
     const h = s.meta!.host || LOCAL_HOST;
-    byHost.set(h, [...(byHost.get(h) ?? []), s]);
+    const list = byHost.get(h);
+    if (list) list.push(s);
+    else byHost.set(h, [s]);
   }
   const out = new Map<string, SessionRuntimeFacts>();
-  const wasDown = byHost.size > 1 || !byHost.has(LOCAL_HOST) ? await hostsDown(ctx) : new Map<string, string>();
+  // One read of what ao kept of the hosts (which were down, their clocks), for all of them.
+  const notes = byHost.size > 1 || !byHost.has(LOCAL_HOST) ? await hostNotes(ctx) : {};
   await Promise.all(
     [...byHost].map(async ([name, list]) => {
       const down = (why: string) => list.forEach((s) => out.set(s.id, { alive: false, hostDown: why }));
@@ -237,16 +240,20 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
       try {
         // A refresh waits for no host longer than this, and for one already known to be down
         // only briefly: the other hosts' sessions are not held back by it for long.
+        const wasDown = notes[name]?.unreachableSince !== undefined;
         const usual = m.host.timeoutMs;
-        if (m.host.remote) m.host.timeoutMs = Math.min(usual, wasDown.has(name) ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
-        const facts = await (async () => {
+        if (m.host.remote) m.host.timeoutMs = Math.min(usual, wasDown ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
+        let skew = 0;
+        let facts: Map<string, SessionRuntimeFacts>;
+        try {
           // Output times there are in the host's clock: so is the "now" they are compared with.
-          const skew = m.host.remote && !wasDown.has(name) ? await hostClockSkew(ctx, name, m.host, now) : 0;
-          const got = await m.facts.gather(queries, now.getTime() + skew);
-          return skew ? new Map([...got].map(([id, f]) => [id, inLocalClock(f, skew)])) : got;
-        })().finally(() => (m.host.timeoutMs = usual));
-        for (const [id, f] of facts) out.set(id, f);
-        if (m.host.remote) await noteHostAnswer(ctx, name, true, now);
+          if (m.host.remote && !wasDown) skew = await hostClockSkew(ctx, name, m.host, now, notes[name]);
+          facts = await m.facts.gather(queries, now.getTime() + skew);
+        } finally {
+          m.host.timeoutMs = usual;
+        }
+        for (const [id, f] of facts) out.set(id, skew ? inLocalClock(f, skew) : f);
+        if (m.host.remote) await noteHostAnswer(ctx, name, true, now, notes[name]);
       } catch (e) {
         // Any other failure there (no tmux on that host) leaves its own sessions unknown, said
         // why, and everyone else's status stands.

@@ -14,7 +14,7 @@ import { isValidBranch } from "../plugins/workspace/worktree.js";
 import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
 import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
-import { cloneDir, machine, sessionPlaces, type Machine } from "./machines.js";
+import { machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone } from "./placement.js";
 import { resolveProject } from "./sessions.js";
 import { randomUUID } from "node:crypto";
@@ -167,7 +167,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   if (!remote && !(await ctx.workspace.exists(project.path))) {
     throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
   }
-  const repo = remote ? await ensureClone(ctx, m, project, await cloneDir(ctx, m, project), opts.onInfo) : project.path;
+  const repo = await ensureClone(ctx, m, project, opts.onInfo);
   const continues = opts.branch !== undefined && (await m.workspace.branchExists(repo, opts.branch)) ? await killedOwner(ctx, m, repo, project, opts.branch) : null;
   const actor = opts.actor ?? "cli";
   const skip = project.permissions === "skip";

@@ -26,6 +26,15 @@ export async function writePrivate(host: Host, file: string, content: string, op
   await sh(host, `umask 077; mkdir -p -- "$(dirname -- "$1")" && ${opts.exclusive ? "set -C; " : ""}cat > "$1"`, [file], content);
 }
 
+/** Make the file (0600) if it is missing, keeping what an existing one holds. */
+export async function touchPrivate(host: Host, file: string): Promise<void> {
+  if (!host.remote) {
+    await writeFile(file, "", { mode: 0o600, flag: "a" });
+    return;
+  }
+  await sh(host, 'umask 077; : >> "$1"', [file]);
+}
+
 export async function pathExists(host: Host, p: string): Promise<boolean> {
   if (!host.remote) return existsSync(p);
   return (await host.run("test", ["-e", p])).exitCode === 0;
