@@ -1,11 +1,100 @@
 #!/usr/bin/env node
-// The installed `ao` command: runs the compiled CLI from dist/ (built by `npm ci` / `npm run build`).
-import { existsSync } from "node:fs";
+// The installed `ao` command: runs the CLI bundle built in dist/ (by `npm ci` / `npm run build`).
+//
+// It compiles the bundle with V8's code cache. Node 20 keeps no compiled code between runs, and
+// compiling the bundle's code was a fifth of `ao session ls`'s time. After a command runs, the
+// code it compiled is kept in AO_HOME/cache/code-<command>.bin; the next run of that command
+// starts from it. A cache made for another bundle, Node or V8 is not used (V8 checks its own
+// version and flags; the header checks the bundle), nor one that is not this user's alone.
+"use strict";
+const fs = require("node:fs");
+const Module = require("node:module");
+const os = require("node:os");
+const path = require("node:path");
+const { pathToFileURL } = require("node:url");
+const vm = require("node:vm");
 
-const cli = new URL("../dist/bundle/ao.js", import.meta.url);
-if (!existsSync(cli)) {
-  process.stderr.write("ao: dist/ is missing; run `npm run build` (or `npm ci`) in the ao checkout first\n");
-  process.exit(1);
+const BUNDLE = path.join(__dirname, "../dist/bundle/ao.cjs");
+
+function readBundle() {
+  try {
+    const fd = fs.openSync(BUNDLE, "r");
+    try {
+      return { source: fs.readFileSync(fd, "utf8"), stat: fs.fstatSync(fd) };
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    process.stderr.write("ao: dist/ is missing; run `npm run build` (or `npm ci`) in the ao checkout first\n");
+    process.exit(1);
+  }
 }
-const { main } = await import(cli.href);
-process.exitCode = await main(process.argv);
+
+/** Which command runs: each keeps its own cache, holding the code that command compiled. */
+function commandName(argv) {
+  const words = argv.slice(2).filter((a) => !a.startsWith("-"));
+  const name = words[0] === "session" || words[0] === "hosts" ? words.slice(0, 2).join("-") : (words[0] ?? "help");
+  return /^[a-z]{1,16}(-[a-z]{1,16})?$/.test(name) ? name : "other";
+}
+
+/** The cache file's first line: what it was compiled from. */
+function cacheKey(stat) {
+  return `ao-code-cache 1 ${process.version} ${process.arch} ${stat.size} ${stat.mtimeMs} ${stat.ino}\n`;
+}
+
+/** The code kept for this bundle, or undefined; a file anyone else could have written is ignored. */
+function readCache(file, key) {
+  let fd;
+  try {
+    fd = fs.openSync(file, "r");
+    const st = fs.fstatSync(fd);
+    if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
+    const data = fs.readFileSync(fd);
+    const head = Buffer.byteLength(key);
+    return data.length > head && data.toString("latin1", 0, head) === key ? data.subarray(head) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Keep the code compiled so far, for the next run; any failure only means no cache. */
+function writeCache(home, file, key, script) {
+  try {
+    if (!fs.statSync(home).isDirectory()) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(key, "latin1"), script.createCachedData()]), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only or missing AO_HOME: the command already ran; the next one compiles again.
+  }
+}
+
+const { source, stat } = readBundle();
+const home = process.env.AO_HOME ? path.resolve(process.env.AO_HOME) : path.join(process.env.HOME || os.homedir(), ".agent-orchestrator");
+const cacheFile = path.join(home, "cache", `code-${commandName(process.argv)}.bin`);
+const key = cacheKey(stat);
+const cachedData = readCache(cacheFile, key);
+
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __aoImport) {${source}\n})`, {
+  filename: BUNDLE,
+  ...(cachedData ? { cachedData } : {}),
+});
+// The bundle is an ordinary CommonJS module of this package, registered as one.
+const bundle = new Module(BUNDLE, module);
+bundle.filename = BUNDLE;
+bundle.paths = Module._nodeModulePaths(path.dirname(BUNDLE));
+require.cache[BUNDLE] = bundle;
+const bundleUrl = pathToFileURL(BUNDLE);
+// import() for the bundle: Node's built-ins are required, everything else is loaded from here.
+const aoImport = (spec) =>
+  spec.startsWith("node:") ? Promise.resolve(require(spec)) : import(spec.startsWith(".") ? new URL(spec, bundleUrl).href : spec);
+script.runInThisContext()(bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE), aoImport);
+bundle.loaded = true;
+
+bundle.exports.main(process.argv).then((code) => {
+  process.exitCode = code;
+  if (!cachedData || script.cachedDataRejected) writeCache(home, cacheFile, key, script);
+});

@@ -1,8 +1,12 @@
-// Bundles the CLI into dist/bundle/ so a headless command loads a handful of files instead of
-// dozens of ES modules: module resolution and loading were most of `ao session ls`'s start-up.
-// Code behind a dynamic import (each command, the config parser, `ao ui`) lands in its own chunk
-// and loads only when used. Packages that only some commands need stay external and lazy.
-import { rmSync } from "node:fs";
+// Bundles the CLI into dist/bundle/, in two halves:
+// - ao.cjs: every headless command, one CommonJS file. bin/ao.js compiles it through V8's code
+//   cache (Node 20 has no compile cache for modules), so a warm `ao session ls` skips compiling.
+//   Code behind a dynamic import (each command, the config parser) is in the file but runs only
+//   when used. Packages that only some commands need stay external and lazy.
+// - ui.js and its chunks: `ao ui` and the demo, as ES modules, because ink is one. ink, React and
+//   their CommonJS dependencies are bundled in: loaded from node_modules, Node lexed each file
+//   and resolved ~200 modules, over a second of `ao ui` start-up on a loaded machine.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 // Chunk names carry content hashes: clear old ones so dist/ holds only this build.
@@ -23,23 +27,53 @@ const lazyChildProcess = {
   },
 };
 
+// In the CommonJS half, `ao ui` and the demo are the ES-module half's entry, loaded when run.
+const uiHalf = {
+  name: "ui-half",
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/commands\/ui|\.\.\/demo\/run)\.js$/ }, (args) =>
+      args.importer.endsWith("src/cli.ts") ? { path: "./ui.js", external: true } : undefined,
+    );
+  },
+};
+
+// ES-module-only packages (@octokit) and the other half can only come in through import(), and
+// code compiled by node:vm has no import() of its own: bin/ao.js hands the bundle `__aoImport`.
+const IMPORT_CALL = /\bimport\((["'])([^"']+)\1\)/g;
+function useLoaderImport(file) {
+  const text = readFileSync(file, "utf8");
+  const out = text.replace(IMPORT_CALL, (_m, q, spec) => `__aoImport(${q}${spec}${q})`);
+  // Any other import( would throw at run time (node:vm has no loader for it): stop the build.
+  const left = out.match(/\bimport\s*\(/g);
+  if (left) throw new Error(`${file}: ${left.length} import() call(s) not rewritten; bin/ao.js cannot load them`);
+  writeFileSync(file, out);
+}
+
+const shared = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
+
 await build({
-  plugins: [lazyChildProcess],
+  ...shared,
+  plugins: [lazyChildProcess, uiHalf],
   entryPoints: { ao: "src/cli.ts" },
   outdir: "dist/bundle",
-  bundle: true,
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  external: ["@octokit/*", "yaml", "zod"],
+  // The bundle is not an ES module: import.meta.url is the file's own URL, made from __filename.
+  define: { "import.meta.url": "__aoMetaUrl" },
+  banner: { js: 'var __aoMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+useLoaderImport("dist/bundle/ao.cjs");
+
+await build({
+  ...shared,
+  plugins: [lazyChildProcess],
+  entryPoints: { ui: "src/ui-entry.ts" },
+  outdir: "dist/bundle",
   splitting: true,
   format: "esm",
-  platform: "node",
-  target: "node20",
-  sourcemap: true,
-  // ink, React and their CommonJS dependencies are bundled into the `ao ui` chunk: loaded from
-  // node_modules, Node lexed each CommonJS file and resolved ~200 modules, over a second of
-  // `ao ui` start-up on a loaded machine. They stay behind the dynamic import, so headless
-  // commands never load them.
   // (react-devtools-core: only with DEV=true, and not installed.)
   external: ["@octokit/*", "yaml", "zod", "react-devtools-core"],
   // commander is CommonJS; its require() of Node built-ins needs a real require in ESM.
   banner: { js: "import { createRequire as __aoCreateRequire } from 'node:module'; const require = __aoCreateRequire(import.meta.url);" },
-  logLevel: "warning",
 });

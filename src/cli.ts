@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { AoError, EXIT_USAGE } from "./core/errors.js";
+import { AoError, EXIT_USAGE, isAoError } from "./core/errors.js";
 import { isSessionId } from "./core/ids.js";
 import { inertLines } from "./core/sanitize.js";
 
@@ -202,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     // Error messages carry outside text (tmux's and git's words, GitHub's, a question's options).
-    if (e instanceof AoError) {
+    if (isAoError(e)) {
       process.stderr.write(`ao: ${inertLines(e.message)}\n`);
       return e.exitCode;
     }

@@ -5,7 +5,12 @@ import { describeQuestion } from "./question-text.js";
  * An error meant for the person at the terminal: the message says what went wrong and what to
  * do, and `exitCode` is what the process exits with (2 bad input, 1 refused or failed).
  */
+/** Marks AoErrors in every copy of the class: the registry makes one symbol for all of them. */
+const AO_ERROR = Symbol.for("agent-orchestrator.AoError");
+
 export class AoError extends Error {
+  readonly [AO_ERROR] = true;
+
   constructor(
     message: string,
     readonly exitCode: number = 1,
@@ -13,6 +18,14 @@ export class AoError extends Error {
     super(message);
     this.name = "AoError";
   }
+}
+
+/**
+ * An AoError from either half of the CLI (scripts/bundle.mjs): `ao ui` runs in the ES-module half,
+ * with its own copy of the class, and its errors reach the headless half's `main`.
+ */
+export function isAoError(e: unknown): e is AoError {
+  return e instanceof AoError || (e instanceof Error && (e as { [AO_ERROR]?: unknown })[AO_ERROR] === true);
 }
 
 export const EXIT_USAGE = 2;

@@ -194,11 +194,11 @@ describe("headless start-up", () => {
     });
     expect(r.code).toBe(0);
     const loaded = await readFile(trace, "utf8");
-    expect(loaded).toContain("/dist/bundle/ao.js"); // the trace works
+    expect(loaded).toContain("/dist/bundle/ao.cjs"); // the trace works
     expect(loaded).not.toMatch(forbidden);
     // ink and React are bundled into the ui's chunks: no chunk this command loaded holds them
     // (esbuild marks each bundled module with a `// node_modules/<path>` comment).
-    for (const url of loaded.split("\n").filter((u) => u.includes("/dist/bundle/") && u.endsWith(".js"))) {
+    for (const url of loaded.split("\n").filter((u) => u.includes("/dist/bundle/") && /\.c?js$/.test(u))) {
       expect(await readFile(new URL(url), "utf8"), url).not.toMatch(/^\/\/ node_modules\/(ink|react|react-reconciler|yoga-layout)\//m);
     }
   });

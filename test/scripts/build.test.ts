@@ -9,7 +9,7 @@ const build = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT
 // `npm test` builds first (pretest), so dist/ is fresh here.
 describe("npm run demo's build step", () => {
   it("does not rebuild what is already built", () => {
-    const bundle = path.join(ROOT, "dist/bundle/ao.js");
+    const bundle = path.join(ROOT, "dist/bundle/ao.cjs");
     const before = statSync(bundle).mtimeMs;
     expect(build("--check").status).toBe(0);
     expect(build("--if-stale").status).toBe(0);

@@ -1,10 +1,11 @@
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import type { CiStatus, FailingCheck, PrFacts, ReviewDecision } from "../../core/types.js";
 import { run } from "../../exec.js";
 import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
 import { isTimeout, NETWORK_TIMEOUT_MS } from "../deadline.js";
 import { ScmError } from "./errors.js";
 import { httpFetch } from "./http-fetch.js";
+import { lazyOctokit } from "./octokit.js";
 import { prsDocument, splitByNodes } from "./pr-documents.js";
 
 export { ScmError };
@@ -196,7 +197,7 @@ export interface GitHubScmOptions {
 
 export class GitHubScm implements ScmPlugin {
   readonly name = "github";
-  private readonly octokit: Octokit;
+  private readonly octokit: () => Promise<Octokit>;
   private readonly token: string;
   private readonly timeoutMs: number;
 
@@ -204,7 +205,7 @@ export class GitHubScm implements ScmPlugin {
     this.token = opts.token;
     this.timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
     const quiet = () => {};
-    this.octokit = new Octokit({
+    this.octokit = lazyOctokit({
       auth: opts.token,
       baseUrl: opts.baseUrl ?? "https://api.github.com",
       // A GitHub that never answers must not hold a refresh (and every refresh queued behind it)
@@ -223,7 +224,7 @@ export class GitHubScm implements ScmPlugin {
   private async gql<T>(what: string, query: string, variables: Record<string, unknown>, allowMissingPr = false): Promise<T> {
     let data: unknown;
     try {
-      data = await this.octokit.graphql<T>(query, variables);
+      data = await (await this.octokit()).graphql<T>(query, variables);
     } catch (e) {
       const partial = allowMissingPr ? onlyMissingPrs(e) : undefined;
       if (partial) return partial as T;
@@ -292,8 +293,8 @@ export class GitHubScm implements ScmPlugin {
 
   async merge(repo: string, prNumber: number, method: "merge" | "squash" | "rebase", sha?: string): Promise<{ sha: string }> {
     const [owner, name] = splitRepo(repo);
-    const data = await this.rest(`merge of ${repo}#${prNumber}`, () =>
-      this.octokit.rest.pulls.merge({ owner, repo: name, pull_number: prNumber, merge_method: method, ...(sha ? { sha } : {}) }),
+    const data = await this.rest(`merge of ${repo}#${prNumber}`, async () =>
+      (await this.octokit()).rest.pulls.merge({ owner, repo: name, pull_number: prNumber, merge_method: method, ...(sha ? { sha } : {}) }),
     );
     return { sha: data.sha };
   }
@@ -334,8 +335,8 @@ export class GitHubScm implements ScmPlugin {
     // to fetch; the check is still failing, and the message says what is missing.
     if (typeof id !== "number") return { ...out, unreadable: "the check run has no id" };
     try {
-      const annotations = await this.rest(`annotations of check ${c.name}`, () =>
-        this.octokit.rest.checks.listAnnotations({ owner, repo, check_run_id: id, per_page: 50 }),
+      const annotations = await this.rest(`annotations of check ${c.name}`, async () =>
+        (await this.octokit()).rest.checks.listAnnotations({ owner, repo, check_run_id: id, per_page: 50 }),
       );
       if (!Array.isArray(annotations)) throw new ScmError(`GitHub annotations of check ${c.name}: malformed response`, 200, false, null);
       if (annotations.length) out.annotations = annotations.map((a) => `${a.path}:${a.start_line}: ${a.message ?? ""}`);
@@ -346,7 +347,7 @@ export class GitHubScm implements ScmPlugin {
     // this token; the check is still failing without them.
     if (c.checkSuite?.app?.slug === "github-actions") {
       try {
-        const { data } = await this.octokit.rest.actions.downloadJobLogsForWorkflowRun({ owner, repo, job_id: id });
+        const { data } = await (await this.octokit()).rest.actions.downloadJobLogsForWorkflowRun({ owner, repo, job_id: id });
         const text = typeof data === "string" ? data : new TextDecoder().decode(data as ArrayBuffer);
         if (text.trim()) out.logTail = logTail(text);
       } catch {

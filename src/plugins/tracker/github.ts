@@ -1,6 +1,7 @@
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
 import { isTimeout } from "../deadline.js";
 import { httpFetch } from "../scm/http-fetch.js";
+import { lazyOctokit } from "../scm/octokit.js";
 import type { TrackerIssue, TrackerPlugin } from "../types.js";
 
 /** How long one request for an issue may take. */
@@ -17,11 +18,11 @@ export interface GitHubTrackerOptions {
 /** Issues from GitHub's REST API: `getIssue("org/app", "123")` (a leading `#` is fine). */
 export class GitHubTracker implements TrackerPlugin {
   readonly name = "github";
-  private readonly octokit: Octokit;
+  private readonly octokit: () => Promise<Octokit>;
 
   constructor(private readonly opts: GitHubTrackerOptions) {
     const quiet = () => {};
-    this.octokit = new Octokit({
+    this.octokit = lazyOctokit({
       ...(opts.token ? { auth: opts.token } : {}),
       baseUrl: opts.baseUrl ?? "https://api.github.com",
       request: { retries: 0, fetch: httpFetch({ timeoutMs: opts.timeoutMs ?? REQUEST_TIMEOUT_MS }) },
@@ -35,7 +36,7 @@ export class GitHubTracker implements TrackerPlugin {
     if (!owner || !name || rest.length) throw new Error(`GitHub issues: expected owner/name, got "${repo}"`);
     if (!Number.isInteger(number) || number <= 0) throw new Error(`GitHub issues: "${id}" is not an issue number`);
     try {
-      const { data } = await this.octokit.rest.issues.get({ owner, repo: name, issue_number: number });
+      const { data } = await (await this.octokit()).rest.issues.get({ owner, repo: name, issue_number: number });
       return {
         id: String(data.number),
         title: data.title,
@@ -54,7 +55,7 @@ export class GitHubTracker implements TrackerPlugin {
     const [owner, name, ...rest] = repo.split("/");
     if (!owner || !name || rest.length) throw new Error(`GitHub issues: expected owner/name, got "${repo}"`);
     try {
-      const { data } = await this.octokit.rest.issues.listForRepo({ owner, repo: name, state: "open", per_page: 100 });
+      const { data } = await (await this.octokit()).rest.issues.listForRepo({ owner, repo: name, state: "open", per_page: 100 });
       return data.filter((i) => !i.pull_request).map((i) => ({ id: String(i.number), title: i.title }));
     } catch (e) {
       throw this.failure(`list of ${repo}`, e);
