@@ -9,7 +9,6 @@ export interface PaneFacts {
   dead: boolean;
   /** Exit status of a dead pane's process, when tmux knows it. */
   deadStatus: number | null;
-  currentCommand: string;
   /** Unix seconds of the window's last output. */
   activityAt: number;
 }
@@ -94,7 +93,6 @@ export interface WorkspacePlugin {
 export interface ScreenFacts {
   capture: string;
   dead: boolean;
-  currentCommand: string;
 }
 
 /** What a still screen says; "active" when the screen itself says the agent is busy. */

@@ -171,7 +171,7 @@ export class RuntimeFacts {
       }
       const isStill = stillForMs(pane.activityAt, now) >= STILL_MS;
       const read = (text: string, activityAt: number) => {
-        const still = q.agent.classifyStill({ capture: text, dead: pane.dead, currentCommand: pane.currentCommand });
+        const still = q.agent.classifyStill({ capture: text, dead: pane.dead });
         const dialog = still === "waiting_input" || still === "blocked";
         const question = dialog ? (q.agent.readQuestion?.(text) ?? null) : null;
         const movingDialog = !isStill && dialog && prev?.wasStill === false && prev.still === still;

@@ -57,7 +57,6 @@ function screen(agent: AgentName, file: string, c?: Capture): ScreenFacts {
   return {
     capture: readFileSync(join(CAPTURES, agent, file), "utf8"),
     dead: c ? c.paneDead === 1 : false,
-    currentCommand: c?.paneCurrentCommand ?? "node",
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { agentPlugin } from "../../src/plugins/agent/index.js";
 
-const still = (capture: string) => agentPlugin("generic")!.classifyStill({ capture, dead: false, currentCommand: "node" });
+const still = (capture: string) => agentPlugin("generic")!.classifyStill({ capture, dead: false });
 
 describe("a generic agent's still screen", () => {
   it("is ready at a prompt, a draft's continuation lines included", () => {

@@ -25,7 +25,7 @@ afterEach(async () => {
 function farHost(dateCalls: { n: number }): { host: Host; runtime: RuntimePlugin } {
   const hostNowSec = () => Math.floor((Date.now() + AHEAD_MS) / 1000);
   const quietSince = hostNowSec() - 60;
-  const pane = (): PaneFacts => ({ name: "ao-w-fe-1", panePid: 1, dead: false, deadStatus: null, currentCommand: "sh", activityAt: quietSince });
+  const pane = (): PaneFacts => ({ name: "ao-w-fe-1", panePid: 1, dead: false, deadStatus: null, activityAt: quietSince });
   const host: Host = {
     name: "far",
     remote: true,
