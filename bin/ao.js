@@ -96,5 +96,7 @@ bundle.loaded = true;
 
 bundle.exports.main(process.argv).then((code) => {
   process.exitCode = code;
-  if (!cachedData || script.cachedDataRejected) writeCache(home, cacheFile, key, script);
+  const fresh = !cachedData || script.cachedDataRejected;
+  if (fresh) writeCache(home, cacheFile, key, script);
+  if (process.env.AO_DEBUG) process.stderr.write(`ao: code cache ${cacheFile}: ${!cachedData ? "none, made" : fresh ? "rejected, made" : "used"}\n`);
 });

@@ -1,0 +1,70 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runAo } from "../helpers/ao.js";
+import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+
+// bin/ao.js compiles the CLI bundle through V8's code cache, kept per command in AO_HOME/cache.
+let ws: TestWorkspace;
+const cacheFile = () => path.join(ws.aoHome, "cache", "code-session-ls.bin");
+const ls = () => runAo(["session", "ls", "--json"], { env: { ...ws.env, AO_DEBUG: "1" } });
+const said = (stderr: string) => /code cache .*code-session-ls\.bin: (.*)$/m.exec(stderr)?.[1];
+
+beforeEach(async () => {
+  ws = await makeWorkspace();
+  await ws.seed("fe-1", { projectId: "frontend", status: "working", branch: "feat/x", createdAt: new Date().toISOString() });
+});
+afterEach(() => ws.cleanup());
+
+describe("the code cache", () => {
+  it("is made by a command's first run, private, and used by the next", async () => {
+    const first = await ls();
+    expect(first.code).toBe(0);
+    expect(said(first.stderr)).toBe("none, made");
+    expect(statSync(cacheFile()).mode & 0o777).toBe(0o600);
+    expect(readFileSync(cacheFile(), "latin1")).toMatch(/^ao-code-cache 1 v\d+\.\d+\.\d+ /);
+    const second = await ls();
+    expect(said(second.stderr)).toBe("used");
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("is ignored when it was made from another bundle", async () => {
+    await ls();
+    const data = readFileSync(cacheFile());
+    const head = data.indexOf(0x0a) + 1;
+    writeFileSync(cacheFile(), Buffer.concat([Buffer.from("ao-code-cache 1 v0.0.0 x64 1 1 1\n"), data.subarray(head)]), { mode: 0o600 });
+    const r = await ls();
+    expect(said(r.stderr)).toBe("none, made");
+    expect(readFileSync(cacheFile()).subarray(0, head).toString("latin1")).toBe(data.subarray(0, head).toString("latin1"));
+  });
+
+  it("is ignored when others could have written it, and made again private", async () => {
+    await ls();
+    chmodSync(cacheFile(), 0o666);
+    const r = await ls();
+    expect(r.code).toBe(0);
+    expect(said(r.stderr)).toBe("none, made");
+    expect(statSync(cacheFile()).mode & 0o777).toBe(0o600);
+  });
+
+  it("that V8 refuses (damaged) costs nothing but a compile", async () => {
+    const good = await ls();
+    const data = readFileSync(cacheFile());
+    const head = data.indexOf(0x0a) + 1;
+    writeFileSync(cacheFile(), Buffer.concat([data.subarray(0, head), Buffer.alloc(data.length - head, 7)]), { mode: 0o600 });
+    const r = await ls();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(good.stdout);
+    expect(said(r.stderr)).toBe("rejected, made");
+    expect(said((await ls()).stderr)).toBe("used");
+  });
+});
+
+describe("the ES-module half (ao ui)", () => {
+  it("loads from the CommonJS half, and its refusals keep their exit code", async () => {
+    // Not a terminal: the ui refuses with a usage error, raised inside the ES-module half.
+    const r = await runAo(["ui"], { env: ws.env });
+    expect(r.stderr).toMatch(/ao ui needs a terminal/);
+    expect(r.code).toBe(2);
+  });
+});
