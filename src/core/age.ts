@@ -1,14 +1,14 @@
-import { differenceInSeconds } from "date-fns/differenceInSeconds";
-import { differenceInMinutes } from "date-fns/differenceInMinutes";
-import { differenceInHours } from "date-fns/differenceInHours";
 import { differenceInDays } from "date-fns/differenceInDays";
 
 /** `45s`, `2m`, `1h`, `3d`: the short age used in every table. Future times count as 0s. */
 export function shortAge(from: Date, now: Date): string {
-  const s = Math.max(0, differenceInSeconds(now, from));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${differenceInMinutes(now, from)}m`;
-  if (s < 86_400) return `${differenceInHours(now, from)}h`;
+  // Seconds, minutes and hours are whole units of elapsed time, truncated (as date-fns counts
+  // them), done here in arithmetic: `ao session ls` asks this of every session. Days are
+  // calendar days, across daylight-saving changes: date-fns.
+  const ms = Math.max(0, now.getTime() - from.getTime());
+  if (ms < 60_000) return `${Math.trunc(ms / 1000)}s`;
+  if (ms < 3_600_000) return `${Math.trunc(ms / 60_000)}m`;
+  if (ms < 86_400_000) return `${Math.trunc(ms / 3_600_000)}h`;
   return `${differenceInDays(now, from)}d`;
 }
 

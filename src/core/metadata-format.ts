@@ -42,6 +42,11 @@ function unescape(s: string): string {
 
 /** Index of the first `=` not preceded by an escaping backslash, or -1. */
 function separatorIndex(line: string): number {
+  // Most lines have no backslash before their `=`: two native searches instead of a loop over
+  // every character (500 files per `ao session ls`).
+  const eq = line.indexOf("=");
+  const slash = line.indexOf("\\");
+  if (slash === -1 || (eq !== -1 && eq < slash)) return eq;
   for (let i = 0; i < line.length; i++) {
     if (line[i] === "\\") i++;
     else if (line[i] === "=") return i;
@@ -64,7 +69,8 @@ export function parseMetadata(text: string): Metadata {
   const lines = text.split("\n");
   for (let n = 0; n < lines.length; n++) {
     // Tolerate files saved with CRLF by an editor; a real CR in a value is always escaped.
-    const line = (lines[n] ?? "").replace(/\r$/, "");
+    const raw = lines[n] ?? "";
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     if (line.trim() === "" || line.startsWith("#")) continue;
     const at = separatorIndex(line);
     if (at <= 0) {
