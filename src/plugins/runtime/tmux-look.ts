@@ -113,7 +113,11 @@ export function lookScript(wants: readonly ScreenWant[], nonce: string, plan = p
     const read =
       `display-message -p -t #{pane_id} '#{l:${nonce} s #{session_name} #{window_activity} #{pane_height}}' ; ` +
       `capture-pane -p -t #{pane_id} ; set-option -F -t #{pane_id} ${READ_MARK} '#{l:${markValue(stillBefore)}}' ; `;
-    lines.push(`run-shell -C "#{S:#{?${cond},${read},}}"`);
+    // The one test that fails for nearly every session of a quiet workspace goes first, on its
+    // own: tmux expands only the branch a #{?…} takes, and both sides of a #{&&:…}. At 500
+    // sessions the loop went from about 10 to 6 ms of tmux's time.
+    const changed = `#{!=:#{window_activity},#{${READ_MARK}}}`;
+    lines.push(`run-shell -C "#{S:#{?${changed},#{?${cond},${read},},}}"`);
   }
   lines.push(`display-message -p '${nonce} p'`);
   lines.push(`list-panes -a -F '${PANE_FORMAT}'`);
