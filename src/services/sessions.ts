@@ -342,7 +342,8 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
 export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionsSnapshot> {
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
   const now = ctx.now();
-  const stored = (await ctx.store.list()).filter((s) => {
+  const all = await ctx.store.list();
+  const stored = all.filter((s) => {
     if (opts.ids && !opts.ids.includes(s.id)) return false;
     if (!project) return true;
     const prefix = s.id.slice(0, s.id.lastIndexOf("-"));
@@ -353,7 +354,7 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
     opts.github === "refresh"
       ? ctx.prFacts.refresh(prGroups(ctx, stored), opts.githubMaxAgeMs !== undefined ? { maxAgeMs: opts.githubMaxAgeMs } : {})
       : ctx.prFacts.cached(),
-    opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true }) : cachedConflicts(ctx),
+    opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true, stored: all }) : cachedConflicts(ctx),
   ]);
   const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";
   // A PR fact looked up for an earlier session of the same id (before a reset) is not this one's.
