@@ -136,12 +136,22 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
+/** This process's own start time, read once: every lock it takes names it (500 at a first status). */
+let ownStart: string | null | undefined;
+
 /**
  * When a process started, as the kernel counts it (clock ticks since boot, /proc/<pid>/stat
  * field 22), or null where there is no /proc. With the pid it names one process for good: a
  * pid the system handed to another program later has another start time.
  */
 export function processStartTime(pid: number): string | null {
+  if (pid === process.pid && ownStart !== undefined) return ownStart;
+  const start = readStartTime(pid);
+  if (pid === process.pid) ownStart = start;
+  return start;
+}
+
+function readStartTime(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) may hold spaces and parentheses: count from its closing one.
