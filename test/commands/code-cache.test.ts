@@ -1,7 +1,8 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runAo } from "../helpers/ao.js";
+import { AO_BIN, runAo } from "../helpers/ao.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
 // bin/ao.js compiles the CLI bundle through V8's code cache, kept per command in AO_HOME/cache.
@@ -66,5 +67,17 @@ describe("the ES-module half (ao ui)", () => {
     const r = await runAo(["ui"], { env: ws.env });
     expect(r.stderr).toMatch(/ao ui needs a terminal/);
     expect(r.code).toBe(2);
+  });
+});
+
+describe("bin/ao.js without a build", () => {
+  it("says to build, and exits 1", () => {
+    const bin = path.join(ws.root, "checkout", "bin");
+    mkdirSync(bin, { recursive: true });
+    copyFileSync(AO_BIN, path.join(bin, "ao.js"));
+    copyFileSync(path.join(path.dirname(AO_BIN), "package.json"), path.join(bin, "package.json"));
+    const r = spawnSync(process.execPath, [path.join(bin, "ao.js"), "session", "ls"], { env: ws.env, encoding: "utf8" });
+    expect(r.stderr).toMatch(/dist\/ is missing; run `npm run build`/);
+    expect(r.status).toBe(1);
   });
 });
