@@ -1,4 +1,7 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+// Synchronous calls on purpose: each is one small metadata operation on a local folder, a few
+// microseconds, where a promise-based one costs a threadpool round trip; a status that records
+// 500 sessions took ~30 of them per session. Waiting for a busy lock stays a timer.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ownerAlive, processStartTime } from "../exec.js";
@@ -35,9 +38,9 @@ export function parseOwner(text: string): LockOwner | null {
   return { pid, start: start && start !== "-" ? start : null };
 }
 
-async function generations(dir: string): Promise<number[]> {
+function generations(dir: string): number[] {
   try {
-    return (await readdir(dir)).map((n) => GEN.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+    return readdirSync(dir).map((n) => GEN.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
@@ -45,51 +48,58 @@ async function generations(dir: string): Promise<number[]> {
 }
 
 /** Whether generation `n` still binds: not released, and its owner (pid and start time) runs. */
-async function held(dir: string, n: number): Promise<boolean | "gone"> {
+function held(dir: string, n: number): boolean | "gone" {
   const g = path.join(dir, `g${n}`);
   try {
-    await stat(path.join(g, "released"));
+    statSync(path.join(g, "released"));
     return false;
   } catch {
     /* not released */
   }
   try {
-    const owner = parseOwner(await readFile(path.join(g, "owner"), "utf8"));
+    const owner = parseOwner(readFileSync(path.join(g, "owner"), "utf8"));
     if (owner) return ownerAlive(owner.pid, owner.start);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
       try {
-        await stat(g);
+        statSync(g);
       } catch {
         return "gone"; // removed while we looked: look again
       }
     }
   }
   try {
-    return Date.now() - (await stat(g)).mtimeMs < UNOWNED_GRACE_MS;
+    return Date.now() - statSync(g).mtimeMs < UNOWNED_GRACE_MS;
   } catch {
     return "gone";
   }
 }
 
-async function discard(g: string): Promise<void> {
+function discard(g: string): void {
   // Renamed away first, so the name never exists as an empty folder a rename could land on.
   const tomb = path.join(path.dirname(g), `.tomb-${uniqueSuffix()}`);
   try {
-    await rename(g, tomb);
+    renameSync(g, tomb);
   } catch {
     return;
   }
-  await rm(tomb, { recursive: true, force: true });
+  rmSync(tomb, { recursive: true, force: true });
 }
 
 /** Folders a crash left half-made (`.new-*`) or half-deleted (`.tomb-*`), once clearly abandoned. */
-async function sweep(dir: string): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
+function sweep(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
     if (!name.startsWith(".new-") && !name.startsWith(".tomb-")) continue;
     const p = path.join(dir, name);
-    const age = await stat(p).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (age > UNOWNED_GRACE_MS * 2) await rm(p, { recursive: true, force: true });
+    const st = statSync(p, { throwIfNoEntry: false });
+    const age = st ? Date.now() - st.mtimeMs : 0;
+    if (age > UNOWNED_GRACE_MS * 2) rmSync(p, { recursive: true, force: true });
   }
 }
 
@@ -103,31 +113,33 @@ async function sweep(dir: string): Promise<void> {
  */
 export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry"> {
   // Not recursive: a lock on a session that does not exist must fail, not create its folder.
-  await mkdir(dir, { mode: PRIVATE_DIR }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== "EEXIST") throw e;
-  });
-  const gens = await generations(dir);
+  try {
+    mkdirSync(dir, { mode: PRIVATE_DIR });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  const gens = generations(dir);
   const top = gens.length ? Math.max(...gens) : 0;
   if (top > 0) {
-    const h = await held(dir, top);
+    const h = held(dir, top);
     if (h === "gone") return "retry";
     if (h) return "busy";
   }
   const n = top + 1;
   const mine = path.join(dir, `.new-${uniqueSuffix()}`);
   const target = path.join(dir, `g${n}`);
-  await mkdir(mine, { mode: PRIVATE_DIR });
+  mkdirSync(mine, { mode: PRIVATE_DIR });
   try {
-    await writeFile(path.join(mine, "owner"), ownerLine(), { mode: PRIVATE_FILE });
-    await rename(mine, target);
+    writeFileSync(path.join(mine, "owner"), ownerLine(), { mode: PRIVATE_FILE });
+    renameSync(mine, target);
   } catch (e) {
-    await rm(mine, { recursive: true, force: true });
+    rmSync(mine, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOTEMPTY" || code === "EEXIST") return "retry";
     throw e;
   }
-  if ((await generations(dir)).some((g) => g > n)) {
-    await discard(target);
+  if (generations(dir).some((g) => g > n)) {
+    discard(target);
     return "retry";
   }
   let released = false;
@@ -136,14 +148,14 @@ export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry
       if (released) return;
       released = true;
       try {
-        await writeFile(path.join(target, "released"), "", { mode: PRIVATE_FILE });
+        writeFileSync(path.join(target, "released"), "", { mode: PRIVATE_FILE });
       } catch {
         // A full disk cannot take even an empty file; a rename needs no space.
-        await discard(target);
+        discard(target);
         return;
       }
-      for (const g of await generations(dir)) if (g < n) await discard(path.join(dir, `g${g}`));
-      await sweep(dir);
+      for (const g of generations(dir)) if (g < n) discard(path.join(dir, `g${g}`));
+      sweep(dir);
     },
   };
 }
