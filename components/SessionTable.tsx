@@ -7,6 +7,7 @@ import { ciSymbol, reviewSymbol, sessionLabel } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
 import type { SessionView } from "../src/core/types.js";
 import { useDashboard } from "../hooks/useDashboard.js";
+import { SessionRow, type RowText } from "./SessionRow.js";
 import { DIMMED, STATUS_COLOR } from "./statusColor.js";
 
 const HEAD: Record<Column, string> = { session: "Session", branch: "Branch", status: "Status", pr: "PR", ci: "CI", rev: "Rev", thr: "Thr", activity: "Activity", age: "Age" };
@@ -66,41 +67,41 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const below = sessionCount(rows.slice(end));
   const summaryWidth = Math.max(10, width - 12);
   const statusAt = cols.indexOf("status");
+  // Symbols (✓ ✗ △ ⋯) live in the CI and review columns: the row's text is split before them.
+  const symbolAt = cols.findIndex((c) => c === "ci" || c === "rev");
   const cellText = (v: SessionView, c: Column) => fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (c === cols[cols.length - 1] ? "" : " ");
-  const line = (v: SessionView, part: Column[]) => part.map((c) => cellText(v, c)).join("");
+  const line = (v: SessionView, from: number, to: number) => (from < 0 || from >= to ? "" : cols.slice(from, to).map((c) => cellText(v, c)).join(""));
+  const rowText = (v: SessionView): RowText => {
+    const selected = v.id === cursor;
+    const dim = DIMMED.has(v.status);
+    const conflict = v.conflicts.length > 0 && !dim;
+    const split = symbolAt < 0 ? cols.length : symbolAt;
+    return {
+      lead: (selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, 0, statusAt),
+      status: cellText(v, "status"),
+      statusColor: STATUS_COLOR[v.status],
+      plain: line(v, statusAt + 1, split),
+      symbols: line(v, split, cols.length),
+      selected,
+      dim,
+      second: "          " + fit(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd(),
+      conflict,
+    };
+  };
   return (
     // flexShrink 0: when a dialog takes lines, the parent clips the table's bottom rows
     // instead of squeezing each two-line row into one.
     <Box flexDirection="column" flexShrink={0}>
       <Text dimColor>{"  " + cols.map((c) => fit(HEAD[c], WIDTH[c])).join(" ")}</Text>
-      {rows.slice(start, end).map((r) => {
-        if (r.kind === "group") {
-          return (
-            <Text key={`g-${r.projectId}`} bold>
-              {r.name}:
-            </Text>
-          );
-        }
-        const v = r.view;
-        const selected = v.id === cursor;
-        const dim = DIMMED.has(v.status);
-        return (
-          <Box key={v.id} flexDirection="column">
-            {/* One string before the status cell and one after: a row is three text nodes, not
-                one per column, which keeps a frame of 40 rows cheap for Ink to lay out. */}
-            <Text inverse={selected} dimColor={dim && !selected}>
-              {(selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, cols.slice(0, statusAt))}
-              {statusAt >= 0 && <Text color={dim ? undefined : STATUS_COLOR[v.status]}>{cellText(v, "status")}</Text>}
-              {line(v, cols.slice(statusAt + 1))}
-            </Text>
-            {v.conflicts.length > 0 && !dim ? (
-              <Text color="yellow">{"          " + fit(inert(conflictLine(v.conflicts)), summaryWidth).trimEnd()}</Text>
-            ) : (
-              <Text dimColor>{"          " + fit(inert(v.summary ?? v.statusReason), summaryWidth).trimEnd()}</Text>
-            )}
-          </Box>
-        );
-      })}
+      {rows.slice(start, end).map((r) =>
+        r.kind === "group" ? (
+          <Text key={`g-${r.projectId}`} bold>
+            {r.name}:
+          </Text>
+        ) : (
+          <SessionRow key={r.view.id} {...rowText(r.view)} />
+        ),
+      )}
       {cut && (
         <Text dimColor>
           {"  "}

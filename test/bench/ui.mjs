@@ -122,8 +122,8 @@ export async function benchUi(root) {
   const dist = (p) => import(pathToFileURL(path.join(root, "dist", p)).href);
   const [{ render }, React, { createDashboard }, { App }] = await Promise.all([import("ink"), import("react"), dist("src/store/dashboard.js"), dist("components/App.js")]);
 
-  let peakRss = process.memoryUsage().rss;
-  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+  let peakRss = process.memoryUsage.rss();
+  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
   const sampler = setInterval(sample, 5);
 
   const projects = PROJECTS.map(({ id, name }) => ({ id, name }));
@@ -137,23 +137,32 @@ export async function benchUi(root) {
   });
   const stdout = fakeStdout();
   const stdin = fakeStdin();
+  // Where a frame's time goes: the store's own work ends when it emits; Ink reports how long its
+  // output stage (laying each line out into the frame) took; React and Yoga are the rest.
+  let emittedAt = 0;
+  let outputMs = 0;
+  dashboard.store.subscribe(() => (emittedAt ||= now()));
   const first = stdout.nextFrame((f) => f.text.includes(HEADER));
   const t0 = now();
-  const instance = render(React.createElement(App, { dashboard }), { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false });
+  const instance = render(React.createElement(App, { dashboard }), { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false, onRender: ({ renderTime }) => (outputMs = renderTime) });
   const firstFrameMs = (await first).at - t0;
   sample();
 
   try {
     // A local refresh through the store (as the scheduler runs it) where every row changed.
     const refresh = [];
+    const parts = { store: [], output: [] };
     const cpu0 = process.cpuUsage();
     for (let round = 1; round <= SAMPLES; round++) {
       await sleep(SETTLE_MS);
       listed = sessions(round);
       const frame = stdout.nextFrame();
       const t = now();
+      emittedAt = 0;
       await dashboard.actions.refreshLocal();
       refresh.push((await frame).at - t);
+      parts.store.push(emittedAt - t);
+      parts.output.push(outputMs);
       sample();
     }
 
@@ -192,6 +201,8 @@ export async function benchUi(root) {
     console.log(`  machine: ${await loadLine()}`);
     console.log(`  first frame              ${vs(firstFrameMs, 300)} (render() to the first write with the header)`);
     console.log(`  frame after refresh      median ${vs(median(refresh), 8)}, p95 ${vs(percentile(refresh, 95), 16)}, max ${Math.max(...refresh).toFixed(1)} ms of ${SAMPLES} (every row changed); CPU ${perSample(refreshCpu)} ms each`);
+    const rest = refresh.map((ms, i) => ms - parts.store[i] - parts.output[i]);
+    console.log(`    of which (medians)     store ${median(parts.store).toFixed(1)} ms, React + Yoga layout ${median(rest).toFixed(1)} ms, Ink's output stage ${median(parts.output).toFixed(1)} ms`);
     console.log(`  keypress to frame        median ${vs(median(keys), 16)}, max ${Math.max(...keys).toFixed(1)} ms of ${SAMPLES}; CPU ${perSample(keysCpu)} ms each`);
     console.log(`  refreshes with no change ${idleFrames} frames, ${idleWrites} writes in 10 refreshes (aim 0)`);
     console.log(`  peak RSS                 ${vs(mb, 120, "MB", 0)} (this bench process, Ink and React included)`);
