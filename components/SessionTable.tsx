@@ -1,12 +1,11 @@
 import { Box, Text } from "ink";
-import { useMemo } from "react";
 import { shortAge } from "../src/core/age.js";
-import { applyFilter, buildRows, layoutColumns, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
+import { layoutColumns, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { conflictLine } from "../src/core/conflicts.js";
 import { ciSymbol, reviewSymbol, sessionLabel } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
 import type { SessionView } from "../src/core/types.js";
-import { useDashboard } from "../hooks/useDashboard.js";
+import { useDashboard, useTableRows } from "../hooks/useDashboard.js";
 import { SessionRow, type RowText } from "./SessionRow.js";
 import { DIMMED, STATUS_COLOR } from "./statusColor.js";
 
@@ -45,19 +44,16 @@ function cell(v: SessionView, c: Column, now: number, busy: string | undefined):
  * sessions cost what a screenful costs.
  */
 export function SessionTable({ width, height }: { width: number; height: number }) {
-  const sessions = useDashboard((s) => s.sessions);
-  const projects = useDashboard((s) => s.projects);
-  const filter = useDashboard((s) => s.filter);
-  const sort = useDashboard((s) => s.sort);
+  const any = useDashboard((s) => s.sessions.length > 0);
+  // Filtered and sorted once per change, shared with the store's cursor moves.
+  const rows = useTableRows();
   const cursor = useDashboard((s) => s.cursor);
   const busy = useDashboard((s) => s.busy);
   const marked = useDashboard((s) => s.marked);
   const now = useDashboard((s) => s.now);
   const { columns: cols, widths: WIDTH } = layoutColumns(width);
-  // Sorting 500 sessions is the table's one costly step: once per change of what it depends on.
-  const rows: Row[] = useMemo(() => buildRows(applyFilter(sessions, filter), projects, sort), [sessions, filter, projects, sort]);
   if (rows.length === 0) {
-    return <Text dimColor>{sessions.length ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
+    return <Text dimColor>{any ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
   }
   // One line for the headings; when rows are cut, one more says how many are out of view.
   let { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));

@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import { useStore } from "zustand";
-import { selectedSession, type Dashboard, type DashboardActions, type DashboardState } from "../src/store/dashboard.js";
+import { selectedSession, tableRows, type Dashboard, type DashboardActions, type DashboardState } from "../src/store/dashboard.js";
+import type { Row } from "../src/core/dashboard.js";
 import type { SessionView } from "../src/core/types.js";
 
 export type { Dashboard };
@@ -25,4 +26,9 @@ export function useActions(): DashboardActions {
 /** The session under the cursor. */
 export function useSelectedSession(): SessionView | undefined {
   return useDashboard(selectedSession);
+}
+
+/** The table's rows in order: sorted once per change, and the same array the cursor moves over. */
+export function useTableRows(): Row[] {
+  return useDashboard(tableRows);
 }

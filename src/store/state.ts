@@ -1,7 +1,7 @@
 import type { AnswerDeps, AnswerDialog } from "./answer.js";
 import type { CleanupItem } from "../core/cleanup.js";
 import type { DiffFile } from "../core/diff.js";
-import { applyFilter, buildRows, sessionIds, type Filter, type SortMode } from "../core/dashboard.js";
+import { applyFilter, buildRows, sessionIds, type Filter, type Row, type SortMode } from "../core/dashboard.js";
 import type { ProjectRef } from "../core/format.js";
 import type { SessionView } from "../core/types.js";
 
@@ -170,15 +170,24 @@ export function initialState(deps: Pick<DashboardDeps, "workspace" | "projects">
   };
 }
 
-// The cursor's moves need the visible order; it changes only with sessions, filter, sort or
-// projects, so it is computed once per change rather than on every keypress.
-let idsMemo: { sessions: SessionView[]; filter: DashboardState["filter"]; sort: DashboardState["sort"]; projects: ProjectRef[]; ids: string[] } | null = null;
+// The table and the cursor's moves both need the rows in order; sorting 500 sessions is the
+// table's one costly step, so it runs once per change of what it depends on, for both.
+let rowsMemo: { sessions: SessionView[]; filter: DashboardState["filter"]; sort: DashboardState["sort"]; projects: ProjectRef[]; rows: Row[]; ids: string[] } | null = null;
+function memoRows(s: DashboardState): { rows: Row[]; ids: string[] } {
+  const m = rowsMemo;
+  if (m && m.sessions === s.sessions && m.filter === s.filter && m.sort === s.sort && m.projects === s.projects) return m;
+  const rows = buildRows(applyFilter(s.sessions, s.filter), s.projects, s.sort);
+  rowsMemo = { sessions: s.sessions, filter: s.filter, sort: s.sort, projects: s.projects, rows, ids: sessionIds(rows) };
+  return rowsMemo;
+}
+
+/** The table's rows (group headings and sessions), filtered and in the chosen order. */
+export function tableRows(s: DashboardState): Row[] {
+  return memoRows(s).rows;
+}
+
 export function visibleIds(s: DashboardState): string[] {
-  const m = idsMemo;
-  if (m && m.sessions === s.sessions && m.filter === s.filter && m.sort === s.sort && m.projects === s.projects) return m.ids;
-  const ids = sessionIds(buildRows(applyFilter(s.sessions, s.filter), s.projects, s.sort));
-  idsMemo = { sessions: s.sessions, filter: s.filter, sort: s.sort, projects: s.projects, ids };
-  return ids;
+  return memoRows(s).ids;
 }
 
 export function selectedSession(s: DashboardState): SessionView | undefined {

@@ -120,7 +120,13 @@ export async function benchUi(root) {
   // As `ao ui` does: users get React's production build unless they ask otherwise.
   process.env.NODE_ENV ??= "production";
   const dist = (p) => import(pathToFileURL(path.join(root, "dist", p)).href);
+  // Colour as a terminal gets it, whatever this bench's own stdout is (a pipe turns Ink's colour
+  // off, and colour costs Ink's output stage time). Ink's chalk reads FORCE_COLOR as it loads.
+  const forced = process.env.FORCE_COLOR;
+  process.env.FORCE_COLOR ??= "1";
   const [{ render }, React, { createDashboard }, { App }] = await Promise.all([import("ink"), import("react"), dist("src/store/dashboard.js"), dist("components/App.js")]);
+  if (forced === undefined) delete process.env.FORCE_COLOR;
+  const { default: chalk } = await import("chalk");
 
   let peakRss = process.memoryUsage.rss();
   const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
@@ -197,7 +203,7 @@ export async function benchUi(root) {
 
     const mb = peakRss / 1024 / 1024;
     const mode = process.env.NODE_ENV === "production" ? "production" : "development";
-    console.log(`\nDashboard in-process, ${SESSIONS} sessions, Ink to a fake ${COLUMNS}×${ROWS} TTY (React ${React.version}, ${mode} build):`);
+    console.log(`\nDashboard in-process, ${SESSIONS} sessions, Ink to a fake ${COLUMNS}×${ROWS} TTY (React ${React.version}, ${mode} build, colour level ${chalk.level}):`);
     console.log(`  machine: ${await loadLine()}`);
     console.log(`  first frame              ${vs(firstFrameMs, 300)} (render() to the first write with the header)`);
     console.log(`  frame after refresh      median ${vs(median(refresh), 8)}, p95 ${vs(percentile(refresh, 95), 16)}, max ${Math.max(...refresh).toFixed(1)} ms of ${SAMPLES} (every row changed); CPU ${perSample(refreshCpu)} ms each`);

@@ -1,5 +1,6 @@
 import { cleanup } from "ink-testing-library";
 import type * as Ink from "ink";
+import type * as Core from "../../src/core/dashboard.js";
 import type { ComponentProps, ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cursorId, KEY, renderDashboard, rowIds } from "../helpers/dashboard-harness.js";
@@ -24,6 +25,13 @@ vi.mock("ink", async (importOriginal) => {
 });
 
 beforeEach(() => renders.clear());
+/** How many times the rows were filtered and sorted. */
+const sorts = vi.hoisted(() => ({ n: 0 }));
+vi.mock("../../src/core/dashboard.js", async (importOriginal) => {
+  const core = await importOriginal<typeof Core>();
+  return { ...core, buildRows: (...args: Parameters<typeof core.buildRows>) => (sorts.n++, core.buildRows(...args)) };
+});
+
 afterEach(() => cleanup());
 
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
@@ -81,6 +89,21 @@ describe("the table renders only the rows it shows, and only those whose text ch
     await h.until("fe-1 shown", (f) => rowIds(f).includes("fe-1"));
     await tick();
     expect(counted()).toEqual({ "fe-1": 1 });
+    h.unmount();
+  });
+
+  it("sorts the rows once per refresh that changes them, for the table and the cursor alike, and not on a key", async () => {
+    const sessions = many(500);
+    const h = await renderDashboard({ sessions, cursor: "fe-1" }, { columns: 120, rows: 40 });
+    await tick();
+    sorts.n = 0;
+    h.deps.sessions = sessions.map((v) => ({ ...v, summary: `new summary of ${v.id}` }));
+    await h.dashboard.actions.refreshLocal();
+    await h.until("the new summaries", (f) => f.includes("new summary of fe-1"));
+    expect(sorts.n).toBe(1);
+    await h.press(KEY.down);
+    await h.until("cursor on fe-2", (f) => cursorId(f) === "fe-2");
+    expect(sorts.n).toBe(1);
     h.unmount();
   });
 });
