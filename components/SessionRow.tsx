@@ -7,7 +7,8 @@ import { memo } from "react";
  * the rows whose text changed.
  */
 export interface RowText {
-  /** Cursor, mark and the cells before the status. */
+  /** Cursor, mark, session and branch; cut short of the branch column's padding, except on the
+   *  cursor's row, whose inverse bar must run unbroken. */
   lead: string;
   status: string;
   statusColor: string | undefined;
@@ -15,36 +16,48 @@ export interface RowText {
   plain: string;
   /** From the first cell that may hold a symbol (CI, review) to the row's end. */
   symbols: string;
+  /** The whole line's width, and the width from the status column on. */
+  width: number;
+  right: number;
   selected: boolean;
   dim: boolean;
-  /** The line under the row: the summary, or the conflicts in yellow. */
+  /** The line under the row: the summary, or the conflicts in yellow; drawn indented. */
   second: string;
   conflict: boolean;
 }
 
+/** How far the line under a row is indented. */
+export const SECOND_INDENT = 10;
+
 /*
- * Why the row is split where symbols start: Ink measures every line's width twice a frame, and
- * a line of plain ASCII takes string-width's fast path, while one with ✓ or △ in it is walked
- * grapheme by grapheme. Keeping the symbols in their own short text keeps the long part fast.
+ * Ink lays out every character of every frame again (tokenised, styled, measured twice), so a
+ * row writes as few characters as it can: the padding after the branch and before the summary
+ * is left to Yoga as space, not written as spaces. And the row is split where symbols start: a
+ * line of plain ASCII takes string-width's fast path, while one with ✓ or △ in it is walked
+ * grapheme by grapheme.
  */
-function Row({ lead, status, statusColor, plain, symbols, selected, dim, second, conflict }: RowText) {
+function Row({ lead, status, statusColor, plain, symbols, width, right, selected, dim, second, conflict }: RowText) {
   const faint = dim && !selected;
   return (
-    <Box flexDirection="column">
-      <Box>
+    <>
+      <Box width={width} justifyContent="space-between">
         <Text inverse={selected} dimColor={faint}>
           {lead}
-          {status && <Text color={dim ? undefined : statusColor}>{status}</Text>}
-          {plain}
         </Text>
-        {symbols && (
+        <Box width={right}>
           <Text inverse={selected} dimColor={faint}>
-            {symbols}
+            <Text color={dim ? undefined : statusColor}>{status}</Text>
+            {plain}
           </Text>
-        )}
+          {symbols && (
+            <Text inverse={selected} dimColor={faint}>
+              {symbols}
+            </Text>
+          )}
+        </Box>
       </Box>
-      {conflict ? <Text color="yellow">{second}</Text> : <Text dimColor>{second}</Text>}
-    </Box>
+      <Box paddingLeft={SECOND_INDENT}>{conflict ? <Text color="yellow">{second}</Text> : <Text dimColor>{second}</Text>}</Box>
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import { shortAge } from "../src/core/age.js";
-import { layoutColumns, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
+import { layoutColumns, ROW_PREFIX, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { conflictLine } from "../src/core/conflicts.js";
 import { ciSymbol, reviewSymbol, sessionLabel } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
@@ -67,20 +67,26 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const symbolAt = cols.findIndex((c) => c === "ci" || c === "rev");
   const cellText = (v: SessionView, c: Column) => fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (c === cols[cols.length - 1] ? "" : " ");
   const line = (v: SessionView, from: number, to: number) => (from < 0 || from >= to ? "" : cols.slice(from, to).map((c) => cellText(v, c)).join(""));
+  const leadWidth = ROW_PREFIX + cols.slice(0, statusAt).reduce((n, c) => n + WIDTH[c] + 1, 0);
+  const rowWidth = ROW_PREFIX + cols.reduce((n, c) => n + WIDTH[c], 0) + cols.length - 1;
   const rowText = (v: SessionView): RowText => {
     const selected = v.id === cursor;
     const dim = DIMMED.has(v.status);
     const conflict = v.conflicts.length > 0 && !dim;
     const split = symbolAt < 0 ? cols.length : symbolAt;
+    const lead = (selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, 0, statusAt);
+    const symbols = line(v, split, cols.length);
     return {
-      lead: (selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, 0, statusAt),
+      lead: selected ? lead : lead.trimEnd(),
       status: cellText(v, "status"),
       statusColor: STATUS_COLOR[v.status],
       plain: line(v, statusAt + 1, split),
-      symbols: line(v, split, cols.length),
+      symbols: selected ? symbols : symbols.trimEnd(),
+      width: rowWidth,
+      right: rowWidth - leadWidth,
       selected,
       dim,
-      second: "          " + fit(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd(),
+      second: fit(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd(),
       conflict,
     };
   };

@@ -1,7 +1,7 @@
 import { cleanup } from "ink-testing-library";
 import type * as Ink from "ink";
 import type * as Core from "../../src/core/dashboard.js";
-import type { ComponentProps, ReactNode } from "react";
+import { isValidElement, type ComponentProps, type ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cursorId, KEY, renderDashboard, rowIds } from "../helpers/dashboard-harness.js";
 import { many, view } from "../helpers/session-view.js";
@@ -11,20 +11,34 @@ import { many, view } from "../helpers/session-view.js";
  * skips draws no Text at all, so the counts say which rows rendered.
  */
 const renders = vi.hoisted(() => new Map<string, number>());
+/** The text of every <Text> drawn, in order. */
+const drawn = vi.hoisted(() => [] as string[]);
 
 vi.mock("ink", async (importOriginal) => {
   const ink = await importOriginal<typeof Ink>();
+  // A Text's whole text, nested Texts included: what Ink squashes into one line and measures.
   const plain = (children: ReactNode): string =>
-    Array.isArray(children) ? children.map(plain).join("") : typeof children === "string" || typeof children === "number" ? String(children) : "";
+    Array.isArray(children)
+      ? children.map(plain).join("")
+      : typeof children === "string" || typeof children === "number"
+        ? String(children)
+        : isValidElement<{ children?: ReactNode }>(children)
+          ? plain(children.props.children)
+          : "";
   function Text(props: ComponentProps<typeof ink.Text>) {
-    const id = /^[▸ ][ ●]([a-z]+-\d+) /.exec(plain(props.children))?.[1];
+    const text = plain(props.children);
+    drawn.push(text);
+    const id = /^[▸ ][ ●]([a-z]+-\d+) /.exec(text)?.[1];
     if (id) renders.set(id, (renders.get(id) ?? 0) + 1);
     return <ink.Text {...props} />;
   }
   return { ...ink, Text };
 });
 
-beforeEach(() => renders.clear());
+beforeEach(() => {
+  renders.clear();
+  drawn.length = 0;
+});
 /** How many times the rows were filtered and sorted. */
 const sorts = vi.hoisted(() => ({ n: 0 }));
 vi.mock("../../src/core/dashboard.js", async (importOriginal) => {
@@ -104,6 +118,17 @@ describe("the table renders only the rows it shows, and only those whose text ch
     await h.press(KEY.down);
     await h.until("cursor on fe-2", (f) => cursorId(f) === "fe-2");
     expect(sorts.n).toBe(1);
+    h.unmount();
+  });
+
+  it("keeps the symbols (✓ ✗ △) out of a row's long texts, which Ink then measures on string-width's ASCII fast path", async () => {
+    const sessions = many(20, "fe", { prNumber: 5, ciStatus: "failure", reviewDecision: "review_required", pendingThreads: 2 });
+    const h = await renderDashboard({ sessions, cursor: "fe-1" }, { columns: 120, rows: 40 });
+    expect(h.frame()).toMatch(/fe-2 .*✗ +△/);
+    const rowTexts = drawn.filter((t) => t.includes("working") || /[✓✗△⋯]/.test(t));
+    expect(rowTexts.length).toBeGreaterThan(10);
+    // eslint-disable-next-line no-control-regex
+    for (const t of rowTexts) if (t.length > 40) expect(t).toMatch(/^[\x20-\x7e]*$/);
     h.unmount();
   });
 });

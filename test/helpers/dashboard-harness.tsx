@@ -83,6 +83,8 @@ export interface Harness {
   dashboard: Dashboard;
   deps: FakeDeps;
   frame(): string;
+  /** The latest frame with its colours and styles (escape sequences) kept. */
+  raw(): string;
   /** Frames Ink has drawn so far (it draws every render here: debug mode). */
   frameCount(): number;
   /** Wait until the latest frame satisfies `check`; fails with the frame it last saw. */
@@ -145,6 +147,7 @@ export async function renderDashboard(
     dashboard,
     deps,
     frame,
+    raw: () => inst.lastFrame() ?? "",
     frameCount: () => inst.frames.length,
     until,
     async press(...keys) {
