@@ -24,6 +24,9 @@ export interface RowText {
   /** The line under the row: the summary, or the conflicts in yellow; drawn indented. */
   second: string;
   conflict: boolean;
+  /** The terminal is narrower than a row can be (session and status never give way): the row
+   *  flows as one text that Ink wraps, as it always did, rather than run past the last column. */
+  flow: boolean;
 }
 
 /** How far the line under a row is indented. */
@@ -36,8 +39,22 @@ export const SECOND_INDENT = 10;
  * line of plain ASCII takes string-width's fast path, while one with ✓ or △ in it is walked
  * grapheme by grapheme.
  */
-function Row({ lead, status, statusColor, plain, symbols, width, right, selected, dim, second, conflict }: RowText) {
+function Row({ lead, status, statusColor, plain, symbols, width, right, selected, dim, second, conflict, flow }: RowText) {
   const faint = dim && !selected;
+  const under = (text: string) => (conflict ? <Text color="yellow">{text}</Text> : <Text dimColor>{text}</Text>);
+  if (flow) {
+    return (
+      <Box flexDirection="column">
+        <Text inverse={selected} dimColor={faint}>
+          {lead}
+          <Text color={dim ? undefined : statusColor}>{status}</Text>
+          {plain}
+          {symbols}
+        </Text>
+        {under(" ".repeat(SECOND_INDENT) + second)}
+      </Box>
+    );
+  }
   return (
     <>
       <Box width={width} justifyContent="space-between">
@@ -56,7 +73,7 @@ function Row({ lead, status, statusColor, plain, symbols, width, right, selected
           )}
         </Box>
       </Box>
-      <Box paddingLeft={SECOND_INDENT}>{conflict ? <Text color="yellow">{second}</Text> : <Text dimColor>{second}</Text>}</Box>
+      <Box paddingLeft={SECOND_INDENT}>{under(second)}</Box>
     </>
   );
 }

@@ -76,18 +76,22 @@ export function SessionTable({ width, height }: { width: number; height: number 
     const split = symbolAt < 0 ? cols.length : symbolAt;
     const lead = (selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, 0, statusAt);
     const symbols = line(v, split, cols.length);
+    // Too narrow for a row: it is written whole, padding and all, for Ink to wrap.
+    const flow = rowWidth > width - 1;
+    const whole = selected || flow;
     return {
-      lead: selected ? lead : lead.trimEnd(),
+      lead: whole ? lead : lead.trimEnd(),
       status: cellText(v, "status"),
       statusColor: STATUS_COLOR[v.status],
       plain: line(v, statusAt + 1, split),
-      symbols: selected ? symbols : symbols.trimEnd(),
+      symbols: whole ? symbols : symbols.trimEnd(),
       width: rowWidth,
       right: rowWidth - leadWidth,
       selected,
       dim,
       second: fit(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd(),
       conflict,
+      flow,
     };
   };
   return (

@@ -68,4 +68,11 @@ describe("a row keeps its columns where the headings are", () => {
     expect(bar.slice(0, head.trimEnd().length).every((c) => c.inverse)).toBe(true);
     for (const [i, l] of raw.entries()) if (i !== cursorLine) expect(cells(l).some((c) => c.inverse)).toBe(false);
   });
+
+  it("in a terminal narrower than a row can be, lets Ink wrap the row rather than run past the last column", async () => {
+    const h = await renderDashboard({ sessions: sessions(), cursor: "fe-1" }, { columns: 24, rows: 14 });
+    const lines = h.frame().split("\n");
+    expect(lines.some((l) => /^▸ fe-1/.test(l))).toBe(true);
+    for (const l of lines) expect([...l].length).toBeLessThan(24);
+  });
 });
