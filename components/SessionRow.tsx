@@ -24,8 +24,8 @@ export interface RowText {
   /** The line under the row: the summary, or the conflicts in yellow; drawn indented. */
   second: string;
   conflict: boolean;
-  /** The terminal is narrower than a row can be (session and status never give way): the row
-   *  flows as one text that Ink wraps, as it always did, rather than run past the last column. */
+  /** The row is one text laid out as Ink always did: the terminal is narrower than a row can be
+   *  (session and status never give way), or the session or branch is not plain ASCII. */
   flow: boolean;
 }
 

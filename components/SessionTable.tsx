@@ -9,6 +9,7 @@ import { useDashboard, useTableRows } from "../hooks/useDashboard.js";
 import { SessionRow, type RowText } from "./SessionRow.js";
 import { DIMMED, STATUS_COLOR } from "./statusColor.js";
 
+const PLAIN = /^[\x20-\x7e]*$/;
 const HEAD: Record<Column, string> = { session: "Session", branch: "Branch", status: "Status", pr: "PR", ci: "CI", rev: "Rev", thr: "Thr", activity: "Activity", age: "Age" };
 
 function fit(s: string, w: number): string {
@@ -76,8 +77,10 @@ export function SessionTable({ width, height }: { width: number; height: number 
     const split = symbolAt < 0 ? cols.length : symbolAt;
     const lead = (selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, 0, statusAt);
     const symbols = line(v, split, cols.length);
-    // Too narrow for a row: it is written whole, padding and all, for Ink to wrap.
-    const flow = rowWidth > width - 1;
+    // Written whole, padding and all, for Ink to lay out as it always did: when the terminal is
+    // too narrow for a row, and when the session or branch is not plain ASCII (fit() counts
+    // characters, and a wide one takes two columns, so Yoga's columns would not line up).
+    const flow = rowWidth > width - 1 || !PLAIN.test(lead.slice(ROW_PREFIX));
     const whole = selected || flow;
     return {
       lead: whole ? lead : lead.trimEnd(),

@@ -130,4 +130,14 @@ describe("the table renders only the rows it shows, and only those whose text ch
     for (const t of rowTexts) if (t.length > 40) expect(t).toMatch(/^[\x20-\x7e]*$/);
     h.unmount();
   });
+
+  it("draws a row whose branch holds wide characters as one text, as Ink always laid it out", async () => {
+    const sessions = [view({ id: "fe-1", branch: "feat/日本語のブランチ" }), view({ id: "fe-2" })];
+    const h = await renderDashboard({ sessions, cursor: "fe-2" }, { columns: 120, rows: 30 });
+    expect(h.frame()).toContain("日本語のブランチ");
+    expect(drawn.some((t) => t.includes("日本語のブランチ") && t.includes("working"))).toBe(true);
+    // A plain ASCII row leaves its branch's padding to the layout.
+    expect(drawn.some((t) => t.includes("feat/fe-2") && t.includes("working"))).toBe(false);
+    h.unmount();
+  });
 });
