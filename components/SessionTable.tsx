@@ -45,7 +45,7 @@ function cell(v: SessionView, c: Column, now: number, busy: string | undefined):
  * sessions cost what a screenful costs.
  */
 export function SessionTable({ width, height }: { width: number; height: number }) {
-  const any = useDashboard((s) => s.sessions.length > 0);
+  const hasSessions = useDashboard((s) => s.sessions.length > 0);
   // Filtered and sorted once per change, shared with the store's cursor moves.
   const rows = useTableRows();
   const cursor = useDashboard((s) => s.cursor);
@@ -54,7 +54,7 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const now = useDashboard((s) => s.now);
   const { columns: cols, widths: WIDTH } = layoutColumns(width);
   if (rows.length === 0) {
-    return <Text dimColor>{any ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
+    return <Text dimColor>{hasSessions ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
   }
   // One line for the headings; when rows are cut, one more says how many are out of view.
   let { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
