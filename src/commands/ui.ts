@@ -22,6 +22,7 @@ import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions, refreshPrFacts } from "../services/sessions.js";
 import { attachSession } from "../services/terminal.js";
 import { issueClosedLookup } from "../services/trackers.js";
+import { colourEnabled } from "../core/style.js";
 import { createDashboard, type DashboardDeps, type GitHubStatus } from "../store/dashboard.js";
 
 export function githubStatus(g: PrSnapshot): GitHubStatus {
@@ -118,11 +119,17 @@ export function preloadUi(): Promise<UiModules> {
   // Ink renders nothing until exit when it believes it runs in CI (it reads CI and
   // CONTINUOUS_INTEGRATION once, as it loads). ao ui has checked that it owns a terminal, so
   // hide those while Ink loads, and put them back for everything ao starts afterwards.
-  const ci = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION, FORCE_COLOR: process.env.FORCE_COLOR };
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+  // Ink colours through chalk, which decides as it loads and does not read NO_COLOR; its
+  // FORCE_COLOR=0 says the same. ao's own rule (NO_COLOR wins) decides, as for every command.
+  if (!colourEnabled(process.env, true)) process.env.FORCE_COLOR = "0";
   uiModules = loadUi().finally(() => {
-    for (const [k, v] of Object.entries(ci)) if (v !== undefined) process.env[k] = v;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v !== undefined) process.env[k] = v;
+      else delete process.env[k];
+    }
   });
   return uiModules;
 }
