@@ -184,12 +184,35 @@ export function sessionIdArg(value: string): string {
   return value;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  // `ao status | head` closes the pipe early; that is the reader's choice, not an error.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+/**
+ * `ao status | head` closes the pipe early; that is the reader's choice, not an error. The
+ * handler goes on process.stdout when something first uses it: building it (a socket, for a
+ * pipe) costs Node a few modules, and `--json` output never does (see writeOut).
+ */
+function quietOnClosedPipe(): void {
+  const onError = (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
+  };
+  const own = Object.getOwnPropertyDescriptor(process, "stdout");
+  if (!own?.get || !own.configurable) {
+    process.stdout.on("error", onError);
+    return;
+  }
+  Object.defineProperty(process, "stdout", {
+    configurable: true,
+    enumerable: own.enumerable ?? true,
+    get() {
+      Object.defineProperty(process, "stdout", own);
+      const stream = process.stdout;
+      stream.on("error", onError);
+      return stream;
+    },
   });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -5,7 +5,7 @@ import { agoFromIso } from "../core/age.js";
 import { formatSessionList, formatStatusTable, sessionJson } from "../core/format.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions } from "../services/sessions.js";
-import { printJson, stdoutStyle } from "./output.js";
+import { printJson, stdoutStyle, writeOut } from "./output.js";
 
 export interface ListFlags {
   project?: string;
@@ -52,7 +52,9 @@ async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): 
 export async function status(flags: ListFlags): Promise<void> {
   const ctx = await createApp();
   if (!flags.watch) {
-    process.stdout.write(await statusOnce(ctx, flags, STATUS_GITHUB_MAX_AGE_MS));
+    const text = await statusOnce(ctx, flags, STATUS_GITHUB_MAX_AGE_MS);
+    if (flags.json) writeOut(text);
+    else process.stdout.write(text);
     if (ctx.config.file === null) process.stderr.write("No agent-orchestrator.yaml found here or above; run `ao init` in a repository to create one.\n");
     return;
   }

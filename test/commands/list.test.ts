@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ROOT, runAo } from "../helpers/ao.js";
+import { AO_BIN, ROOT, runAo } from "../helpers/ao.js";
 import { ago, makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
 let ws: TestWorkspace;
@@ -202,4 +203,14 @@ describe("headless start-up", () => {
       expect(await readFile(new URL(url), "utf8"), url).not.toMatch(/^\/\/ node_modules\/(ink|react|react-reconciler|yoga-layout)\//m);
     }
   });
+});
+
+describe("a reader that stops early", () => {
+  // `ao … | head`: the pipe closes while ao still writes; that is the reader's choice, not an error.
+  it.each([[["session", "ls", "--json"]], [["status", "--json"]], [["status"]]])("ao %s ends quietly, exit 0", async (args) => {
+    for (let i = 1; i <= 400; i++) await ws.seed(`fe-${i}`, { projectId: "frontend", status: "working", branch: `feat/a-branch-name-of-some-length-${i}`, summary: "x".repeat(120), createdAt: ago(600) });
+    const r = spawnSync("bash", ["-c", `"${process.execPath}" "${AO_BIN}" "$@" | head -c 100 >/dev/null; echo "exit \${PIPESTATUS[0]}"`, "ao", ...args], { env: ws.env, encoding: "utf8" });
+    expect(r.stdout.trim()).toBe("exit 0");
+    expect(r.stderr).toBe("");
+  }, 60_000);
 });
