@@ -1,7 +1,4 @@
-// Synchronous calls on purpose: each is one small metadata operation on a local folder, a few
-// microseconds, where a promise-based one costs a threadpool round trip; a status that records
-// 500 sessions took ~30 of them per session. Waiting for a busy lock stays a timer.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ownerAlive, processStartTime } from "../exec.js";
@@ -38,9 +35,9 @@ export function parseOwner(text: string): LockOwner | null {
   return { pid, start: start && start !== "-" ? start : null };
 }
 
-function generations(dir: string): number[] {
+async function generations(dir: string): Promise<number[]> {
   try {
-    return readdirSync(dir).map((n) => GEN.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+    return (await readdir(dir)).map((n) => GEN.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
@@ -48,58 +45,51 @@ function generations(dir: string): number[] {
 }
 
 /** Whether generation `n` still binds: not released, and its owner (pid and start time) runs. */
-function held(dir: string, n: number): boolean | "gone" {
+async function held(dir: string, n: number): Promise<boolean | "gone"> {
   const g = path.join(dir, `g${n}`);
   try {
-    statSync(path.join(g, "released"));
+    await stat(path.join(g, "released"));
     return false;
   } catch {
     /* not released */
   }
   try {
-    const owner = parseOwner(readFileSync(path.join(g, "owner"), "utf8"));
+    const owner = parseOwner(await readFile(path.join(g, "owner"), "utf8"));
     if (owner) return ownerAlive(owner.pid, owner.start);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
       try {
-        statSync(g);
+        await stat(g);
       } catch {
         return "gone"; // removed while we looked: look again
       }
     }
   }
   try {
-    return Date.now() - statSync(g).mtimeMs < UNOWNED_GRACE_MS;
+    return Date.now() - (await stat(g)).mtimeMs < UNOWNED_GRACE_MS;
   } catch {
     return "gone";
   }
 }
 
-function discard(g: string): void {
+async function discard(g: string): Promise<void> {
   // Renamed away first, so the name never exists as an empty folder a rename could land on.
   const tomb = path.join(path.dirname(g), `.tomb-${uniqueSuffix()}`);
   try {
-    renameSync(g, tomb);
+    await rename(g, tomb);
   } catch {
     return;
   }
-  rmSync(tomb, { recursive: true, force: true });
+  await rm(tomb, { recursive: true, force: true });
 }
 
 /** Folders a crash left half-made (`.new-*`) or half-deleted (`.tomb-*`), once clearly abandoned. */
-function sweep(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+async function sweep(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.startsWith(".new-") && !name.startsWith(".tomb-")) continue;
     const p = path.join(dir, name);
-    const st = statSync(p, { throwIfNoEntry: false });
-    const age = st ? Date.now() - st.mtimeMs : 0;
-    if (age > UNOWNED_GRACE_MS * 2) rmSync(p, { recursive: true, force: true });
+    const age = await stat(p).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > UNOWNED_GRACE_MS * 2) await rm(p, { recursive: true, force: true });
   }
 }
 
@@ -113,33 +103,31 @@ function sweep(dir: string): void {
  */
 export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry"> {
   // Not recursive: a lock on a session that does not exist must fail, not create its folder.
-  try {
-    mkdirSync(dir, { mode: PRIVATE_DIR });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  }
-  const gens = generations(dir);
+  await mkdir(dir, { mode: PRIVATE_DIR }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "EEXIST") throw e;
+  });
+  const gens = await generations(dir);
   const top = gens.length ? Math.max(...gens) : 0;
   if (top > 0) {
-    const h = held(dir, top);
+    const h = await held(dir, top);
     if (h === "gone") return "retry";
     if (h) return "busy";
   }
   const n = top + 1;
   const mine = path.join(dir, `.new-${uniqueSuffix()}`);
   const target = path.join(dir, `g${n}`);
-  mkdirSync(mine, { mode: PRIVATE_DIR });
+  await mkdir(mine, { mode: PRIVATE_DIR });
   try {
-    writeFileSync(path.join(mine, "owner"), ownerLine(), { mode: PRIVATE_FILE });
-    renameSync(mine, target);
+    await writeFile(path.join(mine, "owner"), ownerLine(), { mode: PRIVATE_FILE });
+    await rename(mine, target);
   } catch (e) {
-    rmSync(mine, { recursive: true, force: true });
+    await rm(mine, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOTEMPTY" || code === "EEXIST") return "retry";
     throw e;
   }
-  if (generations(dir).some((g) => g > n)) {
-    discard(target);
+  if ((await generations(dir)).some((g) => g > n)) {
+    await discard(target);
     return "retry";
   }
   let released = false;
@@ -148,14 +136,14 @@ export async function tryLock(dir: string): Promise<LockHandle | "busy" | "retry
       if (released) return;
       released = true;
       try {
-        writeFileSync(path.join(target, "released"), "", { mode: PRIVATE_FILE });
+        await writeFile(path.join(target, "released"), "", { mode: PRIVATE_FILE });
       } catch {
         // A full disk cannot take even an empty file; a rename needs no space.
-        discard(target);
+        await discard(target);
         return;
       }
-      for (const g of generations(dir)) if (g < n) discard(path.join(dir, `g${g}`));
-      sweep(dir);
+      for (const g of await generations(dir)) if (g < n) await discard(path.join(dir, `g${g}`));
+      await sweep(dir);
     },
   };
 }

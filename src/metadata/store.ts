@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, type Stats } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import { mkdir, open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
@@ -246,8 +246,7 @@ export class SessionStore {
     seen: Metadata | null,
   ): Promise<Metadata | null> {
     return withLock(this.lockPath(id), async () => {
-      // Read synchronously under the lock: a few microseconds, not a threadpool round trip.
-      const before = parseMetadata(readFileSync(this.metaPath(id), "utf8"));
+      const before = await this.read(id);
       if (seen && !sameRecord(seen, before)) return null;
       const patch = await fn({ ...before });
       const after: Metadata = { ...before };
@@ -272,21 +271,19 @@ export class SessionStore {
     // `mono` lets a reader measure time since this event across a wall-clock jump (clock.ts).
     const mono = event.time === undefined ? monoStamp() : undefined;
     const line = JSON.stringify({ time: event.time ?? new Date().toISOString(), ...(mono ? { mono } : {}), ...event });
-    // Synchronous: five small calls on one local file, where promise-based ones cost a threadpool
-    // round trip each (a status recording 500 sessions appends 500 events).
-    const fd = openSync(this.eventsPath(id), "a+", PRIVATE_FILE);
+    const fh = await open(this.eventsPath(id), "a+", PRIVATE_FILE);
     try {
-      const { size } = fstatSync(fd);
+      const { size } = await fh.stat();
       let fresh = true;
       if (size > 0) {
         const last = Buffer.alloc(1);
-        readSync(fd, last, 0, 1, size - 1);
+        await fh.read(last, 0, 1, size - 1);
         fresh = last[0] === 0x0a;
       }
       // One write with O_APPEND: concurrent appenders never interleave inside a line.
-      writeSync(fd, `${fresh ? "" : "\n"}${line}\n`);
+      await fh.write(`${fresh ? "" : "\n"}${line}\n`);
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
   }
 
