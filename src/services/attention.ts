@@ -1,8 +1,7 @@
-import { watch, type FSWatcher } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { STILL_MS } from "../core/activity.js";
-import { AGENT_EVENTS_FILE } from "./agent-events.js";
+import { watchEventLogs } from "./event-log-watch.js";
 
 export interface AttentionOptions {
   /** How often the panes' last-output times are read (one `tmux list-panes` for all). */
@@ -20,7 +19,6 @@ export interface Attention {
  */
 export async function watchAttention(ctx: AppContext, wake: (why: "event" | "screen") => void, opts: AttentionOptions = {}): Promise<Attention> {
   let closed = false;
-  let watcher: FSWatcher | null = null;
   await mkdir(ctx.store.root, { recursive: true }).catch(() => {});
   const seen = new Map<string, string>();
   const lastMovingWake = new Map<string, number>();
@@ -32,22 +30,12 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     }, Math.max(0, ms - Date.now()));
     timers.add(t);
   };
-  try {
-    // Recursive: every session's folder, including ones created later.
-    watcher = watch(ctx.store.root, { recursive: true }, (_type, file) => {
-      if (!file || !String(file).endsWith(AGENT_EVENTS_FILE)) return;
-      wake("event");
-      // Once more a little later: a record that lost a race with another writer (a reaction's
-      // note) is written then, not at the next poll.
-      wakeAt(Date.now() + 1500);
-    });
-    watcher.on("error", () => {
-      watcher?.close();
-      watcher = null;
-    });
-  } catch {
-    watcher = null; // no file watching here: the pane checks and the regular ticks remain
-  }
+  const logs = await watchEventLogs(ctx.store.root, () => {
+    wake("event");
+    // Once more a little later: a record that lost a race with another writer (a reaction's
+    // note) is written then, not at the next poll.
+    wakeAt(Date.now() + 1500);
+  });
 
   const checkPanes = async () => {
     const panes = await ctx.runtime.listPanes().catch(() => []);
@@ -74,7 +62,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   return {
     close() {
       closed = true;
-      watcher?.close();
+      logs.close();
       clearInterval(interval);
       for (const t of timers) clearTimeout(t);
     },
