@@ -12,6 +12,21 @@ export function shortAge(from: Date, now: Date): string {
   return `${differenceInDays(now, from)}d`;
 }
 
+/**
+ * The first time (ms) at which `shortAge(from, t)` may read differently from `shortAge(from, now)`:
+ * the next whole second, minute or hour of the age; an hour ahead at most for days, whose
+ * length the calendar decides. Infinity for a date that is not one.
+ */
+export function ageStableUntil(from: Date, now: Date): number {
+  const f = from.getTime();
+  const n = now.getTime();
+  if (Number.isNaN(f) || Number.isNaN(n)) return Infinity;
+  const s = Math.max(0, Math.trunc((n - f) / 1000));
+  const unit = s < 60 ? 1000 : s < 3600 ? 60_000 : s < 86_400 ? 3_600_000 : 0;
+  if (unit === 0) return n + 3_600_000;
+  return f + (Math.floor(Math.max(0, n - f) / unit) + 1) * unit;
+}
+
 /** `2m ago`, or null when the timestamp is missing or not a date. */
 export function agoFromIso(iso: string | null | undefined, now: Date): string | null {
   if (!iso) return null;

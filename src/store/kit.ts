@@ -1,7 +1,7 @@
 import { actionError } from "../core/errors.js";
 import type { StoreApi } from "zustand/vanilla";
 import { moveCursor } from "../core/dashboard.js";
-import { clockText, mergeSessions } from "./refresh.js";
+import { clockStableUntil, clockText, mergeSessions } from "./refresh.js";
 import { selectedSession, visibleIds, type DashboardDeps, type DashboardState, type Toast } from "./state.js";
 
 /**
@@ -99,6 +99,15 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
     }
   };
 
+  // What the shown ages read at `now` for these rows, and until when they read the same.
+  let stable: { sessions: DashboardState["sessions"] | null; github: DashboardState["github"] | null; now: number; until: number } = { sessions: null, github: null, now: 0, until: 0 };
+  const clockMoved = (before: DashboardState, now: number): boolean => {
+    if (stable.sessions === before.sessions && stable.github === before.github && stable.now === before.now && now < stable.until) return false;
+    const moved = clockText(before, before.now) !== clockText(before, now);
+    if (!moved) stable = { sessions: before.sessions, github: before.github, now: before.now, until: clockStableUntil(before, before.now) };
+    return moved;
+  };
+
   /** Sessions from a refresh: the store emits only when something on screen would change. */
   const applySessions = (sessions: DashboardState["sessions"]) => {
     const before = get();
@@ -107,7 +116,7 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
     if (merged === null && before.localError === null) {
       // Nothing new: the clock moves only when a time shown on screen would read differently.
       // The refresh time is kept either way; alone it changes nothing any component shows.
-      if (clockText(before, before.now) !== clockText(before, now)) set({ localUpdatedAt: now, now });
+      if (clockMoved(before, now)) set({ localUpdatedAt: now, now });
       else if (before.localUpdatedAt !== now) set({ localUpdatedAt: now });
       return;
     }

@@ -135,9 +135,11 @@ describe("SessionStore", () => {
     const text = await readFile(file, "utf8");
     await writeFile(file, text.replace("status=stuck", "status=ready"));
     expect(await status()).toBe("ready");
-    // A caller that changes what it got does not change what the next list returns.
+    // An unchanged record is the same object on every list (no copy per listing), frozen: a
+    // caller cannot change what the next list returns.
     const listed = (await store.list()).find((x) => x.id === id)!;
-    listed.meta!.status = "mangled";
+    expect((await store.list()).find((x) => x.id === id)!.meta).toBe(listed.meta);
+    expect(() => ((listed.meta as Record<string, string>).status = "mangled")).toThrow(TypeError);
     expect(await status()).toBe("ready");
   });
 
