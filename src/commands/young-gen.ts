@@ -1,0 +1,26 @@
+import { PerformanceObserver } from "node:perf_hooks";
+import v8 from "node:v8";
+
+const newSpaceBytes = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_size ?? 0;
+
+/**
+ * Keep V8's young generation at most `mb` (both halves together) for the rest of the process.
+ *
+ * V8 grows the young generation to 32 MB as soon as allocation is brisk, and the dashboard's
+ * start-up is: that was a fifth of `ao ui`'s memory at 500 sessions, and every tmux process
+ * forked from it copied and then re-faulted those pages. Its ceiling can only be set as Node
+ * starts (--max-semi-space-size), and `ao ui` starts as every other ao command does; but V8
+ * reads the growth factor each time it grows the space, so once the space has reached `mb` a
+ * factor of 1 holds it there. Checked after each garbage collection until then.
+ */
+export function capYoungGeneration(mb: number): void {
+  const cap = mb * 1024 * 1024;
+  const hold = () => v8.setFlagsFromString("--semi-space-growth-factor=1");
+  if (newSpaceBytes() >= cap) return hold();
+  const watch = new PerformanceObserver(() => {
+    if (newSpaceBytes() < cap) return;
+    hold();
+    watch.disconnect();
+  });
+  watch.observe({ entryTypes: ["gc"] });
+}

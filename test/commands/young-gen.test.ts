@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ROOT, requireBuild } from "../helpers/ao.js";
+
+/**
+ * A Node process that allocates as the dashboard does (in turns of the event loop, much of it
+ * surviving a while), with or without the cap; prints its young generation's size in MB.
+ */
+function youngGenAfterWork(capMb: number | null): number {
+  requireBuild();
+  const mod = pathToFileURL(path.join(ROOT, "dist/src/commands/young-gen.js")).href;
+  const script = `
+    import v8 from "node:v8";
+    import { capYoungGeneration } from ${JSON.stringify(mod)};
+    ${capMb === null ? "" : `capYoungGeneration(${capMb});`}
+    const kept = [];
+    for (let turn = 0; turn < 300; turn++) {
+      const rows = [];
+      for (let i = 0; i < 5000; i++) rows.push({ id: "fe-" + i, text: "row " + i + " of turn " + turn });
+      kept.push(rows);
+      if (kept.length > 8) kept.shift();
+      await new Promise((r) => setImmediate(r));
+    }
+    const ns = v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+    console.log(ns.space_size / 1024 / 1024);
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  return Number(r.stdout.trim());
+}
+
+describe("capYoungGeneration", () => {
+  it("holds V8's young generation at the cap where it would have grown to 32 MB", () => {
+    // The same work uncapped grows it past the cap: the workload is one that tests the cap.
+    expect(youngGenAfterWork(null)).toBeGreaterThan(16);
+    const capped = youngGenAfterWork(8);
+    expect(capped).toBeGreaterThan(0);
+    expect(capped).toBeLessThanOrEqual(8.5);
+  });
+});
