@@ -188,9 +188,10 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   };
 
   const intervals = { localMs, githubMs };
-  // One pane watcher wakes both the table and the reactions below. A check a second, not two:
-  // each is a fork of this large process, and a pane that stops printing is woken at the moment
-  // it reads as still (2-2.5 s later) whichever check saw it stop.
+  // One pane watcher wakes both the table and the reactions below. A check a second, not two,
+  // and none while the table's own looks (every 2 s) list the panes in between: each is a fork
+  // of this large process, and a pane that stops printing is woken at the moment it reads as
+  // still (2-2.5 s later) whichever listing saw it stop.
   const attention = sharedAttention(ctx, { paneCheckMs: 1000 });
   const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs, attention));
   // The first rows are read while Ink loads, so the first frame already shows them.

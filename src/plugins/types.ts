@@ -52,6 +52,12 @@ export interface RuntimePlugin {
    * process whatever changed. An empty list of wants is a plain listing.
    */
   look(wants: readonly ScreenWant[]): Promise<PaneLook>;
+  /**
+   * Hear of every listing of all panes this runtime makes, its looks' included: a watcher of the
+   * panes' output times need not fork a listing of its own while others are made. Returns the
+   * unsubscribe.
+   */
+  onPanes?(listener: (panes: PaneFacts[]) => void): () => void;
   capture(name: string, lines?: number): Promise<string>;
   exists(name: string): Promise<boolean>;
   /** End the session and every process started in it. */

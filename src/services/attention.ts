@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { STILL_MS } from "../core/activity.js";
+import type { PaneFacts } from "../plugins/types.js";
 import { watchEventLogs } from "./event-log-watch.js";
 
 export interface AttentionOptions {
@@ -37,8 +38,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     wakeAt(Date.now() + 1500);
   });
 
-  const checkPanes = async () => {
-    const panes = await ctx.runtime.listPanes().catch(() => []);
+  const heard = (panes: PaneFacts[]) => {
     for (const p of panes) {
       const key = `${p.activityAt}:${p.dead}`;
       if (seen.get(p.name) === key) continue;
@@ -56,14 +56,34 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
       }
     }
   };
-  const interval = setInterval(() => void checkPanes(), opts.paneCheckMs ?? 500);
-  interval.unref?.();
-  await checkPanes();
+  // The panes are looked at `paneCheckMs` after the last listing, whoever made it: the
+  // dashboard's own looks list every pane every 2 s, and a listing of ours in between is all
+  // that keeps what is known of them that fresh. Each listing is a fork of this process.
+  const checkMs = opts.paneCheckMs ?? 500;
+  let timer: NodeJS.Timeout | null = null;
+  const schedule = () => {
+    if (closed) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void check(), checkMs);
+    timer.unref?.();
+  };
+  const unhear = ctx.runtime.onPanes?.((panes) => {
+    heard(panes);
+    schedule();
+  });
+  const check = async () => {
+    const panes = await ctx.runtime.listPanes().catch(() => null);
+    // A runtime that tells its listings has handed this one over already.
+    if (panes && !unhear) heard(panes);
+    schedule();
+  };
+  await check();
   return {
     close() {
       closed = true;
       logs.close();
-      clearInterval(interval);
+      unhear?.();
+      if (timer) clearTimeout(timer);
       for (const t of timers) clearTimeout(t);
     },
   };

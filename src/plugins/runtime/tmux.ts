@@ -123,9 +123,23 @@ export class TmuxRuntime implements RuntimePlugin {
     ]);
   }
 
+  private readonly paneListeners = new Set<(panes: PaneFacts[]) => void>();
+
+  onPanes(listener: (panes: PaneFacts[]) => void): () => void {
+    this.paneListeners.add(listener);
+    return () => void this.paneListeners.delete(listener);
+  }
+
+  /** Hand a full listing to whoever listens for one, and return it. */
+  private heard<T extends { panes: PaneFacts[] } | PaneFacts[]>(result: T): T {
+    const panes = Array.isArray(result) ? result : result.panes;
+    for (const listen of [...this.paneListeners]) listen(panes);
+    return result;
+  }
+
   async listPanes(): Promise<PaneFacts[]> {
     const panes = await this.readPanes();
-    return (await this.settleDead(panes)) ?? panes;
+    return this.heard((await this.settleDead(panes)) ?? panes);
   }
 
   /**
@@ -160,7 +174,7 @@ export class TmuxRuntime implements RuntimePlugin {
       return this.lookOneByOne(wants);
     }
     const settled = await this.settleDead(look.panes);
-    return settled ? { ...look, panes: settled } : look;
+    return this.heard(settled ? { ...look, panes: settled } : look);
   }
 
   /** The same look as a listing and one capture process per screen worth reading. */
