@@ -8,12 +8,13 @@ import { ROOT, requireBuild } from "../helpers/ao.js";
  * A Node process that allocates as the dashboard does (in turns of the event loop, much of it
  * surviving a while), with or without the cap; prints its young generation's size in MB.
  */
-function youngGenAfterWork(capMb: number | null): number {
+function youngGenAfterWork(capMb: number | null, heldAtStart = false): number {
   requireBuild();
   const mod = pathToFileURL(path.join(ROOT, "dist/src/commands/young-gen.js")).href;
   const script = `
     import v8 from "node:v8";
     import { capYoungGeneration } from ${JSON.stringify(mod)};
+    ${heldAtStart ? 'v8.setFlagsFromString("--semi-space-growth-factor=1");' : ""}
     ${capMb === null ? "" : `capYoungGeneration(${capMb});`}
     const kept = [];
     for (let turn = 0; turn < 300; turn++) {
@@ -38,5 +39,11 @@ describe("capYoungGeneration", () => {
     const capped = youngGenAfterWork(8);
     expect(capped).toBeGreaterThan(0);
     expect(capped).toBeLessThanOrEqual(8.5);
+  });
+
+  it("grows it to the cap in a process that started holding it small", () => {
+    // How a launcher keeps start-up's burst from growing it: the cap then lets it grow to 8 MB.
+    expect(youngGenAfterWork(8, true)).toBeGreaterThan(4);
+    expect(youngGenAfterWork(8, true)).toBeLessThanOrEqual(8.5);
   });
 });
