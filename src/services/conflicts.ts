@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
+import { readSharedJson } from "../metadata/shared-json.js";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { StoredSession } from "../metadata/store.js";
@@ -33,7 +34,7 @@ const cacheFile = (ctx: AppContext) => path.join(ctx.aoHome, "cache", `conflicts
 /** The last check's result, without running git: what `ao session ls` and the table show. */
 export async function cachedConflicts(ctx: AppContext): Promise<ConflictSnapshot> {
   try {
-    return { ...empty(), ...(JSON.parse(await readFile(cacheFile(ctx), "utf8")) as Partial<ConflictSnapshot>) };
+    return { ...empty(), ...((await readSharedJson(cacheFile(ctx))) as Partial<ConflictSnapshot>) };
   } catch {
     return empty();
   }

@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { PrFacts } from "../core/types.js";
 import { writeFileAtomic } from "../metadata/atomic.js";
+import { readSharedJson } from "../metadata/shared-json.js";
 import { mkdirPrivate } from "../metadata/private.js";
 import { ScmError } from "../plugins/scm/errors.js";
 import type { PrQuery, RateLimit, ScmPlugin } from "../plugins/types.js";
@@ -132,7 +132,7 @@ export class PrFactsService {
 
   private async read(): Promise<CacheFile> {
     try {
-      const parsed = JSON.parse(await readFile(this.cacheFile, "utf8")) as Partial<CacheFile>;
+      const parsed = (await readSharedJson(this.cacheFile)) as Partial<CacheFile>;
       const obj = (x: unknown) => (x && typeof x === "object" ? x : {});
       return { ...empty(), ...parsed, prs: obj(parsed.prs) as CacheFile["prs"], owners: obj(parsed.owners) as CacheFile["owners"] };
     } catch {

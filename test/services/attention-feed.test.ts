@@ -8,7 +8,7 @@ import type { PaneFacts } from "../../src/plugins/types.js";
 import { watchAttention } from "../../src/services/attention.js";
 import { privateTmux } from "../helpers/tmux.js";
 
-const pane = (over: Partial<PaneFacts>): PaneFacts => ({ name: "ao-w-1", panePid: 1, dead: false, deadStatus: null, currentCommand: "sh", activityAt: 1, ...over });
+const pane = (over: Partial<PaneFacts>): PaneFacts => ({ name: "ao-w-1", panePid: 1, dead: false, deadStatus: null, activityAt: 1, ...over });
 let root = "";
 afterEach(async () => {
   vi.useRealTimers();
