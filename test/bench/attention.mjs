@@ -43,6 +43,15 @@ function hookCost(root) {
   console.log(`\nao's hook handler, per event (spawn to exit): ${fmt(times)}; a tool call runs 2 (PreToolUse, PostToolUse)`);
 }
 
+/** A timeout says what the agent showed, what its hooks reported and what the endpoint was asked. */
+function explain(e, s, kind) {
+  const read = (f) => { try { return readFileSync(f, "utf8"); } catch { return ""; } };
+  const tail = (text, n) => text.split("\n").filter((l) => l.trim()).slice(-n).join("\n    ");
+  const events = read(path.join(s.stateDir, "agent-events.jsonl")).trim().split("\n").filter(Boolean).map((l) => { try { return JSON.parse(l).event; } catch { return "?"; } });
+  e.message += `\n  pane:\n    ${tail(s.tmux("capture-pane", "-p", "-t", `=${s.tmuxName}:`) ?? "", 14)}\n  agent events (last 8): ${events.slice(-8).join(", ")}\n  ${kind} endpoint (last 4):\n    ${tail(read(path.join(s.ws, `${kind}.log`)), 4)}`;
+  return e;
+}
+
 function startEndpoint(root, kind, dir) {
   const child = spawn(process.execPath, [path.join(root, `test/fixtures/captures/tools/fake-${kind}.mjs`), "0", path.join(dir, `${kind}.log`)], { stdio: ["ignore", "pipe", "ignore"] });
   return new Promise((resolve) => child.stdout.once("data", (b) => resolve({ url: `http://127.0.0.1:${Number(String(b).trim())}`, stop: () => child.kill() })));
@@ -119,6 +128,8 @@ async function claudeAttention(root, runs) {
   dash.start({ localMs: 2000, githubMs: 3_600_000 });
   const toNote = [];
   const toRow = [];
+  let repressed = 0;
+  const screen = () => s.tmux("capture-pane", "-p", "-t", `=${s.tmuxName}:`);
   try {
     if (ao(root, s.env, "spawn", "app").status !== 0) throw new Error("bench: spawn failed");
     const events = () => readFileSync(path.join(s.stateDir, "agent-events.jsonl"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
@@ -134,13 +145,29 @@ async function claudeAttention(root, runs) {
       toNote.push(note.at - asked.t);
       toRow.push(rowAt - asked.t);
       s.notes.length = 0;
-      s.tmux("send-keys", "-t", `=${s.tmuxName}:`, "Enter");
+      // The person approves at the pane, once the dialog is on screen: Claude Code runs the
+      // PermissionRequest hook while it draws the dialog, ao can tell before the dialog takes keys,
+      // and an Enter that lands in between is dropped (the turn never ends). Pressed again, and
+      // counted, if the dialog is still up 1.5 s later with the tool not run.
+      let pressedAt = 0;
+      await waitFor("the permission dialog to take Enter", () => {
+        const up = /Do you want to proceed\?/.test(screen());
+        if (pressedAt && (!up || events().slice(seen).some((e) => e.event.startsWith("PostToolUse")))) return true;
+        if (up && Date.now() - pressedAt >= 1500) {
+          if (pressedAt) repressed++;
+          s.tmux("send-keys", "-t", `=${s.tmuxName}:`, "Enter");
+          pressedAt = Date.now();
+        }
+        return false;
+      }, 60_000, 25);
       await waitFor("the turn to end", () => events().slice(seen).some((e) => e.event === "Stop"), 60_000);
       // The finished turn is recorded before the next prompt, as a person would take a moment.
       await waitFor("the finished turn recorded", () => /^statusCause=turn_finished$/m.test(readFileSync(path.join(s.stateDir, "metadata"), "utf8")), 60_000, 100);
     }
     console.log(`\nClaude Code permission prompt → needs-input notification (ao watch): ${fmt(toNote)}`);
-    console.log(`Claude Code permission prompt → dashboard row needs_input (ao ui's store): ${fmt(toRow)}`);
+    console.log(`Claude Code permission prompt → dashboard row needs_input (ao ui's store): ${fmt(toRow)}${repressed ? `; Enter pressed again ${repressed}× (the dialog had not taken it)` : ""}`);
+  } catch (e) {
+    throw explain(e, s, "anthropic");
   } finally {
     dash.stop();
     watcher.kill();
@@ -174,6 +201,8 @@ async function codexAttention(root, runs) {
       await waitFor("the finished turn recorded", () => /^statusCause=turn_finished$/m.test(readFileSync(path.join(s.stateDir, "metadata"), "utf8")), 60_000, 100);
     }
     console.log(`Codex approval menu on screen → needs-input notification (ao watch, screen read): ${fmt(times)}`);
+  } catch (e) {
+    throw explain(e, s, "openai");
   } finally {
     watcher.kill();
     endpoint.stop();
