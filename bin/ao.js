@@ -72,6 +72,18 @@ function writeCache(home, file, key, script) {
   }
 }
 
+// `ao ui` starts from the ES-module build of the CLI: it loads only the dashboard's chunks.
+if (commandName(process.argv) === "ui") {
+  const esm = path.join(__dirname, "../dist/bundle/ao.js");
+  if (!fs.existsSync(esm)) readBundle(); // says dist/ is missing, and exits
+  import(pathToFileURL(esm).href)
+    .then(({ main }) => main(process.argv))
+    .then((code) => {
+      process.exitCode = code;
+    });
+  return;
+}
+
 const { source, stat } = readBundle();
 const home = process.env.AO_HOME ? path.resolve(process.env.AO_HOME) : path.join(process.env.HOME || os.homedir(), ".agent-orchestrator");
 const cacheFile = path.join(home, "cache", `code-${commandName(process.argv)}.bin`);

@@ -3,7 +3,7 @@
 //   cache (Node 20 has no compile cache for modules), so a warm `ao session ls` skips compiling.
 //   Code behind a dynamic import (each command, the config parser) is in the file but runs only
 //   when used. Packages that only some commands need stay external and lazy.
-// - ui.js and its chunks: `ao ui` and the demo, as ES modules, because ink is one. ink, React and
+// - ao.js, ui.js and their chunks: `ao ui` and the demo, as ES modules, because ink is one. ink, React and
 //   their CommonJS dependencies are bundled in: loaded from node_modules, Node lexed each file
 //   and resolved ~200 modules, over a second of `ao ui` start-up on a loaded machine.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -74,7 +74,11 @@ useLoaderImport("dist/bundle/ao.cjs");
 await build({
   ...shared,
   plugins: [lazyChildProcess],
-  entryPoints: { ui: "src/ui-entry.ts" },
+  // ao.js: the whole CLI as ES modules, which `ao ui` starts from (bin/ao.js): the dashboard then
+  // loads only its own chunks instead of compiling every headless command first, which grew
+  // V8's young generation to 32 MB before the dashboard could cap it. ui.js: the CommonJS
+  // half's way to `ao ui`.
+  entryPoints: { ao: "src/cli.ts", ui: "src/ui-entry.ts" },
   outdir: "dist/bundle",
   splitting: true,
   format: "esm",

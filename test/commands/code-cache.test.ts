@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSy
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AO_BIN, runAo } from "../helpers/ao.js";
+import { AO_BIN, ROOT, runAo } from "../helpers/ao.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
 // bin/ao.js compiles the CLI bundle through V8's code cache, kept per command in AO_HOME/cache.
@@ -62,11 +62,15 @@ describe("the code cache", () => {
 });
 
 describe("the ES-module half (ao ui)", () => {
-  it("loads from the CommonJS half, and its refusals keep their exit code", async () => {
+  it("starts ao ui without compiling the headless bundle, and its refusals keep their exit code", async () => {
     // Not a terminal: the ui refuses with a usage error, raised inside the ES-module half.
-    const r = await runAo(["ui"], { env: ws.env });
+    const trace = path.join(ws.root, "imports.txt");
+    const r = await runAo(["ui"], { env: { ...ws.env, AO_TRACE_IMPORTS: trace }, nodeArgs: ["--import", path.join(ROOT, "test/helpers/trace-imports.mjs")] });
     expect(r.stderr).toMatch(/ao ui needs a terminal/);
     expect(r.code).toBe(2);
+    const loaded = readFileSync(trace, "utf8");
+    expect(loaded).toContain("/dist/bundle/ao.js");
+    expect(loaded).not.toContain("/dist/bundle/ao.cjs");
   });
 });
 
