@@ -198,6 +198,25 @@ describe("fetchPrs", () => {
   });
 });
 
+describe("GraphQL answers", () => {
+  it("are parsed by the native parser: octokit is asked for the body as it came (see httpFetch)", async () => {
+    const asked: Array<Record<string, unknown>> = [];
+    const probe = new GitHubScm({ token: TOKEN, baseUrl: gh.baseUrl });
+    // The octokit the plugin makes, with its graphql() recorded on the way through.
+    const real = (probe as unknown as { octokit: () => Promise<{ graphql: (q: string, o: Record<string, unknown>) => Promise<unknown> }> }).octokit;
+    (probe as unknown as { octokit: () => Promise<unknown> }).octokit = async () => {
+      const o = await real();
+      return { ...o, graphql: (q: string, opts: Record<string, unknown>) => (asked.push(opts), o.graphql(q, opts)) };
+    };
+    const repo = newRepo();
+    const n = gh.state.openPr({ repo, branch: "feat/native" });
+    const { prs } = await probe.fetchPrs(repo, [{ id: "x", branch: "feat/native" }]);
+    expect(prs.get("x")?.number).toBe(n);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const opts of asked) expect(opts.request).toEqual({ parseSuccessResponseBody: false });
+  });
+});
+
 describe("errors", () => {
   it("429 with retry-after is a rate limit with its wait", async () => {
     gh.state.failNext(1, 429, { "retry-after": "60" });

@@ -85,6 +85,19 @@ describe("httpFetch: the fetch octokit gets", () => {
     await expect(pending).rejects.toThrow("stop");
   });
 
+  it("offers a JSON answer parsed by the native parser as its body, and anything else as text", async () => {
+    const { url } = await server((req, res) => {
+      const type = req.url === "/json" || req.url === "/bad" ? "application/json; charset=utf-8" : "text/plain";
+      res.writeHead(200, { "content-type": type });
+      res.end(req.url === "/bad" ? "{not json" : req.url === "/json" ? '{"data":{"n":9007199254740993}}' : "plain");
+    });
+    const fetch = httpFetch({ timeoutMs: 5000 });
+    // The native parser: a number past 2^53 is a number (octokit's own parser makes it a BigInt).
+    expect((await fetch(`${url}/json`)).body).toEqual({ data: { n: 9007199254740992 } });
+    expect((await fetch(`${url}/bad`)).body).toBe("{not json");
+    expect((await fetch(`${url}/text`)).body).toBe("plain");
+  });
+
   it("decodes a compressed answer", async () => {
     const srv = await server((_req, res) => res.writeHead(200, { "content-encoding": "gzip", "content-type": "text/plain" }).end(gzipSync("zipped")));
     expect(await (await httpFetch({ timeoutMs: 5000 })(srv.url)).text()).toBe("zipped");

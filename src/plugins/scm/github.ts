@@ -224,7 +224,8 @@ export class GitHubScm implements ScmPlugin {
   private async gql<T>(what: string, query: string, variables: Record<string, unknown>, allowMissingPr = false): Promise<T> {
     let data: unknown;
     try {
-      data = await (await this.octokit()).graphql<T>(query, variables);
+      // The answer parsed natively (see HttpResponse.body), not by octokit's parser in JavaScript.
+      data = await (await this.octokit()).graphql<T>(query, { ...variables, request: { parseSuccessResponseBody: false } });
     } catch (e) {
       const partial = allowMissingPr ? onlyMissingPrs(e) : undefined;
       if (partial) return partial as T;

@@ -38,7 +38,13 @@ export interface HttpResponse {
   ok: boolean;
   redirected: boolean;
   headers: ResponseHeaders;
-  body: null;
+  /**
+   * What octokit hands back as `data` when asked not to parse (`request: { parseSuccessResponseBody:
+   * false }`): a JSON answer parsed by the native JSON.parse, else the text. Octokit 22 parses
+   * with json-with-bigint, in JavaScript with a reviver for every value: ~60 ms of CPU for the
+   * 200 KB answer of a 500-session PR refresh on Node 20, every 30 s in the dashboard.
+   */
+  readonly body: unknown;
   text(): Promise<string>;
   json(): Promise<unknown>;
   arrayBuffer(): Promise<ArrayBuffer>;
@@ -160,14 +166,23 @@ export function httpFetch(opts: HttpFetchOptions): (input: string | URL, init?: 
         }
         const bytes = await decode(raw, res.headers["content-encoding"]);
         const text = () => Promise.resolve(bytes.toString("utf8"));
+        const headersSeen = new ResponseHeaders(headersOf(res));
         return {
           status,
           statusText: res.statusMessage ?? "",
           url: url.href,
           ok: status >= 200 && status < 300,
           redirected: hops > 0,
-          headers: new ResponseHeaders(headersOf(res)),
-          body: null,
+          headers: headersSeen,
+          get body() {
+            const raw = bytes.toString("utf8");
+            if (!/^application\/(.+\+)?json\b/i.test(headersSeen.get("content-type") ?? "")) return raw;
+            try {
+              return JSON.parse(raw) as unknown;
+            } catch {
+              return raw; // as octokit does: a body that is not JSON comes back as its text
+            }
+          },
           text,
           json: async () => JSON.parse(await text()) as unknown,
           arrayBuffer: () => Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer),
