@@ -16,6 +16,11 @@ const vm = require("node:vm");
 
 const BUNDLE = path.join(__dirname, "../dist/bundle/ao.cjs");
 
+function missingBuild() {
+  process.stderr.write("ao: dist/ is missing; run `npm run build` (or `npm ci`) in the ao checkout first\n");
+  process.exit(1);
+}
+
 function readBundle() {
   try {
     const fd = fs.openSync(BUNDLE, "r");
@@ -25,8 +30,7 @@ function readBundle() {
       fs.closeSync(fd);
     }
   } catch {
-    process.stderr.write("ao: dist/ is missing; run `npm run build` (or `npm ci`) in the ao checkout first\n");
-    process.exit(1);
+    return missingBuild();
   }
 }
 
@@ -75,7 +79,7 @@ function writeCache(home, file, key, script) {
 // `ao ui` starts from the ES-module build of the CLI: it loads only the dashboard's chunks.
 if (commandName(process.argv) === "ui") {
   const esm = path.join(__dirname, "../dist/bundle/ao.js");
-  if (!fs.existsSync(esm)) readBundle(); // says dist/ is missing, and exits
+  if (!fs.existsSync(esm)) missingBuild();
   import(pathToFileURL(esm).href)
     .then(({ main }) => main(process.argv))
     .then((code) => {
@@ -85,6 +89,7 @@ if (commandName(process.argv) === "ui") {
 }
 
 const { source, stat } = readBundle();
+// AO_HOME as src/config/paths.ts's aoHome() says it (that code is in the bundle not yet loaded).
 const home = process.env.AO_HOME ? path.resolve(process.env.AO_HOME) : path.join(process.env.HOME || os.homedir(), ".agent-orchestrator");
 const cacheFile = path.join(home, "cache", `code-${commandName(process.argv)}.bin`);
 const key = cacheKey(stat);

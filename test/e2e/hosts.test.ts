@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AO_BIN, ROOT, runAo } from "../helpers/ao.js";
+import { AO_BIN, ROOT, runAo, type StatusRow } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.mjs";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
@@ -15,14 +15,7 @@ import { rowOf, uiDriver } from "../helpers/ui-driver.js";
 const skip = sshUnavailable();
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 
-interface Row {
-  name: string;
-  host: string;
-  status: string;
-  statusCause: string;
-  statusReason: string;
-  activity: string | null;
-}
+type Row = StatusRow;
 
 describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
   let hosts: TestHosts;

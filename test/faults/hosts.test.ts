@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runAo } from "../helpers/ao.js";
+import { ROOT, runAo, type StatusRow } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.mjs";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
@@ -18,14 +18,7 @@ import { start } from "./helpers.js";
 const skip = sshUnavailable();
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 
-interface Row {
-  name: string;
-  host: string;
-  status: string;
-  statusCause: string;
-  statusReason: string;
-  activity: string | null;
-}
+type Row = StatusRow;
 
 describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on other hosts]", () => {
   let hosts: TestHosts;

@@ -38,3 +38,13 @@ export function runAo(
     else child.stdin?.end();
   });
 }
+
+/** The fields of a session in `ao status --json` / `ao session ls --json` that tests read. */
+export interface StatusRow {
+  name: string;
+  host: string;
+  status: string;
+  statusCause: string;
+  statusReason: string;
+  activity: string | null;
+}

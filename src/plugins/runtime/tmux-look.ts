@@ -108,7 +108,7 @@ export function lookScript(wants: readonly ScreenWant[], nonce: string, plan = p
     const { prefix, stillBefore } = plan.loop;
     const cond =
       `#{&&:#{m:${prefix}*,#{session_name}},#{?#{m:${UNSAFE_GLOB},#{session_name}},0,#{?pane_dead,0,` +
-      `#{&&:#{e|<=|:#{window_activity},${stillBefore}},#{!=:#{window_activity},#{${READ_MARK}}}}}}}`;
+      `#{e|<=|:#{window_activity},${stillBefore}}}}}`;
     // #{l:…} keeps a format for the command's own run: the header and mark describe the capture.
     const read =
       `display-message -p -t #{pane_id} '#{l:${nonce} s #{session_name} #{window_activity} #{pane_height}}' ; ` +

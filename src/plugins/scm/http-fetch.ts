@@ -167,6 +167,16 @@ export function httpFetch(opts: HttpFetchOptions): (input: string | URL, init?: 
         const bytes = await decode(raw, res.headers["content-encoding"]);
         const text = () => Promise.resolve(bytes.toString("utf8"));
         const headersSeen = new ResponseHeaders(headersOf(res));
+        let parsed: { value: unknown } | undefined;
+        const bodyValue = (): unknown => {
+          const raw = bytes.toString("utf8");
+          if (!/^application\/(.+\+)?json\b/i.test(headersSeen.get("content-type") ?? "")) return raw;
+          try {
+            return JSON.parse(raw) as unknown;
+          } catch {
+            return raw; // as octokit does: a body that is not JSON comes back as its text
+          }
+        };
         return {
           status,
           statusText: res.statusMessage ?? "",
@@ -174,14 +184,9 @@ export function httpFetch(opts: HttpFetchOptions): (input: string | URL, init?: 
           ok: status >= 200 && status < 300,
           redirected: hops > 0,
           headers: headersSeen,
+          // Parsed once, when first asked for (octokit asks only when told not to parse).
           get body() {
-            const raw = bytes.toString("utf8");
-            if (!/^application\/(.+\+)?json\b/i.test(headersSeen.get("content-type") ?? "")) return raw;
-            try {
-              return JSON.parse(raw) as unknown;
-            } catch {
-              return raw; // as octokit does: a body that is not JSON comes back as its text
-            }
+            return (parsed ??= { value: bodyValue() }).value;
           },
           text,
           json: async () => JSON.parse(await text()) as unknown,
