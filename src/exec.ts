@@ -50,7 +50,68 @@ function trace(file: string, args: readonly string[]): void {
 export async function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   trace(file, args);
   const spawn = await loadSpawn();
-  return new Promise((resolve, reject) => {
+  const launched = launch(spawn, file, args, opts, opts.input !== undefined);
+  if (launched.child) {
+    armDeadline(launched, opts.timeoutMs);
+    endInput(launched.child, opts.input);
+  }
+  return launched.result;
+}
+
+/** A process started before its input is known: it waits on its standard input until then. */
+export interface PendingRun {
+  /** Write the input, close it, and wait for the result, within `timeoutMs` from now. */
+  finish(input: string, timeoutMs?: number): Promise<RunResult>;
+  /** Not needed after all: its input ends empty, and it ends on its own. */
+  abandon(): void;
+}
+
+/**
+ * Start a process now and give it its input later, so its start-up (exec, loading, connecting)
+ * overlaps the caller's own work. Until `finish` it holds nothing open: a caller that ends
+ * first leaves it an empty input, as `abandon` does.
+ */
+export async function startRun(file: string, args: readonly string[], opts: Omit<RunOptions, "input" | "timeoutMs"> = {}): Promise<PendingRun> {
+  trace(file, args);
+  const spawn = await loadSpawn();
+  const launched = launch(spawn, file, args, opts, true);
+  // A start failure is reported by finish; an abandoned run's is nobody's concern.
+  launched.result.catch(() => {});
+  const { child } = launched;
+  const handles = child ? [child, child.stdin, child.stdout, child.stderr] : [];
+  for (const h of handles) (h as { unref?: () => void } | null)?.unref?.();
+  let used = false;
+  return {
+    finish(input, timeoutMs) {
+      if (used) return Promise.reject(new Error(`${file}: its input was already given`));
+      used = true;
+      for (const h of handles) (h as { ref?: () => void } | null)?.ref?.();
+      if (child) {
+        armDeadline(launched, timeoutMs);
+        endInput(child, input);
+      }
+      return launched.result;
+    },
+    abandon() {
+      if (used) return;
+      used = true;
+      if (child) endInput(child, "");
+    },
+  };
+}
+
+interface Launched {
+  /** Absent when the process could not be made at all (result rejects). */
+  child: ChildProcess | null;
+  result: Promise<RunResult>;
+  /** Set by armDeadline: the timer, and whether it fired. */
+  timer: NodeJS.Timeout | null;
+  timedOut: boolean;
+}
+
+function launch(spawn: SpawnFn, file: string, args: readonly string[], opts: RunOptions, withInput: boolean): Launched {
+  const launched: Launched = { child: null, result: Promise.resolve(null as never), timer: null, timedOut: false };
+  launched.result = new Promise((resolve, reject) => {
     // The child is made and its "error" handler attached in one synchronous step: a program
     // that cannot start (ENOENT) emits "error" on the next tick, and with an await between
     // spawn and the handler that event would find no listener and crash the process.
@@ -59,54 +120,62 @@ export async function run(file: string, args: readonly string[], opts: RunOption
       child = spawn(file, args, {
         cwd: opts.cwd,
         env: opts.env ?? process.env,
-        stdio: [opts.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
+        stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"],
       });
     } catch (e) {
       reject(startError(file, e as NodeJS.ErrnoException));
       return;
     }
-    // Our own timer rather than spawn's `timeout`, whose timer outlives a command that failed
-    // to start and holds the process open for the whole timeout.
-    let timedOut = false;
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill("SIGTERM");
-        }, opts.timeoutMs)
-      : null;
+    launched.child = child;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on("data", (d: Buffer) => out.push(d));
     child.stderr?.on("data", (d: Buffer) => err.push(d));
     child.on("error", (e: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
+      if (launched.timer) clearTimeout(launched.timer);
       reject(startError(file, e));
     });
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (timer) clearTimeout(timer);
+      if (launched.timer) clearTimeout(launched.timer);
       resolve({
         exitCode: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
-        ...(timedOut ? { timedOut: true } : {}),
+        ...(launched.timedOut ? { timedOut: true } : {}),
       });
     };
     // Past its deadline a command ends when it exits, not when its output pipes close: a process
     // it handed them to (ssh's shared connection holds a session's descriptors) may keep them
     // open for as long as it likes.
     child.on("exit", (code, signal) => {
-      if (!timedOut) return;
+      if (!launched.timedOut) return;
       child.stdout?.destroy();
       child.stderr?.destroy();
       finish(code, signal);
     });
     child.on("close", finish);
-    if (opts.input !== undefined) {
-      // A child that exits without reading all of its input is its own business.
-      child.stdin?.on("error", () => {});
-      child.stdin?.end(opts.input);
-    }
   });
+  return launched;
+}
+
+/**
+ * Our own timer rather than spawn's `timeout`, whose timer outlives a command that failed to
+ * start and holds the process open for the whole timeout.
+ */
+function armDeadline(launched: Launched, timeoutMs: number | undefined): void {
+  const { child } = launched;
+  if (!timeoutMs || !child) return;
+  launched.timer = setTimeout(() => {
+    launched.timedOut = true;
+    child.kill("SIGTERM");
+  }, timeoutMs);
+}
+
+function endInput(child: ChildProcess, input: string | undefined): void {
+  if (input === undefined) return;
+  // A child that exits without reading all of its input is its own business.
+  child.stdin?.on("error", () => {});
+  child.stdin?.end(input);
 }
 
 /** Run with the terminal handed over (attach): resolves with the exit code when it ends. */

@@ -82,8 +82,10 @@ export class SessionStore {
     let p = this.paths.get(id);
     if (!p) {
       if (!isSessionId(id)) throw new Error(`not a session id: ${JSON.stringify(id)}`);
-      const dir = path.join(this.root, id);
-      p = { dir, meta: path.join(dir, "metadata") };
+      // Joined as strings: the root is already normal and an id is one plain name (isSessionId),
+      // so path.join's normalising (500 per listing) would change nothing.
+      const dir = `${this.root}${path.sep}${id}`;
+      p = { dir, meta: `${dir}${path.sep}metadata` };
       this.paths.set(id, p);
     }
     return p;

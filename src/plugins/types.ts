@@ -53,6 +53,13 @@ export interface RuntimePlugin {
    */
   look(wants: readonly ScreenWant[]): Promise<PaneLook>;
   /**
+   * Start the next look's process now, before its wants are known, so its start-up overlaps
+   * the caller's reading of the records; the next look() uses it. `dropPreparedLook` ends one
+   * no look took. Optional: a runtime without it simply starts its look when asked.
+   */
+  prepareLook?(): void;
+  dropPreparedLook?(): void;
+  /**
    * Hear of every listing of all panes this runtime makes, its looks' included: a watcher of the
    * panes' output times need not fork a listing of its own while others are made. Returns the
    * unsubscribe.

@@ -110,6 +110,11 @@ export class RuntimeFacts {
     return this.cache;
   }
 
+  /** Whether the last look found panes here: then the next one is worth starting early. */
+  expectsPanes(): boolean {
+    return Object.keys(this.loadCache()).length > 0;
+  }
+
   private async saveCache(cache: PaneCache): Promise<void> {
     try {
       await mkdirPrivate(path.dirname(this.cacheFile));

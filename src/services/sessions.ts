@@ -341,6 +341,17 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
  */
 export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionsSnapshot> {
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
+  // The local look's tmux starts while the records are read: its start-up is then no wait.
+  const early = opts.runtime !== false && ctx.runtime.prepareLook !== undefined && ctx.runtimeFacts.expectsPanes();
+  if (early) ctx.runtime.prepareLook!();
+  try {
+    return await readSessionsNow(ctx, opts, project);
+  } finally {
+    if (early) ctx.runtime.dropPreparedLook?.();
+  }
+}
+
+async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: ProjectConfig | undefined): Promise<SessionsSnapshot> {
   const now = ctx.now();
   const all = await ctx.store.list();
   const stored = all.filter((s) => {

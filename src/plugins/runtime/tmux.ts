@@ -1,7 +1,7 @@
 import path from "node:path";
 import { withoutSecrets } from "../../core/secrets.js";
 import { envFileText } from "../../core/shell.js";
-import { run, type RunResult } from "../../exec.js";
+import { run, startRun, type PendingRun, type RunResult } from "../../exec.js";
 import { removePath, removeStartingWith, writePrivate } from "../host/files.js";
 import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
@@ -152,12 +152,36 @@ export class TmuxRuntime implements RuntimePlugin {
     return this.readPanes();
   }
 
+  /** A `tmux source-file -` started ahead of the look that will feed it its script. */
+  private prepared: Promise<PendingRun> | null = null;
+
+  prepareLook(): void {
+    // Over ssh a command's start-up is the shared connection's, already made.
+    if (this.host.remote || this.prepared) return;
+    this.prepared = startRun("tmux", this.argv(["source-file", "-"]), { env: withoutSecrets(process.env) });
+    this.prepared.catch(() => {});
+  }
+
+  dropPreparedLook(): void {
+    const p = this.prepared;
+    this.prepared = null;
+    p?.then((r) => r.abandon(), () => {});
+  }
+
+  /** A tmux script run by the prepared process when there is one, else by a new one. */
+  private async script(text: string): Promise<RunResult> {
+    const p = this.prepared;
+    if (!p) return this.tmux(["source-file", "-"], text);
+    this.prepared = null;
+    return (await p).finish(text);
+  }
+
   async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
     if (wants.length === 0) return { panes: await this.listPanes(), screens: new Map() };
     // A script on standard input rather than `;`-joined argv: tmux refuses a command line over
     // 16 KB, a few dozen panes' worth, and one failing line of a script does not stop the rest.
     const id = this.makeNonce();
-    const r = await this.tmux(["source-file", "-"], lookScript(wants, id));
+    const r = await this.script(lookScript(wants, id));
     if (!r.stdout && noServer(r)) return { panes: [], screens: new Map() };
     let look: PaneLook;
     try {
@@ -194,7 +218,8 @@ export class TmuxRuntime implements RuntimePlugin {
   }
 
   private async readPanes(): Promise<PaneFacts[]> {
-    const r = await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT]);
+    // The same listing as a script line when a look's process waits for one.
+    const r = this.prepared ? await this.script(`list-panes -a -F '${PANE_FORMAT}'\n`) : await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT]);
     if (r.exitCode !== 0) {
       if (noServer(r)) return [];
       throw new Error(`tmux list-panes: ${r.stderr.trim()}`);

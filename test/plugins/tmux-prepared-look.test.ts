@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stillCutoffSec } from "../../src/core/activity.js";
+import type { RunResult } from "../../src/exec.js";
+import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+
+const tm = privateTmux();
+
+/** The real runtime, counting the tmux processes it starts on demand (a prepared one is not). */
+class CountingTmux extends TmuxRuntime {
+  invocations = 0;
+  override tmux(args: string[], input?: string): Promise<RunResult> {
+    this.invocations++;
+    return super.tmux(args, input);
+  }
+}
+
+const NAMES = ["ao-p-fe-1", "ao-p-fe-2"];
+
+beforeAll(() => {
+  for (const name of NAMES) expect(tm.tmux("new-session", "-d", "-s", name, "-x", "40", "-y", "4", "sh", "-c", `printf '${name} here\\n'; exec sleep 600`).code).toBe(0);
+});
+afterAll(() => tm.kill());
+
+describe("a look whose tmux was started ahead", () => {
+  it("runs in the process started early, and in no other", async () => {
+    const rt = new CountingTmux(tm.socket);
+    const wants = () => NAMES.map((name) => ({ name, stillBefore: stillCutoffSec(Date.now()) }));
+    const look = await waitFor("both screens still and read", async () => {
+      rt.prepareLook();
+      const l = await rt.look(wants());
+      rt.dropPreparedLook();
+      return l.screens.size === NAMES.length ? l : null;
+    });
+    expect(rt.invocations).toBe(0);
+    expect(look.panes.map((p) => p.name).sort()).toEqual(NAMES);
+    expect(look.screens.get("ao-p-fe-2")!.text).toContain("ao-p-fe-2 here");
+  });
+
+  it("serves a plain listing too, and a look after it starts its own", async () => {
+    const rt = new CountingTmux(tm.socket);
+    rt.prepareLook();
+    const panes = await rt.listPanes();
+    expect(panes.map((p) => p.name).sort()).toEqual(NAMES);
+    expect(rt.invocations).toBe(0);
+    await rt.look([]);
+    expect(rt.invocations).toBe(1);
+  });
+
+  it("dropped unused, it runs nothing: the next look is a process of its own", async () => {
+    const rt = new CountingTmux(tm.socket);
+    rt.prepareLook();
+    rt.dropPreparedLook();
+    const panes = await rt.listPanes();
+    expect(panes).toHaveLength(NAMES.length);
+    expect(rt.invocations).toBe(1);
+  });
+
+  it("on a socket with no server, the early process answers as a late one would: no panes", async () => {
+    const rt = new CountingTmux(`${tm.socket}-none`);
+    rt.prepareLook();
+    expect(await rt.look([{ name: "ao-p-fe-1", stillBefore: stillCutoffSec(Date.now()) }])).toEqual({ panes: [], screens: new Map() });
+    expect(rt.invocations).toBe(0);
+  });
+});

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, type AppContext } from "../../src/app.js";
+import type { RunResult } from "../../src/exec.js";
+import type { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
+import { readSessions } from "../../src/services/sessions.js";
+import { privateTmux } from "../helpers/tmux.js";
+import { ago, makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+
+const tm = privateTmux();
+let ws: TestWorkspace;
+
+beforeAll(async () => {
+  ws = await makeWorkspace();
+  for (const id of ["fe-1", "fe-2"]) {
+    expect(tm.tmux("new-session", "-d", "-s", `ao-t-${id}`, "-x", "40", "-y", "4", "sh", "-c", `printf '${id}\\n'; exec sleep 600`).code).toBe(0);
+    await ws.seed(id, { projectId: "frontend", status: "working", agent: "generic", tmuxName: `ao-t-${id}`, branch: `b-${id}`, createdAt: ago(60) });
+  }
+});
+afterAll(async () => {
+  tm.kill();
+  await ws.cleanup();
+});
+
+/** The context's tmux, counting prepared looks and the processes started on demand. */
+function counted(ctx: AppContext) {
+  const rt = ctx.runtime as TmuxRuntime;
+  const n = { prepared: 0, onDemand: 0 };
+  const tmux = rt.tmux.bind(rt);
+  rt.tmux = (args: string[], input?: string): Promise<RunResult> => (n.onDemand++, tmux(args, input));
+  const prepare = rt.prepareLook.bind(rt);
+  rt.prepareLook = () => (n.prepared++, prepare());
+  return n;
+}
+
+describe("the look of a listing starts before the records are read", () => {
+  it("once a look has found panes here, the next listing's look runs in the tmux started ahead", async () => {
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    // A first listing knows of no panes yet: it starts its look when it gets to it.
+    const first = await createApp({ env });
+    const n1 = counted(first);
+    const a = await readSessions(first);
+    expect(n1).toEqual({ prepared: 0, onDemand: 1 });
+
+    // The next process remembers them: its tmux was started ahead, and is the only one.
+    const second = await createApp({ env });
+    const n2 = counted(second);
+    const b = await readSessions(second);
+    expect(n2).toEqual({ prepared: 1, onDemand: 0 });
+    expect(b.views.map((v) => [v.id, v.status, v.activity])).toEqual(a.views.map((v) => [v.id, v.status, v.activity]));
+    expect(b.views.every((v) => v.activity !== null)).toBe(true);
+
+    // A listing that does not look at tmux starts nothing.
+    const third = await createApp({ env });
+    const n3 = counted(third);
+    await readSessions(third, { runtime: false });
+    expect(n3).toEqual({ prepared: 0, onDemand: 0 });
+  });
+});
