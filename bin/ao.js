@@ -111,9 +111,14 @@ const aoImport = (spec) =>
 script.runInThisContext()(bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE), aoImport);
 bundle.loaded = true;
 
+// Commands done when main() resolves (nothing of theirs left running) end at once rather than
+// waiting on the engine's teardown; every other command ends as Node ends it.
+const ENDS_WITH_MAIN = new Set(["session-ls", "status"]);
+
 bundle.exports.main(process.argv).then((code) => {
   process.exitCode = code;
   const fresh = !cachedData || script.cachedDataRejected;
   if (fresh) writeCache(home, cacheFile, key, script);
   if (process.env.AO_DEBUG) process.stderr.write(`ao: code cache ${cacheFile}: ${!cachedData ? "none, made" : fresh ? "rejected, made" : "used"}\n`);
+  if (ENDS_WITH_MAIN.has(commandName(process.argv))) bundle.exports.exitWhenWritten(code);
 });

@@ -184,31 +184,65 @@ export function sessionIdArg(value: string): string {
   return value;
 }
 
+/** Which of the standard streams something has used (Node builds each on first use). */
+const made = { stdout: false, stderr: false };
+
+/** Note when `name` is first used, running `then` on it once it is built. */
+function onFirstUse(name: "stdout" | "stderr", then: (stream: NodeJS.WriteStream) => void = () => {}): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  if (!own?.get || !own.configurable) {
+    made[name] = true;
+    then(process[name]);
+    return;
+  }
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: own.enumerable ?? true,
+    get() {
+      Object.defineProperty(process, name, own);
+      made[name] = true;
+      const stream = process[name];
+      then(stream);
+      return stream;
+    },
+  });
+}
+
 /**
  * `ao status | head` closes the pipe early; that is the reader's choice, not an error. The
  * handler goes on process.stdout when something first uses it: building it (a socket, for a
  * pipe) costs Node a few modules, and `--json` output never does (see writeOut).
  */
 function quietOnClosedPipe(): void {
-  const onError = (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
-  };
-  const own = Object.getOwnPropertyDescriptor(process, "stdout");
-  if (!own?.get || !own.configurable) {
-    process.stdout.on("error", onError);
-    return;
-  }
-  Object.defineProperty(process, "stdout", {
-    configurable: true,
-    enumerable: own.enumerable ?? true,
-    get() {
-      Object.defineProperty(process, "stdout", own);
-      const stream = process.stdout;
-      stream.on("error", onError);
-      return stream;
-    },
-  });
+  onFirstUse("stdout", (stream) =>
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(0);
+      throw e;
+    }),
+  );
+  onFirstUse("stderr");
+}
+
+/**
+ * End the process once everything written to stdout and stderr has left it. For a command
+ * whose work is all awaited by the time main() resolves (`ls`, `status`): the engine's own
+ * teardown of a finished process (its heap freed piece by piece) was ~5 ms of every call.
+ * A pipe is written asynchronously on some systems (macOS): an empty write's callback comes
+ * once every write before it is out.
+ */
+export function exitWhenWritten(code: number, streams = madeStreams(), exit: (code: number) => void = process.exit): void {
+  const waiting = streams.filter((s) => s.writableLength > 0);
+  if (waiting.length === 0) return exit(code);
+  let left = waiting.length;
+  for (const s of waiting) s.write("", () => --left === 0 && exit(code));
+}
+
+/** The standard streams something wrote to (one never used is never built just to ask). */
+function madeStreams(): Array<Pick<NodeJS.WriteStream, "writableLength" | "write">> {
+  const streams: NodeJS.WriteStream[] = [];
+  if (made.stdout) streams.push(process.stdout);
+  if (made.stderr) streams.push(process.stderr);
+  return streams;
 }
 
 export async function main(argv: string[]): Promise<number> {
