@@ -230,7 +230,13 @@ function quietOnClosedPipe(): void {
  * A pipe is written asynchronously on some systems (macOS): an empty write's callback comes
  * once every write before it is out.
  */
-export function exitWhenWritten(code: number, streams = madeStreams(), exit: (code: number) => void = process.exit): void {
+/** What exitWhenWritten needs of a stream: how much is still going out, and a write with a callback. */
+export interface Outgoing {
+  readonly writableLength: number;
+  write(chunk: string, cb: () => void): unknown;
+}
+
+export function exitWhenWritten(code: number, streams: Outgoing[] = madeStreams(), exit: (code: number) => void = process.exit): void {
   const waiting = streams.filter((s) => s.writableLength > 0);
   if (waiting.length === 0) return exit(code);
   let left = waiting.length;
@@ -238,7 +244,7 @@ export function exitWhenWritten(code: number, streams = madeStreams(), exit: (co
 }
 
 /** The standard streams something wrote to (one never used is never built just to ask). */
-function madeStreams(): Array<Pick<NodeJS.WriteStream, "writableLength" | "write">> {
+function madeStreams(): Outgoing[] {
   const streams: NodeJS.WriteStream[] = [];
   if (made.stdout) streams.push(process.stdout);
   if (made.stderr) streams.push(process.stderr);

@@ -212,6 +212,13 @@ export class RuntimeFacts {
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
       out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.slice(-20), quietMs: Math.max(0, at - pane.activityAt * 1000) });
     }
+    // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
+    // (and starts no look ahead of its listings), and a name used again starts unread.
+    for (const name of Object.keys(cache)) {
+      if (panes.has(name)) continue;
+      delete cache[name];
+      dirty = true;
+    }
     if (dirty) await this.saveCache(cache);
     return out;
   }
