@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
-import { mkdir, open, readFile } from "node:fs/promises";
+import { closeSync, constants, fstatSync, open, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, type Stats } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
@@ -7,7 +8,10 @@ import type { Metadata } from "../core/types.js";
 import { writeFileAtomic } from "./atomic.js";
 import { monoStamp } from "./clock.js";
 import { withLock } from "./lock.js";
+import { ProcessOwnerFile } from "./owner-file.js";
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from "./private.js";
+
+const openAsync = promisify(open);
 
 /** One line of `events.jsonl`. */
 export interface SessionEvent {
@@ -123,10 +127,14 @@ export class SessionStore {
         throw e;
       }
       const full: Metadata = { id, ...meta };
-      await withLock(this.lockPath(id), async () => {
-        await writeFileAtomic(this.metaPath(id), serializeMetadata(full));
-        await this.appendEvent(id, { actor, kind: "created", after: full });
-      });
+      await withLock(
+        this.lockPath(id),
+        async () => {
+          await writeFileAtomic(this.metaPath(id), serializeMetadata(full));
+          await this.appendEvent(id, { actor, kind: "created", after: full });
+        },
+        await this.lockOptions(),
+      );
       return id;
     }
   }
@@ -142,6 +150,14 @@ export class SessionStore {
 
   private lockPath(id: string): string {
     return path.join(this.dir(id), ".lock");
+  }
+
+  /** This process's owner line, one file in the sessions folder that every record lock links to. */
+  private readonly owner = new ProcessOwnerFile(() => this.root);
+
+  private async lockOptions(): Promise<{ ownerFile?: string }> {
+    const ownerFile = await this.owner.path();
+    return ownerFile ? { ownerFile } : {};
   }
 
   /** Ids of every session folder, in no particular order. */
@@ -265,7 +281,8 @@ export class SessionStore {
     seen: Metadata | null,
   ): Promise<Metadata | null> {
     return withLock(this.lockPath(id), async () => {
-      const before = await this.read(id);
+      // One synchronous read: the record is a few hundred bytes in the page cache.
+      const before = parseMetadata(readFileSync(this.metaPath(id), "utf8"));
       if (seen && !sameRecord(seen, before)) return null;
       const patch = await fn({ ...before });
       const after: Metadata = { ...before };
@@ -278,7 +295,7 @@ export class SessionStore {
       await writeFileAtomic(this.metaPath(id), serializeMetadata(after));
       await this.appendEvent(id, { actor, kind, ...diff });
       return after;
-    });
+    }, await this.lockOptions());
   }
 
   /**
@@ -290,19 +307,28 @@ export class SessionStore {
     // `mono` lets a reader measure time since this event across a wall-clock jump (clock.ts).
     const mono = event.time === undefined ? monoStamp() : undefined;
     const line = JSON.stringify({ time: event.time ?? new Date().toISOString(), ...(mono ? { mono } : {}), ...event });
-    const fh = await open(this.eventsPath(id), "a+", PRIVATE_FILE);
+    // Synchronous calls of a few microseconds each, but for creating the log, which is work for
+    // the system (an inode) and goes to the threadpool.
+    const file = this.eventsPath(id);
+    let fd: number;
     try {
-      const { size } = await fh.stat();
+      fd = openSync(file, constants.O_RDWR | constants.O_APPEND);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      fd = await openAsync(file, "a+", PRIVATE_FILE);
+    }
+    try {
+      const { size } = fstatSync(fd);
       let fresh = true;
       if (size > 0) {
         const last = Buffer.alloc(1);
-        await fh.read(last, 0, 1, size - 1);
+        readSync(fd, last, 0, 1, size - 1);
         fresh = last[0] === 0x0a;
       }
       // One write with O_APPEND: concurrent appenders never interleave inside a line.
-      await fh.write(`${fresh ? "" : "\n"}${line}\n`);
+      writeSync(fd, `${fresh ? "" : "\n"}${line}\n`);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 

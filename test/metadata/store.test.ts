@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -121,6 +121,21 @@ describe("SessionStore", () => {
     // No temp files are left beside the record.
     expect((await readdir(store.dir(id))).sort()).toEqual([".lock", "events.jsonl", "metadata"]);
     expect((await readdir(path.join(store.dir(id), ".lock"))).filter((n) => !/^g\d+$/.test(n))).toEqual([]);
+  });
+
+  it("takes every record lock with one owner file per process, linked rather than written", async () => {
+    const ids = [await store.create("fe", { status: "spawning" }, "test"), await store.create("fe", { status: "spawning" }, "test")];
+    for (const id of ids) await store.update(id, () => ({ status: "working" }), "test");
+    const owners = (await readdir(store.root)).filter((n) => n.startsWith(".owner-"));
+    expect(owners).toHaveLength(1);
+    const ino = (await stat(path.join(store.root, owners[0]!))).ino;
+    for (const id of ids) {
+      const lock = path.join(store.dir(id), ".lock");
+      const gens = await readdir(lock);
+      expect(gens).toHaveLength(1);
+      expect((await stat(path.join(lock, gens[0]!, "released"))).ino).toBe(ino);
+    }
+    expect(await store.list()).toHaveLength(2);
   });
 
   it("lists what is on disk now, whoever changed it, when a process lists again and again", async () => {
