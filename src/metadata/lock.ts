@@ -133,7 +133,7 @@ function sweep(dir: string, names: readonly string[]): void {
   for (const name of names) {
     if (!leftover(name)) continue;
     const p = path.join(dir, name);
-    let age = 0;
+    let age: number;
     try {
       age = Date.now() - statSync(p).mtimeMs;
     } catch {
