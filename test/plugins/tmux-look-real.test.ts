@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { stillCutoffSec } from "../../src/core/activity.js";
 import type { RunResult } from "../../src/exec.js";
 import { generic } from "../../src/plugins/agent/generic.js";
 import type { PaneLook, ScreenWant } from "../../src/plugins/types.js";
+import { READ_MARK } from "../../src/plugins/runtime/tmux-look.js";
 import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
@@ -67,6 +68,23 @@ describe("a look at real tmux", () => {
     expect(look.screens.get("ao-t-fe-2")!.text).toContain("forged three");
     expect(look.screens.has("ao-t-fe-9")).toBe(false);
     expect(look.panes.some((p) => p.name === "ao-t-fe-9")).toBe(false);
+  });
+
+  it("marks a screen read in its session's hidden environment, not an option, and no process sees it", async () => {
+    const rt = new CountingTmux(tm.socket);
+    const name = "ao-t-fe-3";
+    await waitFor("fe-3 read", async () => (await rt.look([{ name, stillBefore: stillCutoffSec(Date.now()) }])).screens.has(name));
+    const activity = tm.tmux("display-message", "-p", "-t", `=${name}:`, "#{window_activity}").stdout.trim();
+    // Where later looks' formats find it: the screen's output time.
+    expect(tm.tmux("display-message", "-p", "-t", `=${name}:`, `#{${READ_MARK}}`).stdout.trim()).toBe(activity);
+    expect(tm.tmux("show-environment", "-h", "-t", `=${name}:`, READ_MARK).stdout.trim()).toBe(`${READ_MARK}=${activity}`);
+    // No option (each set of one costs tmux time for every session it has).
+    expect(tm.tmux("show-options", "-t", `=${name}:`).stdout).not.toMatch(/ao-read|AO_READ/);
+    // Hidden: a process started in the session does not inherit it.
+    tm.tmux("new-window", "-d", "-t", `=${name}:`, "sh", "-c", `echo "[$${READ_MARK}]" > ${path.join(dir, "env.txt")}; exec sleep 600`);
+    const seen = await waitFor("the new window's shell wrote", () => readFileSync(path.join(dir, "env.txt"), "utf8").trim() || null);
+    expect(seen).toBe("[]");
+    tm.tmux("kill-window", "-t", `=${name}:1`);
   });
 
   it("reads a screen once: the next look asks tmux only for screens that changed", async () => {

@@ -111,8 +111,8 @@ describe("one tmux process per look (fake runner)", () => {
     await facts.gather(queries, now);
     expect(rt.calls).toHaveLength(2);
     const script = rt.calls[1]!.input ?? "";
-    expect(script).toContain(`run-shell -C "#{S:#{?#{!=:#{window_activity},#{@ao-read}},#{?#{&&:#{m:ao-rec-fe-*,#{session_name}}`);
-    expect(script).toContain("#{!=:#{window_activity},#{@ao-read}}");
+    expect(script).toContain(`run-shell -C "#{S:#{?#{!=:#{window_activity},#{AO_READ}},#{?#{&&:#{m:ao-rec-fe-*,#{session_name}}`);
+    expect(script).toContain("#{!=:#{window_activity},#{AO_READ}}");
     expect(script.match(/^if-shell -F -t =(\S+):/gm)).toEqual(["if-shell -F -t =ao-rec-fe-3:", "if-shell -F -t =ao-rec-fe-4:", "if-shell -F -t =ao-rec-fe-9:"]);
   });
 
