@@ -54,6 +54,12 @@ export async function liveWorkspace(root, n, projects = 5) {
     mkdirSync(dir, { recursive: true });
     const meta = { id, projectId: names[p], status: "working", agent: "generic", tmuxName: `ao-live-${id}`, branch, createdAt: created, ...(i % 2 ? { pr: `https://github.com/${repo}/pull/${number}` } : {}) };
     writeFileSync(path.join(dir, "metadata"), `${Object.entries(meta).map(([k, v]) => `${k}=${v}`).join("\n")}\n`);
+    // What `ao spawn` leaves beside a record: its event log, opened by the "created" event, and
+    // the record lock it took to write it (generation 1, released). A first status then pays
+    // for what a user's does, not for making each session's log and lock folder.
+    writeFileSync(path.join(dir, "events.jsonl"), `${JSON.stringify({ time: created, actor: "spawn", kind: "created", after: meta })}\n`);
+    mkdirSync(path.join(dir, ".lock/g1"), { recursive: true });
+    writeFileSync(path.join(dir, ".lock/g1/released"), `${process.pid} -\n`);
     script.push(`new-session -d -s ao-live-${id} -x 120 -y 40 "printf 'agent ${id} at its prompt\\\\n> '; exec sleep 3600"`);
   }
   // One tmux process for all: 500 new-session calls one by one would take longer than the bench.
