@@ -126,6 +126,16 @@ function discard(g: string): void {
   remove(tomb);
 }
 
+/** Keep generation folder `g` as the lock's spare; whether it now has one. */
+function keep(g: string): boolean {
+  try {
+    renameSync(g, path.join(path.dirname(g), `${SPARE}${uniqueSuffix()}`));
+    return true;
+  } catch {
+    return false; // gone meanwhile
+  }
+}
+
 const leftover = (name: string) => name.startsWith(".new-") || name.startsWith(".tomb-");
 
 /** Folders a crash left half-made (`.new-*`) or half-deleted (`.tomb-*`), once clearly abandoned. */
@@ -141,6 +151,43 @@ function sweep(dir: string, names: readonly string[]): void {
     }
     if (age > UNOWNED_GRACE_MS * 2) rmSync(p, { recursive: true, force: true });
   }
+}
+
+const SPARE = ".spare-";
+
+/**
+ * The folder the next generation is made in: the lock folder's spare if it keeps one (a
+ * superseded generation kept rather than removed, claimed by one rename so two takers cannot
+ * both have it, and emptied), else a new one. A new folder is the dear part of a lock (see
+ * TakeOptions.ownerFile), and so is removing one: ext4 skips recently freed inodes when it
+ * hands out new ones.
+ */
+async function staging(dir: string, names: readonly string[]): Promise<string> {
+  const mine = path.join(dir, `.new-${uniqueSuffix()}`);
+  const spare = names.find((n) => n.startsWith(SPARE));
+  if (spare) {
+    try {
+      renameSync(path.join(dir, spare), mine);
+    } catch {
+      return mkdir(mine, { mode: PRIVATE_DIR }).then(() => mine); // another taker claimed it
+    }
+    if (emptied(mine)) return mine;
+    remove(mine);
+  }
+  await mkdir(mine, { mode: PRIVATE_DIR });
+  return mine;
+}
+
+/** Whether `released` and `owner` are gone from a reused folder: a generation made in it must not look released. */
+function emptied(p: string): boolean {
+  for (const f of ["released", "owner"]) {
+    try {
+      unlinkSync(path.join(p, f));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") return false;
+    }
+  }
+  return true;
 }
 
 /** The new generation's owner file: a link to this process's own when it has one, else written. */
@@ -181,9 +228,8 @@ export async function tryLock(dir: string, opts: TakeOptions = {}): Promise<Lock
     if (h) return "busy";
   }
   const n = top + 1;
-  const mine = path.join(dir, `.new-${uniqueSuffix()}`);
   const target = path.join(dir, `g${n}`);
-  await mkdir(mine, { mode: PRIVATE_DIR });
+  const mine = await staging(dir, names);
   try {
     await writeOwner(path.join(mine, "owner"), opts.ownerFile);
     renameSync(mine, target);
@@ -212,7 +258,13 @@ export async function tryLock(dir: string, opts: TakeOptions = {}): Promise<Lock
         discard(target);
         return;
       }
-      for (const g of generations(after)) if (g < n) discard(path.join(dir, `g${g}`));
+      // One superseded generation is kept as the next taker's folder; the others go.
+      let spare = after.some((name) => name.startsWith(SPARE));
+      for (const g of generations(after)) {
+        if (g >= n) continue;
+        if (spare) discard(path.join(dir, `g${g}`));
+        else spare = keep(path.join(dir, `g${g}`));
+      }
       if (after.some(leftover)) sweep(dir, after);
     },
   };

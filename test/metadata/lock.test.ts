@@ -36,7 +36,7 @@ async function plant(n: number, files: Record<string, string>, at?: Date): Promi
 }
 
 describe("lock", () => {
-  it("marks a release by renaming the owner file, and removes older generations only once a newer one exists", async () => {
+  it("marks a release by renaming the owner file, and retires older generations only once a newer one exists", async () => {
     const a = await take();
     expect(await names()).toEqual(["g1"]);
     expect(await names(path.join(dir, "g1"))).toEqual(["owner"]);
@@ -46,14 +46,24 @@ describe("lock", () => {
     expect(await names(path.join(dir, "g1"))).toEqual(["released"]);
     expect(await readFile(path.join(dir, "g1", "released"), "utf8")).toBe(ownerLine());
     const b = await take();
-    // g1 stays while g2 is held: it goes when g2's holder releases.
+    // g1 stays while g2 is held; when g2's holder releases, it is kept as the spare folder.
     expect(await names()).toEqual(["g1", "g2"]);
+    const g1 = (await stat(path.join(dir, "g1"))).ino;
     await b.release();
-    expect(await names()).toEqual(["g2"]);
-    // Numbers are never reused.
+    const [spare, ...rest] = await names();
+    expect(spare).toMatch(/^\.spare-/);
+    expect(rest).toEqual(["g2"]);
+    // The next generation is made in the spare (no new folder), emptied: it is held, not released.
     const c = await take();
     expect(await names()).toEqual(["g2", "g3"]);
+    expect((await stat(path.join(dir, "g3"))).ino).toBe(g1);
+    expect(await names(path.join(dir, "g3"))).toEqual(["owner"]);
+    expect(await tryLock(dir)).toBe("busy");
     await c.release();
+    // Numbers are never reused.
+    const d = await take();
+    expect((await names()).filter((x) => !x.startsWith(".spare-"))).toEqual(["g3", "g4"]);
+    await d.release();
   });
 
   it("counts a generation that shows only `released` as free", async () => {
@@ -61,15 +71,20 @@ describe("lock", () => {
     const h = await take();
     expect(await names()).toEqual(["g4", "g5"]);
     await h.release();
-    expect(await names()).toEqual(["g5"]);
+    expect((await names()).filter((x) => !x.startsWith(".spare-"))).toEqual(["g5"]);
   });
 
-  it("supersedes a dead owner's generation and removes it, whatever else it holds; never a live owner's", async () => {
+  it("supersedes a dead owner's generation and retires it, whatever else it holds; never a live owner's", async () => {
     await plant(1, { owner: `${deadPid()} 1\n`, "made-by-hand": "x" });
+    await plant(2, { owner: `${deadPid()} 1\n`, "made-by-hand": "x" });
     const h = await take();
-    expect(await names()).toEqual(["g1", "g2"]);
+    expect(await names()).toEqual(["g1", "g2", "g3"]);
     await h.release();
-    expect(await names()).toEqual(["g2"]);
+    // One kept as the spare, the other removed with all it held.
+    const left = await names();
+    expect(left).toHaveLength(2);
+    expect(left[0]).toMatch(/^\.spare-/);
+    expect(left[1]).toBe("g3");
     // A live owner (this process) keeps its generation: busy, and nothing removed.
     const live = path.join(tmp, "live.lock");
     await mkdir(path.join(live, "g7"), { recursive: true });
