@@ -15,6 +15,7 @@ const CI = ["success", "failure", "pending", "success"];
  */
 export async function liveWorkspace(root, n, projects = 5) {
   const { startFakeGitHub } = await import(pathToFileURL(path.join(root, "dist/demo/fake-github.js")).href);
+  const { SessionStore } = await import(pathToFileURL(path.join(root, "dist/src/metadata/store.js")).href);
   const gh = await startFakeGitHub({ token: TOKEN });
   const ws = mkdtempSync(path.join(tmpdir(), "ao-bench-live-"));
   const socket = `ao-bench-${process.pid}-${n}`;
@@ -39,6 +40,7 @@ export async function liveWorkspace(root, n, projects = 5) {
   ];
   writeFileSync(path.join(ws, "agent-orchestrator.yaml"), `${config.join("\n")}\n`);
   const script = [];
+  const store = new SessionStore(path.join(ws, "ao-home"), "live");
   // Agents that have run for a while: an age in seconds would change the screen every refresh.
   const created = new Date(Date.now() - 2 * 3600_000).toISOString();
   for (let i = 0; i < n; i++) {
@@ -50,16 +52,13 @@ export async function liveWorkspace(root, n, projects = 5) {
     const ci = CI[i % CI.length];
     gh.state.setCi(repo, number, ci, ci === "failure" ? [{ name: "test" }] : []);
     if (i % 3 === 0) gh.state.requestChanges(repo, number, { reviewer: "rev", threads: [{ path: "a.ts", line: 1, body: "x" }] });
-    const dir = path.join(ws, "ao-home/sessions/live", id);
-    mkdirSync(dir, { recursive: true });
-    const meta = { id, projectId: names[p], status: "working", agent: "generic", tmuxName: `ao-live-${id}`, branch, createdAt: created, ...(i % 2 ? { pr: `https://github.com/${repo}/pull/${number}` } : {}) };
-    writeFileSync(path.join(dir, "metadata"), `${Object.entries(meta).map(([k, v]) => `${k}=${v}`).join("\n")}\n`);
-    // What `ao spawn` leaves beside a record: its event log, opened by the "created" event, and
-    // the record lock it took to write it (generation 1, released). A first status then pays
-    // for what a user's does, not for making each session's log and lock folder.
-    writeFileSync(path.join(dir, "events.jsonl"), `${JSON.stringify({ time: created, actor: "spawn", kind: "created", after: meta })}\n`);
-    mkdirSync(path.join(dir, ".lock/g1"), { recursive: true });
-    writeFileSync(path.join(dir, ".lock/g1/released"), `${process.pid} -\n`);
+    const meta = { projectId: names[p], status: "spawning", agent: "generic", tmuxName: `ao-live-${id}`, branch, createdAt: created, ...(i % 2 ? { pr: `https://github.com/${repo}/pull/${number}` } : {}) };
+    // Made by this checkout's own store, as `ao spawn` makes a record (created, then marked
+    // working when the agent runs): with its event log and its record lock as spawn leaves them,
+    // a first status pays for what a user's pays, not for making 500 logs and lock folders.
+    const made = await store.create(`p${p}`, meta, "spawn");
+    if (made !== id) throw new Error(`bench: made ${made}, expected ${id}`);
+    await store.update(id, () => ({ status: "working" }), "spawn", "spawned");
     script.push(`new-session -d -s ao-live-${id} -x 120 -y 40 "printf 'agent ${id} at its prompt\\\\n> '; exec sleep 3600"`);
   }
   // One tmux process for all: 500 new-session calls one by one would take longer than the bench.
