@@ -236,7 +236,9 @@ export async function tryLock(dir: string, opts: TakeOptions = {}): Promise<Lock
   } catch (e) {
     remove(mine);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOTEMPTY" || code === "EEXIST") return "retry";
+    // Another took this number first; or our folder went (a reused spare, claimed with its old
+    // time, can look abandoned to a sweep): look again. A session gone since fails the next look.
+    if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOENT") return "retry";
     throw e;
   }
   // The look afterwards; its generations below `n` are the ones release removes (one made
