@@ -1,5 +1,4 @@
-import { statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 
 const parsed = new Map<string, { ino: number; size: number; mtimeMs: number; value: unknown }>();
 
@@ -14,7 +13,8 @@ export async function readSharedJson(file: string): Promise<unknown> {
   const st = statSync(file);
   const known = parsed.get(file);
   if (known && known.ino === st.ino && known.size === st.size && known.mtimeMs === st.mtimeMs) return known.value;
-  const value = JSON.parse(await readFile(file, "utf8")) as unknown;
+  // One synchronous read: a threadpool round trip would wait behind whatever else is queued.
+  const value = JSON.parse(readFileSync(file, "utf8")) as unknown;
   parsed.set(file, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, value });
   return value;
 }

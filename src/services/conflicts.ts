@@ -1,5 +1,5 @@
-import { statSync } from "node:fs";
-import { readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { readSharedJson } from "../metadata/shared-json.js";
 import path from "node:path";
@@ -45,19 +45,31 @@ export function sameFindings(a: ConflictSnapshot, b: ConflictSnapshot): boolean 
   return JSON.stringify([a.bySession, a.errors]) === JSON.stringify([b.bySession, b.errors]);
 }
 
-/** The repository's common git directory (where refs live), or null for a layout not read here. */
-async function commonDir(repo: string): Promise<string | null> {
+/**
+ * The repository's common git directory (where refs live), or null for a layout not read here.
+ * Synchronous: a stat and a small read or two per project, where promise-based ones queued a
+ * threadpool round trip each behind the rest of a status run's work.
+ */
+function commonDir(repo: string): string | null {
   const dotgit = path.join(repo, ".git");
-  const st = await stat(dotgit).catch(() => null);
+  const st = statSync(dotgit, { throwIfNoEntry: false });
   if (!st) return null;
   let gitdir = dotgit;
   if (st.isFile()) {
-    const m = /^gitdir: (.+)$/m.exec(await readFile(dotgit, "utf8").catch(() => ""));
+    const m = /^gitdir: (.+)$/m.exec(readOrNull(dotgit) ?? "");
     if (!m?.[1]) return null;
     gitdir = path.resolve(repo, m[1].trim());
   }
-  const common = await readFile(path.join(gitdir, "commondir"), "utf8").catch(() => null);
+  const common = readOrNull(path.join(gitdir, "commondir"));
   return common ? path.resolve(gitdir, common.trim()) : gitdir;
+}
+
+function readOrNull(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -65,9 +77,9 @@ async function commonDir(repo: string): Promise<string | null> {
  * mtime in ns): git rewrites a ref by renaming a new file over it, so a moved ref changes its
  * stamp. null where refs are not plain files (reftable): then git is asked every time.
  */
-async function refsStamp(repo: string, refs: string[]): Promise<string | null> {
-  const common = await commonDir(repo);
-  if (!common || (await stat(path.join(common, "reftable")).catch(() => null))) return null;
+function refsStamp(repo: string, refs: string[]): string | null {
+  const common = commonDir(repo);
+  if (!common || statSync(path.join(common, "reftable"), { throwIfNoEntry: false })) return null;
   // Synchronous stats: one per live session's branch, a few microseconds each, where 500
   // promise-based ones cost `ao status` ~15 ms of threadpool round trips and thrown errors.
   const sig = (file: string) => {
@@ -107,7 +119,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
       }
       const names = [baseRef, ...live.map((s) => `refs/heads/${s.meta!.branch}`)];
       // Taken before git reads the refs: a ref moved in between only costs one more git run.
-      const stamp = await refsStamp(project.path, names);
+      const stamp = refsStamp(project.path, names);
       const seen = last.refs?.[project.id];
       let out: string;
       if (stamp !== null && seen?.stamp === stamp) out = seen.out; // no ref moved: no git process
