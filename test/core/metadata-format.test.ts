@@ -39,4 +39,42 @@ describe("metadata format", () => {
     expect(() => parseMetadata("id=fe-1\nthis line is broken\n")).toThrow(/line 2/);
     expect(() => parseMetadata("=value\n")).toThrow(/empty key/);
   });
+
+  it("a record inherits no key, and keys named like Object's own are plain keys", () => {
+    const meta = parseMetadata("id=fe-1\n__proto__=x\nconstructor=y\n");
+    expect(Object.keys(meta)).toEqual(["id", "__proto__", "constructor"]);
+    expect(meta["__proto__"]).toBe("x");
+    expect(meta.constructor).toBe("y");
+    expect((meta as Record<string, unknown>).toString).toBeUndefined();
+    expect((meta as Record<string, unknown>).hasOwnProperty).toBeUndefined();
+    // With an escape in the text (the other reader), the same holds.
+    const escaped = parseMetadata("note=a\\nb\n__proto__=x\n");
+    expect(escaped["__proto__"]).toBe("x");
+    expect((escaped as Record<string, unknown>).toString).toBeUndefined();
+  });
+
+  it("reads a plain record and one with escapes alike, errors on the same lines", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.stringMatching(/^[a-z ]{0,4}$/), fc.stringMatching(/^[a-z =]{0,6}$/)), { maxLength: 8 }), (pairs) => {
+        const lines = pairs.map(([k, v]) => (k.trim() === "" && v === "" ? k : `${k}=${v}`));
+        const plain = `${lines.join("\n")}\n`;
+        // The same text with a comment line in front takes the escape-aware reader; lines shift by one.
+        const commented = `# c\n${plain}`;
+        let a: unknown;
+        let b: unknown;
+        try {
+          a = { ...parseMetadata(plain) };
+        } catch (e) {
+          a = (e as MetadataParseError).line;
+        }
+        try {
+          b = { ...parseMetadata(commented) };
+        } catch (e) {
+          b = (e as MetadataParseError).line - 1;
+        }
+        expect(a).toEqual(b);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
