@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stillCutoffSec } from "../../src/core/activity.js";
-import type { RunResult } from "../../src/exec.js";
+import type { PendingRun, RunResult } from "../../src/exec.js";
 import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 
@@ -16,6 +16,7 @@ class CountingTmux extends TmuxRuntime {
 }
 
 const NAMES = ["ao-p-fe-1", "ao-p-fe-2"];
+
 
 beforeAll(() => {
   for (const name of NAMES) expect(tm.tmux("new-session", "-d", "-s", name, "-x", "40", "-y", "4", "sh", "-c", `printf '${name} here\\n'; exec sleep 600`).code).toBe(0);
@@ -56,10 +57,26 @@ describe("a look whose tmux was started ahead", () => {
     expect(rt.invocations).toBe(1);
   });
 
-  it("on a socket with no server, the early process answers as a late one would: no panes", async () => {
+  it("started when no server ran, its 'no server' is asked again: a server started since is seen", async () => {
+    const late = privateTmux();
+    try {
+      const rt = new CountingTmux(late.socket);
+      // The early process found no server (it connected before the records were read), and a
+      // spawn has started one since.
+      const early: PendingRun = { finish: async () => ({ exitCode: 1, stdout: "", stderr: `no server running on /tmp/tmux-0/${late.socket}\n` }), abandon: () => {} };
+      (rt as unknown as { prepared: Promise<PendingRun> }).prepared = Promise.resolve(early);
+      expect(late.tmux("new-session", "-d", "-s", "ao-p-late-1", "-x", "40", "-y", "4", "sh", "-c", "exec sleep 600").code).toBe(0);
+      const look = await rt.look([{ name: "ao-p-late-1", stillBefore: stillCutoffSec(Date.now()) }]);
+      expect(look.panes.map((p) => p.name)).toEqual(["ao-p-late-1"]);
+      expect(rt.invocations).toBe(1);
+    } finally {
+      late.kill();
+    }
+  });
+
+  it("with no server at all, it answers as a late one would: no panes", async () => {
     const rt = new CountingTmux(`${tm.socket}-none`);
     rt.prepareLook();
     expect(await rt.look([{ name: "ao-p-fe-1", stillBefore: stillCutoffSec(Date.now()) }])).toEqual({ panes: [], screens: new Map() });
-    expect(rt.invocations).toBe(0);
   });
 });

@@ -173,7 +173,10 @@ export class TmuxRuntime implements RuntimePlugin {
     const p = this.prepared;
     if (!p) return this.tmux(["source-file", "-"], text);
     this.prepared = null;
-    return (await p).finish(text);
+    const r = await (await p).finish(text);
+    // It connected before the records were read: its "no server" may be older than they are
+    // (a server started since, by a spawn). Only a process started now may say so.
+    return r.exitCode !== 0 && noServer(r) ? this.tmux(["source-file", "-"], text) : r;
   }
 
   async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
