@@ -59,11 +59,12 @@ describe("the look of a listing starts before the records are read", () => {
   it("once tmux has none of the workspace's panes, a listing starts no look ahead of need", async () => {
     const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
     for (const id of ["fe-1", "fe-2"]) tm.tmux("kill-session", "-t", `=ao-t-${id}`);
-    // The listing that finds them gone still had them in mind: it started one, and used it.
+    // The listing that finds them gone still had them in mind: it started one early. That one
+    // found no server, which a process started after the records were read then confirmed.
     const before = await createApp({ env });
     const n1 = counted(before);
     const a = await readSessions(before);
-    expect(n1).toEqual({ prepared: 1, onDemand: 0 });
+    expect(n1).toEqual({ prepared: 1, onDemand: 1 });
     expect(a.views.map((v) => v.status)).not.toContain("working");
     // The next knows there are none: nothing is started early, the look runs when asked.
     const after = await createApp({ env });
