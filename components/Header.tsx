@@ -1,6 +1,7 @@
 import { Text } from "ink";
 import { shortAge } from "../src/core/age.js";
 import { needsYou, SORT_LABEL } from "../src/core/dashboard.js";
+import { thousands } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
 import { useDashboard } from "../hooks/useDashboard.js";
 
@@ -35,7 +36,7 @@ export function Header() {
   const down = [...new Set(live.filter((v) => v.statusCause === "host_unreachable").map((v) => v.statusReason))];
   const gh =
     github.state === "ok"
-      ? `GitHub ok${github.remaining !== null ? ` (${github.remaining.toLocaleString("en-US")} left)` : ""}`
+      ? `GitHub ok${github.remaining !== null ? ` (${thousands(github.remaining)} left)` : ""}`
       : github.state === "loading"
         ? "GitHub …"
         : github.state === "off"

@@ -27,6 +27,19 @@ export type StoredSession =
   | { id: string; dir: string; meta: Readonly<Metadata>; error?: undefined }
   | { id: string; dir: string; meta?: undefined; error: string };
 
+/**
+ * A watch on the session folders (inotify, in the process that lists again and again): which
+ * folders it covers now. Its owner tells the store of every change in one (SessionStore.changed).
+ */
+export interface FolderWatch {
+  watching(id: string): boolean;
+}
+
+/** How often a store that trusts a folder watch still checks every record itself. */
+export const FULL_CHECK_MS = 10_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Who is acting, for the event log: the command, or the dashboard, or a reaction. */
 export type Actor = string;
 
@@ -182,6 +195,20 @@ export class SessionStore {
    */
   async list(): Promise<StoredSession[]> {
     const out: StoredSession[] = [];
+    const watch = this.watch;
+    let trusted = false;
+    if (watch) {
+      // Two turns of the event loop: one poll for I/O starts after this call, so every change
+      // made before it has been told (changed()) before a record is trusted.
+      await nextTurn();
+      await nextTurn();
+      const now = this.clock();
+      trusted = now - this.fullCheckAt < FULL_CHECK_MS;
+      if (!trusted) {
+        this.fullCheckAt = now;
+        this.unchanged.clear();
+      }
+    }
     // Synchronous reads on purpose: each is a few microseconds from the page cache, while 500
     // promise-based reads cost ten times as much in threadpool round trips and garbage, and
     // `ao session ls` start-up is felt on every call.
@@ -191,7 +218,16 @@ export class SessionStore {
       // ids() let through only session ids: no join needed (500 path.join calls were 3 ms).
       const dir = `${this.root}${path.sep}${id}`;
       try {
-        out.push({ id, dir, meta: first ? parseMetadata(readFileSync(`${dir}${path.sep}metadata`, "utf8")) : this.readListed(`${dir}${path.sep}metadata`) });
+        const file = `${dir}${path.sep}metadata`;
+        const known = trusted && this.unchanged.has(id) ? this.parsed.get(file) : undefined;
+        if (known) {
+          out.push({ id, dir, meta: known.meta });
+          continue;
+        }
+        // Asked before the read: a watch that began after it could not vouch for it.
+        const watched = watch?.watching(id) === true;
+        out.push({ id, dir, meta: first ? parseMetadata(readFileSync(file, "utf8")) : this.readListed(file) });
+        if (watched && !first) this.unchanged.add(id);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === "ENOENT" && this.justCreated(dir)) continue;
@@ -209,6 +245,29 @@ export class SessionStore {
    * what changed.
    */
   private listedBefore = false;
+
+  private watch: FolderWatch | null = null;
+  /** Records read (or checked) while their folder was watched, with no change there since. */
+  private readonly unchanged = new Set<string>();
+  private fullCheckAt = -Infinity;
+  private clock: () => number = Date.now;
+
+  /**
+   * Trust `watch` (null: no more): list() then skips the stat of a record whose folder had no
+   * change since it was last read, but checks every record at least every FULL_CHECK_MS, so an
+   * event the watch missed (inotify's queue overflowed) hides a change for no longer than that.
+   */
+  followChanges(watch: FolderWatch | null, clock: () => number = Date.now): void {
+    this.watch = watch;
+    this.clock = clock;
+    this.unchanged.clear();
+    this.fullCheckAt = -Infinity;
+  }
+
+  /** Something changed in session `id`'s folder (or its watch ended): its record is read again. */
+  changed(id: string): void {
+    this.unchanged.delete(id);
+  }
 
   /** What list() last parsed per file, with the identity of the file it came from. */
   private readonly parsed = new Map<string, { ino: number; mtimeMs: number; size: number; meta: Metadata }>();

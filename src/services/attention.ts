@@ -36,7 +36,10 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     // Once more a little later: a record that lost a race with another writer (a reaction's
     // note) is written then, not at the next poll.
     wakeAt(Date.now() + 1500);
-  });
+  }, (id) => ctx.store.changed(id));
+  // The same watch tells the store which records changed: a listing every 2 s then reads
+  // (stats) only those, not all 500.
+  ctx.store.followChanges(logs);
 
   const heard = (panes: PaneFacts[]) => {
     for (const p of panes) {
@@ -81,6 +84,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   return {
     close() {
       closed = true;
+      ctx.store.followChanges(null);
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);

@@ -7,28 +7,33 @@ import { AGENT_EVENTS_FILE } from "./agent-events.js";
 export interface EventLogWatch {
   /** Folders watched now: the sessions root and each session's own. */
   watched(): number;
+  /** Whether session `id`'s folder is watched now. */
+  watching(id: string): boolean;
   close(): void;
 }
 
 /**
  * Calls `onAppend` with the session's id when an agent appends to its event log in any session folder under `root`,
- * including folders made later. One inotify watch per folder, not per file: Node 20's recursive
+ * including folders made later, and `onChange` on any change in a session folder (a record
+ * replaced) and when a folder's watch ends. One inotify watch per folder, not per file: Node 20's recursive
  * fs.watch on Linux is built in JavaScript from a watcher and a stat per file, and re-lists a
  * folder or scans every watched path on each file made or removed there. Over 500 sessions that
  * was about 2,000 watchers, and the 500 record writes of a dashboard's first look cost it 1.6 s
  * of CPU and tens of MB of garbage.
  */
-export async function watchEventLogs(root: string, onAppend: (id: string) => void): Promise<EventLogWatch> {
+export async function watchEventLogs(root: string, onAppend: (id: string) => void, onChange: (id: string) => void = () => {}): Promise<EventLogWatch> {
   const folders = new Map<string, FSWatcher>();
   let closed = false;
   const stop = (name: string) => {
     folders.get(name)?.close();
-    folders.delete(name);
+    // Whatever happens there next goes unheard.
+    if (folders.delete(name)) onChange(name);
   };
   const add = (name: string) => {
     if (closed || folders.has(name) || !isSessionId(name)) return;
     try {
       const w = watch(path.join(root, name), (_type, file) => {
+        onChange(name);
         if (file !== null && String(file) === AGENT_EVENTS_FILE) onAppend(name);
       });
       // A folder removed (or unreadable) ends its watch; one made again is added by the root's.
@@ -44,7 +49,8 @@ export async function watchEventLogs(root: string, onAppend: (id: string) => voi
       if (file === null) return;
       const name = String(file);
       if (folders.has(name)) {
-        // A folder removed: its watch goes with it.
+        // A folder removed (its watch goes with it), or replaced: read again either way.
+        onChange(name);
         if (!existsSync(path.join(root, name))) stop(name);
         return;
       }
@@ -63,6 +69,7 @@ export async function watchEventLogs(root: string, onAppend: (id: string) => voi
   for (const name of names) add(name);
   return {
     watched: () => folders.size + (top ? 1 : 0),
+    watching: (id) => folders.has(id),
     close() {
       closed = true;
       top?.close();

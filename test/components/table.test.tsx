@@ -1,5 +1,5 @@
 import { cleanup } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { cursorId, KEY, NOW, renderDashboard, rowIds } from "../helpers/dashboard-harness.js";
 import { many, view } from "../helpers/session-view.js";
 
@@ -154,6 +154,15 @@ describe("the header", () => {
     const h = await renderDashboard({ sessions: mixed(), cursor: "fe-1" });
     // fe-3 is killed and not counted; fe-2, fe-4 and api-2 need you.
     expect(h.frame().split("\n")[0]).toMatch(/^AGENT ORCHESTRATOR +my-app +5 sessions · 3 need you · by project · GitHub ok \(5,000 left\) · updated 0s ago/);
+  });
+
+  it("writes GitHub's calls left with thousands commas, without ICU's number format (5 MB resident)", async () => {
+    const toLocale = vi.spyOn(Number.prototype, "toLocaleString");
+    const github = { state: "ok" as const, remaining: 1234567, fetchedAt: new Date(NOW).toISOString(), error: null };
+    const h = await renderDashboard({ sessions: mixed(), cursor: "fe-1", github }, { columns: 160 });
+    expect(h.frame().split("\n")[0]).toContain("GitHub ok (1,234,567 left)");
+    expect(toLocale).not.toHaveBeenCalled();
+    toLocale.mockRestore();
   });
 
   it("says when GitHub is stale, how old its facts are and why", async () => {

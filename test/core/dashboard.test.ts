@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyFilter, buildRows, columnsFor, layoutColumns, moveCursor, needsYou, sessionIds, visibleRows, type Row } from "../../src/core/dashboard.js";
+import { thousands } from "../../src/core/format.js";
 import type { Status } from "../../src/core/types.js";
 import { many, PROJECTS, view } from "../helpers/session-view.js";
 
@@ -185,5 +186,12 @@ describe("layoutColumns", () => {
     expect(layoutColumns(100).widths.branch).toBe(30);
     expect(layoutColumns(200).widths.branch).toBe(130);
     expect(layoutColumns(80).widths.branch).toBe(15);
+  });
+});
+
+describe("thousands", () => {
+  it("groups digits by three, as en-US does", () => {
+    expect([0, 7, 999, 1000, 5000, 12345, 1234567, -4321].map(thousands)).toEqual(["0", "7", "999", "1,000", "5,000", "12,345", "1,234,567", "-4,321"]);
+    expect(thousands(1.5)).toBe("1.5");
   });
 });

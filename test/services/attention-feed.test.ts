@@ -47,7 +47,7 @@ describe("the pane watcher and the looks beside it", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
     const rt = feedingRuntime();
     const woke: string[] = [];
-    const ctx = { store: { root }, runtime: rt.runtime } as unknown as AppContext;
+    const ctx = { store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
     const a = await watchAttention(ctx, (why) => woke.push(why), { paneCheckMs: 1000 });
     expect(rt.lists()).toBe(1);
 

@@ -19,7 +19,7 @@ describe("sharedAttention", () => {
     let checks = 0;
     const ctx = {
       config: { name: "w", projects: [], github: {}, file: undefined },
-      store: { root },
+      store: { root, followChanges() {}, changed() {} },
       env: {},
       runtime: { listPanes: async () => (checks++, panes) },
     } as unknown as AppContext;
