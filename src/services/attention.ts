@@ -21,7 +21,7 @@ export interface Attention {
 export async function watchAttention(ctx: AppContext, wake: (why: "event" | "screen") => void, opts: AttentionOptions = {}): Promise<Attention> {
   let closed = false;
   await mkdir(ctx.store.root, { recursive: true }).catch(() => {});
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { activityAt: number; dead: boolean }>();
   const lastMovingWake = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   const wakeAt = (ms: number) => {
@@ -41,13 +41,16 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   // (stats) only those, not all 500.
   ctx.store.followChanges(logs);
 
+  let lastHeard: PaneFacts[] | null = null;
   const heard = (panes: PaneFacts[]) => {
+    // The runtime hands over the very same listing when tmux printed the same: nothing moved.
+    if (panes === lastHeard) return;
+    lastHeard = panes;
     for (const p of panes) {
-      const key = `${p.activityAt}:${p.dead}`;
-      if (seen.get(p.name) === key) continue;
-      const first = !seen.has(p.name);
-      seen.set(p.name, key);
-      if (first) continue;
+      const was = seen.get(p.name);
+      if (was && was.activityAt === p.activityAt && was.dead === p.dead) continue;
+      seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
+      if (!was) continue;
       // The screen reads as still only after STILL_MS past the end of its last output's second.
       if (p.dead) wake("screen");
       else wakeAt((p.activityAt + 1) * 1000 + STILL_MS + 50);

@@ -71,6 +71,26 @@ describe("the pane watcher and the looks beside it", () => {
     expect(rt.lists()).toBe(3);
   });
 
+  it("wakes for a pane whose output time moved, not for a listing that says what the last one did", async () => {
+    root = await mkdtemp(path.join(tmpdir(), "ao-attn-feed-"));
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+    const rt = feedingRuntime();
+    const woke: string[] = [];
+    const ctx = { store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
+    const a = await watchAttention(ctx, (why) => woke.push(why), { paneCheckMs: 60_000 });
+    const same = [pane({ activityAt: 1 })];
+    rt.feed(same);
+    rt.feed(same);
+    rt.feed([pane({ activityAt: 1 })]);
+    expect(woke).toEqual([]);
+    // New output: a look now (the screen moves), and one once it reads as still.
+    rt.feed([pane({ activityAt: 2 })]);
+    expect(woke).toEqual(["screen"]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(woke).toEqual(["screen", "screen"]);
+    a.close();
+  });
+
   it("hears the panes of TmuxRuntime's looks and listings, on a real tmux", async () => {
     const tm = privateTmux();
     try {

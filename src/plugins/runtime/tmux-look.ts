@@ -151,25 +151,41 @@ export class LookOutOfStep extends Error {}
  * The screens and panes of a look's output. With `wants`, a screen whose header time is past its
  * want's cutoff (it moved between the loop's decision and its capture) is dropped: not still.
  */
-export function parseLook(stdout: string, nonce: string, wants?: readonly ScreenWant[]): PaneLook {
-  const lines = stdout.split("\n");
+export function parseLook(stdout: string, nonce: string, wants?: readonly ScreenWant[], panesOf: (listing: string) => PaneFacts[] = parsePanes): PaneLook {
+  // Walked line by line from positions, not split: a quiet look is a 500-line listing after
+  // one header, and splitting it only to join it again was garbage every refresh.
   const screens = new Map<string, { activityAt: number; text: string }>();
-  let i = 0;
+  const lineEnd = (from: number) => {
+    const e = stdout.indexOf("\n", from);
+    return e === -1 ? stdout.length : e;
+  };
+  let pos = 0;
+  let line = 1;
   for (;;) {
-    const header = lines[i];
-    if (header === undefined || !header.startsWith(`${nonce} `)) throw new LookOutOfStep(`tmux look: expected a header at line ${i + 1}`);
+    const end = pos <= stdout.length ? lineEnd(pos) : -1;
+    const header = end === -1 ? undefined : stdout.slice(pos, end);
+    if (header === undefined || !header.startsWith(`${nonce} `)) throw new LookOutOfStep(`tmux look: expected a header at line ${line}`);
     const [, kind, name, activity, height] = header.split(" ");
-    if (kind === "p") break;
+    if (kind === "p") return finish(end < stdout.length ? stdout.slice(end + 1) : "");
     const rows = Number(height);
-    if (kind !== "s" || !name || !Number.isInteger(rows) || rows < 0 || i + 1 + rows > lines.length) {
-      throw new LookOutOfStep(`tmux look: bad header at line ${i + 1}`);
+    if (kind !== "s" || !name || !Number.isInteger(rows) || rows < 0) throw new LookOutOfStep(`tmux look: bad header at line ${line}`);
+    // capture-pane prints exactly `rows` lines: counted, never searched for.
+    let next = end + 1;
+    let last = end;
+    for (let r = 0; r < rows; r++) {
+      if (next > stdout.length) throw new LookOutOfStep(`tmux look: bad header at line ${line}`);
+      last = lineEnd(next);
+      next = last + 1;
     }
-    screens.set(name, { activityAt: Number(activity), text: rows ? `${lines.slice(i + 1, i + 1 + rows).join("\n")}\n` : "" });
-    i += 1 + rows;
+    screens.set(name, { activityAt: Number(activity), text: rows ? `${stdout.slice(end + 1, last)}\n` : "" });
+    pos = next;
+    line += 1 + rows;
   }
-  if (wants) {
-    const cutoff = new Map(wants.map((w) => [w.name, w.stillBefore]));
-    for (const [name, screen] of screens) if (screen.activityAt > (cutoff.get(name) ?? Infinity)) screens.delete(name);
+  function finish(listing: string): PaneLook {
+    if (wants) {
+      const cutoff = new Map(wants.map((w) => [w.name, w.stillBefore]));
+      for (const [name, screen] of screens) if (screen.activityAt > (cutoff.get(name) ?? Infinity)) screens.delete(name);
+    }
+    return { panes: panesOf(listing), screens };
   }
-  return { panes: parsePanes(lines.slice(i + 1).join("\n")), screens };
 }

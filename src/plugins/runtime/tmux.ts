@@ -123,6 +123,18 @@ export class TmuxRuntime implements RuntimePlugin {
     ]);
   }
 
+  /** The last listing and its panes: an idle tmux lists the same text every second. */
+  private listing: { text: string; panes: PaneFacts[] } = { text: "", panes: [] };
+
+  /**
+   * The panes of a listing; the same (frozen) array as last time when tmux printed the same
+   * text, so nothing is parsed again and listeners can tell "nothing changed" by identity.
+   */
+  private readonly panesOf = (text: string): PaneFacts[] => {
+    if (text !== this.listing.text) this.listing = { text, panes: Object.freeze(parsePanes(text).map((p) => Object.freeze(p))) as PaneFacts[] };
+    return this.listing.panes;
+  };
+
   private readonly paneListeners = new Set<(panes: PaneFacts[]) => void>();
 
   onPanes(listener: (panes: PaneFacts[]) => void): () => void {
@@ -188,7 +200,7 @@ export class TmuxRuntime implements RuntimePlugin {
     if (!r.stdout && noServer(r)) return { panes: [], screens: new Map() };
     let look: PaneLook;
     try {
-      look = parseLook(r.stdout, id, wants);
+      look = parseLook(r.stdout, id, wants, this.panesOf);
       // Screens another ao process read first (marked read in tmux, unknown here): by name.
       const unread = unreadWants(wants, look);
       if (unread.length) {
@@ -227,7 +239,7 @@ export class TmuxRuntime implements RuntimePlugin {
       if (noServer(r)) return [];
       throw new Error(`tmux list-panes: ${r.stderr.trim()}`);
     }
-    return parsePanes(r.stdout);
+    return this.panesOf(r.stdout);
   }
 
   async capture(name: string, lines?: number): Promise<string> {
