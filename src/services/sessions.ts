@@ -128,14 +128,27 @@ function eventDetail(d: Record<string, unknown> | null): string | null {
   return text ? text.split("\n")[0]!.slice(0, 120) : null;
 }
 
+/** Per record (shared and frozen by the store): the last sign of life folded into it, and the result. */
+const signed = new WeakMap<Readonly<Metadata>, { at: number; meta: Readonly<Metadata> }>();
+
+/**
+ * The record with the freshest sign of life as its lastActivityAt. The same object while
+ * neither the record nor the sign moves: the dashboard builds 500 views every 2 s, and a copy
+ * of every record each time was the largest part of its garbage.
+ */
+function withLastSign(meta: Readonly<Metadata>, lastSign: number): Readonly<Metadata> {
+  if (lastSign <= 0) return meta;
+  const known = signed.get(meta);
+  if (known?.at === lastSign) return known.meta;
+  const iso = new Date(lastSign).toISOString();
+  const out = !meta.lastActivityAt || iso > meta.lastActivityAt ? Object.freeze({ ...meta, lastActivityAt: iso }) : meta;
+  signed.set(meta, { at: lastSign, meta: out });
+  return out;
+}
+
 function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, conflicts: Conflict[]): SessionView {
-  let meta = s.meta ?? {};
   // The freshest sign of life: the pane's last output or the agent's last event.
-  const lastSign = Math.max(rt?.pane ? rt.pane.activityAt * 1000 : 0, rt?.report?.at ?? 0);
-  if (lastSign > 0) {
-    const iso = new Date(lastSign).toISOString();
-    if (!meta.lastActivityAt || iso > meta.lastActivityAt) meta = { ...meta, lastActivityAt: iso };
-  }
+  const meta = withLastSign(s.meta ?? {}, Math.max(rt?.pane ? rt.pane.activityAt * 1000 : 0, rt?.report?.at ?? 0));
   // A corrupt record still belongs somewhere: its id's prefix names the project.
   const prefix = s.id.slice(0, s.id.lastIndexOf("-"));
   const projectId = meta.projectId ?? ctx.config.projects.find((p) => p.sessionPrefix === prefix)?.id ?? "";
@@ -304,20 +317,23 @@ const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "hos
 
 /** Status changes worth keeping: the record and the event log follow what the facts show. */
 async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>): Promise<void> {
-  await Promise.all(
-    views.map(async (v) => {
-      const m = seen.get(v.id);
-      // A spawn owns its record until it finishes (it writes working, or errored, itself),
-      // unless its process is gone: then the facts decide. A booting agent, a failed probe and
-      // an unread GitHub are no news to record.
-      const spawnOwned = m?.status === "spawning" && spawnerAlive(m) !== false;
-      if (!m?.id || spawnOwned || UNRECORDED.has(v.statusCause)) return;
-      const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
-      // The conversation id an agent reported (Codex's thread) is what `restore` resumes.
-      const idSeen = v.agent?.sessionId && v.agent.sessionId !== m.agentSessionId ? v.agent.sessionId : null;
-      const causeChanged = v.status === m.status && v.statusCause !== m.statusCause;
-      if (v.status === m.status && !causeChanged && !prChanged && !idSeen) return;
-      await ctx.store
+  // Decided synchronously, written only where something changed: the dashboard records every
+  // 2 s, and 500 async calls that write nothing were 500 promises of garbage each time.
+  const writes: Array<Promise<unknown>> = [];
+  for (const v of views) {
+    const m = seen.get(v.id);
+    // A spawn owns its record until it finishes (it writes working, or errored, itself),
+    // unless its process is gone: then the facts decide. A booting agent, a failed probe and
+    // an unread GitHub are no news to record.
+    const spawnOwned = m?.status === "spawning" && spawnerAlive(m) !== false;
+    if (!m?.id || spawnOwned || UNRECORDED.has(v.statusCause)) continue;
+    const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
+    // The conversation id an agent reported (Codex's thread) is what `restore` resumes.
+    const idSeen = v.agent?.sessionId && v.agent.sessionId !== m.agentSessionId ? v.agent.sessionId : null;
+    const causeChanged = v.status === m.status && v.statusCause !== m.statusCause;
+    if (v.status === m.status && !causeChanged && !prChanged && !idSeen) continue;
+    writes.push(
+      ctx.store
         .updateIfUnchanged(
           v.id,
           m,
@@ -330,9 +346,10 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
           "status",
           "status",
         )
-        .catch(() => {});
-    }),
-  );
+        .catch(() => {}),
+    );
+  }
+  await Promise.all(writes);
 }
 
 /**
@@ -378,7 +395,11 @@ async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: Proj
     return pr;
   };
   const views = stored.map((s) => toView(ctx, s, now, facts.get(s.id), prOf(s), live(s) ? (radar.bySession[s.id] ?? []) : []));
-  if (opts.record && opts.runtime !== false) await recordTransitions(ctx, views, new Map(stored.flatMap((s) => (s.meta ? [[s.id, s.meta] as const] : []))));
+  if (opts.record && opts.runtime !== false) {
+    const seen = new Map<string, Metadata>();
+    for (const s of stored) if (s.meta) seen.set(s.id, s.meta);
+    await recordTransitions(ctx, views, seen);
+  }
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
 }
 

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { readSessions } from "../../src/services/sessions.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+
+let ws: TestWorkspace | undefined;
+const tm = privateTmux();
+afterEach(async () => {
+  tm.kill();
+  await ws?.cleanup();
+  ws = undefined;
+});
+
+describe("the views of a dashboard that reads again and again", () => {
+  it("share one record with the pane's last output folded in while neither moves, and follow a change", async () => {
+    ws = await makeWorkspace("name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none, agent: generic, agentCommand: sh }\n", "w");
+    const created = new Date(Date.now() - 3600_000).toISOString();
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-w-fe-1", createdAt: created });
+    expect(tm.tmux("new-session", "-d", "-s", "ao-w-fe-1", "-x", "80", "-y", "10", "printf 'ready\\n> '; exec sleep 600").code).toBe(0);
+    const activityAt = Number(tm.tmux("display-message", "-p", "-t", "=ao-w-fe-1:", "#{window_activity}").stdout.trim());
+    const ctx = await createApp({ env: { ...ws.env, AO_TMUX_SOCKET: tm.socket } });
+    const read = async () => (await readSessions(ctx, { all: true })).views[0]!;
+
+    // A process's first listing reads each record once; from the second on they are shared.
+    await read();
+    const a = await read();
+    const b = await read();
+    expect(a.meta.lastActivityAt).toBe(new Date(activityAt * 1000).toISOString());
+    expect(b.meta).toBe(a.meta);
+    expect(Object.isFrozen(a.meta)).toBe(true);
+
+    await ctx.store.update("fe-1", () => ({ summary: "fixing the login" }), "test");
+    const c = await read();
+    expect(c.meta).not.toBe(a.meta);
+    expect(c.meta.summary).toBe("fixing the login");
+    expect(c.meta.lastActivityAt).toBe(a.meta.lastActivityAt);
+    expect(c.summary).toBe("fixing the login");
+
+    // New output on the pane (typed keys echo): the view says so at once.
+    const moved = await waitFor("output in a later second", () => {
+      tm.tmux("send-keys", "-t", "=ao-w-fe-1:", "x");
+      const t = Number(tm.tmux("display-message", "-p", "-t", "=ao-w-fe-1:", "#{window_activity}").stdout.trim());
+      return t > activityAt ? t : null;
+    });
+    const d = await read();
+    expect(Date.parse(d.meta.lastActivityAt!)).toBeGreaterThanOrEqual(moved * 1000);
+    expect(d.lastActivityAt).toBe(d.meta.lastActivityAt);
+  });
+});
