@@ -6,7 +6,7 @@ import { elapsedSince } from "../metadata/clock.js";
 import { prNumberFromUrl } from "../core/pr.js";
 import { run } from "../exec.js";
 import { agentDisplayName } from "../core/agent-events.js";
-import type { AgentFacts, AgentView, DerivedStatus, Metadata, PrFacts, SessionView } from "../core/types.js";
+import type { AgentFacts, AgentView, DerivedStatus, Metadata, PrFacts, SessionView, StatusFacts } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { StoredSession } from "../metadata/store.js";
 import { agentPlugin } from "../plugins/agent/index.js";
@@ -66,20 +66,19 @@ function wantsRuntime(s: StoredSession): boolean {
 }
 
 /**
- * Facts that need a clock or a process table, for the pure derivation: how long the agent has
- * been quiet (the newest of ao's own record and the pane's output, neither counting a wall-clock
- * jump), and whether a `spawning` record still has its spawner.
+ * Facts that need a clock or a process table, for the pure derivation, written into `facts`:
+ * how long the agent has been quiet (the newest of ao's own record and the pane's output,
+ * neither counting a wall-clock jump), and whether a `spawning` record still has its spawner.
  */
-function quietAndSpawner(meta: Metadata, now: Date, rt: SessionRuntimeFacts | undefined): { quietMs?: number; spawnerAlive?: boolean } {
-  const out: { quietMs?: number; spawnerAlive?: boolean } = {};
+function addQuietAndSpawner(facts: StatusFacts, meta: Metadata, now: Date, rt: SessionRuntimeFacts | undefined): void {
   const recorded = meta.lastActivityAt ?? meta.createdAt;
-  const quiet = [rt?.quietMs, recorded ? elapsedSince(Date.parse(recorded), meta.lastActivityMono, now.getTime()) : undefined].filter(
-    (x): x is number => x !== undefined && !Number.isNaN(x),
-  );
-  if (quiet.length) out.quietMs = Math.min(...quiet);
+  const sinceRecord = recorded ? elapsedSince(Date.parse(recorded), meta.lastActivityMono, now.getTime()) : Number.NaN;
+  const fromPane = rt?.quietMs ?? Number.NaN;
+  // The smaller of the two that are known (NaN: not known).
+  const quiet = Number.isNaN(fromPane) ? sinceRecord : Number.isNaN(sinceRecord) ? fromPane : Math.min(fromPane, sinceRecord);
+  if (!Number.isNaN(quiet)) facts.quietMs = quiet;
   const alive = spawnerAlive(meta);
-  if (alive !== undefined) out.spawnerAlive = alive;
-  return out;
+  if (alive !== undefined) facts.spawnerAlive = alive;
 }
 
 /** For a `spawning` record: whether its spawner (pid and start time) still runs; undefined when unknown. */
@@ -146,6 +145,19 @@ function withLastSign(meta: Readonly<Metadata>, lastSign: number): Readonly<Meta
   return out;
 }
 
+/** What deriveStatus reads, set key by key: 500 views every 2 s, and each spread was an object. */
+function statusFacts(ctx: AppContext, meta: Metadata, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, agent: AgentFacts | undefined): StatusFacts {
+  const facts: StatusFacts = { now, meta, stuckAfterMs: ctx.config.stuckAfterMs };
+  addQuietAndSpawner(facts, meta, now, rt);
+  if (rt) facts.runtimeAlive = rt.alive;
+  if (rt?.unreachable) facts.probeError = rt.unreachable;
+  if (rt?.hostDown) facts.hostDown = rt.hostDown;
+  if (rt?.activity) facts.activity = rt.activity;
+  if (pr !== undefined) facts.pr = pr;
+  if (agent) facts.agent = agent;
+  return facts;
+}
+
 function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, conflicts: Conflict[]): SessionView {
   // The freshest sign of life: the pane's last output or the agent's last event.
   const meta = withLastSign(s.meta ?? {}, Math.max(rt?.pane ? rt.pane.activityAt * 1000 : 0, rt?.report?.at ?? 0));
@@ -158,18 +170,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     ? { status: "errored", cause: "unreadable", reason: s.error }
     : meta.killRequestedAt && meta.status !== "killed"
       ? { status: "errored", cause: "kill_interrupted", reason: `kill interrupted (started ${meta.killRequestedAt}); ao session kill ${s.id} finishes it` }
-      : deriveStatus({
-        now,
-        meta,
-        stuckAfterMs: ctx.config.stuckAfterMs,
-        ...quietAndSpawner(meta, now, rt),
-        ...(rt ? { runtimeAlive: rt.alive } : {}),
-        ...(rt?.unreachable ? { probeError: rt.unreachable } : {}),
-        ...(rt?.hostDown ? { hostDown: rt.hostDown } : {}),
-        ...(rt?.activity ? { activity: rt.activity } : {}),
-        ...(pr !== undefined ? { pr } : {}),
-        ...(agent ? { agent } : {}),
-      });
+      : deriveStatus(statusFacts(ctx, meta, now, rt, pr, agent));
   return {
     id: s.id,
     workspace: ctx.config.name,

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
+import path from "node:path";
 import { createApp } from "../../src/app.js";
+import type { Host } from "../../src/plugins/host/types.js";
+import type { PaneLook, RuntimePlugin, ScreenWant, WorkspacePlugin } from "../../src/plugins/types.js";
+import { LocalEventLogs } from "../../src/services/agent-events.js";
+import type { Machine } from "../../src/services/machines.js";
+import { RuntimeFacts } from "../../src/services/runtime-facts.js";
 import { readSessions } from "../../src/services/sessions.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
@@ -46,5 +52,41 @@ describe("the views of a dashboard that reads again and again", () => {
     const d = await read();
     expect(Date.parse(d.meta.lastActivityAt!)).toBeGreaterThanOrEqual(moved * 1000);
     expect(d.lastActivityAt).toBe(d.meta.lastActivityAt);
+  });
+
+  it("counts an agent quiet from the newer of its record and its pane: stuck only when both are old", async () => {
+    ws = await makeWorkspace("name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none, agent: generic, agentCommand: sh }\n", "w");
+    const now = Date.now();
+    // The pane printed last two hours ago, not at a prompt (the agent claims to work).
+    const paneAt = Math.floor((now - 2 * 3600_000) / 1000);
+    const runtime = {
+      name: "tmux",
+      async listPanes() {
+        return [{ name: "ao-w-fe-1", panePid: 1, dead: false, deadStatus: null, activityAt: paneAt }];
+      },
+      async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
+        const panes = await this.listPanes();
+        return { panes, screens: new Map(wants.map((w) => [w.name, { activityAt: paneAt, text: "building step 3 of 9\n" }])) };
+      },
+    } as unknown as RuntimePlugin;
+    const status = async (lastActivityAt: string) => {
+      await ws!.seed("fe-1", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-w-fe-1", createdAt: new Date(now - 3 * 3600_000).toISOString(), lastActivityAt });
+      const ctx = await createApp({ env: ws!.env });
+      const host = { name: "local", remote: false, timeoutMs: 20_000 } as unknown as Host;
+      const m: Machine = {
+        name: "local",
+        host,
+        runtime,
+        workspace: {} as WorkspacePlugin,
+        facts: new RuntimeFacts(runtime, path.join(ws!.aoHome, "cache", "panes-w.json"), ctx.config.readyThresholdMs, host, new LocalEventLogs()),
+        root: async () => "/nowhere",
+      };
+      (ctx as unknown as { machines: Map<string, Machine> }).machines = new Map([["local", m]]);
+      return (await readSessions(ctx, { all: true })).views[0]!.statusCause;
+    };
+    // ao recorded a sign of life a minute ago (an agent event): not stuck, whatever the pane says.
+    expect(await status(new Date(now - 60_000).toISOString())).not.toBe("stuck");
+    // Both old: stuck.
+    expect(await status(new Date(now - 3 * 3600_000).toISOString())).toBe("stuck");
   });
 });
