@@ -30,9 +30,19 @@ export function monoStamp(): string | undefined {
   return b ? `${b}:${monoMs()}` : undefined;
 }
 
+/** Stamps already taken apart: the dashboard reads the same 500 every 2 s. */
+const parsedStamps = new Map<string, number | null>();
+
 function stampMs(stamp: string | undefined): number | null {
-  const m = stamp ? /^([0-9a-f]+):(\d+)$/.exec(stamp) : null;
-  return m && m[1] === bootId() ? Number(m[2]) : null;
+  if (!stamp) return null;
+  let ms = parsedStamps.get(stamp);
+  if (ms === undefined) {
+    const m = /^([0-9a-f]+):(\d+)$/.exec(stamp);
+    ms = m && m[1] === bootId() ? Number(m[2]) : null;
+    if (parsedStamps.size >= 10_000) parsedStamps.clear();
+    parsedStamps.set(stamp, ms);
+  }
+  return ms;
 }
 
 /**

@@ -53,6 +53,9 @@ export interface RuntimeQuery {
   promptPending?: boolean;
 }
 
+/** The events of a session that reports none: one shared (frozen) empty list, not one per refresh. */
+const NO_EVENTS = Object.freeze([]) as unknown as AgentEvent[];
+
 /** A "still before" that every output time meets: read the screen whether or not it moves. */
 const ANY_TIME = 9_999_999_999;
 
@@ -166,7 +169,7 @@ export class RuntimeFacts {
         out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
         continue;
       }
-      const events = (q.eventLog && eventsByLog.get(q.eventLog)) || [];
+      const events = (q.eventLog && eventsByLog.get(q.eventLog)) || NO_EVENTS;
       const report = agentReport(events, { promptPending: q.promptPending ?? false });
       const prev = cache[q.tmuxName];
       if (!prev || prev.seenFor !== pane.activityAt) {
@@ -210,7 +213,7 @@ export class RuntimeFacts {
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
-      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.slice(-20), quietMs: Math.max(0, at - pane.activityAt * 1000) });
+      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

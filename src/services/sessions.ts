@@ -13,7 +13,7 @@ import { agentPlugin } from "../plugins/agent/index.js";
 import type { PrQuery } from "../plugins/types.js";
 import type { PrGroup, PrSnapshot } from "./pr-facts.js";
 import { agentEventsPath } from "./agent-events.js";
-import type { SessionRuntimeFacts } from "./runtime-facts.js";
+import type { RuntimeQuery, SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
 import { hostClockSkew, hostNotes, noteHostAnswer } from "./hosts.js";
@@ -218,6 +218,28 @@ function inLocalClock(f: SessionRuntimeFacts, skew: number): SessionRuntimeFacts
 /** "12:04": when a host stopped answering, in the person's own clock. */
 const clockTime = (iso: string) => new Date(iso).toTimeString().slice(0, 5);
 
+/** Per record (shared and frozen by the store): what its runtime look asks, made once. */
+const queried = new WeakMap<Readonly<Metadata>, { remote: boolean; query: RuntimeQuery }>();
+
+/** What the runtime look asks of a session, the same object while its record is unchanged. */
+function runtimeQuery(ctx: AppContext, s: StoredSession, remote: boolean): RuntimeQuery {
+  const meta = s.meta!;
+  const known = queried.get(meta);
+  if (known?.remote === remote) return known.query;
+  const agent = agentPlugin(meta.agent ?? "") ?? agentPlugin("generic")!;
+  const stateDir = remote ? meta.hostStateDir : ctx.store.dir(s.id);
+  const query: RuntimeQuery = Object.freeze({
+    id: s.id,
+    tmuxName: meta.tmuxName!,
+    agent,
+    ...(agent.wireHooks && stateDir ? { eventLog: agentEventsPath(stateDir) } : {}),
+    promptPending: meta.promptOnLaunch === "1",
+    ...(meta.worktree ? { worktree: meta.worktree } : {}),
+  });
+  queried.set(meta, { remote, query });
+  return query;
+}
+
 /**
  * Runtime facts per host, all hosts at once: one look at each (its panes, the screens worth
  * reading, its agent-event logs). A host that does not answer leaves its sessions unknown, said
@@ -239,18 +261,7 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
       const down = (why: string) => list.forEach((s) => out.set(s.id, { alive: false, hostDown: why }));
       if (!ctx.config.hosts.some((h) => h.name === name)) return down(`host ${name} is not in the config (hosts:)`);
       const m = machine(ctx, name);
-      const queries = list.map((s) => {
-        const agent = agentPlugin(s.meta!.agent ?? "") ?? agentPlugin("generic")!;
-        const stateDir = m.host.remote ? s.meta!.hostStateDir : ctx.store.dir(s.id);
-        return {
-          id: s.id,
-          tmuxName: s.meta!.tmuxName!,
-          agent,
-          ...(agent.wireHooks && stateDir ? { eventLog: agentEventsPath(stateDir) } : {}),
-          promptPending: s.meta!.promptOnLaunch === "1",
-          ...(s.meta!.worktree ? { worktree: s.meta!.worktree } : {}),
-        };
-      });
+      const queries = list.map((s) => runtimeQuery(ctx, s, m.host.remote));
       try {
         // A refresh waits for no host longer than this, and for one already known to be down
         // only briefly: the other hosts' sessions are not held back by it for long.

@@ -4,7 +4,8 @@ import { createApp } from "../../src/app.js";
 import type { Host } from "../../src/plugins/host/types.js";
 import type { PaneLook, RuntimePlugin, ScreenWant, WorkspacePlugin } from "../../src/plugins/types.js";
 import { LocalEventLogs } from "../../src/services/agent-events.js";
-import type { Machine } from "../../src/services/machines.js";
+import { LOCAL_HOST } from "../../src/core/placement.js";
+import { machine, type Machine } from "../../src/services/machines.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
 import { readSessions } from "../../src/services/sessions.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
@@ -27,6 +28,11 @@ describe("the views of a dashboard that reads again and again", () => {
     const activityAt = Number(tm.tmux("display-message", "-p", "-t", "=ao-w-fe-1:", "#{window_activity}").stdout.trim());
     const ctx = await createApp({ env: { ...ws.env, AO_TMUX_SOCKET: tm.socket } });
     const read = async () => (await readSessions(ctx, { all: true })).views[0]!;
+    // What each refresh asks of the runtime: the same query object while the record stands.
+    const asked: unknown[] = [];
+    const facts = machine(ctx, LOCAL_HOST).facts;
+    const gather = facts.gather.bind(facts);
+    facts.gather = (queries, at) => (asked.push(queries[0]), gather(queries, at));
 
     // A process's first listing reads each record once; from the second on they are shared.
     await read();
@@ -35,6 +41,7 @@ describe("the views of a dashboard that reads again and again", () => {
     expect(a.meta.lastActivityAt).toBe(new Date(activityAt * 1000).toISOString());
     expect(b.meta).toBe(a.meta);
     expect(Object.isFrozen(a.meta)).toBe(true);
+    expect(asked[2]).toBe(asked[1]);
 
     await ctx.store.update("fe-1", () => ({ summary: "fixing the login" }), "test");
     const c = await read();
@@ -42,6 +49,8 @@ describe("the views of a dashboard that reads again and again", () => {
     expect(c.meta.summary).toBe("fixing the login");
     expect(c.meta.lastActivityAt).toBe(a.meta.lastActivityAt);
     expect(c.summary).toBe("fixing the login");
+    expect(asked[3]).not.toBe(asked[2]);
+    expect(asked[3]).toEqual(asked[2]);
 
     // New output on the pane (typed keys echo): the view says so at once.
     const moved = await waitFor("output in a later second", () => {
@@ -59,13 +68,11 @@ describe("the views of a dashboard that reads again and again", () => {
     const now = Date.now();
     // The pane printed last two hours ago, not at a prompt (the agent claims to work).
     const paneAt = Math.floor((now - 2 * 3600_000) / 1000);
+    const panes = [{ name: "ao-w-fe-1", panePid: 1, dead: false, deadStatus: null, activityAt: paneAt }];
     const runtime = {
       name: "tmux",
-      async listPanes() {
-        return [{ name: "ao-w-fe-1", panePid: 1, dead: false, deadStatus: null, activityAt: paneAt }];
-      },
+      listPanes: async () => panes,
       async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
-        const panes = await this.listPanes();
         return { panes, screens: new Map(wants.map((w) => [w.name, { activityAt: paneAt, text: "building step 3 of 9\n" }])) };
       },
     } as unknown as RuntimePlugin;
