@@ -47,3 +47,44 @@ describe("capYoungGeneration", () => {
     expect(youngGenAfterWork(8, true)).toBeLessThanOrEqual(8.5);
   });
 });
+
+/**
+ * A Node process whose work promotes garbage into the old generation as the dashboard's
+ * start-up does (objects that outlive a few young collections), with the old generation held
+ * tight for `forMs` (null: not at all); prints the old space's largest size in MB.
+ */
+function oldGenPeak(forMs: number | null): number {
+  requireBuild();
+  const mod = pathToFileURL(path.join(ROOT, "dist/src/commands/young-gen.js")).href;
+  const script = `
+    import v8 from "node:v8";
+    import { tightOldGeneration } from ${JSON.stringify(mod)};
+    ${forMs === null ? "" : `tightOldGeneration(15, ${forMs});`}
+    await new Promise((r) => setTimeout(r, 20));
+    const kept = [];
+    let peak = 0;
+    for (let turn = 0; turn < 300; turn++) {
+      const rows = [];
+      for (let i = 0; i < 20000; i++) rows.push({ id: i, text: "row " + i, cells: [i, turn] });
+      kept.push(rows);
+      if (kept.length > 10) kept.shift();
+      await new Promise((r) => setImmediate(r));
+      peak = Math.max(peak, v8.getHeapSpaceStatistics().find((s) => s.space_name === "old_space").space_size);
+    }
+    console.log(peak / 1024 / 1024);
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  return Number(r.stdout.trim());
+}
+
+describe("tightOldGeneration", () => {
+  it("keeps the old generation near what survives while it holds, and lets V8 choose after", () => {
+    const free = oldGenPeak(null);
+    const tight = oldGenPeak(60_000);
+    // About 30 MB survive each collection here; V8 alone let the space grow far past that.
+    expect(tight).toBeLessThan(free * 0.6);
+    // Held for a moment only (over before the work): as if never held.
+    expect(oldGenPeak(1)).toBeGreaterThan(tight * 1.5);
+  });
+});
