@@ -24,7 +24,7 @@ import { attachSession } from "../services/terminal.js";
 import { issueClosedLookup } from "../services/trackers.js";
 import { colourEnabled } from "../core/style.js";
 import { createDashboard, type DashboardDeps, type GitHubStatus } from "../store/dashboard.js";
-import { capYoungGeneration, tightOldGeneration } from "./young-gen.js";
+import { capYoungGeneration, stopOptimizingAfter, tightOldGeneration } from "./young-gen.js";
 
 export function githubStatus(g: PrSnapshot): GitHubStatus {
   const off = g.error !== null && g.fetchedAt === null;
@@ -121,6 +121,9 @@ export function preloadUi(): Promise<UiModules> {
   // Start-up's garbage is collected as it goes rather than grown past: 500 sessions peaked at
   // 112-117 MB without this and 107-108 MB with it, for ~0.3 s more collecting in start-up.
   tightOldGeneration(15, 8_000);
+  // Past start-up, V8's optimizing compiler re-optimizing deoptimized code was a quarter of an
+  // idle dashboard's CPU; baseline code does the idle work for less (young-gen.ts).
+  stopOptimizingAfter(10_000);
   // React's development build checks every render and costs frames; users run the production one.
   process.env.NODE_ENV ??= "production";
   // Ink renders nothing until exit when it believes it runs in CI (it reads CI and

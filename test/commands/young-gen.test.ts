@@ -88,3 +88,35 @@ describe("tightOldGeneration", () => {
     expect(oldGenPeak(1)).toBeGreaterThan(tight * 1.5);
   });
 });
+
+/**
+ * A Node process that makes one function hot, in turns of the event loop (V8 optimizes on
+ * another thread), with optimizing stopped first or not; prints whether V8 optimized it.
+ */
+function optimizedAfterWork(stopped: boolean): boolean {
+  requireBuild();
+  const mod = pathToFileURL(path.join(ROOT, "dist/src/commands/young-gen.js")).href;
+  const script = `
+    import { stopOptimizingAfter } from ${JSON.stringify(mod)};
+    ${stopped ? "stopOptimizingAfter(0);" : ""}
+    await new Promise((r) => setTimeout(r, 20));
+    function row(i) { return { id: "fe-" + i, width: (i * 7) % 120, text: "row " + i }; }
+    let n = 0;
+    for (let turn = 0; turn < 200; turn++) {
+      for (let i = 0; i < 2000; i++) n += row(i).width;
+      await new Promise((r) => setImmediate(r));
+    }
+    // V8's status bits: 1 << 4 is "optimized".
+    console.log((%GetOptimizationStatus(row) & (1 << 4)) !== 0, n > 0);
+  `;
+  const r = spawnSync(process.execPath, ["--allow-natives-syntax", "--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  return r.stdout.trim() === "true true";
+}
+
+describe("stopOptimizingAfter", () => {
+  it("leaves a function made hot after it in baseline code, where V8 would have optimized it", () => {
+    expect(optimizedAfterWork(false)).toBe(true);
+    expect(optimizedAfterWork(true)).toBe(false);
+  });
+});
