@@ -7,11 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { RunResult } from "../../src/exec.js";
 import type { Host } from "../../src/plugins/host/types.js";
-import type { PaneFacts, PaneLook, RuntimePlugin, ScreenWant, WorkspacePlugin } from "../../src/plugins/types.js";
-import { LocalEventLogs } from "../../src/services/agent-events.js";
-import type { Machine } from "../../src/services/machines.js";
-import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import type { PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../../src/plugins/types.js";
 import { readSessions } from "../../src/services/sessions.js";
+import { useMachine } from "../helpers/machine.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
 const AHEAD_MS = 5 * 60_000;
@@ -63,15 +61,7 @@ describe("a host whose clock is ahead of this one", () => {
     const read = async () => {
       const ctx = await createApp({ env: ws!.env });
       const { host, runtime } = farHost(calls);
-      const m: Machine = {
-        name: "far",
-        host,
-        runtime,
-        workspace: {} as WorkspacePlugin,
-        facts: new RuntimeFacts(runtime, path.join(ws!.aoHome, "cache", "panes-w@far.json"), ctx.config.readyThresholdMs, host, new LocalEventLogs()),
-        root: async () => "/nowhere",
-      };
-      (ctx as unknown as { machines: Map<string, Machine> }).machines = new Map([["far", m]]);
+      useMachine(ctx, "far", host, runtime, "panes-w@far.json");
       return (await readSessions(ctx)).views[0]!;
     };
     const v = await read();

@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import path from "node:path";
 import { createApp } from "../../src/app.js";
 import type { Host } from "../../src/plugins/host/types.js";
-import type { PaneLook, RuntimePlugin, ScreenWant, WorkspacePlugin } from "../../src/plugins/types.js";
-import { LocalEventLogs } from "../../src/services/agent-events.js";
+import type { PaneLook, RuntimePlugin, ScreenWant } from "../../src/plugins/types.js";
 import { LOCAL_HOST } from "../../src/core/placement.js";
-import { machine, type Machine } from "../../src/services/machines.js";
-import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import { machine } from "../../src/services/machines.js";
+import { useMachine } from "../helpers/machine.js";
 import { readSessions } from "../../src/services/sessions.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
@@ -79,16 +77,7 @@ describe("the views of a dashboard that reads again and again", () => {
     const status = async (lastActivityAt: string) => {
       await ws!.seed("fe-1", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-w-fe-1", createdAt: new Date(now - 3 * 3600_000).toISOString(), lastActivityAt });
       const ctx = await createApp({ env: ws!.env });
-      const host = { name: "local", remote: false, timeoutMs: 20_000 } as unknown as Host;
-      const m: Machine = {
-        name: "local",
-        host,
-        runtime,
-        workspace: {} as WorkspacePlugin,
-        facts: new RuntimeFacts(runtime, path.join(ws!.aoHome, "cache", "panes-w.json"), ctx.config.readyThresholdMs, host, new LocalEventLogs()),
-        root: async () => "/nowhere",
-      };
-      (ctx as unknown as { machines: Map<string, Machine> }).machines = new Map([["local", m]]);
+      useMachine(ctx, "local", { name: "local", remote: false, timeoutMs: 20_000 } as unknown as Host, runtime, "panes-w.json");
       return (await readSessions(ctx, { all: true })).views[0]!.statusCause;
     };
     // ao recorded a sign of life a minute ago (an agent event): not stuck, whatever the pane says.
