@@ -223,6 +223,12 @@ function quietOnClosedPipe(): void {
   onFirstUse("stderr");
 }
 
+/** What exitWhenWritten needs of a stream: how much is still going out, and a write with a callback. */
+export interface Outgoing {
+  readonly writableLength: number;
+  write(chunk: string, cb: () => void): unknown;
+}
+
 /**
  * End the process once everything written to stdout and stderr has left it. For a command
  * whose work is all awaited by the time main() resolves (`ls`, `status`): the engine's own
@@ -230,12 +236,6 @@ function quietOnClosedPipe(): void {
  * A pipe is written asynchronously on some systems (macOS): an empty write's callback comes
  * once every write before it is out.
  */
-/** What exitWhenWritten needs of a stream: how much is still going out, and a write with a callback. */
-export interface Outgoing {
-  readonly writableLength: number;
-  write(chunk: string, cb: () => void): unknown;
-}
-
 export function exitWhenWritten(code: number, streams: Outgoing[] = madeStreams(), exit: (code: number) => void = process.exit): void {
   const waiting = streams.filter((s) => s.writableLength > 0);
   if (waiting.length === 0) return exit(code);

@@ -4,7 +4,8 @@ import path from "node:path";
 import { PRIVATE_FILE } from "./private.js";
 import { uniqueSuffix } from "./unique.js";
 
-const openAsync = promisify(open);
+/** open(2) on the threadpool, for an fd: a create is real work for the system (an inode). */
+export const openAsync = promisify(open);
 const fsyncAsync = promisify(fsync);
 
 /**

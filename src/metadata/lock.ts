@@ -101,13 +101,7 @@ function held(dir: string, n: number): boolean | "gone" {
 
 /** Remove a folder ao made: its known files and itself, or everything when it holds more. */
 function remove(p: string): void {
-  for (const f of ["owner", "released"]) {
-    try {
-      unlinkSync(path.join(p, f));
-    } catch {
-      /* not there */
-    }
-  }
+  emptied(p);
   try {
     rmdirSync(p);
   } catch {

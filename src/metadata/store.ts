@@ -1,17 +1,14 @@
-import { closeSync, constants, fstatSync, open, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, type Stats } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { promisify } from "node:util";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
 import type { Metadata } from "../core/types.js";
-import { writeFileAtomic } from "./atomic.js";
+import { openAsync, writeFileAtomic } from "./atomic.js";
 import { monoStamp } from "./clock.js";
 import { withLock } from "./lock.js";
 import { ProcessOwnerFile } from "./owner-file.js";
 import { mkdirPrivate, PRIVATE_DIR, PRIVATE_FILE } from "./private.js";
-
-const openAsync = promisify(open);
 
 /** One line of `events.jsonl`. */
 export interface SessionEvent {
@@ -186,7 +183,8 @@ export class SessionStore {
   }
 
   async read(id: string): Promise<Metadata> {
-    return parseMetadata(await readFile(this.metaPath(id), "utf8"));
+    // One synchronous read: the record is a few hundred bytes in the page cache.
+    return parseMetadata(readFileSync(this.metaPath(id), "utf8"));
   }
 
   /**
@@ -340,8 +338,7 @@ export class SessionStore {
     seen: Metadata | null,
   ): Promise<Metadata | null> {
     return withLock(this.lockPath(id), async () => {
-      // One synchronous read: the record is a few hundred bytes in the page cache.
-      const before = parseMetadata(readFileSync(this.metaPath(id), "utf8"));
+      const before = await this.read(id);
       if (seen && !sameRecord(seen, before)) return null;
       const patch = await fn({ ...before });
       const after: Metadata = { ...before };

@@ -4,6 +4,9 @@ import type { PaneFacts, PaneLook, ScreenWant } from "../types.js";
 // 500 panes), and no agent plugin reads it.
 export const PANE_FORMAT = ["#{session_name}", "#{pane_pid}", "#{pane_dead}", "#{pane_dead_status}", "#{window_activity}"].join("\t");
 
+/** Every pane, as a line of a tmux script. */
+export const LIST_PANES_LINE = `list-panes -a -F '${PANE_FORMAT}'`;
+
 /**
  * Names that may go into a tmux script as they are. ao's own names always match; a name from a
  * hand-edited record that does not is never spliced into a command (its pane is listed, not read).
@@ -127,7 +130,7 @@ export function lookScript(wants: readonly ScreenWant[], nonce: string, plan = p
     lines.push(`run-shell -C "#{S:#{?${changed},#{?${cond},${read},},}}"`);
   }
   lines.push(`display-message -p '${nonce} p'`);
-  lines.push(`list-panes -a -F '${PANE_FORMAT}'`);
+  lines.push(LIST_PANES_LINE);
   return `${lines.join("\n")}\n`;
 }
 

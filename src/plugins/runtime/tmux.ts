@@ -7,7 +7,7 @@ import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
 import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
 import { killTree, processTree } from "./processes.js";
-import { LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes, unreadWants } from "./tmux-look.js";
+import { LIST_PANES_LINE, LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes, unreadWants } from "./tmux-look.js";
 
 export { parsePanes };
 
@@ -234,7 +234,7 @@ export class TmuxRuntime implements RuntimePlugin {
 
   private async readPanes(): Promise<PaneFacts[]> {
     // The same listing as a script line when a look's process waits for one.
-    const r = this.prepared ? await this.script(`list-panes -a -F '${PANE_FORMAT}'\n`) : await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT]);
+    const r = this.prepared ? await this.script(`${LIST_PANES_LINE}\n`) : await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT]);
     if (r.exitCode !== 0) {
       if (noServer(r)) return [];
       throw new Error(`tmux list-panes: ${r.stderr.trim()}`);
