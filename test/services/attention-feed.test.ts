@@ -41,14 +41,20 @@ function feedingRuntime() {
   };
 }
 
+/** The attention watch over a fed runtime, on fake timers, checking the panes every `paneCheckMs`. */
+async function watching(paneCheckMs: number) {
+  root = await mkdtemp(path.join(tmpdir(), "ao-attn-feed-"));
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+  const rt = feedingRuntime();
+  const woke: string[] = [];
+  const ctx = { store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
+  const a = await watchAttention(ctx, (why) => woke.push(why), { paneCheckMs });
+  return { rt, woke, a };
+}
+
 describe("the pane watcher and the looks beside it", () => {
   it("lists the panes itself only when no listing was made for a check's interval", async () => {
-    root = await mkdtemp(path.join(tmpdir(), "ao-attn-feed-"));
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
-    const rt = feedingRuntime();
-    const woke: string[] = [];
-    const ctx = { store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
-    const a = await watchAttention(ctx, (why) => woke.push(why), { paneCheckMs: 1000 });
+    const { rt, woke, a } = await watching(1000);
     expect(rt.lists()).toBe(1);
 
     // The dashboard's looks every 900 ms: the watcher never forks a listing of its own...
@@ -72,12 +78,7 @@ describe("the pane watcher and the looks beside it", () => {
   });
 
   it("wakes for a pane whose output time moved, not for a listing that says what the last one did", async () => {
-    root = await mkdtemp(path.join(tmpdir(), "ao-attn-feed-"));
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
-    const rt = feedingRuntime();
-    const woke: string[] = [];
-    const ctx = { store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
-    const a = await watchAttention(ctx, (why) => woke.push(why), { paneCheckMs: 60_000 });
+    const { rt, woke, a } = await watching(60_000);
     const same = [pane({ activityAt: 1 })];
     rt.feed(same);
     rt.feed(same);
