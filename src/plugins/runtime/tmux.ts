@@ -58,6 +58,12 @@ export class TmuxRuntime implements RuntimePlugin {
     readonly socket?: string,
     private readonly makeNonce: () => string = nonce,
     readonly host: Host = localHost,
+    /**
+     * How long a local tmux command may take: tmux answers in milliseconds, so one that does not
+     * within this (a server wedged, a socket that never answers) is an error, not a wait forever.
+     * Over ssh the host's own deadline applies.
+     */
+    readonly deadlineMs = 30_000,
   ) {}
 
   private argv(args: string[]): string[] {
@@ -79,7 +85,13 @@ export class TmuxRuntime implements RuntimePlugin {
       return r;
     }
     const env = withoutSecrets(process.env);
-    return run("tmux", this.argv(args), input !== undefined ? { input, env } : { env });
+    return this.answered(args, await run("tmux", this.argv(args), input !== undefined ? { input, env, timeoutMs: this.deadlineMs } : { env, timeoutMs: this.deadlineMs }));
+  }
+
+  /** A local tmux that did not answer within its deadline is an error, said as such. */
+  private answered(args: string[], r: RunResult): RunResult {
+    if (r.timedOut) throw new Error(`tmux ${args[0]}: no answer within ${this.deadlineMs / 1000} s (is the tmux server stuck?)`);
+    return r;
   }
 
   private async ok(args: string[], input?: string): Promise<RunResult> {
@@ -185,7 +197,7 @@ export class TmuxRuntime implements RuntimePlugin {
     const p = this.prepared;
     if (!p) return this.tmux(["source-file", "-"], text);
     this.prepared = null;
-    const r = await (await p).finish(text);
+    const r = this.answered(["source-file"], await (await p).finish(text, this.deadlineMs));
     // It connected before the records were read: its "no server" may be older than they are
     // (a server started since, by a spawn). Only a process started now may say so.
     return r.exitCode !== 0 && noServer(r) ? this.tmux(["source-file", "-"], text) : r;
