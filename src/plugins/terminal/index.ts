@@ -2,18 +2,21 @@ import { shellJoin, shellQuote } from "../../core/shell.js";
 import { run } from "../../exec.js";
 import type { TerminalPlugin } from "../types.js";
 
+/** switch-client and new-window return at once; one that does not within this is an error. */
+const TMUX_DEADLINE_MS = 30_000;
+
 /** A window in the tmux client you are in, attached to the session (nested when ao uses its own socket). */
 const tmuxTerminal: TerminalPlugin = {
   name: "tmux",
   async open({ id, attachArgv }) {
     if (!process.env.TMUX) throw new Error(`not inside tmux; use "ao attach ${id}", or set terminal: command in the config`);
     if (attachArgv[1] === "switch-client") {
-      const r = await run(attachArgv[0]!, attachArgv.slice(1));
+      const r = await run(attachArgv[0]!, attachArgv.slice(1), { timeoutMs: TMUX_DEADLINE_MS });
       if (r.exitCode !== 0) throw new Error(r.stderr.trim());
       return;
     }
     // The new window runs a second tmux client for ao's server; it must not think it is nested.
-    const r = await run("tmux", ["new-window", "-n", id, "--", "env", "-u", "TMUX", ...attachArgv]);
+    const r = await run("tmux", ["new-window", "-n", id, "--", "env", "-u", "TMUX", ...attachArgv], { timeoutMs: TMUX_DEADLINE_MS });
     if (r.exitCode !== 0) throw new Error(`tmux new-window: ${r.stderr.trim()}`);
   },
 };
