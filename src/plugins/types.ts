@@ -55,9 +55,11 @@ export interface RuntimePlugin {
   /**
    * Start the next look's process now, before its wants are known, so its start-up overlaps
    * the caller's reading of the records; the next look() uses it. `dropPreparedLook` ends one
-   * no look took. Optional: a runtime without it simply starts its look when asked.
+   * no look took. Optional: a runtime without it simply starts its look when asked. Resolves
+   * once the process is made: a caller that reads synchronously next must wait for that, or the
+   * process is only made after its reading, with nothing left to overlap.
    */
-  prepareLook?(): void;
+  prepareLook?(): Promise<void>;
   dropPreparedLook?(): void;
   /**
    * Hear of every listing of all panes this runtime makes, its looks' included: a watcher of the

@@ -370,9 +370,11 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
  */
 export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionsSnapshot> {
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
-  // The local look's tmux starts while the records are read: its start-up is then no wait.
+  // The local look's tmux starts while the records are read: its start-up is then no wait. Made
+  // before they are read: the reading is synchronous, and a process still on its way to being
+  // made (loading child_process is a promise) was made only after it, 500 records later.
   const early = opts.runtime !== false && ctx.runtime.prepareLook !== undefined && ctx.runtimeFacts.expectsPanes();
-  if (early) ctx.runtime.prepareLook!();
+  if (early) await ctx.runtime.prepareLook!();
   try {
     return await readSessionsNow(ctx, opts, project);
   } finally {

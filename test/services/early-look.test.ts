@@ -32,6 +32,17 @@ function counted(ctx: AppContext) {
   return n;
 }
 
+/** The order in which the prepared process was made and the records were read. */
+function ordered(ctx: AppContext): string[] {
+  const rt = ctx.runtime as TmuxRuntime;
+  const seen: string[] = [];
+  const prepare = rt.prepareLook.bind(rt);
+  rt.prepareLook = () => prepare().then(() => void seen.push("tmux made"));
+  const list = ctx.store.list.bind(ctx.store);
+  ctx.store.list = () => (seen.push("records read"), list());
+  return seen;
+}
+
 describe("the look of a listing starts before the records are read", () => {
   it("once a look has found panes here, the next listing's look runs in the tmux started ahead", async () => {
     const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
@@ -54,6 +65,15 @@ describe("the look of a listing starts before the records are read", () => {
     const n3 = counted(third);
     await readSessions(third, { runtime: false });
     expect(n3).toEqual({ prepared: 0, onDemand: 0 });
+  });
+
+  it("the process is made before the records are read, which is synchronous and leaves nothing to overlap after it", async () => {
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    await readSessions(await createApp({ env }));
+    const ctx = await createApp({ env });
+    const seen = ordered(ctx);
+    await readSessions(ctx);
+    expect(seen).toEqual(["tmux made", "records read"]);
   });
 
   it("once tmux has none of the workspace's panes, a listing starts no look ahead of need", async () => {

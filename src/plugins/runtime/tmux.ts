@@ -179,11 +179,15 @@ export class TmuxRuntime implements RuntimePlugin {
   /** A `tmux source-file -` started ahead of the look that will feed it its script. */
   private prepared: Promise<PendingRun> | null = null;
 
-  prepareLook(): void {
+  async prepareLook(): Promise<void> {
     // Over ssh a command's start-up is the shared connection's, already made.
     if (this.host.remote || this.prepared) return;
     this.prepared = startRun("tmux", this.argv(["source-file", "-"]), { env: withoutSecrets(process.env) });
-    this.prepared.catch(() => {});
+    // A start failure is the look's to report.
+    await this.prepared.then(
+      () => {},
+      () => {},
+    );
   }
 
   dropPreparedLook(): void {
