@@ -62,6 +62,12 @@ export async function run(file: string, args: readonly string[], opts: RunOption
 export interface PendingRun {
   /** Write the input, close it, and wait for the result, within `timeoutMs` from now. */
   finish(input: string, timeoutMs?: number): Promise<RunResult>;
+  /**
+   * Resolves once the input `finish` gave is written whole and closed. Closing takes a turn of
+   * the event loop: a caller that works synchronously next waits for this, or the process waits
+   * for its end of input until that work is done.
+   */
+  inputClosed(): Promise<void>;
   /** Not needed after all: its input ends empty, and it ends on its own. */
   abandon(): void;
 }
@@ -81,17 +87,24 @@ export async function startRun(file: string, args: readonly string[], opts: Omit
   const handles = child ? [child, child.stdin, child.stdout, child.stderr] : [];
   for (const h of handles) (h as { unref?: () => void } | null)?.unref?.();
   let used = false;
+  let closed: Promise<void> = Promise.resolve();
   return {
     finish(input, timeoutMs) {
       if (used) return Promise.reject(new Error(`${file}: its input was already given`));
       used = true;
       for (const h of handles) (h as { ref?: () => void } | null)?.ref?.();
-      if (child) {
+      const stdin = child?.stdin;
+      if (child && stdin) {
+        closed = new Promise((resolve) => {
+          stdin.once("finish", resolve);
+          stdin.once("close", resolve);
+        });
         armDeadline(launched, timeoutMs);
         endInput(child, input);
       }
       return launched.result;
     },
+    inputClosed: () => closed,
     abandon() {
       if (used) return;
       used = true;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,6 +16,21 @@ describe("a process started before its input is known", () => {
     const pending = await startRun("sh", ["-c", "read line; echo \"got $line\""]);
     const r = await pending.finish("late input\n", 10_000);
     expect(r).toEqual({ exitCode: 0, stdout: "got late input\n", stderr: "" });
+  });
+
+  it("once its input is closed, the process has all of it without another turn of this one's event loop", async () => {
+    const out = path.join(dir, "closed");
+    // More than a pipe holds: written over several turns before it can be closed.
+    const input = "x".repeat(200_000);
+    const pending = await startRun("sh", ["-c", `cat > '${out}.tmp' && mv '${out}.tmp' '${out}'`]);
+    const result = pending.finish(input, 10_000);
+    await pending.inputClosed();
+    // Synchronous from here: only a process that already has its whole input and its end can finish.
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(out) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, "utf8")).toBe(input);
+    expect((await result).exitCode).toBe(0);
   });
 
   it("says a missing program is missing when its result is asked for", async () => {

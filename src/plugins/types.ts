@@ -53,13 +53,14 @@ export interface RuntimePlugin {
    */
   look(wants: readonly ScreenWant[]): Promise<PaneLook>;
   /**
-   * Start the next look's process now, before its wants are known, so its start-up overlaps
-   * the caller's reading of the records; the next look() uses it. `dropPreparedLook` ends one
-   * no look took. Optional: a runtime without it simply starts its look when asked. Resolves
-   * once the process is made: a caller that reads synchronously next must wait for that, or the
+   * Start the next look's process now, so its work overlaps the caller's reading of the
+   * records; the next look() uses it. With `wants` (those the caller expects to ask) the look
+   * itself starts: a look() asking others has those read by name. `dropPreparedLook` ends one no
+   * look took. Optional: a runtime without it simply starts its look when asked. Resolves once
+   * the process is made: a caller that reads synchronously next must wait for that, or the
    * process is only made after its reading, with nothing left to overlap.
    */
-  prepareLook?(): Promise<void>;
+  prepareLook?(wants?: readonly ScreenWant[]): Promise<void>;
   dropPreparedLook?(): void;
   /**
    * Hear of every listing of all panes this runtime makes, its looks' included: a watcher of the

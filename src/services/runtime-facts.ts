@@ -10,7 +10,7 @@ import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
-import type { AgentPlugin, PaneFacts, RuntimePlugin, StillActivity } from "../plugins/types.js";
+import type { AgentPlugin, PaneFacts, RuntimePlugin, ScreenWant, StillActivity } from "../plugins/types.js";
 import { LocalEventLogs, type EventLogReader } from "./agent-events.js";
 
 export interface SessionRuntimeFacts {
@@ -81,8 +81,23 @@ interface CacheEntry {
    * have caught the last frame of a question just answered.
    */
   movingDialog?: boolean;
+  /** false: its session's screen is not read (its agent's events speak for it), so no look asks for it. */
+  screen?: false;
 }
 type PaneCache = Record<string, CacheEntry>;
+
+/** What a look asks of each named pane, from what the cache remembers of its screen. */
+function wantsOf(names: readonly string[], cache: PaneCache, now: number): ScreenWant[] {
+  const stillBefore = stillCutoffSec(now);
+  return names.map((name) => {
+    // A screen last read while it moved is read again once still.
+    const known = cache[name]?.wasStill === false ? undefined : cache[name]?.activityAt;
+    // Until an agent has shown a non-blank screen its screen is read even while it moves, in
+    // the same tmux process: a blank one is booting (spawning), a drawn one is not.
+    const booting = cache[name]?.blank !== false;
+    return { name, stillBefore: booting ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
+  });
+}
 
 /**
  * Liveness and activity for many sessions in one runtime look: every pane, plus the screens of
@@ -118,6 +133,18 @@ export class RuntimeFacts {
     return Object.keys(this.loadCache()).length > 0;
   }
 
+  /**
+   * Start now the look a gather at `now` is likely to ask for: the screens the last look knew,
+   * as they stand in the cache. The records are then read while tmux looks. A gather whose
+   * wants turn out otherwise (a session new since) has the rest read by name.
+   */
+  async lookAhead(now: number): Promise<void> {
+    if (!this.runtime.prepareLook) return;
+    const cache = this.loadCache();
+    const names = Object.keys(cache).filter((name) => cache[name]!.screen !== false);
+    await this.runtime.prepareLook(wantsOf(names, cache, now));
+  }
+
   private async saveCache(cache: PaneCache): Promise<void> {
     try {
       await mkdirPrivate(path.dirname(this.cacheFile));
@@ -133,17 +160,11 @@ export class RuntimeFacts {
     const out = new Map<string, SessionRuntimeFacts>();
     if (queries.length === 0) return out;
     const cache = this.loadCache();
-    const stillBefore = stillCutoffSec(now);
-    const wants = queries
-      .filter((q) => q.readScreen !== false)
-      .map((q) => {
-        // A screen last read while it moved is read again once still.
-        const known = cache[q.tmuxName]?.wasStill === false ? undefined : cache[q.tmuxName]?.activityAt;
-        // Until an agent has shown a non-blank screen its screen is read even while it moves, in
-        // the same tmux process: a blank one is booting (spawning), a drawn one is not.
-        const booting = cache[q.tmuxName]?.blank !== false;
-        return { name: q.tmuxName, stillBefore: booting ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
-      });
+    const wants = wantsOf(
+      queries.filter((q) => q.readScreen !== false).map((q) => q.tmuxName),
+      cache,
+      now,
+    );
     // The event logs are read beside the tmux look, not after it: on another host the two ride
     // the one shared connection at once, so a refresh waits for one round trip, not two. A log
     // is only new lines' worth of work when its pane is gone, and none when it did not grow.
@@ -175,6 +196,11 @@ export class RuntimeFacts {
       if (!prev || prev.seenFor !== pane.activityAt) {
         const mono = monoStamp();
         cache[q.tmuxName] = { ...prev, seenFor: pane.activityAt, seenAt: now, ...(mono ? { seenMono: mono } : {}) };
+        dirty = true;
+      }
+      if ((q.readScreen === false) !== (cache[q.tmuxName]!.screen === false)) {
+        const { screen: _, ...entry } = cache[q.tmuxName]!;
+        cache[q.tmuxName] = q.readScreen === false ? { ...entry, screen: false } : entry;
         dirty = true;
       }
       const isStill = stillForMs(pane.activityAt, now) >= STILL_MS;

@@ -370,20 +370,23 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
  */
 export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionsSnapshot> {
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
-  // The local look's tmux starts while the records are read: its start-up is then no wait. Made
-  // before they are read: the reading is synchronous, and a process still on its way to being
-  // made (loading child_process is a promise) was made only after it, 500 records later.
+  const now = ctx.now();
+  // The local look starts before the records are read, with the wants the last look had: tmux
+  // looks while they are read. Its process is made before they are: the reading is synchronous,
+  // and a process still on its way to being made (loading child_process is a promise) was made
+  // only after it, 500 records later.
   const early = opts.runtime !== false && ctx.runtime.prepareLook !== undefined && ctx.runtimeFacts.expectsPanes();
-  if (early) await ctx.runtime.prepareLook!();
+  // A listing of some sessions only (a project's, some ids) prepares the process alone: the last
+  // look's wants would read other sessions' screens too.
+  if (early) await (opts.project === undefined && !opts.ids ? ctx.runtimeFacts.lookAhead(now.getTime()) : ctx.runtime.prepareLook!());
   try {
-    return await readSessionsNow(ctx, opts, project);
+    return await readSessionsNow(ctx, opts, project, now);
   } finally {
     if (early) ctx.runtime.dropPreparedLook?.();
   }
 }
 
-async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: ProjectConfig | undefined): Promise<SessionsSnapshot> {
-  const now = ctx.now();
+async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: ProjectConfig | undefined, now: Date): Promise<SessionsSnapshot> {
   const all = await ctx.store.list();
   const stored = all.filter((s) => {
     if (opts.ids && !opts.ids.includes(s.id)) return false;

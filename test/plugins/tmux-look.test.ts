@@ -125,6 +125,25 @@ describe("one tmux process per look (fake runner)", () => {
     expect(rt.calls[0]!.input).toContain("=ao-rec-fe-2:");
   });
 
+  it("starts ahead the look the next gather asks for: the same wants, none for a session whose agent speaks for itself", async () => {
+    const file = cacheFile();
+    const queries = [{ id: "fe-1", tmuxName: "ao-rec-fe-1", agent, readScreen: false }, ...["fe-2", "fe-3"].map((id) => ({ id, tmuxName: `ao-rec-${id}`, agent }))];
+    await new RuntimeFacts(new FakeRunnerTmux(fixtureAnswer), file, 60_000).gather(queries, (ACTIVITY + 10) * 1000);
+    // The next process: what it starts ahead is what its gather then asks.
+    const rt = new FakeRunnerTmux(fixtureAnswer);
+    const ahead: unknown[] = [];
+    const asked: unknown[] = [];
+    rt.prepareLook = async (wants) => void ahead.push(wants);
+    const look = rt.look.bind(rt);
+    rt.look = (wants) => (asked.push(wants), look(wants));
+    const facts = new RuntimeFacts(rt, file, 60_000);
+    const now = (ACTIVITY + 20) * 1000;
+    await facts.lookAhead(now);
+    await facts.gather(queries, now);
+    expect(ahead).toEqual(asked);
+    expect((ahead[0] as Array<{ name: string }>).map((w) => w.name).sort()).toEqual(["ao-rec-fe-2", "ao-rec-fe-3"]);
+  });
+
   it("falls back to a listing and single captures when tmux answers out of step", async () => {
     const listing = FIXTURE.slice(FIXTURE.indexOf("NONCE0 p\nao-rec")).split("\n").slice(1).join("\n");
     const rt = new FakeRunnerTmux((args) => {

@@ -63,7 +63,7 @@ describe("a look whose tmux was started ahead", () => {
       const rt = new CountingTmux(late.socket);
       // The early process found no server (it connected before the records were read), and a
       // spawn has started one since.
-      const early: PendingRun = { finish: async () => ({ exitCode: 1, stdout: "", stderr: `no server running on /tmp/tmux-0/${late.socket}\n` }), abandon: () => {} };
+      const early: PendingRun = { finish: async () => ({ exitCode: 1, stdout: "", stderr: `no server running on /tmp/tmux-0/${late.socket}\n` }), inputClosed: async () => {}, abandon: () => {} };
       (rt as unknown as { prepared: Promise<PendingRun> }).prepared = Promise.resolve(early);
       expect(late.tmux("new-session", "-d", "-s", "ao-p-late-1", "-x", "40", "-y", "4", "sh", "-c", "exec sleep 600").code).toBe(0);
       const look = await rt.look([{ name: "ao-p-late-1", stillBefore: stillCutoffSec(Date.now()) }]);

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type AppContext } from "../../src/app.js";
 import type { RunResult } from "../../src/exec.js";
@@ -28,7 +29,7 @@ function counted(ctx: AppContext) {
   const tmux = rt.tmux.bind(rt);
   rt.tmux = (args: string[], input?: string): Promise<RunResult> => (n.onDemand++, tmux(args, input));
   const prepare = rt.prepareLook.bind(rt);
-  rt.prepareLook = () => (n.prepared++, prepare());
+  rt.prepareLook = (wants) => (n.prepared++, prepare(wants));
   return n;
 }
 
@@ -37,7 +38,7 @@ function ordered(ctx: AppContext): string[] {
   const rt = ctx.runtime as TmuxRuntime;
   const seen: string[] = [];
   const prepare = rt.prepareLook.bind(rt);
-  rt.prepareLook = () => prepare().then(() => void seen.push("tmux made"));
+  rt.prepareLook = (wants) => prepare(wants).then(() => void seen.push(wants?.length ? "look started" : "tmux made"));
   const list = ctx.store.list.bind(ctx.store);
   ctx.store.list = () => (seen.push("records read"), list());
   return seen;
@@ -73,7 +74,29 @@ describe("the look of a listing starts before the records are read", () => {
     const ctx = await createApp({ env });
     const seen = ordered(ctx);
     await readSessions(ctx);
-    expect(seen).toEqual(["tmux made", "records read"]);
+    expect(seen).toEqual(["look started", "records read"]);
+  });
+
+  it("a session new since the last look has its screen read by name, in one more process; the rest came from the look ahead", async () => {
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    await readSessions(await createApp({ env }));
+    expect(tm.tmux("new-session", "-d", "-s", "ao-t-fe-3", "-x", "40", "-y", "4", "sh", "-c", "printf 'fe-3\\n'; exec sleep 600").code).toBe(0);
+    const dir = await ws.seed("fe-3", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-t-fe-3", branch: "b-fe-3", createdAt: ago(60) });
+    try {
+      const ctx = await createApp({ env });
+      const n = counted(ctx);
+      const { views } = await readSessions(ctx);
+      expect(n).toEqual({ prepared: 1, onDemand: 1 });
+      expect(views.find((v) => v.id === "fe-3")?.activity).not.toBeNull();
+      // Now known: the next listing's look ahead asks for it too.
+      const next = await createApp({ env });
+      const m = counted(next);
+      await readSessions(next);
+      expect(m).toEqual({ prepared: 1, onDemand: 0 });
+    } finally {
+      tm.tmux("kill-session", "-t", "=ao-t-fe-3");
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("once tmux has none of the workspace's panes, a listing starts no look ahead of need", async () => {

@@ -147,6 +147,19 @@ export function unreadWants(wants: readonly ScreenWant[], look: PaneLook): Scree
   });
 }
 
+/**
+ * The wants of panes in `panes` that are not among `asked` as they are: a look that asked those
+ * cannot answer for them. A want whose pane was not listed has nothing to read.
+ */
+export function wantsNotAsked(wants: readonly ScreenWant[], asked: readonly ScreenWant[], panes: readonly PaneFacts[]): ScreenWant[] {
+  const byName = new Map(asked.map((w) => [w.name, w]));
+  const listed = new Set(panes.map((p) => p.name));
+  return wants.filter((w) => {
+    const a = byName.get(w.name);
+    return listed.has(w.name) && (!a || a.stillBefore !== w.stillBefore || a.knownActivityAt !== w.knownActivityAt);
+  });
+}
+
 /** Thrown when tmux's answer is not in the shape the script asks for (another tmux, a garbled pipe). */
 export class LookOutOfStep extends Error {}
 

@@ -7,7 +7,7 @@ import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
 import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
 import { killTree, processTree } from "./processes.js";
-import { LIST_PANES_LINE, LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes, unreadWants } from "./tmux-look.js";
+import { LIST_PANES_LINE, LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes, unreadWants, wantsNotAsked } from "./tmux-look.js";
 
 export { parsePanes };
 
@@ -178,21 +178,38 @@ export class TmuxRuntime implements RuntimePlugin {
 
   /** A `tmux source-file -` started ahead of the look that will feed it its script. */
   private prepared: Promise<PendingRun> | null = null;
+  /** A look started ahead with the wants the caller expects to ask for, fed at once. */
+  private started: { wants: readonly ScreenWant[]; nonce: string; result: Promise<RunResult> } | null = null;
 
-  async prepareLook(): Promise<void> {
+  async prepareLook(wants?: readonly ScreenWant[]): Promise<void> {
     // Over ssh a command's start-up is the shared connection's, already made.
-    if (this.host.remote || this.prepared) return;
-    this.prepared = startRun("tmux", this.argv(["source-file", "-"]), { env: withoutSecrets(process.env) });
-    // A start failure is the look's to report.
-    await this.prepared.then(
-      () => {},
-      () => {},
-    );
+    if (this.host.remote || this.prepared || this.started) return;
+    const pending = startRun("tmux", this.argv(["source-file", "-"]), { env: withoutSecrets(process.env) });
+    if (!wants?.length) {
+      this.prepared = pending;
+      // A start failure is the look's to report.
+      await pending.then(
+        () => {},
+        () => {},
+      );
+      return;
+    }
+    const id = this.makeNonce();
+    const run = await pending.catch(() => null);
+    // A start failure is the look's to report, or nobody's if no look takes it.
+    // (No run: `pending` rejected with why it could not start.)
+    const result = run ? run.finish(lookScript(wants, id), this.deadlineMs) : (pending as unknown as Promise<RunResult>);
+    result.catch(() => {});
+    this.started = { wants, nonce: id, result };
+    // tmux runs the script once its input is closed, which takes a turn of the event loop.
+    await run?.inputClosed();
   }
 
   dropPreparedLook(): void {
     const p = this.prepared;
     this.prepared = null;
+    // A look started ahead runs its script to its end: only its answer is left unheard.
+    this.started = null;
     p?.then((r) => r.abandon(), () => {});
   }
 
@@ -209,19 +226,25 @@ export class TmuxRuntime implements RuntimePlugin {
 
   async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
     if (wants.length === 0) return { panes: await this.listPanes(), screens: new Map() };
+    const ahead = await this.startedLook();
     // A script on standard input rather than `;`-joined argv: tmux refuses a command line over
     // 16 KB, a few dozen panes' worth, and one failing line of a script does not stop the rest.
-    const id = this.makeNonce();
-    const r = await this.script(lookScript(wants, id));
+    const id = ahead?.nonce ?? this.makeNonce();
+    const asked = ahead?.wants ?? wants;
+    const r = ahead?.r ?? (await this.script(lookScript(wants, id)));
     if (!r.stdout && noServer(r)) return { panes: [], screens: new Map() };
     let look: PaneLook;
     try {
-      look = parseLook(r.stdout, id, wants, this.panesOf);
-      // Screens another ao process read first (marked read in tmux, unknown here): by name.
-      const unread = unreadWants(wants, look);
-      if (unread.length) {
-        const again = await this.tmux(["source-file", "-"], lookScript(unread, id, { byName: unread, loop: null }));
-        look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(again.stdout, id, unread).screens]) };
+      look = parseLook(r.stdout, id, asked, this.panesOf);
+      // Wants the look started ahead did not ask as they are asked now (a session new since),
+      // and screens another ao process read first (marked read in tmux, unknown here): by name,
+      // in one more process.
+      const notAsked = ahead ? wantsNotAsked(wants, asked, look.panes) : [];
+      for (const w of notAsked) look.screens.delete(w.name);
+      const again = [...notAsked, ...unreadWants(notAsked.length ? wants.filter((w) => !notAsked.includes(w)) : wants, look)];
+      if (again.length) {
+        const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }));
+        look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };
       }
     } catch (e) {
       if (!(e instanceof LookOutOfStep)) throw e;
@@ -230,6 +253,18 @@ export class TmuxRuntime implements RuntimePlugin {
     }
     const settled = await this.settleDead(look.panes);
     return this.heard(settled ? { ...look, panes: settled } : look);
+  }
+
+  /**
+   * The answer of the look started ahead, taken once. Its "no server" may be older than the
+   * caller's reading (a spawn may have started a server since): none then, and the look runs anew.
+   */
+  private async startedLook(): Promise<{ wants: readonly ScreenWant[]; nonce: string; r: RunResult } | null> {
+    const ahead = this.started;
+    if (!ahead) return null;
+    this.started = null;
+    const r = this.answered(["source-file"], await ahead.result);
+    return r.exitCode !== 0 && noServer(r) ? null : { wants: ahead.wants, nonce: ahead.nonce, r };
   }
 
   /** The same look as a listing and one capture process per screen worth reading. */
