@@ -36,14 +36,14 @@ export async function sessionLs(flags: ListFlags): Promise<void> {
   const ctx = await createApp();
   const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "cached" });
   const now = ctx.now();
-  if (flags.json) return printJson(views.map((v) => ({ ...sessionJson(v, now), githubStale: github.stale })));
+  if (flags.json) return printJson(views.map((v) => sessionJson(v, now, github.stale)));
   process.stdout.write(formatSessionList(views, ctx.config.projects, stdoutStyle(), now));
 }
 
 async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): Promise<string> {
   const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", githubMaxAgeMs: flags.refresh ? 0 : maxAgeMs, record: true, conflicts: "check" });
   const now = ctx.now();
-  if (flags.json) return `${JSON.stringify(views.map((v) => ({ ...sessionJson(v, now), githubStale: github.stale })), null, 2)}\n`;
+  if (flags.json) return `${JSON.stringify(views.map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
   const line = githubLine(github, now);
   return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, line ? [line] : []);
 }

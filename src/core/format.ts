@@ -171,7 +171,8 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
 }
 
 /** The `--json` shape of one session; the field names are a contract with scripts. */
-export function sessionJson(v: SessionView, now: Date): Record<string, unknown> {
+export function sessionJson(v: SessionView, now: Date, githubStale: boolean): Record<string, unknown> {
+  // Made whole in one literal: a spread copy of 500 of these was a few milliseconds of `ls --json`.
   return {
     name: v.id,
     host: v.host,
@@ -197,5 +198,6 @@ export function sessionJson(v: SessionView, now: Date): Record<string, unknown> 
     permissionsSkipped: v.permissionsSkipped,
     conflicts: v.conflicts,
     agent: v.agent,
+    githubStale,
   };
 }
