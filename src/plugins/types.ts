@@ -28,6 +28,11 @@ export interface PaneLook {
   panes: PaneFacts[];
   /** tmux name → the screen, and the output time it belongs to. */
   screens: Map<string, { activityAt: number; text: string }>;
+  /**
+   * Taken by a look started ahead (prepareLook with wants), so it may be older than what the
+   * caller read since: a pane it lacks, or found dead, may have been made since.
+   */
+  ahead?: true;
 }
 
 export interface LaunchSpec {

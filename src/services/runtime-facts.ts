@@ -10,7 +10,7 @@ import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
-import type { AgentPlugin, PaneFacts, RuntimePlugin, ScreenWant, StillActivity } from "../plugins/types.js";
+import type { AgentPlugin, PaneFacts, PaneLook, RuntimePlugin, ScreenWant, StillActivity } from "../plugins/types.js";
 import { LocalEventLogs, type EventLogReader } from "./agent-events.js";
 
 export interface SessionRuntimeFacts {
@@ -133,6 +133,21 @@ export class RuntimeFacts {
     return Object.keys(this.loadCache()).length > 0;
   }
 
+  /** Whether this has gathered before: a process that looks again and again no longer looks ahead. */
+  private gathered = false;
+
+  /**
+   * The look for `wants`. One started ahead of the caller's reading of the records may predate
+   * them: a session spawned or restored since has a record but no pane in it. Any pane it lacks
+   * or found dead is asked again, by a look started now, before it is taken for gone.
+   */
+  private async confirmedLook(queries: readonly RuntimeQuery[], wants: ScreenWant[]): Promise<PaneLook> {
+    const look = await this.runtime.look(wants);
+    if (!look.ahead) return look;
+    const panes = new Map(look.panes.map((p) => [p.name, p]));
+    return queries.some((q) => !panes.get(q.tmuxName) || panes.get(q.tmuxName)!.dead) ? this.runtime.look(wants) : look;
+  }
+
   /**
    * Start now the look a gather at `now` is likely to ask for: the screens the last look knew,
    * as they stand in the cache. The records are then read while tmux looks. A gather whose
@@ -140,6 +155,9 @@ export class RuntimeFacts {
    */
   async lookAhead(now: number): Promise<void> {
     if (!this.runtime.prepareLook) return;
+    // The dashboard's refreshes keep their looks after their records: a look ahead would cost a
+    // second process at each refresh while a session's pane is gone. Its process still starts early.
+    if (this.gathered) return this.runtime.prepareLook();
     const cache = this.loadCache();
     const names = Object.keys(cache).filter((name) => cache[name]!.screen !== false);
     await this.runtime.prepareLook(wantsOf(names, cache, now));
@@ -169,8 +187,9 @@ export class RuntimeFacts {
     // the one shared connection at once, so a refresh waits for one round trip, not two. A log
     // is only new lines' worth of work when its pane is gone, and none when it did not grow.
     const logs = queries.filter((q) => q.eventLog).map((q) => q.eventLog!);
+    this.gathered = true;
     const [look, eventsByLog] = await Promise.all([
-      this.runtime.look(wants),
+      this.confirmedLook(queries, wants),
       logs.length ? this.events.readMany(logs).catch(() => new Map<string, AgentEvent[]>()) : new Map<string, AgentEvent[]>(),
     ]);
     const panes = new Map(look.panes.map((p) => [p.name, p]));

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type AppContext } from "../../src/app.js";
 import type { RunResult } from "../../src/exec.js";
@@ -97,6 +99,43 @@ describe("the look of a listing starts before the records are read", () => {
       tm.tmux("kill-session", "-t", "=ao-t-fe-3");
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a pane the look ahead lacks is asked again by a look started after the records: a session restored meanwhile is not taken for gone", async () => {
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    await readSessions(await createApp({ env }));
+    const ctx = await createApp({ env });
+    const n = counted(ctx);
+    // The look starts ahead and has its answer; then a session is restored (its tmux, then its
+    // record), all before this listing reads the records.
+    await ctx.runtimeFacts.lookAhead(Date.now());
+    await (ctx.runtime as unknown as { started: { result: Promise<unknown> } }).started.result;
+    expect(tm.tmux("new-session", "-d", "-s", "ao-t-fe-4", "-x", "40", "-y", "4", "sh", "-c", "printf 'fe-4\\n'; exec sleep 600").code).toBe(0);
+    const dir = await ws.seed("fe-4", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-t-fe-4", branch: "b-fe-4", createdAt: ago(60) });
+    try {
+      const { views } = await readSessions(ctx, { record: true });
+      const v = views.find((x) => x.id === "fe-4")!;
+      expect(v.statusCause).not.toBe("runtime_lost");
+      expect(v.activity).not.toBeNull();
+      expect(n.onDemand).toBe(1);
+      expect(readFileSync(path.join(dir, "metadata"), "utf8")).not.toContain("runtime_lost");
+    } finally {
+      tm.tmux("kill-session", "-t", "=ao-t-fe-4");
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a process that lists again and again (the dashboard) looks ahead on its first listing only", async () => {
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    await readSessions(await createApp({ env }));
+    const ctx = await createApp({ env });
+    const rt = ctx.runtime as TmuxRuntime;
+    const asked: number[] = [];
+    const prepare = rt.prepareLook.bind(rt);
+    rt.prepareLook = (wants) => (asked.push(wants?.length ?? 0), prepare(wants));
+    await readSessions(ctx);
+    await readSessions(ctx);
+    expect(asked).toEqual([2, 0]);
   });
 
   it("once tmux has none of the workspace's panes, a listing starts no look ahead of need", async () => {

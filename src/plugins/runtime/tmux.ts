@@ -252,7 +252,8 @@ export class TmuxRuntime implements RuntimePlugin {
       return this.lookOneByOne(wants);
     }
     const settled = await this.settleDead(look.panes);
-    return this.heard(settled ? { ...look, panes: settled } : look);
+    const seen = settled ? { ...look, panes: settled } : look;
+    return this.heard(ahead ? { ...seen, ahead: true as const } : seen);
   }
 
   /**
