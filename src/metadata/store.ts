@@ -113,6 +113,15 @@ export class SessionStore {
     return this.pathsOf(id).meta;
   }
 
+  /** When the record was last written (its file's mtime, epoch ms); null when it cannot be told. */
+  writtenAt(id: string): number | null {
+    try {
+      return statSync(this.metaPath(id)).mtimeMs;
+    } catch {
+      return null;
+    }
+  }
+
   eventsPath(id: string): string {
     return path.join(this.dir(id), "events.jsonl");
   }

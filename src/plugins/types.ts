@@ -29,10 +29,10 @@ export interface PaneLook {
   /** tmux name → the screen, and the output time it belongs to. */
   screens: Map<string, { activityAt: number; text: string }>;
   /**
-   * Taken by a look started ahead (prepareLook with wants), so it may be older than what the
-   * caller read since: a pane it lacks, or found dead, may have been made since.
+   * When a look started ahead (prepareLook with wants) was started (epoch ms): it may be older
+   * than what the caller read since. A pane it lacks, or found dead, may have been made since.
    */
-  ahead?: true;
+  startedAt?: number;
 }
 
 export interface LaunchSpec {

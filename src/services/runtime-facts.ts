@@ -33,6 +33,11 @@ export interface SessionRuntimeFacts {
   report?: AgentReport;
   /** Its newest events, for the detail view. */
   events?: AgentEvent[];
+  /**
+   * When tmux was asked, if that was before the caller read the records (a look started ahead):
+   * a record changed since then is newer than these facts.
+   */
+  askedAt?: number;
 }
 
 export interface RuntimeQuery {
@@ -143,7 +148,7 @@ export class RuntimeFacts {
    */
   private async confirmedLook(queries: readonly RuntimeQuery[], wants: ScreenWant[]): Promise<PaneLook> {
     const look = await this.runtime.look(wants);
-    if (!look.ahead) return look;
+    if (look.startedAt === undefined) return look;
     const panes = new Map(look.panes.map((p) => [p.name, p]));
     return queries.some((q) => !panes.get(q.tmuxName) || panes.get(q.tmuxName)!.dead) ? this.runtime.look(wants) : look;
   }
@@ -258,7 +263,7 @@ export class RuntimeFacts {
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
-      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000) });
+      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

@@ -328,7 +328,7 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
 const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "host_unreachable", "pr_recorded"]);
 
 /** Status changes worth keeping: the record and the event log follow what the facts show. */
-async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>): Promise<void> {
+async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>, facts: Map<string, SessionRuntimeFacts>): Promise<void> {
   // Decided synchronously, written only where something changed: the dashboard records every
   // 2 s, and 500 async calls that write nothing were 500 promises of garbage each time.
   const writes: Array<Promise<unknown>> = [];
@@ -344,6 +344,7 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
     const idSeen = v.agent?.sessionId && v.agent.sessionId !== m.agentSessionId ? v.agent.sessionId : null;
     const causeChanged = v.status === m.status && v.statusCause !== m.statusCause;
     if (v.status === m.status && !causeChanged && !prChanged && !idSeen) continue;
+    if (newerThanFacts(ctx, v.id, facts.get(v.id))) continue;
     writes.push(
       ctx.store
         .updateIfUnchanged(
@@ -362,6 +363,20 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
     );
   }
   await Promise.all(writes);
+}
+
+/** How much earlier than the write a file's mtime may read: a filesystem's time granularity (FAT's 2 s). */
+const MTIME_GRAIN_MS = 2000;
+
+/**
+ * Whether the record may have been written after tmux was asked (a look started ahead of the
+ * reading): status derived from those older facts must not overwrite it. The next call, its look
+ * after the change, records what holds then.
+ */
+function newerThanFacts(ctx: AppContext, id: string, f: SessionRuntimeFacts | undefined): boolean {
+  if (f?.askedAt === undefined) return false;
+  const written = ctx.store.writtenAt(id);
+  return written === null || written >= f.askedAt - MTIME_GRAIN_MS;
 }
 
 /**
@@ -415,7 +430,7 @@ async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: Proj
   if (opts.record && opts.runtime !== false) {
     const seen = new Map<string, Metadata>();
     for (const s of stored) if (s.meta) seen.set(s.id, s.meta);
-    await recordTransitions(ctx, views, seen);
+    await recordTransitions(ctx, views, seen, facts);
   }
   return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
 }

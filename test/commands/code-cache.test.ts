@@ -13,7 +13,8 @@ const said = (stderr: string) => /code cache .*code-session-ls\.bin: (.*)$/m.exe
 
 beforeEach(async () => {
   ws = await makeWorkspace();
-  await ws.seed("fe-1", { projectId: "frontend", status: "working", branch: "feat/x", createdAt: new Date().toISOString() });
+  // An hour and a half old: its age reads "1h ago" in both runs, however slow the machine.
+  await ws.seed("fe-1", { projectId: "frontend", status: "working", branch: "feat/x", createdAt: new Date(Date.now() - 90 * 60_000).toISOString() });
 });
 afterEach(() => ws.cleanup());
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -122,6 +122,26 @@ describe("the look of a listing starts before the records are read", () => {
     } finally {
       tm.tmux("kill-session", "-t", "=ao-t-fe-4");
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a record written after the look ahead asked tmux is not overwritten by a status derived from that look", async () => {
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    await readSessions(await createApp({ env }));
+    const ctx = await createApp({ env });
+    await ctx.runtimeFacts.lookAhead(Date.now());
+    await (ctx.runtime as unknown as { started: { result: Promise<unknown> } }).started.result;
+    // Another ao process records a newer state meanwhile (from a look of its own, after this one's).
+    const file = path.join(ws.aoHome, "sessions", ws.name, "fe-1", "metadata");
+    const before = readFileSync(file, "utf8");
+    const newer = before.replace(/^status=.*$/m, "status=needs_input").replace(/^statusCause=.*$/m, "");
+    writeFileSync(file, newer);
+    try {
+      const { views } = await readSessions(ctx, { record: true });
+      expect(views.find((v) => v.id === "fe-1")!.status).not.toBe("needs_input");
+      expect(readFileSync(file, "utf8")).toBe(newer);
+    } finally {
+      writeFileSync(file, before);
     }
   });
 

@@ -179,7 +179,7 @@ export class TmuxRuntime implements RuntimePlugin {
   /** A `tmux source-file -` started ahead of the look that will feed it its script. */
   private prepared: Promise<PendingRun> | null = null;
   /** A look started ahead with the wants the caller expects to ask for, fed at once. */
-  private started: { wants: readonly ScreenWant[]; nonce: string; result: Promise<RunResult> } | null = null;
+  private started: { wants: readonly ScreenWant[]; nonce: string; at: number; result: Promise<RunResult> } | null = null;
 
   async prepareLook(wants?: readonly ScreenWant[]): Promise<void> {
     // Over ssh a command's start-up is the shared connection's, already made.
@@ -196,11 +196,12 @@ export class TmuxRuntime implements RuntimePlugin {
     }
     const id = this.makeNonce();
     const run = await pending.catch(() => null);
+    const at = Date.now();
     // A start failure is the look's to report, or nobody's if no look takes it.
     // (No run: `pending` rejected with why it could not start.)
     const result = run ? run.finish(lookScript(wants, id), this.deadlineMs) : (pending as unknown as Promise<RunResult>);
     result.catch(() => {});
-    this.started = { wants, nonce: id, result };
+    this.started = { wants, nonce: id, at, result };
     // tmux runs the script once its input is closed, which takes a turn of the event loop.
     await run?.inputClosed();
   }
@@ -253,19 +254,19 @@ export class TmuxRuntime implements RuntimePlugin {
     }
     const settled = await this.settleDead(look.panes);
     const seen = settled ? { ...look, panes: settled } : look;
-    return this.heard(ahead ? { ...seen, ahead: true as const } : seen);
+    return this.heard(ahead ? { ...seen, startedAt: ahead.at } : seen);
   }
 
   /**
    * The answer of the look started ahead, taken once. Its "no server" may be older than the
    * caller's reading (a spawn may have started a server since): none then, and the look runs anew.
    */
-  private async startedLook(): Promise<{ wants: readonly ScreenWant[]; nonce: string; r: RunResult } | null> {
+  private async startedLook(): Promise<{ wants: readonly ScreenWant[]; nonce: string; at: number; r: RunResult } | null> {
     const ahead = this.started;
     if (!ahead) return null;
     this.started = null;
     const r = this.answered(["source-file"], await ahead.result);
-    return r.exitCode !== 0 && noServer(r) ? null : { wants: ahead.wants, nonce: ahead.nonce, r };
+    return r.exitCode !== 0 && noServer(r) ? null : { wants: ahead.wants, nonce: ahead.nonce, at: ahead.at, r };
   }
 
   /** The same look as a listing and one capture process per screen worth reading. */
