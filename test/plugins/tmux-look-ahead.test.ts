@@ -1,30 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunResult } from "../../src/exec.js";
 import { READ_MARK, wantsNotAsked } from "../../src/plugins/runtime/tmux-look.js";
-import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
 import type { ScreenWant } from "../../src/plugins/types.js";
+import { aheadAnswered, CountingTmux } from "../helpers/counting-tmux.js";
 import { privateTmux } from "../helpers/tmux.js";
 
 const tm = privateTmux();
 
-/** The real runtime, counting the tmux processes it starts on demand (one started ahead is not). */
-class CountingTmux extends TmuxRuntime {
-  invocations = 0;
-  override tmux(args: string[], input?: string): Promise<RunResult> {
-    this.invocations++;
-    return super.tmux(args, input);
-  }
-}
 
 const NAMES = ["ao-a-fe-1", "ao-a-fe-2"];
 /** Read whether or not the screen moves: these tests are about who reads, not when. */
 const ANY = 9_999_999_999;
 const want = (name: string, stillBefore = ANY, knownActivityAt?: number): ScreenWant => ({ name, stillBefore, ...(knownActivityAt !== undefined ? { knownActivityAt } : {}) });
 
-/** Until the look started ahead has its answer: what it saw is then surely older than what follows. */
-async function answered(rt: TmuxRuntime): Promise<void> {
-  await (rt as unknown as { started: { result: Promise<unknown> } }).started.result;
-}
 
 beforeAll(() => {
   for (const name of NAMES) expect(tm.tmux("new-session", "-d", "-s", name, "-x", "40", "-y", "4", "sh", "-c", `printf '${name} here\\n'; exec sleep 600`).code).toBe(0);
@@ -89,7 +76,7 @@ describe("a look started ahead, before the caller knows its wants", () => {
     try {
       const rt = new CountingTmux(late.socket);
       await rt.prepareLook([want("ao-a-late")]);
-      await answered(rt);
+      await aheadAnswered(rt);
       // The look ahead found no server; a spawn starts one before the look is asked for.
       expect(late.tmux("new-session", "-d", "-s", "ao-a-late", "-x", "40", "-y", "4", "sh", "-c", "printf 'late\\n'; exec sleep 600").code).toBe(0);
       const look = await rt.look([want("ao-a-late")]);
@@ -102,7 +89,7 @@ describe("a look started ahead, before the caller knows its wants", () => {
   it("answers for no later look once dropped: that look sees what came since", async () => {
     const rt = new CountingTmux(tm.socket);
     await rt.prepareLook([want("ao-a-fe-1")]);
-    await answered(rt);
+    await aheadAnswered(rt);
     rt.dropPreparedLook();
     expect(tm.tmux("new-session", "-d", "-s", "ao-a-new", "-x", "40", "-y", "4", "sleep", "600").code).toBe(0);
     try {

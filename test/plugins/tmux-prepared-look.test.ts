@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stillCutoffSec } from "../../src/core/activity.js";
-import type { PendingRun, RunResult } from "../../src/exec.js";
-import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
+import type { PendingRun } from "../../src/exec.js";
+import { CountingTmux } from "../helpers/counting-tmux.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 
 const tm = privateTmux();
 
-/** The real runtime, counting the tmux processes it starts on demand (a prepared one is not). */
-class CountingTmux extends TmuxRuntime {
-  invocations = 0;
-  override tmux(args: string[], input?: string): Promise<RunResult> {
-    this.invocations++;
-    return super.tmux(args, input);
-  }
-}
 
 const NAMES = ["ao-p-fe-1", "ao-p-fe-2"];
 

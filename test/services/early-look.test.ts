@@ -6,6 +6,7 @@ import { createApp, type AppContext } from "../../src/app.js";
 import type { RunResult } from "../../src/exec.js";
 import type { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
 import { readSessions } from "../../src/services/sessions.js";
+import { aheadAnswered } from "../helpers/counting-tmux.js";
 import { privateTmux } from "../helpers/tmux.js";
 import { ago, makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
@@ -109,7 +110,7 @@ describe("the look of a listing starts before the records are read", () => {
     // The look starts ahead and has its answer; then a session is restored (its tmux, then its
     // record), all before this listing reads the records.
     await ctx.runtimeFacts.lookAhead(Date.now());
-    await (ctx.runtime as unknown as { started: { result: Promise<unknown> } }).started.result;
+    await aheadAnswered(ctx.runtime);
     expect(tm.tmux("new-session", "-d", "-s", "ao-t-fe-4", "-x", "40", "-y", "4", "sh", "-c", "printf 'fe-4\\n'; exec sleep 600").code).toBe(0);
     const dir = await ws.seed("fe-4", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-t-fe-4", branch: "b-fe-4", createdAt: ago(60) });
     try {
@@ -117,7 +118,8 @@ describe("the look of a listing starts before the records are read", () => {
       const v = views.find((x) => x.id === "fe-4")!;
       expect(v.statusCause).not.toBe("runtime_lost");
       expect(v.activity).not.toBeNull();
-      expect(n.onDemand).toBe(1);
+      // Asked again (a screen the look ahead read and marked may take one more, by name).
+      expect(n.onDemand).toBeGreaterThanOrEqual(1);
       expect(readFileSync(path.join(dir, "metadata"), "utf8")).not.toContain("runtime_lost");
     } finally {
       tm.tmux("kill-session", "-t", "=ao-t-fe-4");
@@ -130,7 +132,7 @@ describe("the look of a listing starts before the records are read", () => {
     await readSessions(await createApp({ env }));
     const ctx = await createApp({ env });
     await ctx.runtimeFacts.lookAhead(Date.now());
-    await (ctx.runtime as unknown as { started: { result: Promise<unknown> } }).started.result;
+    await aheadAnswered(ctx.runtime);
     // Another ao process records a newer state meanwhile (from a look of its own, after this one's).
     const file = path.join(ws.aoHome, "sessions", ws.name, "fe-1", "metadata");
     const before = readFileSync(file, "utf8");
