@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -108,8 +109,13 @@ describe("the radar's cost", () => {
   it("runs no git while no branch and no base moved, and sees a branch that moved", async () => {
     const verbose = async () => runAo(["status", "--json", "--all", "--verbose"], { env });
     await verbose(); // the run that records what the refs look like
+    const cache = path.join(env.AO_HOME!, "cache", "conflicts-radar.json");
+    const written = statSync(cache);
     const quiet = await verbose();
     expect(quiet.stderr).not.toContain("$ git for-each-ref");
+    // Nothing found anew: its cache is not written again (the same file, untouched).
+    const kept = statSync(cache);
+    expect([kept.ino, kept.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
     expect((JSON.parse(quiet.stdout) as Row[]).find((r) => r.name === "fe-1")!.conflicts.map((c) => c.with)).toEqual(["fe-2"]);
 
     // fe-2's branch goes back to main's tip: it no longer edits README.md.
@@ -117,6 +123,7 @@ describe("the radar's cost", () => {
     git(clone, "update-ref", branch, git(clone, "rev-parse", "origin/main").trim());
     const moved = await verbose();
     expect(moved.stderr).toContain("$ git for-each-ref");
+    expect(statSync(cache).ino).not.toBe(written.ino);
     expect((JSON.parse(moved.stdout) as Row[]).find((r) => r.name === "fe-1")!.conflicts).toEqual([]);
   });
 });
