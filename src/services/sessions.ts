@@ -320,7 +320,9 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
       ...(m.createdAt ? { createdAfter: m.createdAt } : {}),
       ownsCommit: (sha) => commitIsSessions(project.path, m.branch!, project.defaultBranch, sha),
     };
-    groups.set(project.repo, [...(groups.get(project.repo) ?? []), q]);
+    const group = groups.get(project.repo);
+    if (group) group.push(q);
+    else groups.set(project.repo, [q]);
   }
   return [...groups].map(([repo, queries]) => ({ repo, queries }));
 }
