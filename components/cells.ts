@@ -1,0 +1,43 @@
+import stringWidth from "string-width";
+
+const PLAIN = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Widths of the non-ASCII strings last measured (✓, △, a branch in Japanese): string-width walks
+ *  them grapheme by grapheme, and the same few come back every frame. Emptied when full. */
+const widths = new Map<string, number>();
+
+/**
+ * Columns `s` takes on screen, as Ink measures it (string-width): a CJK character or an emoji
+ * takes two, a combining mark none.
+ */
+export function textWidth(s: string): number {
+  if (PLAIN.test(s)) return s.length;
+  let w = widths.get(s);
+  if (w === undefined) {
+    if (widths.size >= 512) widths.clear();
+    widths.set(s, (w = stringWidth(s)));
+  }
+  return w;
+}
+
+/**
+ * `s` in exactly `w` columns: padded with spaces, or cut to `w - 1` columns and ended with "…".
+ * Cut between graphemes, never inside one; a wide character that would straddle the cut is left
+ * out and its column padded, so what follows still starts where its heading does.
+ */
+export function fitCell(s: string, w: number): string {
+  if (w <= 0) return "";
+  const width = textWidth(s);
+  if (width <= w) return s + " ".repeat(w - width);
+  if (PLAIN.test(s)) return `${s.slice(0, w - 1)}…`;
+  let kept = "";
+  let used = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    const g = textWidth(segment);
+    if (used + g > w - 1) break;
+    kept += segment;
+    used += g;
+  }
+  return `${kept}…${" ".repeat(w - 1 - used)}`;
+}
