@@ -1,48 +1,27 @@
 import { Box, Text } from "ink";
-import { shortAge } from "../src/core/age.js";
 import { layoutColumns, ROW_PREFIX, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { conflictLine } from "../src/core/conflicts.js";
-import { ciSymbol, reviewSymbol, sessionLabel } from "../src/core/format.js";
 import { inert } from "../src/core/sanitize.js";
-import type { SessionView } from "../src/core/types.js";
 import { useDashboard, useTableRows } from "../hooks/useDashboard.js";
-import { SessionRow, type RowText } from "./SessionRow.js";
-import { DIMMED, STATUS_COLOR } from "./statusColor.js";
+import { fitCell } from "./cells.js";
+import { TableColumn } from "./ColumnText.js";
+import { FlowRow, RowLine } from "./SessionRow.js";
+import { DIMMED } from "./statusColor.js";
+import { columnBox, SECOND_INDENT, tableCells, wholeRow, type TableInput } from "./tableCells.js";
 
-const PLAIN = /^[\x20-\x7e]*$/;
 const HEAD: Record<Column, string> = { session: "Session", branch: "Branch", status: "Status", pr: "PR", ci: "CI", rev: "Rev", thr: "Thr", activity: "Activity", age: "Age" };
 
-function fit(s: string, w: number): string {
-  const chars = [...s];
-  return chars.length > w ? `${chars.slice(0, w - 1).join("")}…` : s + " ".repeat(w - chars.length);
-}
-
-function cell(v: SessionView, c: Column, now: number, busy: string | undefined): string {
-  switch (c) {
-    case "session":
-      return inert(sessionLabel(v));
-    case "branch":
-      return inert(v.branch ?? "-");
-    case "status":
-      return v.status;
-    case "pr":
-      return v.prNumber !== null ? `#${v.prNumber}` : "-";
-    case "ci":
-      return ciSymbol(v.ciStatus);
-    case "rev":
-      return reviewSymbol(v.reviewDecision);
-    case "thr":
-      return v.pendingThreads !== null ? String(v.pendingThreads) : "-";
-    case "activity":
-      return busy ? `${busy}…` : (v.activity ?? "-");
-    case "age":
-      return v.createdAt ? shortAge(new Date(v.createdAt), new Date(now)) : "-";
-  }
-}
-
 /**
- * The session table, windowed: only the rows that fit in `height` lines are rendered, so 500
+ * The session table, windowed: only the rows that fit in `height` lines are drawn, so 500
  * sessions cost what a screenful costs.
+ *
+ * Ink lays out, measures and writes every text of every frame again, character by character, so
+ * the rows are drawn by column: one <Text> per column holding that column's cell on every line,
+ * in a box as wide as the column. A screenful is then a dozen texts whatever the rows, no row
+ * writes the spaces that pad its cells, and the symbols (✓ △ ●) sit in texts of their own, a few
+ * columns wide, so the long ones keep string-width's fast path for plain ASCII. The line under
+ * each row, the project headings and the cursor's bar are texts laid over the columns, blank
+ * where those are not.
  */
 export function SessionTable({ width, height }: { width: number; height: number }) {
   const hasSessions = useDashboard((s) => s.sessions.length > 0);
@@ -52,7 +31,7 @@ export function SessionTable({ width, height }: { width: number; height: number 
   const busy = useDashboard((s) => s.busy);
   const marked = useDashboard((s) => s.marked);
   const now = useDashboard((s) => s.now);
-  const { columns: cols, widths: WIDTH } = layoutColumns(width);
+  const { columns, widths } = layoutColumns(width);
   if (rows.length === 0) {
     return <Text dimColor>{hasSessions ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
   }
@@ -62,55 +41,16 @@ export function SessionTable({ width, height }: { width: number; height: number 
   if (cut) ({ start, end } = visibleRows(rows, cursor, Math.max(2, height - 2)));
   const above = sessionCount(rows.slice(0, start));
   const below = sessionCount(rows.slice(end));
+  const shown = rows.slice(start, end);
   const summaryWidth = Math.max(10, width - 12);
-  const statusAt = cols.indexOf("status");
-  // Symbols (✓ ✗ △ ⋯) live in the CI and review columns: the row's text is split before them.
-  const symbolAt = cols.findIndex((c) => c === "ci" || c === "rev");
-  const cellText = (v: SessionView, c: Column) => fit(cell(v, c, now, busy[v.id]), WIDTH[c]) + (c === cols[cols.length - 1] ? "" : " ");
-  const line = (v: SessionView, from: number, to: number) => (from < 0 || from >= to ? "" : cols.slice(from, to).map((c) => cellText(v, c)).join(""));
-  const leadWidth = ROW_PREFIX + cols.slice(0, statusAt).reduce((n, c) => n + WIDTH[c] + 1, 0);
-  const rowWidth = ROW_PREFIX + cols.reduce((n, c) => n + WIDTH[c], 0) + cols.length - 1;
-  const rowText = (v: SessionView): RowText => {
-    const selected = v.id === cursor;
-    const dim = DIMMED.has(v.status);
-    const conflict = v.conflicts.length > 0 && !dim;
-    const split = symbolAt < 0 ? cols.length : symbolAt;
-    const lead = (selected ? "▸" : " ") + (marked.includes(v.id) ? "●" : " ") + line(v, 0, statusAt);
-    const symbols = line(v, split, cols.length);
-    // Written whole, padding and all, for Ink to lay out as it always did: when the terminal is
-    // too narrow for a row, and when the session or branch is not plain ASCII (fit() counts
-    // characters, and a wide one takes two columns, so Yoga's columns would not line up).
-    const flow = rowWidth > width - 1 || !PLAIN.test(lead.slice(ROW_PREFIX));
-    const whole = selected || flow;
-    return {
-      lead: whole ? lead : lead.trimEnd(),
-      status: cellText(v, "status"),
-      statusColor: STATUS_COLOR[v.status],
-      plain: line(v, statusAt + 1, split),
-      symbols: whole ? symbols : symbols.trimEnd(),
-      width: rowWidth,
-      right: rowWidth - leadWidth,
-      selected,
-      dim,
-      second: fit(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd(),
-      conflict,
-      flow,
-    };
-  };
+  const rowWidth = ROW_PREFIX + columns.reduce((n, c) => n + widths[c], 0) + columns.length - 1;
+  const input = { rows: shown, columns, widths, cursor, marked, busy, now, summaryWidth };
   return (
     // flexShrink 0: when a dialog takes lines, the parent clips the table's bottom rows
     // instead of squeezing each two-line row into one.
     <Box flexDirection="column" flexShrink={0}>
-      <Text dimColor>{"  " + cols.map((c) => fit(HEAD[c], WIDTH[c])).join(" ")}</Text>
-      {rows.slice(start, end).map((r) =>
-        r.kind === "group" ? (
-          <Text key={`g-${r.projectId}`} bold>
-            {r.name}:
-          </Text>
-        ) : (
-          <SessionRow key={r.view.id} {...rowText(r.view)} />
-        ),
-      )}
+      <Text dimColor>{"  " + columns.map((c) => fitCell(HEAD[c], widths[c])).join(" ")}</Text>
+      {rowWidth > width - 1 ? <FlowRows {...input} /> : <Columns {...input} rowWidth={rowWidth} />}
       {cut && (
         <Text dimColor>
           {"  "}
@@ -118,6 +58,53 @@ export function SessionTable({ width, height }: { width: number; height: number 
         </Text>
       )}
     </Box>
+  );
+}
+
+function Columns({ rowWidth, ...input }: TableInput & { rowWidth: number }) {
+  const cells = tableCells(input);
+  const { columns, widths, summaryWidth } = input;
+  const bar = cells.cursor;
+  return (
+    <Box>
+      <TableColumn cells={cells.marks} width={ROW_PREFIX} />
+      {columns.map((c, i) => (
+        <TableColumn key={c} cells={cells.columns[i]!} width={columnBox(widths, columns, i)} />
+      ))}
+      {/* Boxes laid over the columns. Their widths are given: Yoga measures an absolute box's
+          text with no width at all, and Ink would wrap every line of it to find its size. */}
+      <TableColumn cells={cells.second} width={summaryWidth} over={{ indent: SECOND_INDENT }} />
+      <TableColumn cells={cells.groups} width={summaryWidth} over={{ indent: 0 }} />
+      {bar && (
+        // Written after the columns, so its cells are the ones shown on its line.
+        <Box position="absolute" marginTop={bar.at} width={rowWidth}>
+          <RowLine {...bar} selected dim={false} />
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+/** Rows as whole lines for Ink to wrap, in a terminal too narrow for the columns side by side. */
+function FlowRows(input: TableInput) {
+  const { rows, summaryWidth } = input;
+  return (
+    <>
+      {rows.map((r) => {
+        if (r.kind === "group") {
+          return (
+            <Text key={`g-${r.projectId}`} bold>
+              {r.name}:
+            </Text>
+          );
+        }
+        const v = r.view;
+        const dim = DIMMED.has(v.status);
+        const conflict = v.conflicts.length > 0 && !dim;
+        const second = fitCell(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd();
+        return <FlowRow key={v.id} row={wholeRow(v, input)} selected={v.id === input.cursor} dim={dim} second={second} conflict={conflict} />;
+      })}
+    </>
   );
 }
 
