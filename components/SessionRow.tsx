@@ -1,5 +1,4 @@
 import { Box, Text } from "ink";
-import { memo } from "react";
 import { SECOND_INDENT, type WholeRow } from "./tableCells.js";
 
 /** A row whole: what the cursor's bar and a row in a narrow terminal draw. */
@@ -18,7 +17,7 @@ export function RowLine({ lead, status, color, rest, selected, dim }: WholeRow &
  * narrower than a row can be (session and status never give way), where columns side by side
  * would not fit.
  */
-function FlowRowLines({ row, selected, dim, second, conflict }: { row: WholeRow; selected: boolean; dim: boolean; second: string; conflict: boolean }) {
+export function FlowRow({ row, selected, dim, second, conflict }: { row: WholeRow; selected: boolean; dim: boolean; second: string; conflict: boolean }) {
   const under = " ".repeat(SECOND_INDENT) + second;
   return (
     <Box flexDirection="column">
@@ -27,5 +26,3 @@ function FlowRowLines({ row, selected, dim, second, conflict }: { row: WholeRow;
     </Box>
   );
 }
-
-export const FlowRow = memo(FlowRowLines);
