@@ -135,11 +135,19 @@ export function preloadUi(): Promise<UiModules> {
   // Ink colours through chalk, which decides as it loads and does not read NO_COLOR; its
   // FORCE_COLOR=0 says the same. ao's own rule (NO_COLOR wins) decides, as for every command.
   if (!colourEnabled(process.env, true)) process.env.FORCE_COLOR = "0";
+  // Yoga, Ink's layout engine, loads its WebAssembly from a data: URL through the global fetch
+  // when there is one; Node 20's fetch is undici, loaded on its first call, ~25 ms on the way to
+  // the first frame. Without a fetch, Yoga decodes the same bytes itself. Nothing of ao's uses
+  // the global fetch while these modules load (GitHub goes through node:http), and it is put
+  // back as it was once they have.
+  const fetchSaved = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  if (fetchSaved?.configurable) Object.defineProperty(globalThis, "fetch", { value: undefined, configurable: true, writable: true });
   uiModules = loadUi().finally(() => {
     for (const [k, v] of Object.entries(saved)) {
       if (v !== undefined) process.env[k] = v;
       else delete process.env[k];
     }
+    if (fetchSaved?.configurable) Object.defineProperty(globalThis, "fetch", fetchSaved);
   });
   return uiModules;
 }
