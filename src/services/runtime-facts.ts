@@ -149,8 +149,8 @@ export class RuntimeFacts {
   private async confirmedLook(queries: readonly RuntimeQuery[], wants: ScreenWant[]): Promise<PaneLook> {
     const look = await this.runtime.look(wants);
     if (look.startedAt === undefined) return look;
-    const panes = new Map(look.panes.map((p) => [p.name, p]));
-    return queries.some((q) => !panes.get(q.tmuxName) || panes.get(q.tmuxName)!.dead) ? this.runtime.look(wants) : look;
+    const alive = new Set(look.panes.filter((p) => !p.dead).map((p) => p.name));
+    return queries.some((q) => !alive.has(q.tmuxName)) ? this.runtime.look(wants) : look;
   }
 
   /**

@@ -18,6 +18,9 @@ function noServer(r: RunResult): boolean {
 
 const LAUNCH_ENV = "launch-env.";
 
+/** How long a local tmux command may take: tmux answers in milliseconds. */
+export const TMUX_DEADLINE_MS = 30_000;
+
 /**
  * Delete launch env files left in a session's state folder: the launcher deletes its own as it
  * starts, but a tmux that failed (or a pane killed first) never runs it, and the file holds the
@@ -63,7 +66,7 @@ export class TmuxRuntime implements RuntimePlugin {
      * within this (a server wedged, a socket that never answers) is an error, not a wait forever.
      * Over ssh the host's own deadline applies.
      */
-    readonly deadlineMs = 30_000,
+    readonly deadlineMs = TMUX_DEADLINE_MS,
   ) {}
 
   private argv(args: string[]): string[] {
@@ -195,15 +198,16 @@ export class TmuxRuntime implements RuntimePlugin {
       return;
     }
     const id = this.makeNonce();
-    const run = await pending.catch(() => null);
     const at = Date.now();
     // A start failure is the look's to report, or nobody's if no look takes it.
-    // (No run: `pending` rejected with why it could not start.)
-    const result = run ? run.finish(lookScript(wants, id), this.deadlineMs) : (pending as unknown as Promise<RunResult>);
+    const result = pending.then((run) => run.finish(lookScript(wants, id), this.deadlineMs));
     result.catch(() => {});
     this.started = { wants, nonce: id, at, result };
     // tmux runs the script once its input is closed, which takes a turn of the event loop.
-    await run?.inputClosed();
+    await pending.then(
+      (run) => run.inputClosed(),
+      () => {},
+    );
   }
 
   dropPreparedLook(): void {
@@ -242,7 +246,7 @@ export class TmuxRuntime implements RuntimePlugin {
       // in one more process.
       const notAsked = ahead ? wantsNotAsked(wants, asked, look.panes) : [];
       for (const w of notAsked) look.screens.delete(w.name);
-      const again = [...notAsked, ...unreadWants(notAsked.length ? wants.filter((w) => !notAsked.includes(w)) : wants, look)];
+      const again = [...notAsked, ...unreadWants(wants.filter((w) => !notAsked.includes(w)), look)];
       if (again.length) {
         const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }));
         look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };

@@ -1,9 +1,7 @@
 import { shellJoin, shellQuote } from "../../core/shell.js";
 import { run } from "../../exec.js";
+import { TMUX_DEADLINE_MS } from "../runtime/tmux.js";
 import type { TerminalPlugin } from "../types.js";
-
-/** switch-client and new-window return at once; one that does not within this is an error. */
-const TMUX_DEADLINE_MS = 30_000;
 
 /** A window in the tmux client you are in, attached to the session (nested when ao uses its own socket). */
 const tmuxTerminal: TerminalPlugin = {
