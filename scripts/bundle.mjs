@@ -55,6 +55,21 @@ function useLoaderImport(file) {
   writeFileSync(file, out);
 }
 
+// React, its reconciler and its scheduler pick their development or production build by
+// NODE_ENV as they load, so a bundle holds both: 800 KB of development code in the dashboard's
+// chunks that V8 parsed at every start of ao ui and never ran (ao ui runs the production build; see
+// preloadUi). Their entry points are bundled as the production require alone.
+const NODE_ENV_SWITCH = /^'use strict';\s*if \(process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\(('[^']+')\);\s*\} else \{\s*module\.exports = require\('[^']+'\);\s*\}\s*$/;
+const reactProduction = {
+  name: "react-production",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/ }, (args) => {
+      const m = NODE_ENV_SWITCH.exec(readFileSync(args.path, "utf8"));
+      return m ? { contents: `'use strict';\nmodule.exports = require(${m[1]});\n`, loader: "js" } : undefined;
+    });
+  },
+};
+
 const shared = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
 
 await build({
@@ -73,7 +88,7 @@ useLoaderImport("dist/bundle/ao.cjs");
 
 await build({
   ...shared,
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, reactProduction],
   // ao.js: the whole CLI as ES modules, which `ao ui` starts from (bin/ao.js): the dashboard then
   // loads only its own chunks instead of compiling every headless command first, which grew
   // V8's young generation to 32 MB before the dashboard could cap it. ui.js: the CommonJS

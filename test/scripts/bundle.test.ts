@@ -1,0 +1,19 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/ao.js";
+
+const BUNDLE = path.join(ROOT, "dist/bundle");
+// `npm test` builds first (pretest), so dist/ is this source's build.
+const chunks = () => readdirSync(BUNDLE).filter((f) => f.endsWith(".js") || f.endsWith(".cjs"));
+const holding = (marker: string) => chunks().filter((f) => readFileSync(path.join(BUNDLE, f), "utf8").includes(marker));
+
+describe("the dashboard's bundle", () => {
+  it("holds React, its reconciler and its scheduler in their production builds alone", () => {
+    // esbuild names each bundled module in a comment: "// node_modules/react/cjs/react.production.js".
+    for (const pkg of ["react/cjs/react", "react-reconciler/cjs/react-reconciler", "scheduler/cjs/scheduler"]) {
+      expect(holding(`// node_modules/${pkg}.production.js`), pkg).not.toEqual([]);
+      expect(holding(`// node_modules/${pkg}.development.js`), pkg).toEqual([]);
+    }
+  });
+});
