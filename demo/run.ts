@@ -2,11 +2,9 @@
 // workspace, with no token and no setup. Everything lives in one temporary folder, a private tmux
 // socket and an in-process fake GitHub, and all of it goes when the demo ends, however it ends.
 import { spawn } from "node:child_process";
-import { realpathSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import { createApp, type AppContext } from "../src/app.js";
 import { preloadUi, ui } from "../src/commands/ui.js";
 import { answerQuestion } from "../src/services/answer.js";
@@ -168,17 +166,4 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     ws.teardown();
     unguard();
   }
-}
-
-const entry = process.argv[1];
-if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) {
-  let opts: DemoOptions;
-  try {
-    opts = parseDemoArgs(process.argv.slice(2));
-  } catch (e) {
-    const help = (e as { help?: boolean }).help === true;
-    process[help ? "stdout" : "stderr"].write(`${help ? "" : "demo: "}${(e as Error).message}\n`);
-    process.exit(help ? 0 : 2);
-  }
-  process.exit(await runDemo(opts));
 }

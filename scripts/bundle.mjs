@@ -93,7 +93,7 @@ await build({
   // loads only its own chunks instead of compiling every headless command first, which grew
   // V8's young generation to 32 MB before the dashboard could cap it. ui.js: the CommonJS
   // half's way to `ao ui`.
-  entryPoints: { ao: "src/cli.ts", ui: "src/ui-entry.ts" },
+  entryPoints: { ao: "src/cli.ts", ui: "src/ui-entry.ts", demo: "demo/main.ts" },
   outdir: "dist/bundle",
   splitting: true,
   format: "esm",

@@ -21,6 +21,8 @@ interface DemoInfo {
 type Row = { name: string; status: string };
 
 const SPEED = "6";
+// What `npm run demo` runs after its build step (package.json), as the user gets it.
+const DEMO = "dist/bundle/demo.js";
 // Nothing of the developer's own ao, tmux or GitHub setup reaches the demo.
 const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !k.startsWith("AO_") && !["TMUX", "TMUX_PANE", "GITHUB_TOKEN", "GH_TOKEN"].includes(k)),
@@ -35,7 +37,7 @@ afterAll(() => {
 
 function startDemo(args: string[]): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   requireBuild();
-  const child = spawn(process.execPath, [path.join(ROOT, "dist/demo/run.js"), ...args], { env: cleanEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(ROOT, DEMO), ...args], { env: cleanEnv, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
@@ -87,6 +89,11 @@ function leftovers(d: DemoInfo): string[] {
 }
 
 describe("npm run demo", () => {
+  it("runs the demo's bundle", () => {
+    const scripts = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.demo).toBe(`node scripts/build.mjs --if-stale && node ${DEMO}`);
+  });
+
   it("--headless plays the whole timeline: ao status --json shows every status, and nothing is left behind", async () => {
     const demo = startDemo(["--headless", "--speed", SPEED]);
     const info = await waitFor("the AO_DEMO_ENV line", () => demoInfo(demo.stderr()), 20_000);
