@@ -1,13 +1,11 @@
 import { Box, Text } from "ink";
 import { layoutColumns, ROW_PREFIX, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
-import { conflictLine } from "../src/core/conflicts.js";
-import { inert } from "../src/core/sanitize.js";
 import { useDashboard, useTableRows } from "../hooks/useDashboard.js";
 import { fitCell } from "./cells.js";
 import { TableColumn } from "./ColumnText.js";
 import { FlowRow, RowLine } from "./SessionRow.js";
 import { DIMMED } from "./statusColor.js";
-import { columnBox, SECOND_INDENT, tableCells, wholeRow, type TableInput } from "./tableCells.js";
+import { columnBox, SECOND_INDENT, secondLine, tableCells, wholeRow, type TableInput } from "./tableCells.js";
 
 const HEAD: Record<Column, string> = { session: "Session", branch: "Branch", status: "Status", pr: "PR", ci: "CI", rev: "Rev", thr: "Thr", activity: "Activity", age: "Age" };
 
@@ -99,10 +97,8 @@ function FlowRows(input: TableInput) {
           );
         }
         const v = r.view;
-        const dim = DIMMED.has(v.status);
-        const conflict = v.conflicts.length > 0 && !dim;
-        const second = fitCell(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), summaryWidth).trimEnd();
-        return <FlowRow key={v.id} row={wholeRow(v, input)} selected={v.id === input.cursor} dim={dim} second={second} conflict={conflict} />;
+        const { text, conflict } = secondLine(v, summaryWidth);
+        return <FlowRow key={v.id} row={wholeRow(v, input)} selected={v.id === input.cursor} dim={DIMMED.has(v.status)} second={text} conflict={conflict} />;
       })}
     </>
   );

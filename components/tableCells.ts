@@ -99,6 +99,12 @@ const colored = (color: string) => (COLOR[color] ??= { color });
 const MARK: Cell = { text: " ●" };
 const DIM_MARK: Cell = { text: " ●", style: DIM };
 
+/** The line under a row, cut to `width`: its conflicts (in yellow) on a row not dimmed, else its summary (dimmed). */
+export function secondLine(v: SessionView, width: number): { text: string; conflict: boolean } {
+  const conflict = v.conflicts.length > 0 && !DIMMED.has(v.status);
+  return { text: fitCell(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), width).trimEnd(), conflict };
+}
+
 /** A row's cells as last cut, kept while the row's view, the layout and the clock are the same. */
 interface RowCells {
   key: string;
@@ -117,9 +123,8 @@ function rowCells(v: SessionView, input: TableInput, layout: string): RowCells {
     const color = c === "status" && !dim ? STATUS_COLOR[v.status] : undefined;
     return { text: fitCell(cellValue(v, c, input.now, busy), input.widths[c]).trimEnd(), style: color ? colored(color) : dim ? DIM : undefined };
   });
-  // The line under the row: conflicts in yellow, else the summary, dimmed.
-  const conflict = v.conflicts.length > 0 && !dim;
-  const second = { text: fitCell(inert(conflict ? conflictLine(v.conflicts) : (v.summary ?? v.statusReason)), input.summaryWidth).trimEnd(), style: conflict ? YELLOW : DIM };
+  const under = secondLine(v, input.summaryWidth);
+  const second = { text: under.text, style: under.conflict ? YELLOW : DIM };
   const made = { key, cells, second };
   cut.set(v, made);
   return made;

@@ -255,7 +255,7 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
   }
   const out = new Map<string, SessionRuntimeFacts>();
   // One read of what ao kept of the hosts (which were down, their clocks), for all of them.
-  const notes = byHost.size > 1 || (byHost.size === 1 && !byHost.has(LOCAL_HOST)) ? await hostNotes(ctx) : {};
+  const notes = [...byHost.keys()].some((h) => h !== LOCAL_HOST) ? await hostNotes(ctx) : {};
   await Promise.all(
     [...byHost].map(async ([name, list]) => {
       const down = (why: string) => list.forEach((s) => out.set(s.id, { alive: false, hostDown: why }));

@@ -246,7 +246,8 @@ export class TmuxRuntime implements RuntimePlugin {
       // in one more process.
       const notAsked = ahead ? wantsNotAsked(wants, asked, look.panes) : [];
       for (const w of notAsked) look.screens.delete(w.name);
-      const again = [...notAsked, ...unreadWants(wants.filter((w) => !notAsked.includes(w)), look)];
+      const askAgain = new Set(notAsked);
+      const again = [...notAsked, ...unreadWants(wants.filter((w) => !askAgain.has(w)), look)];
       if (again.length) {
         const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }));
         look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };
