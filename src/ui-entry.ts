@@ -2,3 +2,12 @@
 // which need ink and React, both ES modules. The headless half loads this only for them.
 export { ui } from "./commands/ui.js";
 export { runDemo } from "../demo/run.js";
+
+/**
+ * The in-process bench (test/bench/ui.mjs) renders the dashboard with the very ink, React and App
+ * this bundle gives `ao ui`, so it measures the frame assembler the bundle puts into Ink.
+ */
+export async function dashboardModules() {
+  const [ink, react, app, store] = await Promise.all([import("ink"), import("react"), import("../components/App.js"), import("./store/dashboard.js")]);
+  return { render: ink.render, React: react.default, App: app.App, createDashboard: store.createDashboard };
+}

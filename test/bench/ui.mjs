@@ -124,9 +124,12 @@ export async function benchUi(root) {
   // off, and colour costs Ink's output stage time). Ink's chalk reads FORCE_COLOR as it loads.
   const forced = process.env.FORCE_COLOR;
   process.env.FORCE_COLOR ??= "1";
-  const [{ render }, React, { createDashboard }, { App }] = await Promise.all([import("ink"), import("react"), dist("src/store/dashboard.js"), dist("components/App.js")]);
+  // What `ao ui` runs: the bundle, whose Ink lays frames out with components/inkOutput.ts.
+  // BENCH_UI_MODULES=1: tsc's output with ink from node_modules (Ink's own output stage).
+  const { render, React, createDashboard, App } = process.env.BENCH_UI_MODULES
+    ? await Promise.all([import("ink"), import("react"), dist("src/store/dashboard.js"), dist("components/App.js")]).then(([ink, react, store, app]) => ({ render: ink.render, React: react.default, createDashboard: store.createDashboard, App: app.App }))
+    : await dist("bundle/ui.js").then((m) => m.dashboardModules());
   if (forced === undefined) delete process.env.FORCE_COLOR;
-  const { default: chalk } = await import("chalk");
 
   let peakRss = process.memoryUsage.rss();
   const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
@@ -151,7 +154,8 @@ export async function benchUi(root) {
   const first = stdout.nextFrame((f) => f.text.includes(HEADER));
   const t0 = now();
   const instance = render(React.createElement(App, { dashboard }), { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false, onRender: ({ renderTime }) => (outputMs = renderTime) });
-  const firstFrameMs = (await first).at - t0;
+  const { at: firstAt, text: firstText } = await first;
+  const firstFrameMs = firstAt - t0;
   sample();
 
   try {
@@ -204,7 +208,7 @@ export async function benchUi(root) {
 
     const mb = peakRss / 1024 / 1024;
     const mode = process.env.NODE_ENV === "production" ? "production" : "development";
-    console.log(`\nDashboard in-process, ${SESSIONS} sessions, Ink to a fake ${COLUMNS}×${ROWS} TTY (React ${React.version}, ${mode} build, colour level ${chalk.level}):`);
+    console.log(`\nDashboard in-process, ${SESSIONS} sessions, ${process.env.BENCH_UI_MODULES ? "ink from node_modules" : "the bundle's Ink"} to a fake ${COLUMNS}×${ROWS} TTY (React ${React.version}, ${mode} build, colour ${firstText.includes("\x1b[3") ? "on" : "OFF"}):`);
     console.log(`  machine: ${await loadLine()}`);
     console.log(`  first frame              ${vs(firstFrameMs, 300)} (render() to the first write with the header)`);
     console.log(`  frame after refresh      median ${vs(median(refresh), 8)}, p95 ${vs(percentile(refresh, 95), 16)}, min ${Math.min(...refresh).toFixed(1)}, max ${Math.max(...refresh).toFixed(1)} ms of ${SAMPLES} (every row changed); CPU ${perSample(refreshCpu)} ms each`);

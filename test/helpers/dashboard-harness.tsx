@@ -96,6 +96,8 @@ export interface Harness {
   /** Change the terminal size and announce it, as a terminal does. */
   resize(columns: number, rows: number): void;
   unmount(): void;
+  /** The stdout Ink renders to (Ink's instances are keyed by it). */
+  stdout: NodeJS.WriteStream;
 }
 
 /** The id on the cursor's line (`▸ fe-2 …`, `▸●fe-2 …` when marked), or null. */
@@ -168,5 +170,6 @@ export async function renderDashboard(
       inst.stdout.emit("resize");
     },
     unmount: () => inst.unmount(),
+    stdout: inst.stdout as unknown as NodeJS.WriteStream,
   };
 }

@@ -17,3 +17,12 @@ describe("the dashboard's bundle", () => {
     }
   });
 });
+
+describe("Ink in the bundle", () => {
+  it("lays frames out with ao's assembler, not Ink's own Output", () => {
+    expect(holding("// components/inkOutput.ts")).not.toEqual([]);
+    expect(holding("// node_modules/ink/build/output.js")).toEqual([]);
+    // Ink's renderer is there, and the module in its place is the one it calls.
+    expect(holding("// node_modules/ink/build/renderer.js")).toEqual(holding("// components/inkOutput.ts"));
+  });
+});
