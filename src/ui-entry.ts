@@ -1,13 +1,16 @@
 // The ES-module half of the CLI bundle (see scripts/bundle.mjs): `ao ui` and `ao ui --demo`,
 // which need ink and React, both ES modules. The headless half loads this only for them.
+import { preloadUi } from "./commands/ui.js";
+
 export { ui } from "./commands/ui.js";
 export { runDemo } from "../demo/run.js";
 
 /**
  * The in-process bench (test/bench/ui.mjs) renders the dashboard with the very ink, React and App
- * this bundle gives `ao ui`, so it measures the frame assembler the bundle puts into Ink.
+ * this bundle gives `ao ui`, loaded as `ao ui` loads them (with its V8 memory settings), so it
+ * measures the frame assembler the bundle puts into Ink.
  */
 export async function dashboardModules() {
-  const [ink, react, app, store] = await Promise.all([import("ink"), import("react"), import("../components/App.js"), import("./store/dashboard.js")]);
-  return { render: ink.render, React: react.default, App: app.App, createDashboard: store.createDashboard };
+  const [[ink, React, app], store] = await Promise.all([preloadUi(), import("./store/dashboard.js")]);
+  return { render: ink.render, React, App: app.App, createDashboard: store.createDashboard };
 }
