@@ -3,7 +3,11 @@
 import { preloadUi } from "./commands/ui.js";
 
 export { ui } from "./commands/ui.js";
-export { runDemo } from "../demo/run.js";
+
+/** `ao ui --demo`, loaded when asked for: the demo's fake GitHub builds GitHub's whole schema. */
+export async function runDemo(...args: Parameters<typeof import("../demo/run.js").runDemo>): Promise<number> {
+  return (await import("../demo/run.js")).runDemo(...args);
+}
 
 /**
  * The in-process bench (test/bench/ui.mjs) renders the dashboard with the very ink, React and App
