@@ -11,6 +11,7 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode } from "@alcalzone/ansi-tokenize";
 import sliceAnsi from "slice-ansi";
 import stringWidth from "string-width";
+import { STANDALONE_CHARS, standaloneWidth } from "./stringWidth.js";
 
 type Styles = readonly AnsiCode[];
 interface Cell {
@@ -32,9 +33,11 @@ type Operation = { type: "write"; x: number; y: number; text: string; transforme
 const CACHE_LIMIT = 20_000;
 const NO_STYLES: Styles = Object.freeze([]);
 const SPACE: Cell = { value: " ", styles: NO_STYLES, width: 1 };
-/** Printable ASCII and colour codes (SGR) only: what nearly every line of the dashboard is. */
-// eslint-disable-next-line no-control-regex
-const SIMPLE = /^(?:[\x20-\x7e]|\x1b\[[0-9;]*m)*$/;
+/**
+ * Colour codes (SGR) and characters that are each a grapheme whatever stands next to them
+ * (printable ASCII, "…", "✓", CJK: see stringWidth.ts): what nearly every line of the dashboard is.
+ */
+const SIMPLE = new RegExp(`^(?:[${STANDALONE_CHARS}]|\\x1b\\[[0-9;]*m)*$`);
 
 class Caches {
   private readonly cells = new Map<string, readonly Cell[]>();
@@ -72,18 +75,19 @@ class Caches {
   }
 
   /**
-   * The same cells for a line of printable ASCII and SGR codes, without segmenting it into
-   * graphemes: each ASCII character is one grapheme one column wide (nothing non-ASCII follows
-   * to join it), and each run of codes is tokenized alone and reduced as styledCharsFromTokens
-   * reduces it. Undefined if tokenize reads a run as anything but codes.
+   * The same cells for a line of standalone characters and SGR codes, without segmenting it
+   * into graphemes: each character is a grapheme of its own, as wide as string-width says it
+   * is, and each run of codes is tokenized alone and reduced as styledCharsFromTokens reduces
+   * it. Undefined if tokenize reads a run as anything but codes.
    */
   private simpleCells(line: string): Cell[] | undefined {
     const cells: Cell[] = [];
     let codes: AnsiCode[] = [];
     let styles = NO_STYLES;
     for (let i = 0; i < line.length; ) {
-      if (line.charCodeAt(i) !== 0x1b) {
-        cells.push({ value: line[i]!, styles, width: 1 });
+      const code = line.charCodeAt(i);
+      if (code !== 0x1b) {
+        cells.push({ value: line[i]!, styles, width: code <= 0x7e ? 1 : Math.max(1, standaloneWidth(line[i]!)) });
         i++;
         continue;
       }

@@ -82,6 +82,17 @@ const inkOutput = {
   },
 };
 
+// Ink measures every new text of a frame with string-width (through widest-line, and
+// cli-truncate for truncated text); components/stringWidth.ts gives the same widths without
+// segmenting text no character of which can join another.
+const STRING_WIDTH = fileURLToPath(new URL("../components/stringWidth.ts", import.meta.url));
+const inkStringWidth = {
+  name: "ink-string-width",
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) => (/[\\/]node_modules[\\/](ink|widest-line|cli-truncate)[\\/]/.test(args.importer) ? { path: STRING_WIDTH } : undefined));
+  },
+};
+
 const shared = { bundle: true, platform: "node", target: "node20", sourcemap: true, logLevel: "warning" };
 
 await build({
@@ -100,7 +111,7 @@ useLoaderImport("dist/bundle/ao.cjs");
 
 await build({
   ...shared,
-  plugins: [lazyChildProcess, reactProduction, inkOutput],
+  plugins: [lazyChildProcess, reactProduction, inkOutput, inkStringWidth],
   // ao.js: the whole CLI as ES modules, which `ao ui` starts from (bin/ao.js): the dashboard then
   // loads only its own chunks instead of compiling every headless command first, which grew
   // V8's young generation to 32 MB before the dashboard could cap it. ui.js: the CommonJS

@@ -26,3 +26,17 @@ describe("Ink in the bundle", () => {
     expect(holding("// node_modules/ink/build/renderer.js")).toEqual(holding("// components/inkOutput.ts"));
   });
 });
+
+describe("string-width in the bundle", () => {
+  it("is ao's quicker one where Ink measures text, with the package itself behind it", () => {
+    const file = holding("// components/stringWidth.ts");
+    expect(file).toHaveLength(1);
+    const text = readFileSync(path.join(BUNDLE, file[0]!), "utf8");
+    const section = (name: string) => text.slice(text.indexOf(`// ${name}\n`)).split("\n// ")[0]!;
+    // The name esbuild gave ao's function, and the one widest-line (Ink's measure) calls.
+    const ours = /function (\w+)\(input, options\)/.exec(section("components/stringWidth.ts"))?.[1];
+    expect(ours).toBeDefined();
+    expect(section("node_modules/widest-line/index.js")).toContain(`${ours}(line)`);
+    expect(holding("// node_modules/string-width/index.js")).toEqual(file);
+  });
+});
