@@ -1,10 +1,10 @@
-import stringWidth from "string-width";
+import stringWidth from "./stringWidth.js";
 
 const PLAIN = /^[\x20-\x7e]*$/;
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
-/** Widths of the non-ASCII strings last measured (✓, △, a branch in Japanese): string-width walks
- *  them grapheme by grapheme, and the same few come back every frame. Emptied when full. */
+/** Widths of the non-ASCII strings last measured (a branch in Japanese, an emoji): string-width
+ *  walks those that can join grapheme by grapheme, and the same few come back every frame. Emptied when full. */
 const widths = new Map<string, number>();
 
 /**

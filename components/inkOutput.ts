@@ -11,7 +11,7 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode } from "@alcalzone/ansi-tokenize";
 import sliceAnsi from "slice-ansi";
 import stringWidth from "string-width";
-import { STANDALONE_CHARS, standaloneWidth } from "./stringWidth.js";
+import { STANDALONE_WITH_SGR, standaloneWidth } from "./stringWidth.js";
 
 type Styles = readonly AnsiCode[];
 interface Cell {
@@ -37,7 +37,7 @@ const SPACE: Cell = { value: " ", styles: NO_STYLES, width: 1 };
  * Colour codes (SGR) and characters that are each a grapheme whatever stands next to them
  * (printable ASCII, "…", "✓", CJK: see stringWidth.ts): what nearly every line of the dashboard is.
  */
-const SIMPLE = new RegExp(`^(?:[${STANDALONE_CHARS}]|\\x1b\\[[0-9;]*m)*$`);
+const SIMPLE = STANDALONE_WITH_SGR;
 
 class Caches {
   private readonly cells = new Map<string, readonly Cell[]>();

@@ -17,6 +17,10 @@ import realStringWidth from "string-width";
  */
 export const STANDALONE_CHARS = "\\x20-\\x7e\\u00a0-\\u00ac\\u00ae-\\u02ff\\u0370-\\u0482\\u2010-\\u2027\\u2030-\\u205e\\u2070-\\u20cf\\u2100-\\u2bff\\u3000-\\u3029\\u3030-\\u303f\\u3041-\\u3096\\u309b-\\u30ff\\u4e00-\\u9fff\\uac00-\\ud7a3\\uff01-\\uff60";
 const STANDALONE = new RegExp(`^[${STANDALONE_CHARS}]*$`);
+/** The same with colour codes (SGR) among them: Ink measures a text with its nested styles applied. */
+export const STANDALONE_WITH_SGR = new RegExp(`^(?:[${STANDALONE_CHARS}]|\\x1b\\[[0-9;]*m)*$`);
+// eslint-disable-next-line no-control-regex
+const SGR = /\x1b\[[0-9;]*m/g;
 
 /** Each such character's width, as string-width gives it alone (a bounded set: those blocks). */
 const widths = new Map<string, number>();
@@ -29,7 +33,12 @@ export function standaloneWidth(ch: string): number {
 }
 
 export default function stringWidth(input: string, options?: Parameters<typeof realStringWidth>[1]): number {
-  if (options !== undefined || typeof input !== "string" || !STANDALONE.test(input)) return realStringWidth(input, options);
+  if (options !== undefined || typeof input !== "string") return realStringWidth(input, options);
+  if (!STANDALONE.test(input)) {
+    // string-width strips escape sequences first; an SGR code is one whole (ansi-regex's CSI).
+    if (!input.includes("\x1b") || !STANDALONE_WITH_SGR.test(input)) return realStringWidth(input);
+    input = input.replace(SGR, "");
+  }
   let width = input.length;
   for (let i = 0; i < input.length; i++) {
     if (input.charCodeAt(i) <= 0x7e) continue;

@@ -16,7 +16,7 @@ describe("the string-width the bundle gives Ink", () => {
   });
 
   it("agrees on text that mixes what can join with what cannot", () => {
-    const PIECES = ["a", "fe-12 ", "…", "✓", "✗", "▸", "●", "⚠", "日本語", "한국어", "ｶ", "ﾞ", "e\u0301", "\u200d", "\ufe0f", "👍🏽", "🇯🇵", "\u1100\u1161\u11a8", "\u001b[31m", "\u001b[39m", "\t", "\u00ad", "☔", "☺", "⌚", "\u3099", "\u0d4e"];
+    const PIECES = ["a", "fe-12 ", "…", "✓", "✗", "▸", "●", "⚠", "日本語", "한국어", "ｶ", "ﾞ", "e\u0301", "\u200d", "\ufe0f", "👍🏽", "🇯🇵", "\u1100\u1161\u11a8", "\u001b[31m", "\u001b[39m", "\u001b[1;4;33m", "\u001b[m", "\u001b[38;5;208m", "\u001b[2J", "\u001b[", "\u001b]8;;https://x.test\u0007", "\t", "\u00ad", "☔", "☺", "⌚", "\u3099", "\u0d4e"];
     let seed = 7;
     const rand = (n: number) => ((seed = (Math.imul(seed, 48271) >>> 0) % 2147483647), seed % n);
     for (let i = 0; i < 20_000; i++) {
