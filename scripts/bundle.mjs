@@ -71,14 +71,22 @@ const reactProduction = {
   },
 };
 
-// Ink's output stage (laying each write out into the frame) is Ink's Output class, which its
-// renderer imports as ./output.js. The bundle takes components/inkOutput.ts in its place: the
-// same frame to the byte, with caches that outlive a frame (see that file for the figures).
-const INK_OUTPUT = fileURLToPath(new URL("../components/inkOutput.ts", import.meta.url));
-const inkOutput = {
-  name: "ink-output",
+// Modules of Ink's own that the bundle takes from components/ in their place, each giving the
+// same results (their files say why): the output stage (laying each write out into the frame),
+// and the sizes and wrapping of texts, whose caches in Ink grow without end.
+const INK_MODULES = {
+  "./output.js": "inkOutput.ts",
+  "./measure-text.js": "inkMeasureText.ts",
+  "./wrap-text.js": "inkWrapText.ts",
+};
+const inkModules = {
+  name: "ink-modules",
   setup(b) {
-    b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => (/[\\/]node_modules[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer) ? { path: INK_OUTPUT } : undefined));
+    b.onResolve({ filter: /^\.\/(output|measure-text|wrap-text)\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]ink[\\/]build[\\/][^\\/]+\.js$/.test(args.importer)
+        ? { path: fileURLToPath(new URL(`../components/${INK_MODULES[args.path]}`, import.meta.url)) }
+        : undefined,
+    );
   },
 };
 
@@ -111,7 +119,7 @@ useLoaderImport("dist/bundle/ao.cjs");
 
 await build({
   ...shared,
-  plugins: [lazyChildProcess, reactProduction, inkOutput, inkStringWidth],
+  plugins: [lazyChildProcess, reactProduction, inkModules, inkStringWidth],
   // ao.js: the whole CLI as ES modules, which `ao ui` starts from (bin/ao.js): the dashboard then
   // loads only its own chunks instead of compiling every headless command first, which grew
   // V8's young generation to 32 MB before the dashboard could cap it. ui.js: the CommonJS

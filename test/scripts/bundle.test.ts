@@ -19,11 +19,13 @@ describe("the dashboard's bundle", () => {
 });
 
 describe("Ink in the bundle", () => {
-  it("lays frames out with ao's assembler, not Ink's own Output", () => {
-    expect(holding("// components/inkOutput.ts")).not.toEqual([]);
-    expect(holding("// node_modules/ink/build/output.js")).toEqual([]);
-    // Ink's renderer is there, and the module in its place is the one it calls.
-    expect(holding("// node_modules/ink/build/renderer.js")).toEqual(holding("// components/inkOutput.ts"));
+  it("lays frames out, measures and wraps texts with ao's modules, not Ink's own", () => {
+    const ours = holding("// components/inkOutput.ts");
+    expect(ours).toHaveLength(1);
+    for (const mine of ["inkMeasureText.ts", "inkWrapText.ts"]) expect(holding(`// components/${mine}`)).toEqual(ours);
+    for (const inks of ["output.js", "measure-text.js", "wrap-text.js"]) expect(holding(`// node_modules/ink/build/${inks}`)).toEqual([]);
+    // Ink's renderer is there, with the modules in place of its own beside it.
+    expect(holding("// node_modules/ink/build/renderer.js")).toEqual(ours);
   });
 });
 
