@@ -1,12 +1,13 @@
 // The ES-module half of the CLI bundle (see scripts/bundle.mjs): `ao ui` and `ao ui --demo`,
 // which need ink and React, both ES modules. The headless half loads this only for them.
+import type { DemoOptions } from "../demo/run.js";
 import { preloadUi } from "./commands/ui.js";
 
 export { ui } from "./commands/ui.js";
 
 /** `ao ui --demo`, loaded when asked for: the demo's fake GitHub builds GitHub's whole schema. */
-export async function runDemo(...args: Parameters<typeof import("../demo/run.js").runDemo>): Promise<number> {
-  return (await import("../demo/run.js")).runDemo(...args);
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  return (await import("../demo/run.js")).runDemo(opts);
 }
 
 /**

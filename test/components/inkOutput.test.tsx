@@ -1,22 +1,14 @@
 import { cleanup } from "ink-testing-library";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import Output from "../../components/inkOutput.js";
 import { KEY, renderDashboard } from "../helpers/dashboard-harness.js";
 import { many, view } from "../helpers/session-view.js";
 
 // Colour on, as in a terminal: the frames carry the styles both assemblers must lay out alike.
 // Ink's chalk reads this as it loads, which vi.hoisted runs before.
-const colour = vi.hoisted(() => {
-  const before = process.env.FORCE_COLOR;
-  process.env.FORCE_COLOR = "1";
-  return before;
-});
-afterAll(() => {
-  if (colour === undefined) delete process.env.FORCE_COLOR;
-  else process.env.FORCE_COLOR = colour;
-});
+await vi.hoisted(async () => (await import("../helpers/colour.js")).colourWhileLoading("1"));
 afterEach(() => cleanup());
 
 // Ink's own modules, from the very files its renderer loads (its package exports only its index).

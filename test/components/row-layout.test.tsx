@@ -1,19 +1,11 @@
 import { cleanup } from "ink-testing-library";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderDashboard } from "../helpers/dashboard-harness.js";
 import { view } from "../helpers/session-view.js";
 
 // Colour on, as in a terminal, so the cursor's inverse bar can be checked cell by cell. Ink's
 // chalk reads this as it loads, which vi.hoisted runs before.
-const colour = vi.hoisted(() => {
-  const before = process.env.FORCE_COLOR;
-  process.env.FORCE_COLOR = "1";
-  return before;
-});
-afterAll(() => {
-  if (colour === undefined) delete process.env.FORCE_COLOR;
-  else process.env.FORCE_COLOR = colour;
-});
+await vi.hoisted(async () => (await import("../helpers/colour.js")).colourWhileLoading("1"));
 afterEach(() => cleanup());
 
 const sessions = () => [

@@ -1,18 +1,10 @@
 import { cleanup } from "ink-testing-library";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { cursorId, renderDashboard } from "../helpers/dashboard-harness.js";
 import { view } from "../helpers/session-view.js";
 
 // Colour off as `ao ui` sets it under NO_COLOR (FORCE_COLOR=0 while Ink's chalk loads).
-const colour = vi.hoisted(() => {
-  const before = process.env.FORCE_COLOR;
-  process.env.FORCE_COLOR = "0";
-  return before;
-});
-afterAll(() => {
-  if (colour === undefined) delete process.env.FORCE_COLOR;
-  else process.env.FORCE_COLOR = colour;
-});
+await vi.hoisted(async () => (await import("../helpers/colour.js")).colourWhileLoading("0"));
 afterEach(() => cleanup());
 
 describe("with colour off", () => {
