@@ -1,3 +1,4 @@
+import chalk from "chalk";
 import { Box, Text } from "ink";
 import { memo, type ReactNode } from "react";
 
@@ -16,11 +17,29 @@ export interface Cell {
 }
 
 /**
+ * A cell's text styled as Ink's <Text> styles it (its transform, in its order, through the same
+ * chalk), or null for a colour that is not one of chalk's names (Ink parses those itself).
+ */
+function styledText(text: string, style: CellStyle): string | null {
+  let out = text;
+  if (style.dimColor) out = chalk.dim(out);
+  if (style.color) {
+    if (!(style.color in chalk)) return null;
+    out = (chalk as unknown as Record<string, (s: string) => string>)[style.color]!(out);
+  }
+  if (style.bold) out = chalk.bold(out);
+  if (style.inverse) out = chalk.inverse(out);
+  return out;
+}
+
+/**
  * A column's cells, one a line, as the children of ONE <Text>: Ink lays out, measures and writes
  * a text per column rather than one per cell, and a null cell (a line of another column's, such
  * as a summary) writes nothing, so texts laid side by side or over each other never clash.
- * Plain cells are joined into one string; a styled cell becomes a nested Text, unless every
- * cell has that one style, which the column's Text then takes.
+ * The column's Text takes the style every cell shares, if they share one; every other styled
+ * cell is styled here, as a nested Text would style it when Ink squashes the column into one
+ * text. The same text comes out, without the ~70 nested Texts (React elements, fibers and Ink
+ * nodes) a screenful of coloured statuses, checks and dimmed rows was each refresh.
  */
 export function columnText(cells: readonly (Cell | null)[]): { style: CellStyle | undefined; children: ReactNode[] } {
   const styles = new Set(cells.filter((c) => c && c.text !== "").map((c) => c!.style));
@@ -30,8 +49,9 @@ export function columnText(cells: readonly (Cell | null)[]): { style: CellStyle 
   cells.forEach((c, i) => {
     if (i > 0) plain += "\n";
     if (!c || c.text === "") return;
-    if (!c.style || c.style === whole) {
-      plain += c.text;
+    const text = !c.style || c.style === whole ? c.text : styledText(c.text, c.style);
+    if (text !== null) {
+      plain += text;
       return;
     }
     if (plain) out.push(plain);
