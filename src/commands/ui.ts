@@ -121,9 +121,12 @@ export function preloadUi(): Promise<UiModules> {
   // Start-up's garbage is collected as it goes rather than grown past: 500 sessions peaked at
   // 112-117 MB without this and 107-108 MB with it, for ~0.3 s more collecting in start-up.
   tightOldGeneration(15, 8_000);
-  // Past start-up, V8's optimizing compiler re-optimizing deoptimized code was a quarter of an
-  // idle dashboard's CPU; baseline code does the idle work for less (young-gen.ts).
-  stopOptimizingAfter(10_000);
+  // Past its first minute, V8's optimizing compiler re-optimizing deoptimized code was a quarter
+  // of an idle dashboard's CPU; baseline code does the idle work for less (young-gen.ts). A
+  // minute, not less: by then some thirty refreshes have made the frame's code hot enough to be
+  // optimized, and a frame after a refresh takes about half the time it took when V8 stopped at
+  // 10 s, with what start-up alone had made hot.
+  stopOptimizingAfter(60_000);
   // React's development build checks every render and costs frames; users run the production one.
   process.env.NODE_ENV ??= "production";
   // Ink renders nothing until exit when it believes it runs in CI (it reads CI and

@@ -47,14 +47,15 @@ export function tightOldGeneration(percent: number, forMs: number): void {
 }
 
 /**
- * After `afterMs`, let V8 optimize no more functions: what start-up made hot stays optimized,
+ * After `afterMs`, let V8 optimize no more functions: what was made hot by then stays optimized,
  * and anything V8 would optimize (or optimize again) later runs in its baseline code instead.
  *
  * An idle dashboard ran V8's optimizing compiler for a quarter of its CPU: code that full
  * collections or a new object shape had deoptimized was optimized again, and again. With no new
- * optimizing after start-up, an idle `ao ui` over 500 sessions took 1.4-1.6 % of a core rather
- * than 1.9-2.3 %, and a keypress after start-up reached the screen in 26-31 ms rather than 41
- * (ui-live, alternating). V8 reads --max-opt each time it decides to tier a function up.
+ * optimizing past its first minute, an idle `ao ui` over 500 sessions takes ~1.2-1.8 % of a core
+ * rather than 2.2-2.4 %. Stopping at 10 s instead left a frame after a refresh at 8.3-9.1 ms
+ * where a minute gives 5.1 (in-process, refreshed every 2 s). V8 reads --max-opt each time it
+ * decides to tier a function up.
  */
 export function stopOptimizingAfter(afterMs: number): void {
   setTimeout(() => v8.setFlagsFromString("--max-opt=1"), afterMs).unref();

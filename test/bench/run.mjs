@@ -1,6 +1,8 @@
 // `npm run bench`: the figures users feel. Prints, never asserts. BENCH_RUNS sets repetitions.
 // `node test/bench/run.mjs NAME` runs one: startup, status, send, github, ui, ui-live, demo, attention or hosts.
-// BENCH_IDLE_S shortens ui-live's minute of idle CPU; BENCH_SETTLE_S (10) is the wait before it starts.
+// BENCH_IDLE_S shortens ui-live's minute of idle CPU; BENCH_SETTLE_S (10) and BENCH_IDLE_FROM_S (70,
+// from launch) say when it starts at the earliest. BENCH_UI_STEADY_S (65; 0: none) is when the in-process
+// ui bench samples again, past ao ui's first minute.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,6 @@
 import { Text } from "ink";
 import { cleanup, render } from "ink-testing-library";
-import type { ReactNode } from "react";
+import type { ReactElement, ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { columnText, type Cell, type CellStyle } from "../../components/ColumnText.js";
 
@@ -18,7 +18,7 @@ function nested(cells: readonly (Cell | null)[], whole: CellStyle | undefined): 
   ));
 }
 
-const frame = (node: ReactNode) => {
+const frame = (node: ReactElement) => {
   const r = render(node);
   const f = r.lastFrame();
   r.unmount();
@@ -44,6 +44,7 @@ describe("a column's text", () => {
       if (!cells.some((c) => c?.style?.color?.startsWith("#"))) expect(children.every((c) => typeof c === "string")).toBe(true);
       seen.add(ours ?? "");
     }
+    // eslint-disable-next-line no-control-regex
     expect([...seen].join("")).toMatch(/\u001b\[(31|2|1|7)m/);
   });
 });
