@@ -7,10 +7,11 @@
 // the row back into text by diffing the styles of every pair of neighbouring cells (two Sets per
 // cell). Here a line's cells are kept across frames, each set of styles exists once (so equal
 // styles are the same array and need no diff), and the diff between two sets is kept too.
-// test/components/inkOutput.test.ts replays real dashboard frames and random writes through both.
+// test/components/inkOutput.test.tsx replays real dashboard frames and random writes through both.
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode } from "@alcalzone/ansi-tokenize";
 import sliceAnsi from "slice-ansi";
 import stringWidth from "string-width";
+import { remember } from "./bounded.js";
 import { STANDALONE_WITH_SGR, standaloneWidth } from "./stringWidth.js";
 
 type Styles = readonly AnsiCode[];
@@ -29,8 +30,11 @@ export interface Clip {
 type Transformer = (line: string, index: number) => string;
 type Operation = { type: "write"; x: number; y: number; text: string; transformers: Transformer[] } | { type: "clip"; clip: Clip } | { type: "unclip" };
 
-/** Caches that outlive a frame, emptied whole when they grow past this many entries. */
-const CACHE_LIMIT = 20_000;
+/**
+ * Caches that outlive a frame, emptied whole when they reach this many entries: a screenful is
+ * ~500 written lines, and a line's cells are ~20 small objects.
+ */
+const CACHE_LIMIT = 5_000;
 const NO_STYLES: Styles = Object.freeze([]);
 const SPACE: Cell = { value: " ", styles: NO_STYLES, width: 1 };
 /**
@@ -48,13 +52,7 @@ class Caches {
   private readonly sequences = new Map<string, readonly AnsiCode[] | undefined>();
 
   width(text: string): number {
-    let width = this.widths.get(text);
-    if (width === undefined) {
-      if (this.widths.size >= CACHE_LIMIT) this.widths.clear();
-      width = stringWidth(text);
-      this.widths.set(text, width);
-    }
-    return width;
+    return remember(this.widths, text, CACHE_LIMIT, stringWidth);
   }
 
   widest(text: string): number {
@@ -65,13 +63,14 @@ class Caches {
 
   /** A line's cells, as Ink's styledCharsFromTokens(tokenize(line)) gives them. */
   lineCells(line: string): readonly Cell[] {
-    let cells = this.cells.get(line);
-    if (cells === undefined) {
-      if (this.cells.size >= CACHE_LIMIT) this.cells.clear();
-      cells = (SIMPLE.test(line) && this.simpleCells(line)) || styledCharsFromTokens(tokenize(line)).map((c) => ({ value: c.value, styles: this.intern(c.styles), width: Math.max(1, this.width(c.value)) }));
-      this.cells.set(line, cells);
-    }
-    return cells;
+    return remember(
+      this.cells,
+      line,
+      CACHE_LIMIT,
+      () =>
+        (SIMPLE.test(line) && this.simpleCells(line)) ||
+        styledCharsFromTokens(tokenize(line)).map((c) => ({ value: c.value, styles: this.intern(c.styles), width: Math.max(1, this.width(c.value)) })),
+    );
   }
 
   /**
@@ -102,14 +101,10 @@ class Caches {
   }
 
   private sgr(sequence: string): readonly AnsiCode[] | undefined {
-    let tokens = this.sequences.get(sequence);
-    if (tokens === undefined && !this.sequences.has(sequence)) {
+    return remember(this.sequences, sequence, CACHE_LIMIT, () => {
       const read = tokenize(sequence);
-      tokens = read.every((t) => t.type === "ansi") ? (read as AnsiCode[]) : undefined;
-      if (this.sequences.size >= CACHE_LIMIT) this.sequences.clear();
-      this.sequences.set(sequence, tokens);
-    }
-    return tokens;
+      return read.every((t) => t.type === "ansi") ? (read as AnsiCode[]) : undefined;
+    });
   }
 
   /** What follows a wide character in the columns it covers (Ink: an empty cell in its styles). */
