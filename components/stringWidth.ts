@@ -6,6 +6,7 @@
 // cuts short ends with one) or "✓" sends the whole string through Intl.Segmenter and three
 // Unicode-property regexes. Ink measures each new text of a frame that way, and at 500 sessions
 // that was string-width's ~1.3 ms of a 7–9 ms frame after a refresh, its largest piece of JS.
+import { eastAsianWidth } from "get-east-asian-width";
 import realStringWidth from "string-width";
 
 /**
@@ -25,10 +26,17 @@ const SGR = /\x1b\[[0-9;]*m/g;
 /** Each such character's width, as string-width gives it alone (a bounded set: those blocks). */
 const widths = new Map<string, number>();
 
-/** The width of one character of those blocks. */
+/**
+ * The width of one character of those blocks: its East Asian Width, which is what string-width
+ * gives a lone one of them (none of them is invisible, and every emoji among them is wide), but
+ * without string-width's first call: V8 compiles its `\p{RGI_Emoji}` expression then, and its
+ * first `Intl.Segmenter` starts: 24 ms of each `ao ui` start-up (CPU profiles of five launches,
+ * up to the first rows), now ~0.1. Checked against string-width for every character of the
+ * plane (stringWidth.test.ts).
+ */
 export function standaloneWidth(ch: string): number {
   let w = widths.get(ch);
-  if (w === undefined) widths.set(ch, (w = realStringWidth(ch)));
+  if (w === undefined) widths.set(ch, (w = eastAsianWidth(ch.codePointAt(0)!)));
   return w;
 }
 
