@@ -1,3 +1,4 @@
+import { remember } from "./bounded.js";
 import stringWidth from "./stringWidth.js";
 
 const PLAIN = /^[\x20-\x7e]*$/;
@@ -13,12 +14,7 @@ const widths = new Map<string, number>();
  */
 export function textWidth(s: string): number {
   if (PLAIN.test(s)) return s.length;
-  let w = widths.get(s);
-  if (w === undefined) {
-    if (widths.size >= 512) widths.clear();
-    widths.set(s, (w = stringWidth(s)));
-  }
-  return w;
+  return remember(widths, s, 512, stringWidth);
 }
 
 /**

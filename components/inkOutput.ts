@@ -10,9 +10,8 @@
 // test/components/inkOutput.test.tsx replays real dashboard frames and random writes through both.
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, styledCharsFromTokens, tokenize, type AnsiCode } from "@alcalzone/ansi-tokenize";
 import sliceAnsi from "slice-ansi";
-import stringWidth from "string-width";
 import { remember } from "./bounded.js";
-import { STANDALONE_WITH_SGR, standaloneWidth } from "./stringWidth.js";
+import stringWidth, { STANDALONE_WITH_SGR, standaloneWidth } from "./stringWidth.js";
 
 type Styles = readonly AnsiCode[];
 interface Cell {
