@@ -19,8 +19,8 @@ export interface RunOptions {
   cwd?: string;
   /** The whole environment of the child; default: ao's own. */
   env?: NodeJS.ProcessEnv;
-  /** Text for the process's standard input. */
-  input?: string;
+  /** The process's standard input: text, or bytes as they are (a file copied to another host). */
+  input?: string | Uint8Array;
   timeoutMs?: number;
 }
 
@@ -184,7 +184,7 @@ function armDeadline(launched: Launched, timeoutMs: number | undefined): void {
   }, timeoutMs);
 }
 
-function endInput(child: ChildProcess, input: string | undefined): void {
+function endInput(child: ChildProcess, input: string | Uint8Array | undefined): void {
   if (input === undefined) return;
   // A child that exits without reading all of its input is its own business.
   child.stdin?.on("error", () => {});

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
@@ -129,7 +129,7 @@ async function killedOwner(ctx: AppContext, m: Machine, repo: string, project: P
 /**
  * Copy the project's untracked files (`copy:`) from its clone into the new worktree. On another
  * host, from the clone there when it has the file (a clone of your own, mapped in config), else
- * from this machine's clone (ao's own clone there has no untracked files), sent as text.
+ * from this machine's clone (ao's own clone there has no untracked files), sent byte for byte.
  */
 async function copyFiles(m: Machine, project: ProjectConfig, repo: string, worktree: string): Promise<void> {
   for (const rel of project.copy) {
@@ -144,7 +144,15 @@ async function copyFiles(m: Machine, project: ProjectConfig, repo: string, workt
       const r = await m.host.run("/bin/sh", ["-c", 'mkdir -p -- "$(dirname -- "$2")" && cp -- "$1" "$2"', "sh", from, to]);
       if (r.exitCode !== 0) throw new Error(`copy ${rel} on ${m.name}: ${r.stderr.trim()}`);
     } else {
-      await writePrivate(m.host, to, await readFile(under(project.path, rel), "utf8"));
+      // Bytes as they are (a certificate, a database, a binary tool), not text: a file read as
+      // UTF-8 arrived with every invalid byte turned into U+FFFD. An executable stays one.
+      const source = under(project.path, rel);
+      const [bytes, st] = await Promise.all([readFile(source), stat(source)]);
+      await writePrivate(m.host, to, bytes);
+      if (st.mode & 0o100) {
+        const r = await m.host.run("chmod", ["u+x", to]);
+        if (r.exitCode !== 0) throw new Error(`copy ${rel} on ${m.name}: ${r.stderr.trim()}`);
+      }
     }
   }
 }

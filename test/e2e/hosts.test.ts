@@ -2,18 +2,20 @@
 // stand in for two hosts (each with its own /tmp and home when the test runs as root, so nothing
 // ao leaves there is visible here), and git, tmux and the agent run on them over ssh.
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AO_BIN, ROOT, runAo, type StatusRow } from "../helpers/ao.js";
-import { makeRepo } from "../helpers/git.js";
+import { git, makeRepo } from "../helpers/git.js";
 import { sshUnavailable, startSshHosts, type TestHost, type TestHosts } from "../helpers/sshd.mjs";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { rowOf, uiDriver } from "../helpers/ui-driver.js";
 
 const skip = sshUnavailable();
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
+/** A file no text decoder keeps intact: NUL, lone continuation bytes, an invalid lead, 0xff. */
+const BLOB = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc3, 0x28, 0x0a, 0xe2, 0x82, 0x41, 0x1b, 0x5b, 0x32, 0x4a]);
 
 type Row = StatusRow;
 
@@ -41,6 +43,14 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     root = await mkdtemp(path.join(tmpdir(), "ao-hosts-"));
     // The origin stands in for GitHub: every host reaches it. The local clone is this machine's.
     const { clone } = await makeRepo(hosts.shared);
+    // Untracked files the project copies into each worktree: bytes that are not UTF-8, and a script.
+    await mkdir(path.join(clone, "tools"));
+    await writeFile(path.join(clone, "tools", "blob.bin"), BLOB);
+    await writeFile(path.join(clone, "tools", "run.sh"), "#!/bin/sh\necho ran\n", { mode: 0o755 });
+    // Ignored, as such files are: an untracked file would be work a kill must ask about.
+    await writeFile(path.join(clone, ".gitignore"), ".env\ntools/\n");
+    git(clone, "commit", "-q", "-am", "ignore tools");
+    git(clone, "push", "-q");
     const tag = Math.random().toString(36).slice(2, 8);
     // Under /tmp, which is each host's own when isolated; names of their own otherwise.
     hostRoot = { b1: `/tmp/aoh-${tag}-b1`, b2: `/tmp/aoh-${tag}-b2` };
@@ -53,7 +63,7 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
       `  b1: { ssh: b1, maxSessions: 2, root: ${hostRoot.b1} }`,
       `  b2: { ssh: b2, maxSessions: 3, root: ${hostRoot.b2} }`,
       "projects:",
-      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, copy: [.env], agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2] }`,
+      `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, copy: [.env, tools/blob.bin, tools/run.sh], agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2] }`,
       `  backend: { repo: org/api, path: ${JSON.stringify(clone)}, sessionPrefix: api, scm: none, agent: generic, agentCommand: sh }`,
       "",
     ].join("\n");
@@ -95,6 +105,9 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     expect(onHost("b1", `${worktree}/.git`)).toBe(true);
     // The untracked .env came from this machine's clone: ao's clone there has none.
     expect(h("b1").exec(`cat '${worktree}/.env'`).stdout).toBe("SECRET=local\n");
+    // Byte for byte, and the script still runs.
+    expect(h("b1").exec(`od -An -v -tx1 '${worktree}/tools/blob.bin' | tr -d ' \\n'`).stdout).toBe(BLOB.toString("hex"));
+    expect(h("b1").exec(`'${worktree}/tools/run.sh'`).stdout).toBe("ran\n");
     expect(tmuxThere("b1", "has-session -t =ao-hostws-fe-1").code).toBe(0);
     if (h("b1").isolated) {
       expect(existsSync(worktree)).toBe(false);

@@ -9,14 +9,14 @@ import type { Host } from "./types.js";
  * passed as an argument (never spliced into the script).
  */
 
-async function sh(host: Host, script: string, args: string[], input?: string): Promise<string> {
+async function sh(host: Host, script: string, args: string[], input?: string | Uint8Array): Promise<string> {
   const r = await host.run("/bin/sh", ["-c", script, "sh", ...args], input !== undefined ? { input } : {});
   if (r.exitCode !== 0) throw new Error(`${host.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return r.stdout;
 }
 
-/** Write a file only its owner can read, making its folder (0700) when missing. */
-export async function writePrivate(host: Host, file: string, content: string, opts: { exclusive?: boolean } = {}): Promise<void> {
+/** Write a file only its owner can read (text, or bytes as they are), making its folder (0700) when missing. */
+export async function writePrivate(host: Host, file: string, content: string | Uint8Array, opts: { exclusive?: boolean } = {}): Promise<void> {
   if (!host.remote) {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     await writeFile(file, content, { mode: 0o600, ...(opts.exclusive ? { flag: "wx" } : {}) });
