@@ -141,6 +141,19 @@ export interface HookTarget {
   stateDir: string;
   /** The environment the agent will get (to find a settings file of the user's to build on). */
   env: NodeJS.ProcessEnv;
+  /** Where the agent runs: this machine, or the session's host. */
+  place: AgentPlace;
+}
+
+/**
+ * The machine an agent runs on, as its wiring needs to see it: a settings file of the user's to
+ * build on is found by that machine's platform and the agent's environment there, and read there.
+ */
+export interface AgentPlace {
+  /** Its platform, and these variables of the environment the agent starts from there (unset: absent). */
+  facts(names: readonly string[]): Promise<{ platform: string; env: Record<string, string> }>;
+  /** A file's text there; null when there is none or it cannot be read. */
+  read(file: string): Promise<string | null>;
 }
 
 /** How ao wires its hooks into one launch, through the agent's own extra-settings mechanism. */
@@ -167,7 +180,7 @@ export interface AgentPlugin {
    * Register ao's hooks for one launch without touching the user's files (~/.claude, ~/.codex,
    * ~/.gemini, the repository): agents without it are read from the screen alone.
    */
-  wireHooks?(target: HookTarget): AgentWiring;
+  wireHooks?(target: HookTarget): AgentWiring | Promise<AgentWiring>;
   /** The command line that starts it again in an existing worktree, continuing where it was. */
   resumeCommand(opts: Omit<LaunchOptions, "promptShell">): string;
   /**

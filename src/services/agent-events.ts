@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAgentEvents, type AgentEvent } from "../core/agent-events.js";
 import { shellJoin } from "../core/shell.js";
-import { touchPrivate, writePrivate } from "../plugins/host/files.js";
+import { agentPlace, touchPrivate, writePrivate } from "../plugins/host/files.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, AgentWiring, HookTarget } from "../plugins/types.js";
@@ -30,9 +30,9 @@ export function hookScript(): string {
 }
 
 /** `script`: where the hook handler is on the session's host (default: this installation's). */
-export function hookTarget(agent: string, stateDir: string, env: NodeJS.ProcessEnv, script = hookScript()): HookTarget {
+export function hookTarget(agent: string, stateDir: string, env: NodeJS.ProcessEnv, script = hookScript(), host: Host = localHost): HookTarget {
   const argv = (event: string) => ["/bin/sh", script, agentEventsPath(stateDir), agent, event];
-  return { command: (event) => shellJoin(argv(event)), argv, stateDir, env };
+  return { command: (event) => shellJoin(argv(event)), argv, stateDir, env, place: agentPlace(host, env) };
 }
 
 /**
@@ -49,7 +49,7 @@ export async function wireAgentHooks(
 ): Promise<AgentWiring | undefined> {
   if (!agent.wireHooks) return undefined;
   if (on.host.remote) await writePrivate(on.host, on.hookScript, readFileSync(hookScript(), "utf8"));
-  const wiring = agent.wireHooks(hookTarget(agent.name, stateDir, env, on.hookScript));
+  const wiring = await agent.wireHooks(hookTarget(agent.name, stateDir, env, on.hookScript, on.host));
   for (const f of wiring.files) await writePrivate(on.host, f.path, f.content);
   // An existing log (a restore) keeps its events.
   await touchPrivate(on.host, agentEventsPath(stateDir));

@@ -8,6 +8,7 @@ import { run } from "../../src/exec.js";
 import { agentPlugin } from "../../src/plugins/agent/index.js";
 import { killTree, processesInEach } from "../../src/plugins/runtime/processes.js";
 import { HostEventLogs, wireAgentHooks } from "../../src/services/agent-events.js";
+import { agentPlace } from "../../src/plugins/host/files.js";
 import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.mjs";
 
 const skip = sshUnavailable();
@@ -123,5 +124,29 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     expect(read.get(log)!.map((e) => e.event)).toEqual(["UserPromptSubmit", "Stop"]);
     if (env.hosts[1]!.isolated) expect(existsSync(log)).toBe(false);
     await h.run("rm", ["-rf", root]);
+  });
+
+  it("builds Gemini's wiring on the system defaults of the host it runs on, found by the login environment there", async () => {
+    // The host's login profile is written to: only where its home is its own (root and unshare; CI has both).
+    if (!env.hosts[0]!.isolated) return;
+    const h = host("h1");
+    const root = `/tmp/ao-gemini-${process.pid}`;
+    const stateDir = `${root}/sessions/ws/fe-1`;
+    // A profile that talks, and points Gemini's system settings somewhere of its own.
+    await h.run("/bin/sh", ["-c", `mkdir -p ${root}/etc && printf '%s\\n' 'echo welcome to h1' 'export GEMINI_CLI_SYSTEM_SETTINGS_PATH=${root}/etc/settings.json' > "$HOME/.profile"`]);
+    const mine = { general: { vimMode: true }, hooks: { AfterTool: [{ hooks: [{ type: "command", command: "audit" }] }] } };
+    await h.run("/bin/sh", ["-c", 'cat > "$1"', "sh", `${root}/etc/system-defaults.json`], { input: JSON.stringify(mine) });
+    try {
+      const place = agentPlace(h, { AO_SESSION: "fe-1" });
+      expect(await place.facts(["GEMINI_CLI_SYSTEM_SETTINGS_PATH", "GEMINI_CLI_SYSTEM_DEFAULTS_PATH"])).toEqual({ platform: "linux", env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: `${root}/etc/settings.json` } });
+      const wiring = await wireAgentHooks(agentPlugin("gemini")!, stateDir, { AO_SESSION: "fe-1" }, { host: h, hookScript: `${root}/bin/ao-hook.sh` });
+      const file = wiring!.env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH!;
+      expect(file).toBe(`${stateDir}/gemini-system-defaults.json`);
+      const written = JSON.parse((await h.run("cat", [file])).stdout) as { general: unknown; hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
+      expect(written.general).toEqual({ vimMode: true });
+      expect(written.hooks.AfterTool!.map((x) => x.hooks[0]!.command)).toEqual(["audit", expect.stringMatching(/ao-hook\.sh .* AfterTool$/)]);
+    } finally {
+      await h.run("/bin/sh", ["-c", `rm -rf ${root} "$HOME/.profile"`]);
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AgentWiring, HookTarget } from "../types.js";
 
@@ -34,11 +33,25 @@ export function codexHooks(target: HookTarget): AgentWiring {
 
 const GEMINI_EVENTS = ["SessionStart", "BeforeAgent", "BeforeTool", "AfterTool", "AfterAgent", "Notification", "SessionEnd"];
 
-/** The system defaults file Gemini would read, so ao's replaces it without losing what it held. */
-function geminiDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const file = env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH || "/etc/gemini-cli/system-defaults.json";
+/**
+ * Which system defaults file Gemini CLI reads where it runs, by its own rule (0.61.0):
+ * GEMINI_CLI_SYSTEM_DEFAULTS_PATH, else `system-defaults.json` beside the system settings file
+ * (GEMINI_CLI_SYSTEM_SETTINGS_PATH, else the platform's place for it).
+ */
+export function geminiDefaultsPath(platform: string, env: Record<string, string | undefined>): string {
+  if (env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH) return env.GEMINI_CLI_SYSTEM_DEFAULTS_PATH;
+  const settings = env.GEMINI_CLI_SYSTEM_SETTINGS_PATH || (platform === "darwin" ? "/Library/Application Support/GeminiCli/settings.json" : "/etc/gemini-cli/settings.json");
+  return path.posix.join(path.posix.dirname(settings), "system-defaults.json");
+}
+
+const GEMINI_PATH_VARS = ["GEMINI_CLI_SYSTEM_DEFAULTS_PATH", "GEMINI_CLI_SYSTEM_SETTINGS_PATH"];
+
+/** The system defaults Gemini would read where it runs, so ao's replaces it without losing what it held. */
+async function geminiDefaults(target: HookTarget): Promise<Record<string, unknown>> {
+  const { platform, env } = await target.place.facts(GEMINI_PATH_VARS);
+  const text = await target.place.read(geminiDefaultsPath(platform, env));
   try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    const parsed = text === null ? null : (JSON.parse(text) as unknown);
     return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   } catch {
     return {};
@@ -49,8 +62,8 @@ function geminiDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
  * Gemini CLI: the system defaults file (GEMINI_CLI_SYSTEM_DEFAULTS_PATH) is its lowest layer;
  * the user's and the project's settings still win, and hook lists from all layers are joined.
  */
-export function geminiHooks(target: HookTarget): AgentWiring {
-  const base = geminiDefaults(target.env);
+export async function geminiHooks(target: HookTarget): Promise<AgentWiring> {
+  const base = await geminiDefaults(target);
   const own = (base.hooks && typeof base.hooks === "object" ? base.hooks : {}) as Record<string, unknown[]>;
   const hooks: Record<string, unknown[]> = { ...own };
   for (const e of GEMINI_EVENTS) {

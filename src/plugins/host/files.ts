@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { AgentPlace } from "../types.js";
 import type { Host } from "./types.js";
 
 /**
@@ -9,8 +10,8 @@ import type { Host } from "./types.js";
  * passed as an argument (never spliced into the script).
  */
 
-async function sh(host: Host, script: string, args: string[], input?: string | Uint8Array): Promise<string> {
-  const r = await host.run("/bin/sh", ["-c", script, "sh", ...args], input !== undefined ? { input } : {});
+async function sh(host: Host, script: string, args: string[], input?: string | Uint8Array, login = false): Promise<string> {
+  const r = await host.run("/bin/sh", [login ? "-lc" : "-c", script, "sh", ...args], input !== undefined ? { input } : {});
   if (r.exitCode !== 0) throw new Error(`${host.name}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return r.stdout;
 }
@@ -81,4 +82,42 @@ export async function resolveDir(host: Host, dir: string): Promise<string> {
     [dir],
   );
   return out.trim();
+}
+
+/** A line no login script prints: what follows it is the answer, whatever a profile echoed before. */
+const FACTS_MARK = "ao-place-facts-4f1c";
+
+/**
+ * The machine an agent runs on, for its wiring. Here: this platform and the agent's own
+ * environment. On another host: its `uname` and the login environment the agent starts from
+ * there (`sh -l`, as the agent is started), asked in one command; its files read there.
+ */
+export function agentPlace(host: Host, env: NodeJS.ProcessEnv): AgentPlace {
+  if (!host.remote) {
+    return {
+      facts: async (names) => ({ platform: process.platform, env: Object.fromEntries(names.flatMap((n) => (env[n] !== undefined ? [[n, env[n]!]] : []))) }),
+      read: (file) => readFile(file, "utf8").catch(() => null),
+    };
+  }
+  return {
+    async facts(names) {
+      for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new Error(`not a variable name: ${n}`);
+      // Each set variable as NAME=value and a NUL: a value may hold anything but a NUL.
+      const vars = names.map((n) => `if [ "\${${n}+set}" = set ]; then printf '%s=%s\\0' ${n} "$${n}"; fi`).join("; ");
+      const out = await sh(host, `printf '\\n${FACTS_MARK}\\n'; uname -s; ${vars}`, [], undefined, true);
+      const answer = out.slice(out.lastIndexOf(`\n${FACTS_MARK}\n`) + FACTS_MARK.length + 2);
+      const nl = answer.indexOf("\n");
+      const uname = answer.slice(0, nl).trim();
+      const found: Record<string, string> = {};
+      for (const entry of answer.slice(nl + 1).split("\0")) {
+        const eq = entry.indexOf("=");
+        if (eq > 0 && names.includes(entry.slice(0, eq))) found[entry.slice(0, eq)] = entry.slice(eq + 1);
+      }
+      return { platform: uname === "Darwin" ? "darwin" : uname.toLowerCase(), env: found };
+    },
+    async read(file) {
+      const r = await host.run("cat", ["--", file]);
+      return r.exitCode === 0 ? r.stdout : null;
+    },
+  };
 }
