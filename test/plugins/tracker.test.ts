@@ -74,6 +74,14 @@ describe("Linear", () => {
           res.writeHead(400).end(JSON.stringify({ errors: [{ message: "Authentication required, not authenticated" }] }));
           return;
         }
+        if (body.query.includes("assignedIssues")) {
+          // Assigned to the key's owner: ENG-7, ENG-8 and ENG-123; the query's filter on the state's type applies.
+          const open = body.query.includes('state: { type: { nin: ["completed", "canceled"] } }');
+          const mine = ["ENG-123", "ENG-7", "ENG-8"].map((id) => issues[id] as { identifier: string; title: string; state: { type: string } });
+          const nodes = mine.filter((i) => !open || !["completed", "canceled"].includes(i.state.type)).slice(0, (body.variables as unknown as { first: number }).first);
+          res.end(JSON.stringify({ data: { viewer: { assignedIssues: { nodes: nodes.map(({ identifier, title }) => ({ identifier, title })) } } } }));
+          return;
+        }
         const issue = issues[body.variables.id];
         res.end(JSON.stringify(issue ? { data: { issue } } : { data: null, errors: [{ message: "Entity not found: Issue" }] }));
       });
@@ -100,6 +108,13 @@ describe("Linear", () => {
     expect((await linear.getIssue("", "ENG-7")).state).toBe("open");
     expect(await linear.getIssue("", "ENG-7")).toMatchObject({ body: "" });
     expect((await linear.getIssue("", "ENG-8")).state).toBe("closed");
+  });
+
+  it("lists the open issues assigned to you for the new-session picker", async () => {
+    const linear = createLinearTracker({ LINEAR_API_KEY: "lin_api_test" }, url);
+    expect(await linear.listIssues()).toEqual([{ id: "ENG-7", title: "Plan" }]);
+    expect(seen.at(-1)?.body.variables).toEqual({ first: 100 });
+    await expect(new LinearTracker({ apiKey: "lin_api_wrong", url }).listIssues()).rejects.toThrow(/^Linear issues assigned to you: Authentication required.*HTTP 400/);
   });
 
   it("errors say what failed", async () => {

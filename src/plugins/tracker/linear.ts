@@ -14,9 +14,17 @@ const ISSUE = `query AoIssue($id: String!) {
   issue(id: $id) { identifier title url description state { type } labels { nodes { name } } }
 }`;
 
-interface Answer {
-  data?: { issue: { identifier: string; title: string; url: string; description: string | null; state: { type: string } | null; labels: { nodes: Array<{ name: string }> } } | null } | null;
-  errors?: Array<{ message: string }>;
+/** The open issues assigned to the key's owner: Linear keeps issues by team, not by repository. */
+const MY_OPEN_ISSUES = `query AoMyIssues($first: Int!) {
+  viewer { assignedIssues(first: $first, filter: { state: { type: { nin: ["completed", "canceled"] } } }) { nodes { identifier title } } }
+}`;
+
+interface IssueData {
+  issue: { identifier: string; title: string; url: string; description: string | null; state: { type: string } | null; labels: { nodes: Array<{ name: string }> } } | null;
+}
+
+interface ListData {
+  viewer: { assignedIssues: { nodes: Array<{ identifier: string; title: string }> } } | null;
 }
 
 /** Issues from Linear, by identifier (`ENG-123`). Completed and canceled issues are closed. */
@@ -25,8 +33,9 @@ export class LinearTracker implements TrackerPlugin {
 
   constructor(private readonly opts: LinearTrackerOptions) {}
 
-  async getIssue(_repo: string, id: string): Promise<TrackerIssue> {
-    const fail = (why: string) => new Error(`Linear issue ${id}: ${why}`.split(this.opts.apiKey).join("***"));
+  /** One GraphQL exchange within the deadline; errors name `what` and never hold the key. */
+  private async ask<T>(what: string, query: string, variables: Record<string, unknown>): Promise<T | null | undefined> {
+    const fail = (why: string) => new Error(`${what}: ${why}`.split(this.opts.apiKey).join("***"));
     const timeoutMs = this.opts.timeoutMs ?? NETWORK_TIMEOUT_MS;
     const late = () => fail(`no answer within ${timeoutMs / 1000} s`);
     // One deadline for the exchange: it also ends a body that starts and never finishes.
@@ -36,23 +45,27 @@ export class LinearTracker implements TrackerPlugin {
       res = await timed(this.opts.url ?? "https://api.linear.app/graphql", {
         method: "POST",
         headers: { "content-type": "application/json", authorization: this.opts.apiKey },
-        body: JSON.stringify({ query: ISSUE, variables: { id } }),
+        body: JSON.stringify({ query, variables }),
       });
     } catch (e) {
       if (isTimeout(e)) throw late();
       throw fail(`cannot reach Linear (${e instanceof Error ? e.message : String(e)})`);
     }
-    let answer: Answer;
+    let answer: { data?: T | null; errors?: Array<{ message: string }> };
     try {
-      answer = (await res.json()) as Answer;
+      answer = (await res.json()) as typeof answer;
     } catch (e) {
       if (isTimeout(e)) throw late();
       throw fail(`unexpected answer (HTTP ${res.status})`);
     }
     if (answer.errors?.length) throw fail(`${answer.errors.map((e) => e.message).join("; ")} (HTTP ${res.status})`);
     if (!res.ok) throw fail(`HTTP ${res.status}`);
-    const issue = answer.data?.issue;
-    if (!issue) throw fail("not found");
+    return answer.data;
+  }
+
+  async getIssue(_repo: string, id: string): Promise<TrackerIssue> {
+    const issue = (await this.ask<IssueData>(`Linear issue ${id}`, ISSUE, { id }))?.issue;
+    if (!issue) throw new Error(`Linear issue ${id}: not found`.split(this.opts.apiKey).join("***"));
     const type = issue.state?.type;
     return {
       id: issue.identifier,
@@ -62,6 +75,13 @@ export class LinearTracker implements TrackerPlugin {
       url: issue.url,
       body: issue.description ?? "",
     };
+  }
+
+  /** The open issues assigned to you (the first 100), for the new-session picker. */
+  async listIssues(): Promise<Array<{ id: string; title: string }>> {
+    const viewer = (await this.ask<ListData>("Linear issues assigned to you", MY_OPEN_ISSUES, { first: 100 }))?.viewer;
+    if (!viewer) throw new Error("Linear issues assigned to you: unexpected answer");
+    return viewer.assignedIssues.nodes.map((i) => ({ id: i.identifier, title: i.title }));
   }
 }
 
