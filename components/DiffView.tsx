@@ -2,6 +2,7 @@ import { Box, Text, useInput } from "ink";
 import { displayText, findLine, type DiffLine } from "../src/core/diff.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 import { useLiveState } from "../hooks/useLiveState.js";
+import { clipText } from "./cells.js";
 
 const COLOR: Record<DiffLine["kind"], string | undefined> = { add: "green", del: "red", hunk: "cyan", ctx: undefined, meta: "gray" };
 
@@ -58,10 +59,7 @@ export function DiffView({ width, height }: { width: number; height: number }) {
     if (input === "/") return view.set((x) => ({ ...x, search: "" }));
   });
   if (!dialog) return null;
-  const clip = (t: string, w = width - 2) => {
-    const chars = [...displayText(t)];
-    return chars.length > w ? `${chars.slice(0, w - 1).join("")}…` : chars.join("");
-  };
+  const clip = (t: string, w = width - 2) => clipText(displayText(t), w);
   const title = <Text bold wrap="truncate-end">{clip(`Diff of ${dialog.id}${dialog.diff ? ` against ${dialog.diff.base}` : ""}`)}</Text>;
   if (dialog.error) return (<Box flexDirection="column">{title}<Text color="red">{clip(dialog.error)}</Text><Text dimColor>[esc] close</Text></Box>);
   if (!dialog.diff) return (<Box flexDirection="column">{title}<Text>Reading the worktree…</Text></Box>);

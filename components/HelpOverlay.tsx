@@ -1,11 +1,10 @@
 import { Box, Text, useInput } from "ink";
 import { ACTIONS, keyLabel } from "../src/core/actions.js";
 import { useActions } from "../hooks/useDashboard.js";
+import { fitCell } from "./cells.js";
 
 const KEYS = ACTIONS.map((a) => a.keys.map(keyLabel).join(" "));
 const KEYS_WIDTH = Math.max(...KEYS.map((k) => k.length));
-
-const clip = (t: string, w: number) => ([...t].length > w ? `${[...t].slice(0, Math.max(0, w - 1)).join("")}…` : t);
 
 /**
  * Every key, generated from the action table. One line per action: a bordered table draws a
@@ -38,7 +37,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   }
   const half = Math.ceil(ACTIONS.length / 2);
   const colWidth = Math.floor((width - 1) / 2);
-  const cell = (i: number) => (i < ACTIONS.length ? clip(`${KEYS[i]!.padEnd(KEYS_WIDTH)} ${ACTIONS[i]!.help}`, colWidth - 1).padEnd(colWidth) : "");
+  const cell = (i: number) => (i < ACTIONS.length ? `${fitCell(`${KEYS[i]!.padEnd(KEYS_WIDTH)} ${ACTIONS[i]!.help}`, colWidth - 1)} ` : "");
   return (
     <Box flexDirection="column" flexShrink={0}>
       {title}

@@ -3,6 +3,7 @@ import { issueOptions } from "../src/core/issue-pick.js";
 import { inert } from "../src/core/sanitize.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
 import { useLiveState } from "../hooks/useLiveState.js";
+import { clipText } from "./cells.js";
 
 const FIELDS = ["project", "issue", "agent", "prompt"] as const;
 type Field = (typeof FIELDS)[number];
@@ -62,7 +63,7 @@ export function NewSessionDialog({ width }: { width: number }) {
   if (!dialog) return null;
   const mark = (field: Field) => (f.field === field ? <Text color="cyan">› </Text> : "  ");
   // Issue titles come from the tracker: outside text, made inert before it reaches the terminal.
-  const clip = (t: string) => inert(t.length > width - 8 ? `${t.slice(0, width - 9)}…` : t);
+  const clip = (t: string) => clipText(inert(t), width - 8);
   const promptLines = f.prompt.split("\n");
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>

@@ -23,9 +23,17 @@ export function textWidth(s: string): number {
  * out and its column padded, so what follows still starts where its heading does.
  */
 export function fitCell(s: string, w: number): string {
+  const cut = clipText(s, w);
+  return cut + " ".repeat(Math.max(0, w - textWidth(cut)));
+}
+
+/**
+ * `s` in at most `w` columns: as it is when it fits, else cut to `w - 1` columns (between
+ * graphemes) and ended with "…". For a line of a dialog, where nothing follows to align.
+ */
+export function clipText(s: string, w: number): string {
   if (w <= 0) return "";
-  const width = textWidth(s);
-  if (width <= w) return s + " ".repeat(w - width);
+  if (textWidth(s) <= w) return s;
   if (PLAIN.test(s)) return `${s.slice(0, w - 1)}…`;
   let kept = "";
   let used = 0;
@@ -35,5 +43,5 @@ export function fitCell(s: string, w: number): string {
     kept += segment;
     used += g;
   }
-  return `${kept}…${" ".repeat(w - 1 - used)}`;
+  return `${kept}…`;
 }

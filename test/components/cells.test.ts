@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import stringWidth from "string-width";
 import { describe, expect, it } from "vitest";
-import { fitCell, textWidth } from "../../components/cells.js";
+import { clipText, fitCell, textWidth } from "../../components/cells.js";
 
 describe("a table cell is exactly its column's width on screen", () => {
   it("pads and cuts plain ASCII as before", () => {
@@ -47,6 +47,25 @@ describe("a table cell is exactly its column's width on screen", () => {
         expect(stringWidth(out)).toBe(w);
         if (stringWidth(s) <= w) expect(out.startsWith(s)).toBe(true);
         else expect(out.trimEnd().endsWith("…")).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a dialog's line is cut by width too, and left unpadded", () => {
+    expect(clipText("src/app.ts", 20)).toBe("src/app.ts");
+    expect(clipText("src/a-long-file-name.ts", 10)).toBe("src/a-lon…");
+    // Twelve CJK characters are 24 columns: cut to 9 columns (four of them) and "…".
+    expect(clipText("設定ファイルの読み込み処理", 10)).toBe("設定ファ…");
+    expect(clipText("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", 5)).toBe("👨‍👩‍👧👨‍👩‍👧…");
+    expect(clipText("abc", 0)).toBe("");
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" })), fc.integer({ min: 1, max: 30 }), (raw, w) => {
+        // eslint-disable-next-line no-control-regex -- removing control bytes is the point
+        const s = raw.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+        const out = clipText(s, w);
+        expect(stringWidth(out)).toBeLessThanOrEqual(w);
+        expect(out === s || (out.endsWith("…") && stringWidth(s) > w)).toBe(true);
       }),
       { numRuns: 500 },
     );
