@@ -113,6 +113,42 @@ export async function startRun(file: string, args: readonly string[], opts: Omit
   };
 }
 
+/** A process that runs until told to stop, its output heard as it comes (a follower). */
+export interface Following {
+  /**
+   * End its input: a follower made to end when its input does ends. Killed if it has not
+   * ended within `graceMs`.
+   */
+  stop(graceMs?: number): void;
+  /** Its exit (its output already heard, none kept); rejects when it could not start. */
+  ended: Promise<RunResult>;
+}
+
+/**
+ * Run a command that keeps running and prints what it notices (`tail -F` over ssh): `onOutput`
+ * hears each chunk of its standard output as it arrives, and nothing of it is kept. Its standard
+ * input stays open until `stop`, so a command there can tell that ao went away by its end.
+ */
+export async function follow(file: string, args: readonly string[], onOutput: (chunk: string) => void, opts: Omit<RunOptions, "input" | "timeoutMs"> = {}): Promise<Following> {
+  trace(file, args);
+  const spawn = await loadSpawn();
+  const launched = launch(spawn, file, args, { ...opts, onStdout: onOutput }, true);
+  const { child } = launched;
+  child?.stdin?.on("error", () => {});
+  let stopping = false;
+  return {
+    stop(graceMs = 5000) {
+      if (stopping || !child) return;
+      stopping = true;
+      child.stdin?.end();
+      const kill = setTimeout(() => child.kill("SIGTERM"), graceMs);
+      kill.unref();
+      void launched.result.then(() => clearTimeout(kill), () => clearTimeout(kill));
+    },
+    ended: launched.result,
+  };
+}
+
 interface Launched {
   /** Absent when the process could not be made at all (result rejects). */
   child: ChildProcess | null;
@@ -122,7 +158,7 @@ interface Launched {
   timedOut: boolean;
 }
 
-function launch(spawn: SpawnFn, file: string, args: readonly string[], opts: RunOptions, withInput: boolean): Launched {
+function launch(spawn: SpawnFn, file: string, args: readonly string[], opts: RunOptions & { onStdout?: (chunk: string) => void }, withInput: boolean): Launched {
   const launched: Launched = { child: null, result: Promise.resolve(null as never), timer: null, timedOut: false };
   launched.result = new Promise((resolve, reject) => {
     // The child is made and its "error" handler attached in one synchronous step: a program
@@ -142,8 +178,14 @@ function launch(spawn: SpawnFn, file: string, args: readonly string[], opts: Run
     launched.child = child;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout?.on("data", (d: Buffer) => out.push(d));
-    child.stderr?.on("data", (d: Buffer) => err.push(d));
+    const onStdout = opts.onStdout;
+    if (onStdout) child.stdout?.setEncoding("utf8").on("data", (d: string) => onStdout(d));
+    else child.stdout?.on("data", (d: Buffer) => out.push(d));
+    // A follower runs for hours: only its last words are kept.
+    child.stderr?.on("data", (d: Buffer) => {
+      err.push(d);
+      if (onStdout && err.length > 16) err.shift();
+    });
     child.on("error", (e: NodeJS.ErrnoException) => {
       if (launched.timer) clearTimeout(launched.timer);
       reject(startError(file, e));

@@ -7,6 +7,7 @@ import { shellJoin } from "../core/shell.js";
 import { agentPlace, touchPrivate, writePrivate } from "../plugins/host/files.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
+import type { Following } from "../exec.js";
 import type { AgentPlugin, AgentWiring, HookTarget } from "../plugins/types.js";
 
 /** The session's agent-event log, next to its metadata: one JSON line per hook event. */
@@ -128,11 +129,23 @@ const REMOTE_LOGS = [
 
 export class HostEventLogs implements EventLogReader {
   private readonly cache = new Map<string, { size: number; events: AgentEvent[] }>();
+  private follower: LogFollower | null = null;
 
-  constructor(private readonly host: Pick<Host, "run">) {}
+  constructor(private readonly host: Pick<Host, "run" | "follow">) {}
+
+  /**
+   * Hear at once when an agent there appends to its log: from now on, the logs each read asks
+   * for are followed there too (one command for the host, over its shared connection), and
+   * `onAppend` is called as they grow. null stops.
+   */
+  followWith(onAppend: (() => void) | null): void {
+    this.follower?.close();
+    this.follower = onAppend && this.host.follow ? new LogFollower(this.host as Pick<Host, "follow">, onAppend) : null;
+  }
 
   async readMany(files: string[]): Promise<Map<string, AgentEvent[]>> {
     const out = new Map<string, AgentEvent[]>();
+    this.follower?.follow(files);
     if (files.length === 0) return out;
     const nonce = `ao-logs-${Math.random().toString(36).slice(2)}`;
     const args = files.flatMap((f) => [f, String(this.cache.get(f)?.size ?? -1)]);
@@ -160,5 +173,85 @@ export class HostEventLogs implements EventLogReader {
       out.set(file, events);
     }
     return out;
+  }
+}
+
+/**
+ * The remote end of a follow: `tail -F` prints what the logs gain, and a line once it runs (a
+ * log appended to while it started is read by the look that line wakes). It ends when its
+ * input does: when ao stops it, or ao's end of the connection goes, no tail is left behind.
+ */
+const FOLLOW_LOGS = ['tail -q -F -n 0 -- "$@" 2>/dev/null &', "t=$!", "echo following", "cat > /dev/null", 'kill "$t" 2>/dev/null'].join("\n");
+
+const FOLLOW_RETRY_MS = 2000;
+const FOLLOW_RETRY_MAX_MS = 30_000;
+
+/**
+ * One host's agent-event logs, followed there: `onAppend` as soon as one grows. The set follows
+ * what the refreshes read; a new set starts a new command, and one that ends (the host stopped
+ * answering: ssh's keep-alives end it) starts again after a pause that grows to 30 s.
+ */
+export class LogFollower {
+  private files: string[] = [];
+  private current: Following | null = null;
+  private generation = 0;
+  private retry: NodeJS.Timeout | null = null;
+  private pauseMs = FOLLOW_RETRY_MS;
+  private closed = false;
+
+  constructor(
+    private readonly host: Pick<Host, "follow">,
+    private readonly onAppend: () => void,
+  ) {}
+
+  follow(files: readonly string[]): void {
+    if (this.closed) return;
+    const next = [...new Set(files)].sort();
+    if (next.length === this.files.length && next.every((f, i) => f === this.files[i])) return;
+    this.files = next;
+    this.pauseMs = FOLLOW_RETRY_MS;
+    this.start();
+  }
+
+  /** Whether a command follows the logs now (tests). */
+  following(): boolean {
+    return this.current !== null;
+  }
+
+  private start(): void {
+    const gen = ++this.generation;
+    this.current?.stop();
+    this.current = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    if (this.closed || this.files.length === 0 || !this.host.follow) return;
+    const startedAt = Date.now();
+    const again = () => {
+      if (gen !== this.generation || this.closed) return;
+      this.current = null;
+      // A command that ran a good while before it ended was no failure to back off from.
+      if (Date.now() - startedAt > 60_000) this.pauseMs = FOLLOW_RETRY_MS;
+      this.retry = setTimeout(() => this.start(), this.pauseMs);
+      this.retry.unref?.();
+      this.pauseMs = Math.min(this.pauseMs * 2, FOLLOW_RETRY_MAX_MS);
+    };
+    this.host.follow("/bin/sh", ["-c", FOLLOW_LOGS, "sh", ...this.files], () => {
+      if (gen === this.generation && !this.closed) this.onAppend();
+    }).then(
+      (f) => {
+        if (gen !== this.generation || this.closed) return f.stop();
+        this.current = f;
+        f.ended.then(again, again);
+      },
+      again,
+    );
+  }
+
+  close(): void {
+    this.closed = true;
+    this.generation++;
+    if (this.retry) clearTimeout(this.retry);
+    this.current?.stop();
+    this.current = null;
   }
 }

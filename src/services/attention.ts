@@ -2,7 +2,10 @@ import { mkdir } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { STILL_MS } from "../core/activity.js";
 import type { PaneFacts } from "../plugins/types.js";
+import { LOCAL_HOST } from "../core/placement.js";
+import { HostEventLogs } from "./agent-events.js";
 import { watchEventLogs } from "./event-log-watch.js";
+import { machine } from "./machines.js";
 
 export interface AttentionOptions {
   /** How often the panes' last-output times are read (one `tmux list-panes` for all). */
@@ -40,6 +43,13 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   // The same watch tells the store which records changed: a listing every 2 s then reads
   // (stats) only those, not all 500.
   ctx.store.followChanges(logs);
+  // Sessions on other hosts: their logs are followed there, one command per host over its
+  // shared connection, for the logs the looks read.
+  const remoteLogs = ctx.config.hosts.filter((h) => h.name !== LOCAL_HOST && h.ssh).flatMap((h) => {
+    const events = machine(ctx, h.name).facts.events;
+    return events instanceof HostEventLogs ? [events] : [];
+  });
+  for (const events of remoteLogs) events.followWith(() => wake("event"));
 
   let lastHeard: PaneFacts[] | null = null;
   const heard = (panes: PaneFacts[]) => {
@@ -88,6 +98,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     close() {
       closed = true;
       ctx.store.followChanges(null);
+      for (const events of remoteLogs) events.followWith(null);
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,10 @@ import { killTree, processesInEach } from "../../src/plugins/runtime/processes.j
 import { HostEventLogs, wireAgentHooks } from "../../src/services/agent-events.js";
 import { agentPlace } from "../../src/plugins/host/files.js";
 import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.mjs";
+import { waitFor } from "../helpers/tmux.js";
+import { createApp } from "../../src/app.js";
+import { watchAttention } from "../../src/services/attention.js";
+import { machine } from "../../src/services/machines.js";
 
 const skip = sshUnavailable();
 
@@ -147,6 +151,66 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       expect(written.hooks.AfterTool!.map((x) => x.hooks[0]!.command)).toEqual(["audit", expect.stringMatching(/ao-hook\.sh .* AfterTool$/)]);
     } finally {
       await h.run("/bin/sh", ["-c", `rm -rf ${root} "$HOME/.profile"`]);
+    }
+  });
+
+  it("follows a host's agent-event logs: an append there is heard at once, the set moves with the reads, and stopping leaves no tail", async () => {
+    const h = host("h1");
+    const dir = `/tmp/ao-follow-${process.pid}`;
+    const a = `${dir}/a.jsonl`;
+    const b = `${dir}/b.jsonl`;
+    await h.run("/bin/sh", ["-c", 'mkdir -p "$1" && : > "$2" && : > "$3"', "sh", dir, a, b]);
+    const tails = async () => (await h.run("/bin/sh", ["-c", 'pgrep -f "tail -q -F -n 0 -- $1" || true', "sh", dir])).stdout.trim().split("\n").filter(Boolean).length;
+    const append = (file: string) => h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"Stop"}\' >> "$1"', "sh", file]);
+    const logs = new HostEventLogs(h);
+    let heard = 0;
+    logs.followWith(() => heard++);
+    try {
+      await logs.readMany([a]);
+      // Once it runs it says so: a look then reads what was appended while it started.
+      await waitFor("the follow to run", () => heard === 1, 10_000);
+      await append(a);
+      await waitFor("the append to a", () => heard === 2, 10_000);
+      expect(await tails()).toBe(1);
+      // The same set read again changes nothing; a new one is followed by a new command, the old one ended.
+      await logs.readMany([a]);
+      await logs.readMany([b, a]);
+      await waitFor("the new follow to run", () => heard === 3, 10_000);
+      await append(b);
+      await waitFor("the append to b", () => heard === 4, 10_000);
+      await waitFor("one tail there", async () => (await tails()) === 1, 10_000);
+    } finally {
+      logs.followWith(null);
+    }
+    await waitFor("no tail left there", async () => (await tails()) === 0, 10_000);
+    await append(a);
+    // Nothing more is heard once stopped (the append above was made after the follow ended).
+    expect(heard).toBe(4);
+    await h.run("rm", ["-rf", dir]);
+  });
+
+  it("ao's attention follows the logs of sessions on its hosts: an agent's event there wakes it at once", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ao-attn-"));
+    const file = path.join(dir, "agent-orchestrator.yaml");
+    writeFileSync(file, `name: attn\nruntime: { sshConfig: ${JSON.stringify(env.sshConfig)} }\nhosts:\n  local: {}\n  h2: { ssh: h2 }\nprojects: {}\n`);
+    const ctx = await createApp({ env: { PATH: process.env.PATH, HOME: dir, AO_HOME: path.join(dir, "home"), AO_CONFIG_PATH: file, AO_TMUX_SOCKET: `ao-attn-${process.pid}` } });
+    const log = `/tmp/ao-attn-${process.pid}/agent-events.jsonl`;
+    const h = machine(ctx, "h2").host;
+    await h.run("/bin/sh", ["-c", 'mkdir -p "$(dirname "$1")" && : > "$1"', "sh", log]);
+    const wakes: string[] = [];
+    const attention = await watchAttention(ctx, (why) => wakes.push(why), { paneCheckMs: 60_000 });
+    try {
+      // A look reads the log (as a refresh does): from then on it is followed there.
+      await machine(ctx, "h2").facts.events.readMany([log]);
+      await waitFor("the follow to run", () => wakes.length === 1, 10_000);
+      await h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"PermissionRequest"}\' >> "$1"', "sh", log]);
+      await waitFor("the event to wake it", () => wakes.length === 2, 10_000);
+      expect(wakes).toEqual(["event", "event"]);
+    } finally {
+      attention.close();
+      await h.run("rm", ["-rf", path.dirname(log)]);
+      await (h as SshHost).close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -47,7 +47,7 @@ async function watching(paneCheckMs: number) {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
   const rt = feedingRuntime();
   const woke: string[] = [];
-  const ctx = { store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
+  const ctx = { config: { hosts: [] }, store: { root, followChanges() {}, changed() {} }, runtime: rt.runtime } as unknown as AppContext;
   const a = await watchAttention(ctx, (why) => woke.push(why), { paneCheckMs });
   return { rt, woke, a };
 }

@@ -18,7 +18,7 @@ describe("sharedAttention", () => {
     let panes = [pane({})];
     let checks = 0;
     const ctx = {
-      config: { name: "w", projects: [], github: {}, file: undefined },
+      config: { name: "w", projects: [], hosts: [], github: {}, file: undefined },
       store: { root, followChanges() {}, changed() {} },
       env: {},
       runtime: { listPanes: async () => (checks++, panes) },

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { run, type RunOptions, type RunResult } from "../../exec.js";
+import { follow, run, type Following, type RunOptions, type RunResult } from "../../exec.js";
 import { explainSshFailure, remoteCommand, sshTarget } from "../../core/ssh.js";
 import { HostUnreachableError, type Host } from "./types.js";
 
@@ -86,6 +86,12 @@ export class SshHost implements Host {
     }
     if (r.exitCode === SSH_FAILED) throw new HostUnreachableError(this.name, explainSshFailure(this.name, r.stderr));
     return r;
+  }
+
+  /** A following command over the shared connection: no deadline; keep-alives end it when the host stops answering. */
+  follow(file: string, args: readonly string[], onOutput: (chunk: string) => void): Promise<Following> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    return follow("ssh", [...this.sshArgs(false), "--", remoteCommand([file, ...args])], onOutput);
   }
 
   interactiveArgv(argv: string[]): string[] {

@@ -1,4 +1,4 @@
-import type { RunOptions, RunResult } from "../../exec.js";
+import type { Following, RunOptions, RunResult } from "../../exec.js";
 
 /**
  * Where a session's processes run: this machine, or another one over ssh. git, tmux and the
@@ -18,6 +18,11 @@ export interface Host {
    * through a private file (see the tmux runtime).
    */
   run(file: string, args: readonly string[], opts?: Omit<RunOptions, "env">): Promise<RunResult>;
+  /**
+   * Run a command there that keeps running, hearing its output as it comes (see exec's follow):
+   * its input ends when it is stopped, or when the connection does. Remote hosts only.
+   */
+  follow?(file: string, args: readonly string[], onOutput: (chunk: string) => void): Promise<Following>;
   /** argv that runs `argv` there with this terminal attached (attach, open). */
   interactiveArgv(argv: string[]): string[];
 }
