@@ -130,17 +130,29 @@ const REMOTE_LOGS = [
 export class HostEventLogs implements EventLogReader {
   private readonly cache = new Map<string, { size: number; events: AgentEvent[] }>();
   private follower: LogFollower | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly host: Pick<Host, "run" | "follow">) {}
 
   /**
    * Hear at once when an agent there appends to its log: from now on, the logs each read asks
-   * for are followed there too (one command for the host, over its shared connection), and
-   * `onAppend` is called as they grow. null stops.
+   * for are followed there too (one command for the host, over its shared connection, whoever
+   * listens), and `onAppend` is called as they grow. Returns the way to stop listening; the
+   * command ends with the last listener.
    */
-  followWith(onAppend: (() => void) | null): void {
-    this.follower?.close();
-    this.follower = onAppend && this.host.follow ? new LogFollower(this.host as Pick<Host, "follow">, onAppend) : null;
+  followWith(onAppend: () => void): () => void {
+    this.listeners.add(onAppend);
+    if (!this.follower && this.host.follow) {
+      this.follower = new LogFollower(this.host as Pick<Host, "follow">, () => {
+        for (const listen of [...this.listeners]) listen();
+      });
+    }
+    return () => {
+      this.listeners.delete(onAppend);
+      if (this.listeners.size > 0) return;
+      this.follower?.close();
+      this.follower = null;
+    };
   }
 
   async readMany(files: string[]): Promise<Map<string, AgentEvent[]>> {

@@ -49,7 +49,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     const events = machine(ctx, h.name).facts.events;
     return events instanceof HostEventLogs ? [events] : [];
   });
-  for (const events of remoteLogs) events.followWith(() => wake("event"));
+  const unfollow = remoteLogs.map((events) => events.followWith(() => wake("event")));
 
   let lastHeard: PaneFacts[] | null = null;
   const heard = (panes: PaneFacts[]) => {
@@ -98,7 +98,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     close() {
       closed = true;
       ctx.store.followChanges(null);
-      for (const events of remoteLogs) events.followWith(null);
+      for (const stop of unfollow) stop();
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);

@@ -164,7 +164,7 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     const append = (file: string) => h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"Stop"}\' >> "$1"', "sh", file]);
     const logs = new HostEventLogs(h);
     let heard = 0;
-    logs.followWith(() => heard++);
+    const unfollow = logs.followWith(() => heard++);
     try {
       await logs.readMany([a]);
       // Once it runs it says so: a look then reads what was appended while it started.
@@ -179,13 +179,22 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       await append(b);
       await waitFor("the append to b", () => heard === 4, 10_000);
       await waitFor("one tail there", async () => (await tails()) === 1, 10_000);
+      // A second listener shares the command, which runs on while either listens.
+      let other = 0;
+      const unfollowOther = logs.followWith(() => other++);
+      await append(a);
+      await waitFor("both to hear it", () => heard === 5 && other === 1, 10_000);
+      unfollowOther();
+      await append(a);
+      await waitFor("the first to hear it alone", () => heard === 6, 10_000);
+      expect([other, await tails()]).toEqual([1, 1]);
     } finally {
-      logs.followWith(null);
+      unfollow();
     }
     await waitFor("no tail left there", async () => (await tails()) === 0, 10_000);
     await append(a);
     // Nothing more is heard once stopped (the append above was made after the follow ended).
-    expect(heard).toBe(4);
+    expect(heard).toBe(6);
     await h.run("rm", ["-rf", dir]);
   });
 
