@@ -1,7 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { STILL_MS } from "../core/activity.js";
-import type { PaneFacts } from "../plugins/types.js";
+import type { PaneFacts, RuntimePlugin } from "../plugins/types.js";
+import { tmuxSessionName } from "../core/names.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostEventLogs } from "./agent-events.js";
 import { watchEventLogs } from "./event-log-watch.js";
@@ -10,6 +11,8 @@ import { machine } from "./machines.js";
 export interface AttentionOptions {
   /** How often the panes' last-output times are read (one `tmux list-panes` for all). */
   paneCheckMs?: number;
+  /** The same for a host whose panes a look found ao's sessions in (one over its shared connection). */
+  remotePaneCheckMs?: number;
 }
 
 export interface Attention {
@@ -50,6 +53,9 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     return events instanceof HostEventLogs ? [events] : [];
   });
   const unfollow = remoteLogs.map((events) => events.followWith(() => wake("event")));
+  const remotePanes = ctx.config.hosts
+    .filter((h) => h.name !== LOCAL_HOST && h.ssh)
+    .map((h) => watchRemotePanes(ctx, machine(ctx, h.name).runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000));
 
   let lastHeard: PaneFacts[] | null = null;
   const heard = (panes: PaneFacts[]) => {
@@ -99,11 +105,66 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
       closed = true;
       ctx.store.followChanges(null);
       for (const stop of unfollow) stop();
+      for (const stop of remotePanes) stop();
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);
       for (const t of timers) clearTimeout(t);
     },
+  };
+}
+
+/**
+ * Panes on another host, for agents read from their screens: a host where a look (a refresh's)
+ * found this workspace's panes is listed again every `checkMs` after the last listing, until one
+ * finds none there. A pane whose output moved wakes a look at once (at most once a second) and
+ * again once it can have been still long enough to read. Times are this machine's, taken when
+ * the move was seen: the host's clock may be set otherwise.
+ */
+function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "screen") => void, wakeAt: (ms: number) => void, checkMs: number): () => void {
+  const prefix = tmuxSessionName(ctx.config.name, "");
+  const seen = new Map<string, { activityAt: number; dead: boolean }>();
+  const lastMovingWake = new Map<string, number>();
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let lastHeard: PaneFacts[] | null = null;
+  const check = async () => {
+    timer = null;
+    // Its listing comes back through onPanes, as a refresh's does.
+    await runtime.listPanes().catch(() => null);
+  };
+  const unhear = runtime.onPanes?.((panes) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const ours = panes.filter((p) => p.name.startsWith(prefix));
+    if (ours.length > 0) {
+      timer = setTimeout(() => void check(), checkMs);
+      timer.unref?.();
+    }
+    if (panes === lastHeard) return;
+    lastHeard = panes;
+    for (const p of ours) {
+      const was = seen.get(p.name);
+      if (was && was.activityAt === p.activityAt && was.dead === p.dead) continue;
+      seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
+      if (!was) continue;
+      if (p.dead) {
+        wake("screen");
+        continue;
+      }
+      wakeAt(Date.now() + STILL_MS + 1100);
+      const last = lastMovingWake.get(p.name) ?? 0;
+      if (Date.now() - last >= 1000) {
+        lastMovingWake.set(p.name, Date.now());
+        wake("screen");
+      }
+    }
+  });
+  return () => {
+    stopped = true;
+    unhear?.();
+    if (timer) clearTimeout(timer);
   };
 }
 

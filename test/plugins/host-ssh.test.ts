@@ -222,4 +222,28 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("ao's attention lists a host's panes while ao's sessions run there: a screen-read agent's output there wakes it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ao-attn-"));
+    const file = path.join(dir, "agent-orchestrator.yaml");
+    const socket = `ao-attn2-${process.pid}`;
+    writeFileSync(file, `name: attn2\nruntime: { sshConfig: ${JSON.stringify(env.sshConfig)} }\nhosts:\n  local: {}\n  h1: { ssh: h1 }\nprojects: {}\n`);
+    const ctx = await createApp({ env: { PATH: process.env.PATH, HOME: dir, AO_HOME: path.join(dir, "home"), AO_CONFIG_PATH: file, AO_TMUX_SOCKET: socket } });
+    const m = machine(ctx, "h1");
+    const tmux = (...args: string[]) => m.host.run("tmux", ["-L", socket, ...args]);
+    // An agent there that prints once the watch is on, after a pause.
+    expect((await tmux("new-session", "-d", "-s", "ao-attn2-fe-1", "sh -c 'sleep 2; echo moved; exec sleep 600'")).exitCode).toBe(0);
+    const wakes: string[] = [];
+    const attention = await watchAttention(ctx, (why) => wakes.push(why), { paneCheckMs: 60_000, remotePaneCheckMs: 300 });
+    try {
+      // A look there (a refresh's) finds the session: from then on the host is listed on its own.
+      expect((await m.runtime.listPanes()).map((p) => p.name)).toEqual(["ao-attn2-fe-1"]);
+      await waitFor("its output to wake a look", () => wakes.includes("screen"), 15_000);
+    } finally {
+      attention.close();
+      await tmux("kill-server");
+      await (m.host as SshHost).close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
