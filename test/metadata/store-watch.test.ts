@@ -88,7 +88,7 @@ describe("SessionStore.followChanges", () => {
 
   it("the dashboard's pane watcher makes the store follow its folder watch, and tells it every change", async () => {
     const id = await store.create("fe", { status: "working" }, "test");
-    const ctx = { store, runtime: { listPanes: async () => [] } } as unknown as AppContext;
+    const ctx = { config: { hosts: [] }, store, runtime: { listPanes: async () => [] } } as unknown as AppContext;
     const attention = await watchAttention(ctx, () => {}, { paneCheckMs: 3_600_000 });
     try {
       await store.list();
