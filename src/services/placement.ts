@@ -41,6 +41,38 @@ async function absoluteThere(m: Machine, dir: string): Promise<string> {
   return path.posix.join(home, dir.slice(1));
 }
 
+/** How long a clone there waits on another's at most (its own git clone as long again), and when a lock there is a dead one's. */
+const CLONE_WAIT_S = 15 * 60;
+const CLONE_STALE_MIN = 20;
+
+/**
+ * Make ao's clone on a host, taking turns there with any other ao that shares the host's folder
+ * (ao on another machine): `mkdir <repo>.lock` there is the lock, and a lock older than any clone
+ * may take was left by one that died. The clone is made in a folder of its own and renamed into
+ * place, so a clone cut short never passes for a whole one and two never write one folder.
+ * Exit 0: the clone is there (made now, or by another); 3: git failed; 4: waited too long.
+ */
+const CLONE_THERE = [
+  'repo=$1 origin=$2 tmp="$1.partial-$3" lock="$1.lock" stale=$4 waits=$5',
+  'mkdir -p -- "$(dirname -- "$repo")" || exit 1',
+  // Partial clones of runs that were killed, old enough to be nobody's now.
+  'find "$(dirname -- "$repo")" -maxdepth 1 -name "$(basename -- "$repo").partial-*" -mmin +"$stale" -exec rm -rf -- {} + 2>/dev/null',
+  "while :; do",
+  '  [ -e "$repo/.git" ] && exit 0',
+  '  mkdir -- "$lock" 2>/dev/null && break',
+  '  if [ -n "$(find "$lock" -maxdepth 0 -mmin +"$stale" 2>/dev/null)" ]; then rm -rf -- "$lock"; continue; fi',
+  '  waits=$((waits - 1)); [ "$waits" -gt 0 ] || exit 4',
+  "  sleep 1",
+  "done",
+  'trap \'rm -rf -- "$tmp"; rmdir -- "$lock" 2>/dev/null\' EXIT',
+  '[ -e "$repo/.git" ] && exit 0',
+  // A rename onto a folder would put the clone inside it.
+  'if [ -e "$repo" ]; then echo "$repo is there but is not a git clone; move it away" >&2; exit 5; fi',
+  'git clone --quiet -- "$origin" "$tmp" || exit 3',
+  // The lock is held throughout: nothing else makes $repo meanwhile.
+  'mv -- "$tmp" "$repo"',
+].join("\n");
+
 /**
  * The project's clone on `m`: the one the host's config maps it to, or ao's own clone of the
  * project's origin, made on first use (and said). Spawns at once take turns on making it.
@@ -65,17 +97,10 @@ export async function ensureClone(ctx: AppContext, m: Machine, project: ProjectC
   await withLock(path.join(ctx.aoHome, "locks", `clone-${m.name}-${project.id}.lock`), async () => {
     if (await pathExists(m.host, path.posix.join(repo, ".git"))) return;
     say?.(`cloning ${origin} into ${m.name}:${repo} (first session of ${project.id} there)`);
-    // Into a temporary folder first: a clone cut short never passes for a whole one.
-    const tmp = `${repo}.partial`;
-    await m.host.run("rm", ["-rf", "--", tmp]);
-    await m.host.run("mkdir", ["-p", "--", path.posix.dirname(repo)]);
-    const r = await m.host.run("git", ["clone", "--quiet", "--", origin, tmp], { timeoutMs: 15 * 60_000 });
-    if (r.exitCode !== 0) {
-      await m.host.run("rm", ["-rf", "--", tmp]).catch(() => undefined);
-      throw new AoError(`cloning ${origin} on ${m.name} failed: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`, 1);
-    }
-    const mv = await m.host.run("mv", ["--", tmp, repo]);
-    if (mv.exitCode !== 0) throw new AoError(`cloning on ${m.name}: ${mv.stderr.trim()}`, 1);
-  }, { timeoutMs: 16 * 60_000 });
+    const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const r = await m.host.run("/bin/sh", ["-c", CLONE_THERE, "sh", repo, origin, tag, String(CLONE_STALE_MIN), String(CLONE_WAIT_S)], { timeoutMs: (2 * CLONE_WAIT_S + 60) * 1000 });
+    if (r.exitCode === 4) throw new AoError(`cloning on ${m.name}: another clone of ${project.id} there (by ao on another machine?) held ${repo}.lock for ${CLONE_WAIT_S / 60} minutes`, 1);
+    if (r.exitCode !== 0) throw new AoError(`cloning ${origin} on ${m.name} failed: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`, 1);
+  }, { timeoutMs: (2 * CLONE_WAIT_S + 120) * 1000 });
   return repo;
 }

@@ -14,6 +14,8 @@ import { waitFor } from "../helpers/tmux.js";
 import { createApp } from "../../src/app.js";
 import { watchAttention } from "../../src/services/attention.js";
 import { machine } from "../../src/services/machines.js";
+import { ensureClone } from "../../src/services/placement.js";
+import { makeRepo } from "../helpers/git.js";
 
 const skip = sshUnavailable();
 
@@ -246,4 +248,43 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("two ao's on two machines cloning a project on one host at once take turns there: one clone, both use it", async () => {
+    const { clone } = await makeRepo(env.shared, `twin-${process.pid}`);
+    const root = `/tmp/ao-twin-${process.pid}`;
+    const dirs: string[] = [];
+    // Two controllers: each its own AO_HOME (so its own local locks), one host folder between them.
+    const ctxs = await Promise.all(
+      [1, 2].map(async () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), "ao-twin-"));
+        dirs.push(dir);
+        const file = path.join(dir, "agent-orchestrator.yaml");
+        writeFileSync(file, `name: twin\nruntime: { sshConfig: ${JSON.stringify(env.sshConfig)} }\nhosts:\n  local: {}\n  h2: { ssh: h2, root: ${root} }\nprojects:\n  app: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: ap, scm: none, hosts: [local, h2] }\n`);
+        return createApp({ env: { PATH: process.env.PATH, HOME: dir, AO_HOME: path.join(dir, "home"), AO_CONFIG_PATH: file } });
+      }),
+    );
+    const h = machine(ctxs[0]!, "h2").host;
+    try {
+      const repos = await Promise.all(ctxs.map((c) => ensureClone(c, machine(c, "h2"), c.config.projects[0]!)));
+      expect(repos[0]).toBe(`${root}/clones/twin/app`);
+      expect(repos[1]).toBe(repos[0]);
+      expect((await h.run("git", ["-C", repos[0]!, "rev-parse", "--is-inside-work-tree"])).stdout.trim()).toBe("true");
+      // Nothing nested in it, nothing left beside it: no partial clone, no lock.
+      expect((await h.run("ls", ["-A", `${root}/clones/twin`])).stdout.trim()).toBe("app");
+      expect((await h.run("ls", ["-A", repos[0]!])).stdout.trim().split("\n").sort()).toEqual([".git", ".gitignore", "README.md"]);
+      // A lock left there by a clone that died is taken over once it is older than any clone takes.
+      await h.run("rm", ["-rf", repos[0]!]);
+      await h.run("/bin/sh", ["-c", 'mkdir "$1" && touch -d "30 minutes ago" "$1"', "sh", `${repos[0]}.lock`]);
+      expect(await ensureClone(ctxs[0]!, machine(ctxs[0]!, "h2"), ctxs[0]!.config.projects[0]!)).toBe(repos[0]);
+      expect((await h.run("ls", ["-A", `${root}/clones/twin`])).stdout.trim()).toBe("app");
+      // A folder there that is not a clone is named, never cloned into.
+      await h.run("/bin/sh", ["-c", 'rm -rf "$1" && mkdir "$1" && touch "$1/mine"', "sh", repos[0]!]);
+      await expect(ensureClone(ctxs[1]!, machine(ctxs[1]!, "h2"), ctxs[1]!.config.projects[0]!)).rejects.toThrow(/is there but is not a git clone; move it away/);
+      expect((await h.run("ls", ["-A", repos[0]!])).stdout.trim()).toBe("mine");
+    } finally {
+      await h.run("rm", ["-rf", root]).catch(() => undefined);
+      for (const c of ctxs) await (machine(c, "h2").host as SshHost).close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
