@@ -155,6 +155,11 @@ export class HostEventLogs implements EventLogReader {
     };
   }
 
+  /** Whether a command follows the logs there now. */
+  following(): boolean {
+    return this.follower?.following() ?? false;
+  }
+
   async readMany(files: string[]): Promise<Map<string, AgentEvent[]>> {
     const out = new Map<string, AgentEvent[]>();
     this.follower?.follow(files);
@@ -225,7 +230,7 @@ export class LogFollower {
     this.start();
   }
 
-  /** Whether a command follows the logs now (tests). */
+  /** Whether a command follows the logs now. */
   following(): boolean {
     return this.current !== null;
   }

@@ -287,4 +287,31 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("a log follow whose host stops answering ends by ssh's keep-alives, and starts again once it answers", async () => {
+    const h = host("h1");
+    const dir = `/tmp/ao-follow-down-${process.pid}`;
+    const log = `${dir}/a.jsonl`;
+    await h.run("/bin/sh", ["-c", 'mkdir -p "$1" && : > "$2"', "sh", dir, log]);
+    const logs = new HostEventLogs(h);
+    let heard = 0;
+    const unfollow = logs.followWith(() => heard++);
+    try {
+      await logs.readMany([log]);
+      await waitFor("the follow to run", () => heard === 1, 10_000);
+      env.hosts[0]!.down();
+      try {
+        await waitFor("the follow to end with its connection", () => !logs.following(), 40_000);
+      } finally {
+        env.hosts[0]!.up();
+      }
+      // Started again (after a pause) without another read: it says so, and hears what comes.
+      await waitFor("the follow to run again", () => heard === 2 && logs.following(), 40_000);
+      await h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"Stop"}\' >> "$1"', "sh", log]);
+      await waitFor("the append heard", () => heard === 3, 10_000);
+    } finally {
+      unfollow();
+      await h.run("rm", ["-rf", dir]).catch(() => undefined);
+    }
+  }, 120_000);
 });
