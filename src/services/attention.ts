@@ -27,8 +27,6 @@ export interface Attention {
 export async function watchAttention(ctx: AppContext, wake: (why: "event" | "screen") => void, opts: AttentionOptions = {}): Promise<Attention> {
   let closed = false;
   await mkdir(ctx.store.root, { recursive: true }).catch(() => {});
-  const seen = new Map<string, { activityAt: number; dead: boolean }>();
-  const lastMovingWake = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   const wakeAt = (ms: number) => {
     const t = setTimeout(() => {
@@ -58,25 +56,13 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     .map((h) => watchRemotePanes(ctx, machine(ctx, h.name).runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000));
 
   let lastHeard: PaneFacts[] | null = null;
+  // The screen reads as still only after STILL_MS past the end of its last output's second.
+  const moves = paneWakes(wake, wakeAt, (p) => (p.activityAt + 1) * 1000 + STILL_MS + 50);
   const heard = (panes: PaneFacts[]) => {
     // The runtime hands over the very same listing when tmux printed the same: nothing moved.
     if (panes === lastHeard) return;
     lastHeard = panes;
-    for (const p of panes) {
-      const was = seen.get(p.name);
-      if (was && was.activityAt === p.activityAt && was.dead === p.dead) continue;
-      seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
-      if (!was) continue;
-      // The screen reads as still only after STILL_MS past the end of its last output's second.
-      if (p.dead) wake("screen");
-      else wakeAt((p.activityAt + 1) * 1000 + STILL_MS + 50);
-      // A screen that keeps moving is read too, about once a second: a dialog on it may animate.
-      const last = lastMovingWake.get(p.name) ?? 0;
-      if (Date.now() - last >= 1000) {
-        lastMovingWake.set(p.name, Date.now());
-        wake("screen");
-      }
-    }
+    moves(panes);
   };
   // The panes are looked at `paneCheckMs` after the last listing, whoever made it: the
   // dashboard's own looks list every pane every 2 s, and a listing of ours in between is all
@@ -115,6 +101,31 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
 }
 
 /**
+ * What listings of panes say to wake a look for: a pane that died; one whose output moved, at
+ * once (at most once a second: a dialog on a moving screen may animate) and again at
+ * `stillAt(pane)`, when it can read as still. A pane seen for the first time is no news.
+ */
+function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, stillAt: (p: PaneFacts) => number): (panes: readonly PaneFacts[]) => void {
+  const seen = new Map<string, { activityAt: number; dead: boolean }>();
+  const lastMovingWake = new Map<string, number>();
+  return (panes) => {
+    for (const p of panes) {
+      const was = seen.get(p.name);
+      if (was && was.activityAt === p.activityAt && was.dead === p.dead) continue;
+      seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
+      if (!was) continue;
+      if (p.dead) wake("screen");
+      else wakeAt(stillAt(p));
+      const last = lastMovingWake.get(p.name) ?? 0;
+      if (Date.now() - last >= 1000) {
+        lastMovingWake.set(p.name, Date.now());
+        wake("screen");
+      }
+    }
+  };
+}
+
+/**
  * Panes on another host, for agents read from their screens: a host where a look (a refresh's)
  * found this workspace's panes is listed again every `checkMs` after the last listing, until one
  * finds none there. A pane whose output moved wakes a look at once (at most once a second) and
@@ -123,8 +134,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
  */
 function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "screen") => void, wakeAt: (ms: number) => void, checkMs: number): () => void {
   const prefix = tmuxSessionName(ctx.config.name, "");
-  const seen = new Map<string, { activityAt: number; dead: boolean }>();
-  const lastMovingWake = new Map<string, number>();
+  const moves = paneWakes(wake, wakeAt, () => Date.now() + STILL_MS + 1100);
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let lastHeard: PaneFacts[] | null = null;
@@ -144,22 +154,7 @@ function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "
     }
     if (panes === lastHeard) return;
     lastHeard = panes;
-    for (const p of ours) {
-      const was = seen.get(p.name);
-      if (was && was.activityAt === p.activityAt && was.dead === p.dead) continue;
-      seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
-      if (!was) continue;
-      if (p.dead) {
-        wake("screen");
-        continue;
-      }
-      wakeAt(Date.now() + STILL_MS + 1100);
-      const last = lastMovingWake.get(p.name) ?? 0;
-      if (Date.now() - last >= 1000) {
-        lastMovingWake.set(p.name, Date.now());
-        wake("screen");
-      }
-    }
+    moves(ours);
   });
   return () => {
     stopped = true;

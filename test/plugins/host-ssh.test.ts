@@ -19,6 +19,10 @@ import { makeRepo } from "../helpers/git.js";
 
 const skip = sshUnavailable();
 
+/** An agent's event appended to a log there, as ao's hook handler appends it. */
+const appendEvent = (h: Pick<SshHost, "run">, file: string, event = "Stop") =>
+  h.run("/bin/sh", ["-c", 'printf \'%s\\n\' "$2" >> "$1"', "sh", file, JSON.stringify({ t: 1, event })]);
+
 describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", () => {
   let env: TestHosts;
   let aoHome: string;
@@ -163,7 +167,7 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     const b = `${dir}/b.jsonl`;
     await h.run("/bin/sh", ["-c", 'mkdir -p "$1" && : > "$2" && : > "$3"', "sh", dir, a, b]);
     const tails = async () => (await h.run("/bin/sh", ["-c", 'pgrep -f "tail -q -F -n 0 -- $1" || true', "sh", dir])).stdout.trim().split("\n").filter(Boolean).length;
-    const append = (file: string) => h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"Stop"}\' >> "$1"', "sh", file]);
+    const append = (file: string) => appendEvent(h, file);
     const logs = new HostEventLogs(h);
     let heard = 0;
     const unfollow = logs.followWith(() => heard++);
@@ -214,7 +218,7 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       // A look reads the log (as a refresh does): from then on it is followed there.
       await machine(ctx, "h2").facts.events.readMany([log]);
       await waitFor("the follow to run", () => wakes.length === 1, 10_000);
-      await h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"PermissionRequest"}\' >> "$1"', "sh", log]);
+      await appendEvent(h, log, "PermissionRequest");
       await waitFor("the event to wake it", () => wakes.length === 2, 10_000);
       expect(wakes).toEqual(["event", "event"]);
     } finally {
@@ -307,7 +311,7 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       }
       // Started again (after a pause) without another read: it says so, and hears what comes.
       await waitFor("the follow to run again", () => heard === 2 && logs.following(), 40_000);
-      await h.run("/bin/sh", ["-c", 'printf \'%s\\n\' \'{"t":1,"event":"Stop"}\' >> "$1"', "sh", log]);
+      await appendEvent(h, log);
       await waitFor("the append heard", () => heard === 3, 10_000);
     } finally {
       unfollow();
