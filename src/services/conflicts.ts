@@ -6,7 +6,11 @@ import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { StoredSession } from "../metadata/store.js";
 import { conflictPairs, parseMergeTree, type BranchTip, type Conflict } from "../core/conflicts.js";
-import { run } from "../exec.js";
+import { run, type RunResult } from "../exec.js";
+import type { ProjectConfig } from "../config/types.js";
+import { LOCAL_HOST } from "../core/placement.js";
+import { hostNotes } from "./hosts.js";
+import { machine } from "./machines.js";
 
 export interface ConflictSnapshot {
   checkedAt: string | null;
@@ -95,12 +99,28 @@ async function git(cwd: string, args: string[], timeoutMs = GIT_TIMEOUT_MS) {
   return run("git", args, { cwd, timeoutMs });
 }
 
+/** Where a project's branches are read and merged: its clone here, or its clone on a host. */
+interface Place {
+  /** Its key in the snapshot's errors and fetch times: the project's id, `<project>@<host>` on a host. */
+  key: string;
+  /** git there; `fetching` for a fetch, which may take the network's time. */
+  git(args: string[], fetching?: boolean): Promise<RunResult>;
+  /** The refs' files as they stand, or null where git must be asked each time. */
+  stamp(names: string[]): string | null;
+}
+
+/** A refresh waits this long on a host's git at most (its fetch aside), as on its look. */
+const HOST_GIT_TIMEOUT_MS = 8000;
+
 /**
  * The conflict radar: for every live session, would its branch merge cleanly into its base
  * branch's tip on the remote, and into every other live session's branch of the same project?
  * git alone answers (`git merge-tree --write-tree`): no checkout, no index, no worktree is
  * touched. With `fetch`, the base is fetched first (the slow cadence); without, the last
  * fetched tip is used and only changed branch tips cost a merge (after commits and pushes).
+ * Sessions on a host are checked there, in its clone (through a worktree of theirs), against
+ * each other and their base; a pair on two machines is not (neither clone has both branches).
+ * A host known to be down is passed by, its sessions keeping what was last found.
  */
 export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; fetchEveryMs?: number; stored?: StoredSession[] } = {}): Promise<ConflictSnapshot> {
   const last = await cachedConflicts(ctx);
@@ -108,55 +128,46 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   const next: ConflictSnapshot = { checkedAt: now.toISOString(), bySession: {}, baseTips: {}, pairs: {}, errors: {}, fetchedAt: { ...last.fetchedAt }, refs: {} };
   // Every session of the workspace (a caller that just listed them passes its list).
   const stored = opts.stored ?? (await ctx.store.list());
+  const here: Array<() => Promise<void>> = [];
+  const there: Array<() => Promise<void>> = [];
+  let notes: Promise<Record<string, { unreachableSince?: string }>> | null = null;
   for (const project of ctx.config.projects) {
     const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && !["killed", "merged", "spawning"].includes(s.meta.status ?? ""));
-    if (live.length === 0) continue;
-    try {
-      const baseRef = `refs/remotes/origin/${project.defaultBranch}`;
-      const fetched = Date.parse(last.fetchedAt[project.id] ?? "") || 0;
-      if (opts.fetch && now.getTime() - fetched >= (opts.fetchEveryMs ?? FETCH_EVERY_MS)) {
-        next.fetchedAt[project.id] = now.toISOString();
-        const f = await git(project.path, ["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${project.defaultBranch}:${baseRef}`], FETCH_TIMEOUT_MS);
-        if (f.exitCode !== 0) next.errors[project.id] = `fetch: ${f.stderr.trim().split("\n").pop() ?? `exit ${f.exitCode}`}`;
+    const byHost = new Map<string, StoredSession[]>();
+    for (const s of live) {
+      const host = s.meta!.host || LOCAL_HOST;
+      byHost.set(host, [...(byHost.get(host) ?? []), s]);
+    }
+    for (const [host, sessions] of byHost) {
+      if (host === LOCAL_HOST) {
+        const place: Place = { key: project.id, git: (args, fetching) => git(project.path, args, fetching ? FETCH_TIMEOUT_MS : GIT_TIMEOUT_MS), stamp: (names) => refsStamp(project.path, names) };
+        here.push(() => checkPlace(place, project, sessions, last, next, now, opts));
+        continue;
       }
-      const names = [baseRef, ...live.map((s) => `refs/heads/${s.meta!.branch}`)];
-      // Taken before git reads the refs: a ref moved in between only costs one more git run.
-      const stamp = refsStamp(project.path, names);
-      const seen = last.refs?.[project.id];
-      let out: string;
-      if (stamp !== null && seen?.stamp === stamp) out = seen.out; // no ref moved: no git process
-      else {
-        const refs = await git(project.path, ["for-each-ref", "--format=%(refname) %(objectname)", ...names]);
-        if (refs.exitCode !== 0) throw new Error(refs.stderr.trim() || `git for-each-ref exited ${refs.exitCode}`);
-        out = refs.stdout;
-      }
-      if (stamp !== null) next.refs![project.id] = { stamp, out };
-      const sha = new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
-      const baseSha = sha.get(baseRef);
-      const tips: BranchTip[] = live.flatMap((s) => {
-        const t = sha.get(`refs/heads/${s.meta!.branch}`);
-        return t ? [{ id: s.id, sha: t }] : [];
-      });
-      const baseName = `origin/${project.defaultBranch}`;
-      for (const { a, b, kind } of conflictPairs(tips, baseSha ? { name: baseName, sha: baseSha } : null)) {
-        const key = `${a.sha}:${b.sha}`;
-        let files = next.pairs[key] ?? last.pairs[key];
-        if (!files) {
-          const r = await git(project.path, ["merge-tree", "--write-tree", "--name-only", "--no-messages", a.sha, b.sha]);
-          files = parseMergeTree(r.exitCode, r.stdout) ?? [];
+      const key = `${project.id}@${host}`;
+      there.push(async () => {
+        notes ??= hostNotes(ctx);
+        const cwd = sessions.find((s) => s.meta?.worktree)?.meta?.worktree;
+        const known = ctx.config.hosts.some((h) => h.name === host);
+        const downSince = (await notes)[host]?.unreachableSince;
+        if (!known || !cwd || downSince) {
+          next.errors[key] = !known ? `host ${host} is not in the config` : !cwd ? "no worktree recorded" : `host ${host} unreachable since ${downSince}`;
+          keepLast(sessions, last, next);
+          return;
         }
-        next.pairs[key] = files;
-        if (kind === "base") next.baseTips[a.id] = b.sha;
-        if (files.length === 0) continue;
-        (next.bySession[a.id] ??= []).push({ with: b.id, kind, files, tip: b.sha });
-        if (kind === "session") (next.bySession[b.id] ??= []).push({ with: a.id, kind, files, tip: a.sha });
-      }
-    } catch (e) {
-      next.errors[project.id] = (e as Error).message;
-      // An unknowable project keeps what was last known rather than turning it into "clean".
-      for (const s of live) if (last.bySession[s.id]) next.bySession[s.id] = last.bySession[s.id]!;
+        const m = machine(ctx, host);
+        const place: Place = { key, git: (args, fetching) => m.host.run("git", args, { cwd, timeoutMs: fetching ? FETCH_TIMEOUT_MS : HOST_GIT_TIMEOUT_MS }), stamp: () => null };
+        await checkPlace(place, project, sessions, last, next, now, opts);
+      });
     }
   }
+  // Here one project after another, as before; each host at the same time as they are.
+  await Promise.all([
+    (async () => {
+      for (const check of here) await check();
+    })(),
+    ...there.map((check) => check()),
+  ]);
   // Found as last time, the time of the check aside (no reader uses it): not written again. A
   // write is a new file each time, and on a filesystem that has freed many inodes a new file
   // was the dearest call of a quiet `ao status`.
@@ -166,4 +177,58 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   await writeFile(tmp, JSON.stringify(next), { mode: PRIVATE_FILE });
   await rename(tmp, cacheFile(ctx));
   return next;
+}
+
+/** Sessions whose branches could not be read keep what was last known, rather than turning "clean". */
+function keepLast(sessions: readonly StoredSession[], last: ConflictSnapshot, next: ConflictSnapshot): void {
+  for (const s of sessions) if (last.bySession[s.id]) next.bySession[s.id] = last.bySession[s.id]!;
+}
+
+/** One project's sessions in one place: fetch the base when due, read the tips, merge the pairs. */
+async function checkPlace(place: Place, project: ProjectConfig, live: StoredSession[], last: ConflictSnapshot, next: ConflictSnapshot, now: Date, opts: { fetch?: boolean; fetchEveryMs?: number }): Promise<void> {
+  try {
+    const baseRef = `refs/remotes/origin/${project.defaultBranch}`;
+    const fetched = Date.parse(last.fetchedAt[place.key] ?? "") || 0;
+    if (opts.fetch && now.getTime() - fetched >= (opts.fetchEveryMs ?? FETCH_EVERY_MS)) {
+      next.fetchedAt[place.key] = now.toISOString();
+      const f = await place.git(["fetch", "--quiet", "--no-tags", "origin", `+refs/heads/${project.defaultBranch}:${baseRef}`], true);
+      if (f.exitCode !== 0) next.errors[place.key] = `fetch: ${f.stderr.trim().split("\n").pop() ?? `exit ${f.exitCode}`}`;
+    }
+    const names = [baseRef, ...live.map((s) => `refs/heads/${s.meta!.branch}`)];
+    // Taken before git reads the refs: a ref moved in between only costs one more git run.
+    const stamp = place.stamp(names);
+    const seen = last.refs?.[place.key];
+    let out: string;
+    if (stamp !== null && seen?.stamp === stamp) out = seen.out; // no ref moved: no git process
+    else {
+      const refs = await place.git(["for-each-ref", "--format=%(refname) %(objectname)", ...names]);
+      if (refs.exitCode !== 0) throw new Error(refs.stderr.trim() || `git for-each-ref exited ${refs.exitCode}`);
+      out = refs.stdout;
+    }
+    if (stamp !== null) next.refs![place.key] = { stamp, out };
+    const sha = new Map(out.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+    const baseSha = sha.get(baseRef);
+    const tips: BranchTip[] = live.flatMap((s) => {
+      const t = sha.get(`refs/heads/${s.meta!.branch}`);
+      return t ? [{ id: s.id, sha: t }] : [];
+    });
+    const baseName = `origin/${project.defaultBranch}`;
+    for (const { a, b, kind } of conflictPairs(tips, baseSha ? { name: baseName, sha: baseSha } : null)) {
+      const key = `${a.sha}:${b.sha}`;
+      let files = next.pairs[key] ?? last.pairs[key];
+      if (!files) {
+        const r = await place.git(["merge-tree", "--write-tree", "--name-only", "--no-messages", a.sha, b.sha]);
+        files = parseMergeTree(r.exitCode, r.stdout) ?? [];
+      }
+      next.pairs[key] = files;
+      if (kind === "base") next.baseTips[a.id] = b.sha;
+      if (files.length === 0) continue;
+      (next.bySession[a.id] ??= []).push({ with: b.id, kind, files, tip: b.sha });
+      if (kind === "session") (next.bySession[b.id] ??= []).push({ with: a.id, kind, files, tip: a.sha });
+    }
+  } catch (e) {
+    next.errors[place.key] = (e as Error).message;
+    // An unknowable project keeps what was last known rather than turning it into "clean".
+    keepLast(live, last, next);
+  }
 }

@@ -252,4 +252,24 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     }
     expect(rows.find((x) => x.name === "b2")).toMatchObject({ live: 0, capacity: 3 });
   }, 60_000);
+
+  it("the conflict radar checks sessions on one host against each other there, and names the files", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await runAo(["spawn", "frontend", "--host", "b2"], { env });
+      expect(r.code, r.stderr).toBe(0);
+      ids.push(r.stdout.trim());
+    }
+    for (const id of ids) await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
+    // The same file changed two ways, in two worktrees there: branches that this machine's clone does not have.
+    for (const [i, id] of ids.entries()) {
+      const wt = `${hostRoot.b2}/worktrees/hostws/${id}`;
+      expect(h("b2").exec(`cd '${wt}' && echo 'side ${i}' > README.md && git -c user.name=t -c user.email=t@example.com commit -q -am 'readme ${i}'`).code).toBe(0);
+    }
+    const rows = (await status()) as Array<Row & { conflicts?: Array<{ with: string; kind: string; files: string[] }> }>;
+    expect(rows.find((x) => x.name === ids[0])?.conflicts).toEqual([{ with: ids[1], kind: "session", files: ["README.md"], tip: expect.any(String) }]);
+    expect(rows.find((x) => x.name === ids[1])?.conflicts).toEqual([{ with: ids[0], kind: "session", files: ["README.md"], tip: expect.any(String) }]);
+    const killed = await runAo(["session", "kill", ...ids, "--force"], { env });
+    expect(killed.code, killed.stderr).toBe(0);
+  }, 120_000);
 });
