@@ -23,8 +23,8 @@ export function textWidth(s: string): number {
  * out and its column padded, so what follows still starts where its heading does.
  */
 export function fitCell(s: string, w: number): string {
-  const cut = clipText(s, w);
-  return cut + " ".repeat(Math.max(0, w - textWidth(cut)));
+  const { text, width } = clip(s, w);
+  return text + " ".repeat(Math.max(0, w - width));
 }
 
 /**
@@ -32,9 +32,15 @@ export function fitCell(s: string, w: number): string {
  * graphemes) and ended with "…". For a line of a dialog, where nothing follows to align.
  */
 export function clipText(s: string, w: number): string {
-  if (w <= 0) return "";
-  if (textWidth(s) <= w) return s;
-  if (PLAIN.test(s)) return `${s.slice(0, w - 1)}…`;
+  return clip(s, w).text;
+}
+
+/** The clipped text and the columns it takes: measured once, as the table draws every cell each frame. */
+function clip(s: string, w: number): { text: string; width: number } {
+  if (w <= 0) return { text: "", width: 0 };
+  const width = textWidth(s);
+  if (width <= w) return { text: s, width };
+  if (PLAIN.test(s)) return { text: `${s.slice(0, w - 1)}…`, width: w };
   let kept = "";
   let used = 0;
   for (const { segment } of graphemes.segment(s)) {
@@ -43,5 +49,5 @@ export function clipText(s: string, w: number): string {
     kept += segment;
     used += g;
   }
-  return `${kept}…`;
+  return { text: `${kept}…`, width: used + 1 };
 }

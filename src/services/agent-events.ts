@@ -143,7 +143,7 @@ export class HostEventLogs implements EventLogReader {
   followWith(onAppend: () => void): () => void {
     this.listeners.add(onAppend);
     if (!this.follower && this.host.follow) {
-      this.follower = new LogFollower(this.host as Pick<Host, "follow">, () => {
+      this.follower = new LogFollower(this.host, () => {
         for (const listen of [...this.listeners]) listen();
       });
     }

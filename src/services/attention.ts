@@ -46,24 +46,15 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   ctx.store.followChanges(logs);
   // Sessions on other hosts: their logs are followed there, one command per host over its
   // shared connection, for the logs the looks read.
-  const remoteLogs = ctx.config.hosts.filter((h) => h.name !== LOCAL_HOST && h.ssh).flatMap((h) => {
-    const events = machine(ctx, h.name).facts.events;
-    return events instanceof HostEventLogs ? [events] : [];
-  });
-  const unfollow = remoteLogs.map((events) => events.followWith(() => wake("event")));
-  const remotePanes = ctx.config.hosts
-    .filter((h) => h.name !== LOCAL_HOST && h.ssh)
-    .map((h) => watchRemotePanes(ctx, machine(ctx, h.name).runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000));
+  // Their panes are listed there while the workspace's sessions run there.
+  const remote = ctx.config.hosts.filter((h) => h.name !== LOCAL_HOST && h.ssh).map((h) => machine(ctx, h.name));
+  const stops = remote.flatMap((m) => [
+    ...(m.facts.events instanceof HostEventLogs ? [m.facts.events.followWith(() => wake("event"))] : []),
+    watchRemotePanes(ctx, m.runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000),
+  ]);
 
-  let lastHeard: PaneFacts[] | null = null;
   // The screen reads as still only after STILL_MS past the end of its last output's second.
-  const moves = paneWakes(wake, wakeAt, (p) => (p.activityAt + 1) * 1000 + STILL_MS + 50);
-  const heard = (panes: PaneFacts[]) => {
-    // The runtime hands over the very same listing when tmux printed the same: nothing moved.
-    if (panes === lastHeard) return;
-    lastHeard = panes;
-    moves(panes);
-  };
+  const heard = paneWakes(wake, wakeAt, (p) => (p.activityAt + 1) * 1000 + STILL_MS + 50);
   // The panes are looked at `paneCheckMs` after the last listing, whoever made it: the
   // dashboard's own looks list every pane every 2 s, and a listing of ours in between is all
   // that keeps what is known of them that fresh. Each listing is a fork of this process.
@@ -90,8 +81,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     close() {
       closed = true;
       ctx.store.followChanges(null);
-      for (const stop of unfollow) stop();
-      for (const stop of remotePanes) stop();
+      for (const stop of stops) stop();
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);
@@ -101,15 +91,20 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
 }
 
 /**
- * What listings of panes say to wake a look for: a pane that died; one whose output moved, at
+ * What listings of panes (those `keep` passes) say to wake a look for: a pane that died; one whose output moved, at
  * once (at most once a second: a dialog on a moving screen may animate) and again at
  * `stillAt(pane)`, when it can read as still. A pane seen for the first time is no news.
  */
-function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, stillAt: (p: PaneFacts) => number): (panes: readonly PaneFacts[]) => void {
+function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, stillAt: (p: PaneFacts) => number, keep: (p: PaneFacts) => boolean = () => true): (panes: readonly PaneFacts[]) => void {
   const seen = new Map<string, { activityAt: number; dead: boolean }>();
   const lastMovingWake = new Map<string, number>();
+  let lastHeard: readonly PaneFacts[] | null = null;
   return (panes) => {
+    // The runtime hands over the very same listing when tmux printed the same: nothing moved.
+    if (panes === lastHeard) return;
+    lastHeard = panes;
     for (const p of panes) {
+      if (!keep(p)) continue;
       const was = seen.get(p.name);
       if (was && was.activityAt === p.activityAt && was.dead === p.dead) continue;
       seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
@@ -134,10 +129,10 @@ function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, 
  */
 function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "screen") => void, wakeAt: (ms: number) => void, checkMs: number): () => void {
   const prefix = tmuxSessionName(ctx.config.name, "");
-  const moves = paneWakes(wake, wakeAt, () => Date.now() + STILL_MS + 1100);
+  const ours = (p: PaneFacts) => p.name.startsWith(prefix);
+  const moves = paneWakes(wake, wakeAt, () => Date.now() + STILL_MS + 1100, ours);
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
-  let lastHeard: PaneFacts[] | null = null;
   const check = async () => {
     timer = null;
     // Its listing comes back through onPanes, as a refresh's does.
@@ -147,14 +142,11 @@ function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = null;
-    const ours = panes.filter((p) => p.name.startsWith(prefix));
-    if (ours.length > 0) {
+    if (panes.some(ours)) {
       timer = setTimeout(() => void check(), checkMs);
       timer.unref?.();
     }
-    if (panes === lastHeard) return;
-    lastHeard = panes;
-    moves(ours);
+    moves(panes);
   });
   return () => {
     stopped = true;

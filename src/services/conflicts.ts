@@ -9,8 +9,8 @@ import { conflictPairs, parseMergeTree, type BranchTip, type Conflict } from "..
 import { run, type RunResult } from "../exec.js";
 import type { ProjectConfig } from "../config/types.js";
 import { LOCAL_HOST } from "../core/placement.js";
-import { hostNotes } from "./hosts.js";
-import { machine } from "./machines.js";
+import { hostNotes, type Seen } from "./hosts.js";
+import { sessionMachine, sessionsByHost, type Machine } from "./machines.js";
 
 export interface ConflictSnapshot {
   checkedAt: string | null;
@@ -130,15 +130,10 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   const stored = opts.stored ?? (await ctx.store.list());
   const here: Array<() => Promise<void>> = [];
   const there: Array<() => Promise<void>> = [];
-  let notes: Promise<Record<string, { unreachableSince?: string }>> | null = null;
+  let notes: Promise<Record<string, Seen>> | null = null;
   for (const project of ctx.config.projects) {
     const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && !["killed", "merged", "spawning"].includes(s.meta.status ?? ""));
-    const byHost = new Map<string, StoredSession[]>();
-    for (const s of live) {
-      const host = s.meta!.host || LOCAL_HOST;
-      byHost.set(host, [...(byHost.get(host) ?? []), s]);
-    }
-    for (const [host, sessions] of byHost) {
+    for (const [host, sessions] of sessionsByHost(live)) {
       if (host === LOCAL_HOST) {
         const place: Place = { key: project.id, git: (args, fetching) => git(project.path, args, fetching ? FETCH_TIMEOUT_MS : GIT_TIMEOUT_MS), stamp: (names) => refsStamp(project.path, names) };
         here.push(() => checkPlace(place, project, sessions, last, next, now, opts));
@@ -146,16 +141,21 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
       }
       const key = `${project.id}@${host}`;
       there.push(async () => {
+        const skip = (why: string) => {
+          next.errors[key] = why;
+          keepLast(sessions, last, next);
+        };
         notes ??= hostNotes(ctx);
         const cwd = sessions.find((s) => s.meta?.worktree)?.meta?.worktree;
-        const known = ctx.config.hosts.some((h) => h.name === host);
         const downSince = (await notes)[host]?.unreachableSince;
-        if (!known || !cwd || downSince) {
-          next.errors[key] = !known ? `host ${host} is not in the config` : !cwd ? "no worktree recorded" : `host ${host} unreachable since ${downSince}`;
-          keepLast(sessions, last, next);
-          return;
+        let m: Machine;
+        try {
+          m = sessionMachine(ctx, sessions[0]!.meta!);
+        } catch (e) {
+          return skip((e as Error).message);
         }
-        const m = machine(ctx, host);
+        if (!cwd) return skip("no worktree recorded");
+        if (downSince) return skip(`host ${host} unreachable since ${downSince}`);
         const place: Place = { key, git: (args, fetching) => m.host.run("git", args, { cwd, timeoutMs: fetching ? FETCH_TIMEOUT_MS : HOST_GIT_TIMEOUT_MS }), stamp: () => null };
         await checkPlace(place, project, sessions, last, next, now, opts);
       });

@@ -64,6 +64,18 @@ export function machine(ctx: AppContext, name: string | undefined): Machine {
   return m;
 }
 
+/** Sessions by the host they run on (`host=`; none is this machine's), in their order. */
+export function sessionsByHost<S extends { meta?: Readonly<Record<string, string | undefined>> | null }>(sessions: readonly S[]): Map<string, S[]> {
+  const byHost = new Map<string, S[]>();
+  for (const s of sessions) {
+    const h = s.meta?.host || LOCAL_HOST;
+    const list = byHost.get(h);
+    if (list) list.push(s);
+    else byHost.set(h, [s]);
+  }
+  return byHost;
+}
+
 /** The machine a recorded session runs on (`host=` in its metadata; none is this one). */
 export function sessionMachine(ctx: AppContext, meta: Record<string, string | undefined>): Machine {
   // host= is hand-editable, and a host can leave the config while its sessions remain.

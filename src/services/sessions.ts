@@ -17,7 +17,7 @@ import type { RuntimeQuery, SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
 import { hostClockSkew, hostNotes, noteHostAnswer } from "./hosts.js";
-import { machine } from "./machines.js";
+import { machine, sessionsByHost } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
 
@@ -246,13 +246,7 @@ function runtimeQuery(ctx: AppContext, s: StoredSession, remote: boolean): Runti
  * as such: "host build-1 unreachable since 12:04", never "gone".
  */
 async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Date): Promise<Map<string, SessionRuntimeFacts>> {
-  const byHost = new Map<string, StoredSession[]>();
-  for (const s of sessions) {
-    const h = s.meta!.host || LOCAL_HOST;
-    const list = byHost.get(h);
-    if (list) list.push(s);
-    else byHost.set(h, [s]);
-  }
+  const byHost = sessionsByHost(sessions);
   const out = new Map<string, SessionRuntimeFacts>();
   // One read of what ao kept of the hosts (which were down, their clocks), for all of them.
   const notes = [...byHost.keys()].some((h) => h !== LOCAL_HOST) ? await hostNotes(ctx) : {};

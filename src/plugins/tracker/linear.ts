@@ -33,9 +33,14 @@ export class LinearTracker implements TrackerPlugin {
 
   constructor(private readonly opts: LinearTrackerOptions) {}
 
+  /** An error whose message never holds the key (an answer may echo what was sent). */
+  private error(message: string): Error {
+    return new Error(message.split(this.opts.apiKey).join("***"));
+  }
+
   /** One GraphQL exchange within the deadline; errors name `what` and never hold the key. */
   private async ask<T>(what: string, query: string, variables: Record<string, unknown>): Promise<T | null | undefined> {
-    const fail = (why: string) => new Error(`${what}: ${why}`.split(this.opts.apiKey).join("***"));
+    const fail = (why: string) => this.error(`${what}: ${why}`);
     const timeoutMs = this.opts.timeoutMs ?? NETWORK_TIMEOUT_MS;
     const late = () => fail(`no answer within ${timeoutMs / 1000} s`);
     // One deadline for the exchange: it also ends a body that starts and never finishes.
@@ -65,7 +70,7 @@ export class LinearTracker implements TrackerPlugin {
 
   async getIssue(_repo: string, id: string): Promise<TrackerIssue> {
     const issue = (await this.ask<IssueData>(`Linear issue ${id}`, ISSUE, { id }))?.issue;
-    if (!issue) throw new Error(`Linear issue ${id}: not found`.split(this.opts.apiKey).join("***"));
+    if (!issue) throw this.error(`Linear issue ${id}: not found`);
     const type = issue.state?.type;
     return {
       id: issue.identifier,
