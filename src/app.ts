@@ -40,7 +40,7 @@ export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
   const home = aoHome(env);
   tightenHome(home);
   const runtime = new TmuxRuntime(env.AO_TMUX_SOCKET || config.runtime.tmuxSocket);
-  return {
+  const ctx: AppContext = {
     config,
     aoHome: home,
     store: new SessionStore(home, config.name),
@@ -48,9 +48,11 @@ export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
     now: opts.now ?? (() => new Date()),
     runtime,
     workspace: new WorktreeWorkspace(),
-    runtimeFacts: new RuntimeFacts(runtime, path.join(home, "cache", `panes-${config.name}.json`), config.readyThresholdMs),
+    // The config in use: `ao ui` and `ao watch` take an edit without a restart.
+    runtimeFacts: new RuntimeFacts(runtime, path.join(home, "cache", `panes-${config.name}.json`), () => ctx.config.readyThresholdMs),
     prFacts: new PrFactsService({
-      scm: async () => (await import("./plugins/scm/github.js")).createGitHubScm(env, config.github.baseUrl),
+      // Asked afresh each refresh: a token given or changed since (`gh auth login`) is used.
+      scm: async () => (await import("./plugins/scm/github.js")).createGitHubScm(env, ctx.config.github.baseUrl),
       cacheFile: path.join(home, "cache", `prs-${config.name}.json`),
       now: () => (opts.now ?? (() => new Date()))().getTime(),
     }),
@@ -60,6 +62,7 @@ export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
       return a;
     },
   };
+  return ctx;
 }
 
 export type { ProjectConfig };

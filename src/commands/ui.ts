@@ -1,13 +1,13 @@
 import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
-import type { ScmPlugin } from "../plugins/types.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
 import { sessionMachine } from "../services/machines.js";
 import { coalesced, sharedAttention, watchAttention, type SharedAttention } from "../services/attention.js";
 import { LifecycleService } from "../services/lifecycle.js";
 import { configWatcher } from "../services/config-watch.js";
+import { workspaceGitHub } from "../services/github.js";
 import { issueChoices, newSessionChoices, openUrl, paneTail, prDetailLines } from "../services/cockpit.js";
 import { cachedConflicts, checkConflicts, sameFindings } from "../services/conflicts.js";
 import { diffSession } from "../services/diff.js";
@@ -42,8 +42,7 @@ const projectRefs = (ctx: AppContext) => ctx.config.projects.map((p) => ({ id: p
  * dashboard is woken by that watcher rather than one of its own.
  */
 export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<void>, githubMs = 30_000, attention?: SharedAttention): DashboardDeps {
-  let scm: Promise<ScmPlugin | null> | null = null;
-  const github = () => (scm ??= import("../plugins/scm/github.js").then((m) => m.createGitHubScm(ctx.env, ctx.config.github.baseUrl)));
+  const github = () => workspaceGitHub(ctx);
   const checkConfig = configWatcher(ctx);
   return {
     workspace: ctx.config.name,

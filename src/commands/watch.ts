@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createApp } from "../app.js";
 import { inert } from "../core/sanitize.js";
 import { coalesced, watchAttention } from "../services/attention.js";
+import { configWatcher } from "../services/config-watch.js";
 import { LifecycleService, type ReactionReport } from "../services/lifecycle.js";
 
 function describe(r: ReactionReport): string {
@@ -21,7 +22,11 @@ function describe(r: ReactionReport): string {
 /** `ao watch`: reactions without the dashboard open. */
 export async function watch(flags: { interval?: string; once?: boolean }): Promise<void> {
   const ctx = await createApp();
-  const intervalMs = secondsFlag("--interval", flags.interval, ctx.config.lifecycle.pollIntervalMs, POLL_SECONDS);
+  // Without --interval, the config's interval: an edit to it applies from the next poll.
+  const intervalMs = () => secondsFlag("--interval", flags.interval, ctx.config.lifecycle.pollIntervalMs, POLL_SECONDS);
+  intervalMs();
+  const checkConfig = configWatcher(ctx);
+  let configSaid: string | null = null;
   const service = new LifecycleService(ctx, { onReaction: (r) => process.stdout.write(`${describe(r)}\n`) });
   // Between polls, an agent's event or a pane that just went still wakes a tick at once, so a
   // question reaches the person within a second or two, not a poll interval later.
@@ -34,9 +39,15 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
   try {
-    if (!flags.once) process.stderr.write(`Watching workspace ${ctx.config.name} every ${intervalMs / 1000}s (Ctrl-C to stop)\n`);
+    if (!flags.once) process.stderr.write(`Watching workspace ${ctx.config.name} every ${intervalMs() / 1000}s (Ctrl-C to stop)\n`);
     let leading = false;
     for (;;) {
+      // Edits to the config (reactions, hosts, projects) apply without a restart, as in ao ui;
+      // a broken edit keeps the config in use, and says so once.
+      const c = await checkConfig();
+      if (c.changed) process.stderr.write(`Config reloaded from ${ctx.config.file}.\n`);
+      if (c.error !== configSaid && c.error) process.stderr.write(`Config not reloaded: ${inert(c.error)}\n`);
+      configSaid = c.error;
       if (!(await service.acquire())) {
         process.stderr.write("Another ao (a dashboard or ao watch) is reacting for this workspace; standing by.\n");
         if (flags.once) return;
@@ -46,7 +57,7 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
         await service.tick();
       }
       if (flags.once) return;
-      await sleep(intervalMs);
+      await sleep(intervalMs());
     }
   } finally {
     attention?.close();

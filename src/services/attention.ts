@@ -6,7 +6,8 @@ import { tmuxSessionName } from "../core/names.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostEventLogs } from "./agent-events.js";
 import { watchEventLogs } from "./event-log-watch.js";
-import { machine } from "./machines.js";
+import { onConfigChange } from "./config-watch.js";
+import { machine, type Machine } from "./machines.js";
 
 export interface AttentionOptions {
   /** How often the panes' last-output times are read (one `tmux list-panes` for all). */
@@ -47,11 +48,27 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   // Sessions on other hosts: their logs are followed there, one command per host over its
   // shared connection, for the logs the looks read.
   // Their panes are listed there while the workspace's sessions run there.
-  const remote = ctx.config.hosts.filter((h) => h.name !== LOCAL_HOST && h.ssh).map((h) => machine(ctx, h.name));
-  const stops = remote.flatMap((m) => [
-    ...(m.facts.events instanceof HostEventLogs ? [m.facts.events.followWith(() => wake("event"))] : []),
-    watchRemotePanes(ctx, m.runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000),
-  ]);
+  // The hosts are the config's: one added, changed or removed by an edit is followed from then on.
+  const remote = new Map<string, { m: Machine; stop: () => void }>();
+  const followHosts = () => {
+    if (closed) return;
+    const want = new Map(ctx.config.hosts.filter((h) => h.name !== LOCAL_HOST && h.ssh).map((h) => [h.name, machine(ctx, h.name)]));
+    for (const [name, r] of remote) {
+      if (want.get(name) === r.m) continue;
+      r.stop();
+      remote.delete(name);
+    }
+    for (const [name, m] of want) {
+      if (remote.has(name)) continue;
+      const stops = [
+        ...(m.facts.events instanceof HostEventLogs ? [m.facts.events.followWith(() => wake("event"))] : []),
+        watchRemotePanes(ctx, m.runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000),
+      ];
+      remote.set(name, { m, stop: () => stops.forEach((stop) => stop()) });
+    }
+  };
+  followHosts();
+  const unfollowConfig = onConfigChange(ctx, followHosts);
 
   // The screen reads as still only after STILL_MS past the end of its last output's second.
   const heard = paneWakes(wake, wakeAt, (p) => (p.activityAt + 1) * 1000 + STILL_MS + 50);
@@ -81,7 +98,9 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     close() {
       closed = true;
       ctx.store.followChanges(null);
-      for (const stop of stops) stop();
+      unfollowConfig();
+      for (const r of remote.values()) r.stop();
+      remote.clear();
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);

@@ -1,6 +1,8 @@
 import { stat } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { loadConfig } from "../config/load.js";
+import type { WorkspaceConfig } from "../config/types.js";
+import { forgetMachines } from "./machines.js";
 
 export interface ConfigCheck {
   /** The config in use was replaced by a newer one. */
@@ -36,12 +38,41 @@ export function configWatcher(ctx: AppContext): () => Promise<ConfigCheck> {
         error = `${file}: ${restartFor} changed; restart ao ui to use it`;
         return { changed: false, error };
       }
+      const prev = ctx.config;
       ctx.config = next;
       error = null;
+      // A host whose entry changed is reached anew: its cached connection and plugins were made
+      // from the old entry (an address, a user, ao's folder there).
+      forgetMachines(ctx, changedHosts(prev, next));
+      for (const fn of [...listeners(ctx)]) fn();
       return { changed: true, error };
     } catch (e) {
       error = (e as Error).message;
       return { changed: false, error };
     }
   };
+}
+
+type WithConfigListeners = AppContext & { configListeners?: Set<() => void> };
+
+function listeners(ctx: AppContext): Set<() => void> {
+  const c = ctx as WithConfigListeners;
+  return (c.configListeners ??= new Set());
+}
+
+/** Calls `fn` each time a config watcher puts a changed config into `ctx`; returns the unsubscribe. */
+export function onConfigChange(ctx: AppContext, fn: () => void): () => void {
+  listeners(ctx).add(fn);
+  return () => void listeners(ctx).delete(fn);
+}
+
+/** The hosts of `prev` that `next` drops or describes otherwise (ssh's own config file counts for all). */
+export function changedHosts(prev: WorkspaceConfig, next: WorkspaceConfig): string[] {
+  const all = prev.runtime.sshConfig !== next.runtime.sshConfig;
+  return prev.hosts
+    .filter((h) => {
+      const now = next.hosts.find((n) => n.name === h.name);
+      return all || !now || JSON.stringify(now) !== JSON.stringify(h);
+    })
+    .map((h) => h.name);
 }

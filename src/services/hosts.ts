@@ -25,11 +25,12 @@ const PROBE =
   'printf "tmux\\t%s\\n" "$(tmux -V 2>/dev/null)"; printf "git\\t%s\\n" "$(git --version 2>/dev/null)"; ' +
   'printf "load\\t%s\\n" "$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || sysctl -n vm.loadavg 2>/dev/null)"';
 
+type WithHosts = AppContext & { hostCache?: Map<string, Host> };
+
 /** The Host to run a session's processes on. One SshHost per name, so its connection is shared. */
 export function hostRunner(ctx: AppContext, name: string | undefined): Host {
   if (!name || name === LOCAL_HOST) return localHost;
-  const cache = (ctx as { hostCache?: Map<string, Host> }).hostCache ?? new Map<string, Host>();
-  (ctx as { hostCache?: Map<string, Host> }).hostCache = cache;
+  const cache = ((ctx as WithHosts).hostCache ??= new Map<string, Host>());
   let h = cache.get(name);
   if (!h) {
     const cfg = ctx.config.hosts.find((x) => x.name === name);
@@ -38,6 +39,11 @@ export function hostRunner(ctx: AppContext, name: string | undefined): Host {
     cache.set(name, h);
   }
   return h;
+}
+
+/** The next hostRunner for `name` is made from the config then in use. */
+export function forgetHost(ctx: AppContext, name: string): void {
+  (ctx as WithHosts).hostCache?.delete(name);
 }
 
 /** Live sessions per host, from the records here (killed ones do not count). */

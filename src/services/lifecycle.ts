@@ -19,6 +19,7 @@ import { applyCleanup, cleanupPlan } from "./cleanup.js";
 import { mergeSession } from "./merge.js";
 import { sendMessage } from "./messenger.js";
 import { sessionMachine } from "./machines.js";
+import { workspaceGitHub } from "./github.js";
 import { readSessions } from "./sessions.js";
 
 export interface ReactionReport {
@@ -55,23 +56,31 @@ export interface LifecycleOptions {
 export class LifecycleService {
   private readonly leaderLock: string;
   private leader: LockHandle | null = null;
-  private readonly notifiers: Array<{ plugin: NotifierPlugin; priorities: NotifierConfig["priorities"] }>;
+  private made: { from: readonly unknown[]; notifiers: Array<{ plugin: NotifierPlugin; priorities: NotifierConfig["priorities"] }> } | null = null;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly opts: LifecycleOptions = {},
   ) {
     this.leaderLock = path.join(ctx.store.root, ".lifecycle");
-    this.notifiers =
-      opts.notifiers ??
-      ctx.config.notifiers.map((n) => ({
-        plugin: n.type === "webhook" ? webhookNotifier(n.url!) : n.type === "bell" ? bellNotifier() : desktopNotifier(ctx.env),
+  }
+
+  /** The notifiers of the config in use: an edit that adds or changes one applies without a restart. */
+  private get notifiers(): Array<{ plugin: NotifierPlugin; priorities: NotifierConfig["priorities"] }> {
+    const from = this.opts.notifiers ?? this.ctx.config.notifiers;
+    if (this.made?.from === from) return this.made.notifiers;
+    const notifiers =
+      this.opts.notifiers?.slice() ??
+      this.ctx.config.notifiers.map((n) => ({
+        plugin: n.type === "webhook" ? webhookNotifier(n.url!) : n.type === "bell" ? bellNotifier() : desktopNotifier(this.ctx.env),
         priorities: n.priorities,
       }));
     // Whoever watches the dashboard hears it, with or without a desktop to show notifications.
-    if (opts.bell && !this.notifiers.some((x) => x.plugin.name === "bell")) {
-      this.notifiers.push({ plugin: bellNotifier(), priorities: ["urgent", "action", "info"] });
+    if (this.opts.bell && !notifiers.some((x) => x.plugin.name === "bell")) {
+      notifiers.push({ plugin: bellNotifier(), priorities: ["urgent", "action", "info"] });
     }
+    this.made = { from, notifiers };
+    return notifiers;
   }
 
   /**
@@ -308,10 +317,8 @@ export class LifecycleService {
     return screen.includes(needle) ? "delivered" : null;
   }
 
-  private scmPromise: Promise<ScmPlugin | null> | null = null;
   private async details(repo: string, n: number): Promise<PrDetails | null> {
-    this.scmPromise ??= this.opts.scm ? this.opts.scm() : import("../plugins/scm/github.js").then((m) => m.createGitHubScm(this.ctx.env, this.ctx.config.github.baseUrl));
-    const scm = await this.scmPromise;
+    const scm = await (this.opts.scm ? this.opts.scm() : workspaceGitHub(this.ctx));
     if (!scm) return null;
     try {
       return await scm.prDetails(repo, n);

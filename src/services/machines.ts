@@ -9,7 +9,7 @@ import { TmuxRuntime } from "../plugins/runtime/tmux.js";
 import type { RuntimePlugin, WorkspacePlugin } from "../plugins/types.js";
 import { WorktreeWorkspace } from "../plugins/workspace/worktree.js";
 import { HostEventLogs, hookScript } from "./agent-events.js";
-import { hostRunner } from "./hosts.js";
+import { forgetHost, hostRunner } from "./hosts.js";
 import { RuntimeFacts } from "./runtime-facts.js";
 
 /**
@@ -48,7 +48,7 @@ export function machine(ctx: AppContext, name: string | undefined): Machine {
       host,
       runtime,
       workspace: new WorktreeWorkspace(host, path.join(ctx.aoHome, "locks")),
-      facts: new RuntimeFacts(runtime, path.join(ctx.aoHome, "cache", `panes-${ctx.config.name}@${key}.json`), ctx.config.readyThresholdMs, host, new HostEventLogs(host)),
+      facts: new RuntimeFacts(runtime, path.join(ctx.aoHome, "cache", `panes-${ctx.config.name}@${key}.json`), () => ctx.config.readyThresholdMs, host, new HostEventLogs(host)),
       root: () => {
         // A failed resolution (the host did not answer) is asked again next time.
         root ??= resolveDir(host, cfg.root).catch((e: unknown) => {
@@ -62,6 +62,18 @@ export function machine(ctx: AppContext, name: string | undefined): Machine {
   }
   c.machines.set(key, m);
   return m;
+}
+
+/**
+ * Forget what was made for these hosts, so the next use makes it from the config now in use.
+ * Whatever still runs on the old connection ends by itself (ssh keeps an unused master 60 s).
+ */
+export function forgetMachines(ctx: AppContext, names: readonly string[]): void {
+  const c = ctx as WithMachines;
+  for (const name of names) {
+    c.machines?.delete(name);
+    forgetHost(ctx, name);
+  }
 }
 
 /** Sessions by the host they run on (`host=`; none is this machine's), in their order. */

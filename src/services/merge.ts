@@ -3,6 +3,7 @@ import { AoError } from "../core/errors.js";
 import { prNumberFromUrl } from "../core/pr.js";
 import type { ScmPlugin } from "../plugins/types.js";
 import { getSession } from "./lookup.js";
+import { workspaceGitHub } from "./github.js";
 import { NO_TOKEN } from "./pr-facts.js";
 
 export interface MergeResult {
@@ -11,9 +12,6 @@ export interface MergeResult {
   method: "merge" | "squash" | "rebase";
   sha: string;
 }
-
-const defaultScm = (ctx: AppContext) => async (): Promise<ScmPlugin | null> =>
-  (await import("../plugins/scm/github.js")).createGitHubScm(ctx.env, ctx.config.github.baseUrl);
 
 /**
  * Merge a session's PR on GitHub with the project's merge method, then record the session as
@@ -24,7 +22,7 @@ export async function mergeSession(ctx: AppContext, id: string, opts: { actor?: 
   const { meta, project } = await getSession(ctx, id);
   const prNumber = prNumberFromUrl(meta.pr);
   if (prNumber === null) throw new AoError(`session ${id} has no PR to merge`, 1);
-  const scm = await (opts.scm ?? defaultScm(ctx))();
+  const scm = await (opts.scm ? opts.scm() : workspaceGitHub(ctx));
   if (!scm?.merge) throw new AoError(`merge of ${id}: ${NO_TOKEN}`, 1);
   const method = project.mergeMethod;
   const { sha } = await scm.merge(project.repo, prNumber, method);

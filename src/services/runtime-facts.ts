@@ -113,11 +113,15 @@ function wantsOf(names: readonly string[], cache: PaneCache, now: number): Scree
 export class RuntimeFacts {
   private cache: PaneCache | null = null;
 
-  /** `host`: where the panes and the worktrees are; `events`: how their agent-event logs are read. */
+  /**
+   * `readyThreshold`: when a still agent reads as idle (a function: the config in use, which an
+   * edit may change); `host`: where the panes and the worktrees are; `events`: how their
+   * agent-event logs are read.
+   */
   constructor(
     private readonly runtime: RuntimePlugin,
     private readonly cacheFile: string,
-    private readonly readyThresholdMs: number,
+    private readonly readyThreshold: number | (() => number),
     private readonly host: Host = localHost,
     readonly events: EventLogReader = new LocalEventLogs(),
   ) {}
@@ -182,6 +186,7 @@ export class RuntimeFacts {
   async gather(queries: RuntimeQuery[], now = Date.now()): Promise<Map<string, SessionRuntimeFacts>> {
     const out = new Map<string, SessionRuntimeFacts>();
     if (queries.length === 0) return out;
+    const readyThresholdMs = typeof this.readyThreshold === "function" ? this.readyThreshold() : this.readyThreshold;
     const cache = this.loadCache();
     const wants = wantsOf(
       queries.filter((q) => q.readScreen !== false).map((q) => q.tmuxName),
@@ -254,7 +259,7 @@ export class RuntimeFacts {
         dead: pane.dead,
         activityAtSec: pane.activityAt,
         nowMs: at,
-        readyThresholdMs: this.readyThresholdMs,
+        readyThresholdMs,
         // A still pane whose screen was not read (another source speaks for the agent, or tmux
         // saw output after ao's clock) counts as at its prompt until a read says otherwise.
         classifyStill: () => still ?? "ready",

@@ -13,6 +13,7 @@ import { sshUnavailable, startSshHosts, type TestHosts } from "../helpers/sshd.m
 import { waitFor } from "../helpers/tmux.js";
 import { createApp } from "../../src/app.js";
 import { watchAttention } from "../../src/services/attention.js";
+import { configWatcher } from "../../src/services/config-watch.js";
 import { machine } from "../../src/services/machines.js";
 import { ensureClone } from "../../src/services/placement.js";
 import { makeRepo } from "../helpers/git.js";
@@ -225,6 +226,46 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
       attention.close();
       await h.run("rm", ["-rf", path.dirname(log)]);
       await (h as SshHost).close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an edit to the config is followed without a restart: a host added is heard, a host changed is reached anew, a host removed is let go", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ao-attn-"));
+    const file = path.join(dir, "agent-orchestrator.yaml");
+    const yaml = (hosts: string) => `name: attn3\nruntime: { sshConfig: ${JSON.stringify(env.sshConfig)} }\nhosts:\n  local: {}\n${hosts}projects: {}\n`;
+    writeFileSync(file, yaml("  h1: { ssh: h1 }\n"));
+    const ctx = await createApp({ env: { PATH: process.env.PATH, HOME: dir, AO_HOME: path.join(dir, "home"), AO_CONFIG_PATH: file, AO_TMUX_SOCKET: `ao-attn3-${process.pid}` } });
+    const checkConfig = configWatcher(ctx);
+    const logDir = `/tmp/ao-attn3-${process.pid}`;
+    const log = `${logDir}/agent-events.jsonl`;
+    const h = host("h2");
+    await h.run("/bin/sh", ["-c", 'mkdir -p "$(dirname "$1")" && : > "$1"', "sh", log]);
+    const tails = async () => (await h.run("/bin/sh", ["-c", 'pgrep -f "tail -q -F -n 0 -- $1" || true', "sh", logDir])).stdout.trim().split("\n").filter(Boolean).length;
+    const wakes: string[] = [];
+    const attention = await watchAttention(ctx, (why) => wakes.push(why), { paneCheckMs: 60_000 });
+    try {
+      const h1 = machine(ctx, "h1");
+      // h2 joins the config while ao runs.
+      writeFileSync(file, yaml("  h1: { ssh: h1 }\n  h2: { ssh: h2 }\n"));
+      expect((await checkConfig()).changed).toBe(true);
+      await machine(ctx, "h2").facts.events.readMany([log]);
+      await waitFor("the follow there to run", () => wakes.length === 1, 10_000);
+      await appendEvent(h, log, "PermissionRequest");
+      await waitFor("its event to wake ao", () => wakes.length === 2, 10_000);
+      expect(machine(ctx, "h1")).toBe(h1);
+      // h1's entry changes: what was made from the old one is not used again.
+      writeFileSync(file, yaml("  h1: { ssh: h1, root: ~/.ao-elsewhere }\n  h2: { ssh: h2 }\n"));
+      expect((await checkConfig()).changed).toBe(true);
+      expect(machine(ctx, "h1")).not.toBe(h1);
+      // h2 leaves the config: its follow ends there.
+      writeFileSync(file, yaml("  h1: { ssh: h1 }\n"));
+      expect((await checkConfig()).changed).toBe(true);
+      await waitFor("no tail left on the host removed", async () => (await tails()) === 0, 10_000);
+    } finally {
+      attention.close();
+      await h.run("rm", ["-rf", logDir]);
+      await h.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

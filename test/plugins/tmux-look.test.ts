@@ -8,6 +8,7 @@ import type { AgentPlugin, ScreenFacts } from "../../src/plugins/types.js";
 import { lookScript, parseLook } from "../../src/plugins/runtime/tmux-look.js";
 import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import { createApp } from "../../src/app.js";
 
 // The real output of one look over four panes (record-look.mjs), nonce NONCE0: fe-1 and fe-2
 // still and read, fe-2's screen printing what headers look like, fe-3 moving, fe-4 dead.
@@ -114,6 +115,25 @@ describe("one tmux process per look (fake runner)", () => {
     expect(script).toContain(`run-shell -C "#{S:#{?#{!=:#{window_activity},#{AO_READ}},#{?#{&&:#{m:ao-rec-fe-*,#{session_name}}`);
     expect(script).toContain("#{!=:#{window_activity},#{AO_READ}}");
     expect(script.match(/^if-shell -F -t =(\S+):/gm)).toEqual(["if-shell -F -t =ao-rec-fe-3:", "if-shell -F -t =ao-rec-fe-4:", "if-shell -F -t =ao-rec-fe-9:"]);
+  });
+
+  it("reads a still agent as idle by the ready threshold of the config in use, which an edit may change", async () => {
+    let thresholdMs = 60_000;
+    const facts = new RuntimeFacts(new FakeRunnerTmux(fixtureAnswer), cacheFile(), () => thresholdMs);
+    const queries = [{ id: "fe-1", tmuxName: "ao-rec-fe-1", agent }];
+    const at = (ACTIVITY + 30) * 1000;
+    expect((await facts.gather(queries, at)).get("fe-1")?.activity).toBe("ready");
+    thresholdMs = 10_000;
+    expect((await facts.gather(queries, at)).get("fe-1")?.activity).toBe("idle");
+    // ao's own context reads the threshold from its config each time.
+    const dir = mkdtempSync(path.join(tmpdir(), "ao-thr-"));
+    try {
+      const ctx = await createApp({ cwd: dir, env: { PATH: process.env.PATH, HOME: dir, AO_HOME: path.join(dir, "home") } });
+      ctx.config = { ...ctx.config, readyThresholdMs: 1234 };
+      expect((ctx.runtimeFacts as unknown as { readyThreshold: () => number }).readyThreshold()).toBe(1234);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("asks for no screen of a session whose agent speaks for itself", async () => {

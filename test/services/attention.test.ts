@@ -74,6 +74,40 @@ describe("attention", () => {
     expect(stderr).not.toMatch(/error/i);
   }, 90_000);
 
+  it("ao watch follows edits to the config without a restart: a broken edit is named and the config in use kept, a notifier added is used", async () => {
+    const port = (hook.address() as AddressInfo).port;
+    const dir2 = path.join(root, "reload");
+    const config = path.join(dir2, "ao.yaml");
+    const yaml = (notifiers: string) => `name: reload\n${notifiers}projects:\n  frontend: { repo: org/app, path: ${JSON.stringify(root)}, sessionPrefix: rl, agent: claude-code }\n`;
+    await mkdir(dir2, { recursive: true });
+    await writeFile(config, yaml(""));
+    const env = { PATH: process.env.PATH, HOME: path.join(dir2, "home"), AO_HOME: path.join(dir2, "ao-home"), AO_CONFIG_PATH: config, AO_TMUX_SOCKET: tm.socket };
+    const dir = path.join(dir2, "ao-home", "sessions", "reload", "rl-1");
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, "metadata"), serializeMetadata({ id: "rl-1", projectId: "frontend", status: "working", agent: "claude-code", tmuxName: "ao-reload-rl-1", createdAt: new Date().toISOString(), worktree: root }));
+    const log = path.join(dir, "agent-events.jsonl");
+    const report = (event: string, data: object) => spawnSync("/bin/sh", [HOOK, log, "claude-code", event], { input: JSON.stringify(data) });
+    expect(tm.tmux("new-session", "-d", "-s", "ao-reload-rl-1", "cat").code).toBe(0);
+    report("UserPromptSubmit", { session_id: "s-2", prompt: "go" });
+
+    let stderr = "";
+    const w = spawn(process.execPath, [AO_BIN, "watch", "--interval", "0.3"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    w.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
+    try {
+      await waitFor("ao watch reacting", () => stderr.includes("Reacting for workspace reload"), 30_000);
+      await writeFile(config, `${yaml("")}projects: [\n`);
+      await waitFor("the broken edit named", () => stderr.includes(`Config not reloaded: ${config}`), 30_000);
+      await writeFile(config, yaml(`notifiers:\n  - { type: webhook, url: "http://127.0.0.1:${port}/reload" }\n`));
+      await waitFor("the fixed edit taken", () => stderr.includes(`Config reloaded from ${config}`), 30_000);
+      report("PermissionRequest", { session_id: "s-2", tool_name: "Bash", tool_input: { command: "make reload" } });
+      // The notifier exists only in the edited config.
+      await waitFor("the notification through the new notifier", () => received.find((n) => n.body.includes("make reload")), 30_000);
+      expect(stderr.match(/Config not reloaded/g)).toHaveLength(1);
+    } finally {
+      w.kill("SIGTERM");
+    }
+  }, 90_000);
+
   it("the dashboard refreshes when a change is signalled, not only on its tick", async () => {
     let calls = 0;
     let signal: () => void = () => {};
