@@ -10,7 +10,7 @@ import { run, type RunResult } from "../exec.js";
 import type { ProjectConfig } from "../config/types.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { hostNotes, type Seen } from "./hosts.js";
-import { sessionMachine, sessionsByHost, type Machine } from "./machines.js";
+import { cloneDir, sessionMachine, sessionsByHost, type Machine } from "./machines.js";
 
 export interface ConflictSnapshot {
   checkedAt: string | null;
@@ -119,7 +119,7 @@ const HOST_GIT_TIMEOUT_MS = 8000;
  * touched. With `fetch`, the base is fetched first (the slow cadence); without, the last
  * fetched tip is used and only changed branch tips cost a merge (after commits and pushes).
  * Sessions on a host are checked there, in its clone (through a worktree of theirs), against
- * each other and their base; a pair on two machines is not (neither clone has both branches).
+ * each other and their base; a pair on two machines is merged here (see checkAcross).
  * A host known to be down is passed by, its sessions keeping what was last found.
  */
 export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; fetchEveryMs?: number; stored?: StoredSession[] } = {}): Promise<ConflictSnapshot> {
@@ -131,12 +131,17 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   const here: Array<() => Promise<void>> = [];
   const there: Array<() => Promise<void>> = [];
   let notes: Promise<Record<string, Seen>> | null = null;
+  // Per project, the tips each machine's check read: pairs across machines are merged after.
+  const found = new Map<ProjectConfig, { byHost: Map<string, StoredSession[]>; groups: Found[] }>();
   for (const project of ctx.config.projects) {
     const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && !["killed", "merged", "spawning"].includes(s.meta.status ?? ""));
-    for (const [host, sessions] of sessionsByHost(live)) {
+    const byHost = sessionsByHost(live);
+    const groups: Found[] = [];
+    if (byHost.size > 1) found.set(project, { byHost, groups });
+    for (const [host, sessions] of byHost) {
       if (host === LOCAL_HOST) {
         const place: Place = { key: project.id, git: (args, fetching) => git(project.path, args, fetching ? FETCH_TIMEOUT_MS : GIT_TIMEOUT_MS), stamp: (names) => refsStamp(project.path, names) };
-        here.push(() => checkPlace(place, project, sessions, last, next, now, opts));
+        here.push(async () => void groups.push({ host, sessions, tips: await checkPlace(place, project, sessions, last, next, now, opts) }));
         continue;
       }
       const key = `${project.id}@${host}`;
@@ -157,7 +162,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
         if (!cwd) return skip("no worktree recorded");
         if (downSince) return skip(`host ${host} unreachable since ${downSince}`);
         const place: Place = { key, git: (args, fetching) => m.host.run("git", args, { cwd, timeoutMs: fetching ? FETCH_TIMEOUT_MS : HOST_GIT_TIMEOUT_MS }), stamp: () => null };
-        await checkPlace(place, project, sessions, last, next, now, opts);
+        groups.push({ host, sessions, machine: m, tips: await checkPlace(place, project, sessions, last, next, now, opts) });
       });
     }
   }
@@ -168,6 +173,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
     })(),
     ...there.map((check) => check()),
   ]);
+  for (const [project, { byHost, groups }] of found) await checkAcross(ctx, project, byHost, groups, last, next);
   // Found as last time, the time of the check aside (no reader uses it): not written again. A
   // write is a new file each time, and on a filesystem that has freed many inodes a new file
   // was the dearest call of a quiet `ao status`.
@@ -184,8 +190,11 @@ function keepLast(sessions: readonly StoredSession[], last: ConflictSnapshot, ne
   for (const s of sessions) if (last.bySession[s.id]) next.bySession[s.id] = last.bySession[s.id]!;
 }
 
-/** One project's sessions in one place: fetch the base when due, read the tips, merge the pairs. */
-async function checkPlace(place: Place, project: ProjectConfig, live: StoredSession[], last: ConflictSnapshot, next: ConflictSnapshot, now: Date, opts: { fetch?: boolean; fetchEveryMs?: number }): Promise<void> {
+/**
+ * One project's sessions in one place: fetch the base when due, read the tips, merge the pairs.
+ * Returns the tips it read, or null when the place could not be read.
+ */
+async function checkPlace(place: Place, project: ProjectConfig, live: StoredSession[], last: ConflictSnapshot, next: ConflictSnapshot, now: Date, opts: { fetch?: boolean; fetchEveryMs?: number }): Promise<BranchTip[] | null> {
   try {
     const baseRef = `refs/remotes/origin/${project.defaultBranch}`;
     const fetched = Date.parse(last.fetchedAt[place.key] ?? "") || 0;
@@ -214,21 +223,108 @@ async function checkPlace(place: Place, project: ProjectConfig, live: StoredSess
     });
     const baseName = `origin/${project.defaultBranch}`;
     for (const { a, b, kind } of conflictPairs(tips, baseSha ? { name: baseName, sha: baseSha } : null)) {
-      const key = `${a.sha}:${b.sha}`;
-      let files = next.pairs[key] ?? last.pairs[key];
-      if (!files) {
-        const r = await place.git(["merge-tree", "--write-tree", "--name-only", "--no-messages", a.sha, b.sha]);
-        files = parseMergeTree(r.exitCode, r.stdout) ?? [];
-      }
-      next.pairs[key] = files;
       if (kind === "base") next.baseTips[a.id] = b.sha;
-      if (files.length === 0) continue;
-      (next.bySession[a.id] ??= []).push({ with: b.id, kind, files, tip: b.sha });
-      if (kind === "session") (next.bySession[b.id] ??= []).push({ with: a.id, kind, files, tip: a.sha });
+      await mergePair(place, a, b, kind, last, next);
     }
+    return tips;
   } catch (e) {
     next.errors[place.key] = (e as Error).message;
     // An unknowable project keeps what was last known rather than turning it into "clean".
     keepLast(live, last, next);
+    return null;
+  }
+}
+
+/** Merge two tips in `place` (a pair of commits only once, ever) and record what would conflict. */
+async function mergePair(place: Place, a: BranchTip, b: BranchTip, kind: "session" | "base", last: ConflictSnapshot, next: ConflictSnapshot): Promise<void> {
+  const key = `${a.sha}:${b.sha}`;
+  let files = next.pairs[key] ?? last.pairs[key];
+  if (!files) {
+    const r = await place.git(["merge-tree", "--write-tree", "--name-only", "--no-messages", a.sha, b.sha]);
+    files = parseMergeTree(r.exitCode, r.stdout) ?? [];
+  }
+  next.pairs[key] = files;
+  if (files.length === 0) return;
+  (next.bySession[a.id] ??= []).push({ with: b.id, kind, files, tip: b.sha });
+  if (kind === "session") (next.bySession[b.id] ??= []).push({ with: a.id, kind, files, tip: a.sha });
+}
+
+/** The tips one place read of a project's sessions, and the machine they are on. */
+interface Found {
+  host: string;
+  sessions: StoredSession[];
+  /** null: the place could not be read. */
+  tips: BranchTip[] | null;
+  /** Where they can be fetched from: the machine's clone of the project (another host's). */
+  machine?: Machine;
+}
+
+/**
+ * Sessions of one project on two machines: neither clone has both branches, so each pair is
+ * merged in this machine's clone, with the other hosts' tips fetched into it over their shared
+ * connections first when it lacks them. Only objects arrive: no ref and no FETCH_HEAD is written
+ * in the user's clone (git prunes them in time, as any unreferenced object). A host that cannot
+ * be fetched from is named, and its pairs keep what was last found.
+ */
+async function checkAcross(ctx: AppContext, project: ProjectConfig, byHost: ReadonlyMap<string, readonly StoredSession[]>, found: readonly Found[], last: ConflictSnapshot, next: ConflictSnapshot): Promise<void> {
+  const repo = project.path;
+  const place: Place = { key: `${project.id}@hosts`, git: (args) => git(repo, args), stamp: () => null };
+  const branchOf = new Map(found.flatMap((f) => f.sessions.map((s) => [s.id, s.meta!.branch!] as const)));
+  const remote = found.filter((f) => f.machine);
+  const shas = remote.flatMap((f) => (f.tips ?? []).map((t) => t.sha));
+  const usable = new Set<string>();
+  try {
+    const have = await run("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: repo, timeoutMs: GIT_TIMEOUT_MS, input: `${shas.join("\n")}\n` });
+    for (const line of have.stdout.split("\n")) if (line.endsWith(" commit")) usable.add(line.split(" ")[0]!);
+    for (const f of remote) {
+      const missing = (f.tips ?? []).filter((t) => !usable.has(t.sha));
+      if (missing.length === 0) continue;
+      const at = f.machine!.host.gitRemote?.(await cloneDir(ctx, f.machine!, project));
+      if (!at) continue;
+      const r = await run("git", ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", at.url, ...missing.map((t) => `refs/heads/${branchOf.get(t.id)}`)], {
+        cwd: repo,
+        timeoutMs: FETCH_TIMEOUT_MS,
+        env: { ...ctx.env, GIT_SSH_COMMAND: at.sshCommand, GIT_TERMINAL_PROMPT: "0" },
+      });
+      if (r.exitCode !== 0) {
+        next.errors[`${project.id}@${f.host}+here`] = `fetch from ${f.host}: ${r.stderr.trim().split("\n").pop() ?? `exit ${r.exitCode}`}`;
+        continue;
+      }
+      // A branch moved there since its tip was read brings its newer commit, which holds the
+      // tip read unless the branch was rewritten; a tip still missing is merged next time.
+      const again = await run("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: repo, timeoutMs: GIT_TIMEOUT_MS, input: `${missing.map((t) => t.sha).join("\n")}\n` });
+      for (const line of again.stdout.split("\n")) if (line.endsWith(" commit")) usable.add(line.split(" ")[0]!);
+    }
+  } catch (e) {
+    next.errors[place.key] = (e as Error).message;
+  }
+  // Tips that are here to merge, in the order of the hosts' names (a pair is cached under its
+  // two commits in one order). Unread this time: the sessions of a machine passed by (down)
+  // or not read, and tips not fetched.
+  const ready = found.map((f) => ({ host: f.host, tips: (f.tips ?? []).filter((t) => !f.machine || usable.has(t.sha)) })).sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  const read = new Set(found.flatMap((f) => (f.tips ? f.sessions.map((s) => s.id) : [])));
+  const unread = new Set([...byHost.values()].flat().map((s) => s.id).filter((id) => !read.has(id)));
+  for (const f of found) for (const t of f.tips ?? []) if (f.machine && !usable.has(t.sha)) unread.add(t.id);
+  for (let i = 0; i < ready.length; i++) {
+    for (let j = i + 1; j < ready.length; j++) {
+      for (const a of ready[i]!.tips) {
+        for (const b of ready[j]!.tips) {
+          if (a.sha === b.sha) continue;
+          await mergePair(place, a, b, "session", last, next).catch((e: unknown) => {
+            next.errors[place.key] = (e as Error).message;
+            unread.add(a.id).add(b.id);
+          });
+        }
+      }
+    }
+  }
+  // A pair across machines not merged this time keeps what was last found of it, not "clean".
+  const machineOf = new Map([...byHost].flatMap(([host, sessions]) => sessions.map((s) => [s.id, host] as const)));
+  for (const [id, host] of machineOf) {
+    for (const c of last.bySession[id] ?? []) {
+      const other = machineOf.get(c.with);
+      if (c.kind !== "session" || !other || other === host || !(unread.has(id) || unread.has(c.with))) continue;
+      if (!next.bySession[id]?.some((x) => x.with === c.with)) (next.bySession[id] ??= []).push(c);
+    }
   }
 }

@@ -24,6 +24,7 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
   let root: string;
   let env: NodeJS.ProcessEnv;
   let hostRoot: Record<string, string>;
+  let clone: string;
   const tm = privateTmux();
   const local = privateTmux();
   const h = (name: string): TestHost => hosts.hosts.find((x) => x.name === name)!;
@@ -42,7 +43,7 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     hosts = await startSshHosts(["b1", "b2"]);
     root = await mkdtemp(path.join(tmpdir(), "ao-hosts-"));
     // The origin stands in for GitHub: every host reaches it. The local clone is this machine's.
-    const { clone } = await makeRepo(hosts.shared);
+    ({ clone } = await makeRepo(hosts.shared));
     // Untracked files the project copies into each worktree: bytes that are not UTF-8, and a script.
     await mkdir(path.join(clone, "tools"));
     await writeFile(path.join(clone, "tools", "blob.bin"), BLOB);
@@ -272,4 +273,43 @@ describe.skipIf(skip !== null)("sessions on other hosts over ssh", () => {
     const killed = await runAo(["session", "kill", ...ids, "--force"], { env });
     expect(killed.code, killed.stderr).toBe(0);
   }, 120_000);
+
+  it("the conflict radar checks sessions on different machines against each other here, fetching only objects into this clone", async () => {
+    const ids: Record<string, string> = {};
+    for (const host of ["local", "b1", "b2"]) {
+      const r = await runAo(["spawn", "frontend", "--host", host], { env });
+      expect(r.code, r.stderr).toBe(0);
+      ids[host] = r.stdout.trim();
+    }
+    for (const id of Object.values(ids)) await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
+    const refsBefore = git(clone, "for-each-ref", "--format=%(refname)");
+    // The same file changed three ways, on three machines: no clone has more than one of the branches.
+    const commit = (i: number) => `echo 'machine ${i}' > README.md && git -c user.name=t -c user.email=t@example.com commit -q -am 'readme ${i}'`;
+    expect(h("b1").exec(`cd '${hostRoot.b1}/worktrees/hostws/${ids.b1}' && ${commit(1)}`).code).toBe(0);
+    expect(h("b2").exec(`cd '${hostRoot.b2}/worktrees/hostws/${ids.b2}' && ${commit(2)}`).code).toBe(0);
+    const localTree = /^worktree=(.*)$/m.exec(await meta(ids.local!))![1]!;
+    await writeFile(path.join(localTree, "README.md"), "machine 0\n");
+    git(localTree, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am", "readme 0");
+    let rows = (await status()) as Array<Row & { conflicts?: Array<{ with: string; kind: string; files: string[] }> }>;
+    const withOf = (id: string) => (rows.find((x) => x.name === id)?.conflicts ?? []).map((c) => `${c.with}:${c.kind}:${c.files.join(",")}`).sort();
+    const [l, b1, b2] = [ids.local!, ids.b1!, ids.b2!];
+    const found = () => [withOf(l), withOf(b1), withOf(b2)];
+    const expected = [[`${b1}:session:README.md`, `${b2}:session:README.md`].sort(), [`${l}:session:README.md`, `${b2}:session:README.md`].sort(), [`${b1}:session:README.md`, `${l}:session:README.md`].sort()];
+    expect(found()).toEqual(expected);
+    // b2 stops answering: its pairs are not merged this time, and keep what was found, not "clean".
+    h("b2").down();
+    try {
+      rows = (await status()) as typeof rows;
+      expect(rows.find((x) => x.name === b2)).toMatchObject({ statusCause: "host_unreachable" });
+      expect(found()).toEqual(expected);
+    } finally {
+      h("b2").up();
+    }
+    // Nothing named was added to this clone: no ref, and FETCH_HEAD (the base's fetch writes it) names no host.
+    expect(git(clone, "for-each-ref", "--format=%(refname)")).toBe(refsBefore);
+    const fetchHead = path.join(clone, ".git", "FETCH_HEAD");
+    expect(existsSync(fetchHead) ? await readFile(fetchHead, "utf8") : "").not.toMatch(/ssh:|aoh-/);
+    const killed = await runAo(["session", "kill", ...Object.values(ids), "--force"], { env });
+    expect(killed.code, killed.stderr).toBe(0);
+  }, 180_000);
 });

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { follow, run, type Following, type RunOptions, type RunResult } from "../../exec.js";
 import { explainSshFailure, remoteCommand, sshTarget } from "../../core/ssh.js";
+import { shellJoin } from "../../core/shell.js";
 import { HostUnreachableError, type Host } from "./types.js";
 
 export interface SshHostOptions {
@@ -55,6 +56,11 @@ export class SshHost implements Host {
   /** ssh's options before the destination; `tty` for an interactive attach. */
   sshArgs(tty: boolean): string[] {
     const { host, port } = sshTarget(this.opts.ssh);
+    return [...this.options(), ...(port ? ["-p", port] : []), tty ? "-t" : "-T", host];
+  }
+
+  /** The options every ssh to this host runs with: its config file, the shared connection, deadlines. */
+  private options(): string[] {
     return [
       ...(this.opts.sshConfig ? ["-F", this.opts.sshConfig] : []),
       "-o", "BatchMode=yes",
@@ -65,10 +71,18 @@ export class SshHost implements Host {
       "-o", "ServerAliveInterval=5",
       "-o", "ServerAliveCountMax=2",
       "-o", "LogLevel=ERROR",
-      ...(port ? ["-p", port] : []),
-      tty ? "-t" : "-T",
-      host,
     ];
+  }
+
+  gitRemote(dir: string): { url: string; sshCommand: string } {
+    const { host, port } = sshTarget(this.opts.ssh);
+    const at = host.lastIndexOf("@");
+    const name = host.slice(at + 1);
+    const authority = `${host.slice(0, at + 1)}${name.includes(":") ? `[${name}]` : name}${port ? `:${port}` : ""}`;
+    // git reads `/~/x` in an ssh URL as x in the remote home, as ssh itself would.
+    const where = dir.startsWith("/") ? dir : dir === "~" ? "/~" : `/~/${dir.replace(/^~\//, "")}`;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    return { url: `ssh://${authority}${where}`, sshCommand: shellJoin(["ssh", ...this.options()]) };
   }
 
   async run(file: string, args: readonly string[], opts: Omit<RunOptions, "env"> = {}): Promise<RunResult> {

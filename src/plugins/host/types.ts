@@ -23,6 +23,11 @@ export interface Host {
    * its input ends when it is stopped, or when the connection does. Remote hosts only.
    */
   follow?(file: string, args: readonly string[], onOutput: (chunk: string) => void): Promise<Following>;
+  /**
+   * How git on this machine reaches a repository there (`git fetch`): its URL, and the ssh
+   * command, with this host's options and shared connection, for GIT_SSH_COMMAND. Remote hosts only.
+   */
+  gitRemote?(dir: string): { url: string; sshCommand: string };
   /** argv that runs `argv` there with this terminal attached (attach, open). */
   interactiveArgv(argv: string[]): string[];
 }
