@@ -1,5 +1,7 @@
+import type * as ChildProcessModule from "node:child_process";
 import type { ChildProcess, SpawnOptions } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 // Loaded on first use: node:child_process brings net, dgram and streams with it, and commands
 // that start no process (ao session ls with no live sessions) should not pay for them.
@@ -262,17 +264,35 @@ export function pidAlive(pid: number): boolean {
 
 /** This process's own start time, read once: every lock it takes names it (500 at a first status). */
 let ownStart: string | null | undefined;
+let procfs: boolean | undefined;
+const hasProc = () => (procfs ??= existsSync("/proc/self/stat"));
 
 /**
- * When a process started, as the kernel counts it (clock ticks since boot, /proc/<pid>/stat
- * field 22), or null where there is no /proc. With the pid it names one process for good: a
- * pid the system handed to another program later has another start time.
+ * When a process started. Where there is a /proc (Linux), as the kernel counts it: clock ticks
+ * since boot, /proc/<pid>/stat field 22. Elsewhere (macOS, the BSDs), `e` and the second it
+ * started, from `ps` (or this process's own clock). With the pid it names one process for good:
+ * a pid the system handed to another program later has another start time. null: unknown.
  */
-export function processStartTime(pid: number): string | null {
-  if (pid === process.pid && ownStart !== undefined) return ownStart;
-  const start = readStartTime(pid);
-  if (pid === process.pid) ownStart = start;
+export function processStartTime(pid: number, proc = hasProc()): string | null {
+  if (pid === process.pid && ownStart !== undefined && proc === hasProc()) return ownStart;
+  const start = proc ? readStartTime(pid) : pid === process.pid ? `e${Math.round(Date.now() / 1000 - process.uptime())}` : psStartTime(pid);
+  if (pid === process.pid && proc === hasProc()) ownStart = start;
   return start;
+}
+
+/** A start time from `ps -o etime=` (elapsed [[dd-]hh:]mm:ss, the same on Linux and macOS): `e<seconds since 1970>`. */
+function psStartTime(pid: number): string | null {
+  try {
+    // Synchronous, as the lock checks that ask are; only where there is no /proc, and only
+    // for a lock or spawn whose pid still runs.
+    const r = (createRequire("/ao")("node:child_process") as typeof ChildProcessModule).spawnSync("ps", ["-o", "etime=", "-p", String(pid)], { encoding: "utf8", timeout: 2000 });
+    const m = /^\s*(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)\s*$/.exec(r.stdout ?? "");
+    if (r.status !== 0 || !m) return null;
+    const elapsed = ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 60 + Number(m[4]);
+    return `e${Math.round(Date.now() / 1000) - elapsed}`;
+  } catch {
+    return null;
+  }
 }
 
 function readStartTime(pid: number): string | null {
@@ -290,6 +310,13 @@ function readStartTime(pid: number): string | null {
 export function ownerAlive(pid: number, start: string | null): boolean {
   if (!pidAlive(pid)) return false;
   if (start === null) return true;
-  const now = processStartTime(pid);
+  // A start read from ps is good to a second or two (its clock, ours); a pid reused that soon
+  // after its last owner started is not a case to guard.
+  if (start.startsWith("e")) {
+    const now = processStartTime(pid, false);
+    return now === null || Math.abs(Number(now.slice(1)) - Number(start.slice(1))) <= 2;
+  }
+  if (!hasProc()) return true;
+  const now = processStartTime(pid, true);
   return now === null || now === start;
 }

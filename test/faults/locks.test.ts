@@ -5,9 +5,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { processStartTime } from "../../src/exec.js";
+import { ownerAlive, processStartTime } from "../../src/exec.js";
 import { serializeMetadata } from "../../src/core/metadata-format.js";
-import { runAo } from "../helpers/ao.js";
+import { pathToFileURL } from "node:url";
+import { ROOT, runAo } from "../helpers/ao.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { deadPid, faultWorkspace, LOCK_WORKER, plantLock, start, startAo, type FaultWorkspace } from "./helpers.js";
 
@@ -54,6 +55,38 @@ describe("locks [class: locks, leaders, exactly-once]", () => {
       const dir2 = path.join(tmp, "live.lock");
       await plantLock(dir2, stranger.pid!, start0!);
       const w2 = start(LOCK_WORKER, ["try", dir2]);
+      await w2.done;
+      expect(w2.out()).toBe("busy\n");
+    } finally {
+      stranger.kill("SIGKILL");
+    }
+  });
+
+  it("where there is no /proc (macOS), a start from ps tells a reused pid from its owner too", async () => {
+    const stranger = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      // As a Mac reads it: ps's elapsed time, and this process's own clock for itself.
+      const start0 = processStartTime(stranger.pid!, false);
+      expect(start0).toMatch(/^e\d+$/);
+      expect(Math.abs(Number(start0!.slice(1)) - Date.now() / 1000)).toBeLessThan(30);
+      // A live owner names itself by its own clock; ps, asked by another process, agrees.
+      const owner = spawn(process.execPath, ["--input-type=module", "-e", `const { processStartTime } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "dist/src/exec.js")).href)}); console.log(processStartTime(process.pid, false)); setTimeout(() => {}, 30000);`], { stdio: ["ignore", "pipe", "inherit"] });
+      try {
+        let said = "";
+        owner.stdout!.on("data", (b: Buffer) => (said += b.toString()));
+        await waitFor("the owner's own start", () => /^e\d+\n/.test(said), 10_000);
+        expect(ownerAlive(owner.pid!, said.trim())).toBe(true);
+        expect(ownerAlive(owner.pid!, `e${Number(said.trim().slice(1)) - 60}`)).toBe(false);
+      } finally {
+        owner.kill("SIGKILL");
+      }
+      // An owner that started an hour before the process now under its pid is gone.
+      await plantLock(path.join(tmp, "ps-reused.lock"), stranger.pid!, `e${Number(start0!.slice(1)) - 3600}`);
+      const w = start(LOCK_WORKER, ["try", path.join(tmp, "ps-reused.lock")]);
+      await w.done;
+      expect(w.out()).toBe("took\n");
+      await plantLock(path.join(tmp, "ps-live.lock"), stranger.pid!, start0!);
+      const w2 = start(LOCK_WORKER, ["try", path.join(tmp, "ps-live.lock")]);
       await w2.done;
       expect(w2.out()).toBe("busy\n");
     } finally {
