@@ -4,8 +4,11 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ROOT } from "./ao.js";
 
-/** The real agent CLIs, installed as dev dependencies at the recorded versions. */
-export const AGENT_BIN_DIR = path.join(ROOT, "node_modules/.bin");
+/**
+ * The real agent CLIs, installed as dev dependencies at the recorded versions; AO_TEST_AGENT_BIN
+ * points the agent tests at others (`npm run test:agents-latest` installs the newest there).
+ */
+export const AGENT_BIN_DIR = process.env.AO_TEST_AGENT_BIN || path.join(ROOT, "node_modules/.bin");
 
 export function agentInstalled(name: "claude" | "codex" | "gemini"): boolean {
   return existsSync(path.join(AGENT_BIN_DIR, name));
