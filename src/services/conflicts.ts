@@ -249,6 +249,10 @@ async function mergePair(place: Place, a: BranchTip, b: BranchTip, kind: "sessio
   if (kind === "session") (next.bySession[b.id] ??= []).push({ with: a.id, kind, files, tip: a.sha });
 }
 
+/** A branch name safe in a refspec: none of the characters git's ref names refuse, ":" among them. */
+// eslint-disable-next-line no-control-regex
+const PLAIN_BRANCH = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)[^\x00-\x20\x7f~^:?*[\\]+(?<![./])$/u;
+
 /** The tips one place read of a project's sessions, and the machine they are on. */
 interface Found {
   host: string;
@@ -274,10 +278,13 @@ async function checkAcross(ctx: AppContext, project: ProjectConfig, byHost: Read
   const shas = remote.flatMap((f) => (f.tips ?? []).map((t) => t.sha));
   const usable = new Set<string>();
   try {
+    if (!commonDir(repo)) throw new Error(`no clone of ${project.id} here at ${repo} to merge its sessions on other machines in`);
     const have = await run("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: repo, timeoutMs: GIT_TIMEOUT_MS, input: `${shas.join("\n")}\n` });
     for (const line of have.stdout.split("\n")) if (line.endsWith(" commit")) usable.add(line.split(" ")[0]!);
     for (const f of remote) {
-      const missing = (f.tips ?? []).filter((t) => !usable.has(t.sha));
+      // A branch name from a record is outside text: only a plain ref name goes into a refspec
+      // (a ":" there would name a ref of this clone to write).
+      const missing = (f.tips ?? []).filter((t) => !usable.has(t.sha) && PLAIN_BRANCH.test(branchOf.get(t.id) ?? ""));
       if (missing.length === 0) continue;
       const at = f.machine!.host.gitRemote?.(await cloneDir(ctx, f.machine!, project));
       if (!at) continue;

@@ -1,3 +1,4 @@
+import type * as FsPromises from "node:fs/promises";
 import { mkdir, mkdtemp, readdir, rm, utimes } from "node:fs/promises";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,7 @@ import { acquireLock, tryLock } from "../../src/metadata/lock.js";
  */
 const sweepNext = vi.hoisted(() => ({ armed: false, swept: [] as string[] }));
 vi.mock("node:fs/promises", async (importOriginal) => {
-  const fs = await importOriginal<typeof import("node:fs/promises")>();
+  const fs = await importOriginal<typeof FsPromises>();
   return {
     ...fs,
     writeFile: (async (file: Parameters<typeof fs.writeFile>[0], ...rest: unknown[]) => {
