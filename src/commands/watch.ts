@@ -24,7 +24,7 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
   const ctx = await createApp();
   // Without --interval, the config's interval: an edit to it applies from the next poll.
   const intervalMs = () => secondsFlag("--interval", flags.interval, ctx.config.lifecycle.pollIntervalMs, POLL_SECONDS);
-  intervalMs();
+  intervalMs(); // a bad --interval is a usage error before anything starts
   const checkConfig = configWatcher(ctx);
   let configSaid: string | null = null;
   const service = new LifecycleService(ctx, { onReaction: (r) => process.stdout.write(`${describe(r)}\n`) });

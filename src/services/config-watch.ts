@@ -35,7 +35,7 @@ export function configWatcher(ctx: AppContext): () => Promise<ConfigCheck> {
       const next = await loadConfig({ env: { ...ctx.env, AO_CONFIG_PATH: file } });
       const restartFor = next.name !== ctx.config.name ? "name" : next.runtime.tmuxSocket !== ctx.config.runtime.tmuxSocket ? "runtime.tmuxSocket" : null;
       if (restartFor) {
-        error = `${file}: ${restartFor} changed; restart ao ui to use it`;
+        error = `${file}: ${restartFor} changed; restart ao ui or ao watch to use it`;
         return { changed: false, error };
       }
       const prev = ctx.config;
