@@ -119,6 +119,20 @@ describe("generic and aider prompts", () => {
   });
 });
 
+describe("the kind of a question read from its words (programs ao knows nothing about)", () => {
+  const kind = (line: string) => generic.readQuestion!(`sim-agent\n? ${line} (y/n)\n> \n`)?.kind;
+  it("a sign-in is asked for, not merely named", () => {
+    for (const q of ["Sign in with Google?", "Do you want to sign in?", "You are not logged in. Log in now?", "Authenticate with GitHub?", "Enter your OpenAI API key?", "Paste a token?"]) expect(kind(q), q).toBe("sign-in");
+    for (const q of ["Limit per API key rather than per IP address?", "Should the login page redirect home?", "Add a password field to the signup form?", "Rotate the session token now?", "Add logging in the retry loop?"]) expect(kind(q), q).toBe("question");
+  });
+  it("a trust question names what is trusted; a permission names the act", () => {
+    expect(kind("Do you trust the files in this folder?")).toBe("trust");
+    expect(kind("Trust this workspace?")).toBe("trust");
+    expect(kind("Add a trusted-proxy setting?")).toBe("question");
+    expect(kind("Allow running npm install?")).toBe("permission");
+  });
+});
+
 describe("what the person is told", () => {
   it("an agent that waits with nothing readable still waits", () => {
     expect(pendingQuestion("waiting_input", null)).toMatchObject({ kind: "question", options: [] });

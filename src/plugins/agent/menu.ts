@@ -99,10 +99,26 @@ export function menuQuestion(kind: QuestionKind, above: string[], menu: Menu): Q
   };
 }
 
+/*
+ * A sign-in is asked for, not merely named: "Sign in with Google?", "Enter your API key:", "You
+ * are not logged in". A question that only mentions one ("Limit per API key rather than per IP
+ * address?", "Should the login page redirect home?") is the project's question, and the person
+ * is told so: status says what the agent waits for.
+ */
+const SIGN_IN = [
+  /^\W*(?:please\s+)?(?:sign|log)\s?in\b/i,
+  /^\W*(?:please\s+)?(?:authenticate|re-?authenticate)\b/i,
+  /\b(?:sign|log)\s?in\s*(?:\?|$|(?:to|with|again|first|required|needed|now)\b)/i,
+  /\b(?:enter|paste|provide|type|set\s+up)\s+(?:your\s+|an?\s+|the\s+)?(?:[\w-]+\s+)?(?:api[\s_-]?key|password|passphrase|token|credentials)\b/i,
+  /\b(?:api[\s_-]?key|password|passphrase|token)\s*:\s*$/i,
+  /\bauthenticat(?:e|ion)\s+(?:required|needed|failed|with|to)\b/i,
+  /\bnot\s+(?:signed|logged)\s+in\b/i,
+];
+
 /** The kind of a question from the words on screen, for agents whose dialogs ao cannot tell apart. */
 export function kindFromWords(text: string): QuestionKind {
-  if (/sign.?in|log.?in|authenticat|api key/i.test(text)) return "sign-in";
-  if (/\btrust/i.test(text)) return "trust";
+  if (SIGN_IN.some((p) => p.test(text.trim()))) return "sign-in";
+  if (/\btrust\s+(?:this|the)\s+(?:folder|directory|workspace|files?|project|repo(?:sitory)?)\b|\bdo you trust\b/i.test(text)) return "trust";
   if (/\b(allow|permission|proceed|approve|run|execute|delete|overwrite)\b/i.test(text)) return "permission";
   return "question";
 }
