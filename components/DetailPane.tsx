@@ -1,13 +1,14 @@
 import { Box, Text } from "ink";
 import { inert, inertLines } from "../src/core/sanitize.js";
 import { PANE_ROWS } from "../src/core/dashboard.js";
+import { clipText } from "./cells.js";
 import type { AgentView } from "../src/core/types.js";
 import { useDashboard, useSelectedSession } from "../hooks/useDashboard.js";
 
 /** What the agent itself reported: what it asks, what it last said, its newest events. */
 function AgentLines({ agent, width }: { agent: AgentView; width: number }) {
   // The agent's words are outside text: no escape sequence or control byte of theirs acts.
-  const fit = (s: string) => inert(s).slice(0, width - 4);
+  const fit = (s: string) => clipText(inert(s), width - 4);
   const events = agent.lastEvents.slice(-4).map((e) => `${e.time.slice(11, 19)} ${e.event}${e.detail ? ` ${e.detail}` : ""}`);
   return (
     <>
@@ -38,9 +39,9 @@ export function DetailPane({ width }: { width: number }) {
       </Text>
       <Text>PR: {v.prUrl ? inert(v.prUrl) : "none yet"}</Text>
       {v.failingChecks.length > 0 && <Text color="red">Failing: {inert(v.failingChecks.join(", "))}</Text>}
-      {details?.id === v.id && details.checks.map((c, i) => <Text key={`c${i}`} color="red">{`  ${inert(c)}`.slice(0, width - 4)}</Text>)}
+      {details?.id === v.id && details.checks.map((c, i) => <Text key={`c${i}`} color="red">{clipText(`  ${inert(c)}`, width - 4)}</Text>)}
       {v.pendingThreads !== null && v.pendingThreads > 0 && <Text color="yellow">{v.pendingThreads} unresolved review threads</Text>}
-      {details?.id === v.id && details.threads.map((t, i) => <Text key={`t${i}`} color="yellow">{`  ${inert(t)}`.slice(0, width - 4)}</Text>)}
+      {details?.id === v.id && details.threads.map((t, i) => <Text key={`t${i}`} color="yellow">{clipText(`  ${inert(t)}`, width - 4)}</Text>)}
       <Text>
         Branch: {inert(v.branch ?? "-")} · Worktree: {inert(v.worktree ?? "-")}
       </Text>
@@ -54,7 +55,7 @@ export function DetailPane({ width }: { width: number }) {
       <Text dimColor>
         {scroll > 0 ? `── the pane, lines ${end - lines.length + 1}–${end} of ${all.length} (PgDn: newer) ──` : `── last lines of the pane${all.length > PANE_ROWS ? " (PgUp: older)" : ""} ──`}
       </Text>
-      {lines.length === 0 ? <Text dimColor>{pane ? "(empty)" : "(loading…)"}</Text> : lines.map((l, i) => <Text key={i}>{l.slice(0, width - 4)}</Text>)}
+      {lines.length === 0 ? <Text dimColor>{pane ? "(empty)" : "(loading…)"}</Text> : lines.map((l, i) => <Text key={i}>{clipText(l, width - 4)}</Text>)}
     </Box>
   );
 }
