@@ -72,7 +72,9 @@ export function DiffView({ width, height }: { width: number; height: number }) {
         {files.length === 0 && <Text dimColor>No changes against the base.</Text>}
         {files.slice(start, start + body).map((f, i) => (
           <Text key={f.path} inverse={start + i === v.pick} wrap="truncate-end">
-            <Text color="green">{`+${f.added}`.padStart(6)}</Text> <Text color="red">{`−${f.removed}`.padStart(6)}</Text> {clip(`${f.oldPath ? `${f.oldPath} → ` : ""}${f.path}${f.change === "added" ? " (new)" : f.change === "deleted" ? " (deleted)" : f.change === "binary" ? " (binary)" : ""}`, width - 16)}
+            {/* A mark as well as the inverse: without colour (NO_COLOR) the inverse is gone too. */}
+            {start + i === v.pick ? "▸ " : "  "}
+            <Text color="green">{`+${f.added}`.padStart(6)}</Text> <Text color="red">{`−${f.removed}`.padStart(6)}</Text> {clip(`${f.oldPath ? `${f.oldPath} → ` : ""}${f.path}${f.change === "added" ? " (new)" : f.change === "deleted" ? " (deleted)" : f.change === "binary" ? " (binary)" : ""}`, width - 18)}
           </Text>
         ))}
         <Text dimColor wrap="truncate-end">

@@ -72,14 +72,15 @@ export function NewSessionDialog({ width }: { width: number }) {
         {mark("project")}Project: ◂ {inert(project?.name ?? "-")} ▸
       </Text>
       <Text wrap="truncate-end">
-        {mark("issue")}Issue: {f.query || (f.field === "issue" ? "" : clip(options[Math.min(f.pick, options.length - 1)]?.label ?? ""))}
+        {mark("issue")}Issue: {f.field === "issue" ? f.query : clip(options[Math.min(f.pick, options.length - 1)]?.label ?? "")}
         {f.field === "issue" ? "█" : ""}
       </Text>
       {f.field === "issue" && (
         <>
           {options.map((o, i) => (
             <Text key={o.id ?? "none"} inverse={i === Math.min(f.pick, options.length - 1)} wrap="truncate-end">
-              {"    "}
+              {/* A mark as well as the inverse: without colour (NO_COLOR) the inverse is gone too. */}
+              {i === Math.min(f.pick, options.length - 1) ? "  ▸ " : "    "}
               {clip(o.label)}
             </Text>
           ))}

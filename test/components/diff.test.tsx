@@ -45,6 +45,13 @@ describe("the diff view", () => {
     let f = await h.until("the file list", (fr) => fr.includes("Diff of fe-1 against origin/main (abc1234)"));
     expect(f).toMatch(/\+1 +−1 README\.md/);
     expect(f).toMatch(/\+10000 +−0 src\/big\.ts \(new\)/);
+    // The file picked is marked in words too (without colour the inverse bar is gone).
+    expect(f).toMatch(/▸ +\+1 +−1 README\.md/);
+    await h.press("j");
+    f = await h.until("the next file marked", (fr) => /▸ +\+10000 +−0 src\/big\.ts/.test(fr));
+    expect(f).not.toMatch(/▸ +\+1 +−1 README/);
+    await h.press("k");
+    await h.until("README marked again", (fr) => /▸ +\+1 +−1 README\.md/.test(fr));
     expect(f).toContain("2 files, +10001 −1");
     await h.press(KEY.enter);
     f = await h.until("README's diff", (fr) => fr.includes("README.md  +1 −1"));

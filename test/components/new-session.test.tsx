@@ -28,9 +28,12 @@ describe("the new-session dialog", () => {
     await h.until("the issues", (f) => f.includes("#12 Fix the login form") && f.includes("#13 Dark mode"));
     await h.press(..."dark");
     let f = await h.until("the search", (fr) => fr.includes("Issue: dark█") && !fr.includes("#12 Fix"));
-    expect(f).toContain("#13 Dark mode");
+    // The issue picked is marked in words too (without colour the inverse bar is gone).
+    expect(f).toContain("▸ #13 Dark mode");
     await h.press(KEY.tab, KEY.right);
-    await h.until("the next agent", (fr) => fr.includes("Agent: ◂ codex ▸"));
+    f = await h.until("the next agent", (fr) => fr.includes("Agent: ◂ codex ▸"));
+    // Past the issue field, it names the issue chosen, not the words searched for.
+    expect(f).toContain("Issue: #13 Dark mode");
     await h.press(KEY.tab, ..."first line", "\u000e", ..."second");
     f = await h.until("the prompt", (fr) => fr.includes("second█"));
     expect(f).toContain("Prompt: first line");
