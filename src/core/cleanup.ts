@@ -43,7 +43,13 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
             ? "kill interrupted"
             : v.statusCause === "runtime_lost" || v.activity === "exited"
               ? "runtime dead"
-              : null;
+              : // A spawn that failed (ao undid what it made) or was abandoned with no agent
+                // started: no agent runs, and none will.
+                v.statusCause === "record_errored" && v.meta.errorReason?.startsWith("spawn failed:")
+                ? "spawn failed"
+                : v.statusCause === "spawn_abandoned" && v.activity === null
+                  ? "spawn abandoned"
+                  : null;
     if (!reason) continue;
     if (f.unreadable !== undefined) out.push({ id: v.id, reason, action: "skip", skipReason: `worktree unreadable: ${f.unreadable}` });
     else if (f.unrecordable) out.push({ id: v.id, reason, action: "skip", skipReason: `cannot record the kill: ${f.unrecordable}` });

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
+import { inert } from "../core/sanitize.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ProjectConfig } from "../config/types.js";
 import { compareIds } from "../core/format.js";
@@ -166,7 +167,12 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     throw new AoError(`agent "generic" needs agentCommand in the config of project ${project.id}`, EXIT_USAGE);
   }
   if (opts.branch !== undefined && !(await isValidBranch(opts.branch))) {
-    throw new AoError(`"${opts.branch}" is not a valid branch name (git check-ref-format)`, EXIT_USAGE);
+    throw new AoError(`"${inert(opts.branch)}" is not a valid branch name (git check-ref-format)`, EXIT_USAGE);
+  }
+  // A local branch named origin/… shadows the remote branch of that name: git then calls
+  // origin/<default> ambiguous, and every later session of the project, based on it, fails.
+  if (opts.branch !== undefined && /^(?:origin|remotes)\//.test(opts.branch)) {
+    throw new AoError(`"${inert(opts.branch)}" would shadow the remote branch of that name, which sessions start from; name the branch without "${opts.branch.split("/")[0]}/"`, EXIT_USAGE);
   }
   const placed = await chooseHost(ctx, project, opts.host);
   if (placed.why) opts.onInfo?.(`on ${placed.host}: ${placed.why}`);
@@ -211,8 +217,19 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     },
     actor,
   );
-  const places = await sessionPlaces(ctx, m, project, id);
-  const branch = opts.branch ?? (await freeBranchName(m, repo, defaultBranchName(id, issueTitle ?? opts.issue)));
+  const failed = async (reason: string) => {
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
+  };
+  let places: Awaited<ReturnType<typeof sessionPlaces>>;
+  let branch: string;
+  try {
+    places = await sessionPlaces(ctx, m, project, id);
+    branch = opts.branch ?? (await freeBranchName(m, repo, defaultBranchName(id, issueTitle ?? opts.issue)));
+  } catch (e) {
+    // Nothing was made yet: the record says why, rather than "interrupted" once this process is gone.
+    await failed((e as Error).message);
+    throw new AoError(`spawn of ${id} failed: ${(e as Error).message}`, 1);
+  }
   const { worktree, stateDir } = places;
   const tmuxName = tmuxSessionName(ctx.config.name, id);
   // A remote session's own folders there are recorded too: kill and restore find them without asking.
@@ -266,7 +283,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     if (created.worktree) await m.workspace.remove(repo, worktree, continues ? {} : { deleteBranch: branch }).catch(() => {});
     await removePath(m.host, path.join(stateDir, "prompt.txt")).catch(() => {});
     await removeLaunchFiles(stateDir, m.host);
-    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
+    await failed(reason);
     // Undoing needs the host too: when it stopped answering, what was made there stays for now.
     const left = e instanceof HostUnreachableError ? `; what it made on ${m.name} may remain there: once ${m.name} answers, ao session kill ${id} removes it` : "";
     throw new AoError(`spawn of ${id} failed: ${reason}${left}`, 1);

@@ -120,6 +120,32 @@ describe("a killed session offers what works", () => {
     expect(existsSync(path.join(env.AO_HOME!, "sessions", "names"))).toBe(false);
   });
 
+  it("a branch named origin/… is refused: it would shadow the remote branch every later session starts from", async () => {
+    const { env, clone } = await workspace("shadow");
+    const r = await runAo(["spawn", "api", "--branch", "origin/main"], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/would shadow the remote branch of that name/);
+    expect(git(clone, "branch", "--list").trim()).toBe("* main");
+    const ok = await runAo(["spawn", "api"], { env });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((await runAo(["session", "kill", ok.stdout.trim()], { env })).code).toBe(0);
+  });
+
+  it("a spawn that fails before anything is made says why in its record, and cleanup takes it", async () => {
+    const { env } = await workspace("early");
+    // A PATH with node alone: git cannot be found.
+    const bin = path.join(root, "node-only");
+    await mkdir(bin, { recursive: true });
+    await run("ln", ["-sf", process.execPath, path.join(bin, "node")]);
+    const r = await runAo(["spawn", "api"], { env: { ...env, PATH: bin } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/spawn of api-1 failed: git: command not found/);
+    const rows = JSON.parse((await runAo(["status", "--json"], { env })).stdout) as Array<{ name: string; status: string; statusReason: string }>;
+    expect(rows.find((x) => x.name === "api-1")).toMatchObject({ status: "errored", statusReason: "spawn failed: git: command not found" });
+    const plan = JSON.parse((await runAo(["session", "cleanup", "--dry-run", "--json"], { env })).stdout) as { plan: Array<{ id: string; reason: string; action: string }> };
+    expect(plan.plan).toEqual([expect.objectContaining({ id: "api-1", reason: "spawn failed", action: "kill" })]);
+  });
+
   it("the dashboard names the session once in an error", async () => {
     const deps = fakeDeps([view({ id: "fe-3", status: "errored", activity: "exited" })]);
     deps.restore = async () => Promise.reject(new Error("fe-3: its worktree /x is gone, so there is nothing to resume in."));
