@@ -1,6 +1,8 @@
 import type * as ChildProcessModule from "node:child_process";
 import type { ChildProcess, SpawnOptions } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 
 // Loaded on first use: node:child_process brings net, dgram and streams with it, and commands
@@ -233,6 +235,39 @@ function endInput(child: ChildProcess, input: string | Uint8Array | undefined): 
   // A child that exits without reading all of its input is its own business.
   child.stdin?.on("error", () => {});
   child.stdin?.end(input);
+}
+
+/**
+ * Start a program that may go on running, such as the terminal window a user's command opens
+ * (`xterm -e …` runs until the window closes): wait up to `settleMs` for it to fail, and past
+ * that leave it running on its own (a process group of its own, its errors in an unlinked
+ * file, nothing of ao's holding it) and count it as started. Never killed, never waited on longer.
+ */
+export async function startOrLeave(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; settleMs: number }): Promise<RunResult & { running?: true }> {
+  trace(file, args);
+  const spawn = await loadSpawn();
+  const errPath = join(tmpdir(), `ao-start-${process.pid}-${Math.random().toString(36).slice(2)}.err`);
+  const errFd = openSync(errPath, "w+", 0o600);
+  unlinkSync(errPath);
+  try {
+    const child = await new Promise<ChildProcess>((resolve, reject) => {
+      const c = spawn(file, args, { env: opts.env ?? process.env, stdio: ["ignore", "ignore", errFd], detached: true });
+      c.once("spawn", () => resolve(c));
+      c.once("error", (e: NodeJS.ErrnoException) => reject(startError(file, e)));
+    });
+    const ended = new Promise<number>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+    const settled = await Promise.race([ended, new Promise<null>((resolve) => setTimeout(() => resolve(null), opts.settleMs).unref())]);
+    const stderr = () => {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(errFd, buf, 0, buf.length, 0);
+      return buf.subarray(0, n).toString("utf8");
+    };
+    if (settled !== null) return { exitCode: settled, stdout: "", stderr: stderr() };
+    child.unref();
+    return { exitCode: 0, stdout: "", stderr: "", running: true };
+  } finally {
+    closeSync(errFd);
+  }
 }
 
 /** Run with the terminal handed over (attach): resolves with the exit code when it ends. */

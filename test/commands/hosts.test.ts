@@ -50,6 +50,15 @@ hosts:
     expect(table.stdout).toMatch(/build-2\s+build-2\s+ok\s+0\/8/);
   });
 
+  it("a --timeout that is not a number of seconds is a usage error: nothing is asked or recorded", async () => {
+    for (const bad of ["abc", "0", "-5", "3000000", ""]) {
+      const r = await runAo(["hosts", "--timeout", bad], { env, cwd: dir });
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--timeout takes seconds from 0\.1 to 86400/);
+      expect(r.stderr, bad).not.toMatch(/TimeoutOverflowWarning/);
+    }
+  });
+
   it("a host that stops answering is reported unreachable since then, exit 1; it recovers by itself", async () => {
     hosts.hosts[1]!.down();
     let down;

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,5 +48,28 @@ describe("ao open", () => {
     expect((await runAo(["open", "all"], { env })).stdout).toBe("Opened fe-1, fe-2\n");
     expect((await runAo(["open", "nothing-like-that"], { env })).code).toBe(2);
     expect(existsSync(opened)).toBe(true);
+  });
+
+  it("a terminal command that keeps running (the window it opened) is left running, not waited on; one that fails says why", async () => {
+    const base = await readFile(path.join(root, "ao.yaml"), "utf8");
+    // A unique sleep to find again: 60.<pid> seconds.
+    const marker = `60.${process.pid}`;
+    const withCommand = async (command: string) => {
+      const file = path.join(root, `ao-${Math.random().toString(36).slice(2)}.yaml`);
+      await writeFile(file, base.replace(/terminalCommand: .*\}/, `terminalCommand: ${JSON.stringify(command)} }`));
+      return { ...env, AO_CONFIG_PATH: file };
+    };
+    await waitFor("fe-1 running", async () => (await runAo(["open", "fe-1"], { env })).code === 0);
+    const blocking = await withCommand(`exec sleep ${marker}`);
+    const r = await runAo(["open", "fe-1"], { env: blocking });
+    expect(r, r.stderr).toMatchObject({ code: 0, stdout: "Opened fe-1\n" });
+    // ao has exited; the "window" it opened still runs, on its own.
+    const running = spawnSync("pgrep", ["-f", `sleep ${marker}`], { encoding: "utf8" }).stdout.trim();
+    expect(running).not.toBe("");
+    process.kill(Number(running.split("\n")[0]), "SIGKILL");
+    const failing = await withCommand("echo no display here >&2; exit 3");
+    const f = await runAo(["open", "fe-1"], { env: failing });
+    expect(f.code).toBe(1);
+    expect(f.stderr).toMatch(/open fe-1: terminal command failed \(exit 3\): no display here/);
   });
 });

@@ -1,5 +1,5 @@
 import { shellJoin, shellQuote } from "../../core/shell.js";
-import { run } from "../../exec.js";
+import { run, startOrLeave } from "../../exec.js";
 import { TMUX_DEADLINE_MS } from "../runtime/tmux.js";
 import type { TerminalPlugin } from "../types.js";
 
@@ -19,6 +19,9 @@ const tmuxTerminal: TerminalPlugin = {
   },
 };
 
+/** How long a terminal command may take to fail before it counts as opened and is left running. */
+const COMMAND_SETTLE_MS = 1000;
+
 /** A new iTerm2 window or tab running the attach command (macOS). */
 const iterm2Terminal: TerminalPlugin = {
   name: "iterm2",
@@ -27,7 +30,7 @@ const iterm2Terminal: TerminalPlugin = {
     const script = newWindow
       ? `tell application "iTerm2" to create window with default profile command "${cmd}"`
       : `tell application "iTerm2"\n if (count of windows) = 0 then\n  create window with default profile command "${cmd}"\n else\n  tell current window to create tab with default profile command "${cmd}"\n end if\nend tell`;
-    const r = await run("osascript", ["-e", script]);
+    const r = await run("osascript", ["-e", script], { timeoutMs: 20_000 });
     if (r.exitCode !== 0) throw new Error(`osascript: ${r.stderr.trim()}`);
   },
 };
@@ -44,8 +47,9 @@ export function commandTerminal(template: string): TerminalPlugin {
         .replace(/\{\{id\}\}/g, shellQuote(id))
         .replace(/\{\{tmuxName\}\}/g, shellQuote(tmuxName))
         .replace(/\{\{attach\}\}/g, shellJoin(attachArgv));
-      // A command the user wrote into their own config: it runs through their shell.
-      const r = await run("/bin/sh", ["-c", line]);
+      // A command the user wrote into their own config: it runs through their shell. One that
+      // keeps running (the window it opened) has opened it; only an early failure is reported.
+      const r = await startOrLeave("/bin/sh", ["-c", line], { settleMs: COMMAND_SETTLE_MS });
       if (r.exitCode !== 0) throw new Error(`terminal command failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
     },
   };
