@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { starterConfig } from "../core/init-template.js";
-import { repoFromRemoteUrl } from "../core/remote.js";
+import { githubApiFor, remoteHost, repoFromRemoteUrl } from "../core/remote.js";
 import { CONFIG_FILE_NAMES, homeDir } from "../config/paths.js";
 import { defaultWorkspaceName } from "../config/parse.js";
 import { defaultBranch, remoteUrl, repoRoot } from "../plugins/git.js";
@@ -11,6 +11,8 @@ export interface InitResult {
   file: string;
   repo: string;
   projectId: string;
+  /** origin's server when it is not GitHub: the project was written with `scm: none`. */
+  otherHost?: string;
 }
 
 /** A remote that is a folder on this machine: a path, `file://`, or `..`-relative. */
@@ -34,6 +36,9 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
   // It is named after the clone the user works in.
   const repo = local ? `local/${path.basename(root).replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^[.-]+/, "") || "repo"}` : repoFromRemoteUrl(url);
   if (!repo) throw new AoError(`cannot read owner/name from origin's URL ${url}`, EXIT_USAGE);
+  const host = local ? null : remoteHost(url);
+  const githubApi = host ? githubApiFor(host) : null;
+  const otherHost = host && !githubApi ? host : undefined;
   const name = repo.split("/")[1]!;
   const projectId = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "app";
   const prefix = projectId.replace(/[^a-z0-9]/g, "").replace(/^[0-9]+/, "").slice(0, 4) || "s";
@@ -46,6 +51,8 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
     prefix,
     defaultBranch: (await defaultBranch(root)) ?? "main",
     ...(local ? { localOrigin: url } : {}),
+    ...(otherHost ? { otherHost } : {}),
+    ...(githubApi && githubApi !== "https://api.github.com" ? { githubApi } : {}),
   });
   try {
     // "wx": fail if the file exists, decided by the kernel, so a race cannot overwrite either.
@@ -56,5 +63,5 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
     }
     throw e;
   }
-  return { file, repo, projectId };
+  return { file, repo, projectId, ...(otherHost ? { otherHost } : {}) };
 }

@@ -30,12 +30,52 @@ describe("ao init", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(path.join(repo, "agent-orchestrator.yaml"));
     const text = await readFile(path.join(repo, "agent-orchestrator.yaml"), "utf8");
-    expect(text).toContain("repo: acme/shop");
+    expect(text).toContain('repo: "acme/shop"');
     expect(text).toContain('path: "~/code/shop"');
-    expect(text).toContain("defaultBranch: trunk");
+    expect(text).toContain('defaultBranch: "trunk"');
     expect(text).toMatch(/^# /m); // commented for a person to edit
     const st = await runAo(["status", "--json"], { env, cwd: repo });
     expect(st).toMatchObject({ code: 0, stdout: "[]\n" });
+  });
+
+  it("names that YAML would read as numbers or booleans stay names: a folder called 123, a branch called 2024", async () => {
+    for (const folder of ["123", "true"]) {
+      const dir = path.join(ws.root, "home", "code", folder);
+      await mkdir(dir, { recursive: true });
+      git(dir, "init", "-q", "-b", "2024");
+      git(dir, "remote", "add", "origin", `git@github.com:acme/${folder}.git`);
+      const r = await runAo(["init"], { env, cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      const st = await runAo(["status", "--json"], { env, cwd: dir });
+      expect(st, st.stderr).toMatchObject({ code: 0, stdout: "[]\n" });
+    }
+  });
+
+  it("an origin on a server that is not GitHub gets scm: none, and says so; GitHub Enterprise gets its API", async () => {
+    git(repo, "remote", "set-url", "origin", "https://gitlab.com/group/sub/shop.git");
+    const r = await runAo(["init"], { env, cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("origin is on gitlab.com, not GitHub: the project has scm: none");
+    expect(await readFile(path.join(repo, "agent-orchestrator.yaml"), "utf8")).toMatch(/^ {4}scm: none +# origin is on gitlab\.com, not GitHub/m);
+    expect((await runAo(["status", "--json"], { env, cwd: repo })).code).toBe(0);
+    const ghe = path.join(ws.root, "home", "code", "ghe");
+    await mkdir(ghe, { recursive: true });
+    git(ghe, "init", "-q", "-b", "main");
+    git(ghe, "remote", "add", "origin", "ssh://git@github.example.com:2222/org/app");
+    expect((await runAo(["init"], { env, cwd: ghe })).code).toBe(0);
+    const text = await readFile(path.join(ghe, "agent-orchestrator.yaml"), "utf8");
+    expect(text).toContain("baseUrl: https://github.example.com/api/v3");
+    expect(text).not.toContain("scm: none");
+  });
+
+  it("prints the folder's path inert: an escape sequence in a folder name does not reach the terminal", async () => {
+    const dir = path.join(ws.root, "home", "code", "esc\u001b[2Jx");
+    await mkdir(dir, { recursive: true });
+    git(dir, "init", "-q", "-b", "main");
+    git(dir, "remote", "add", "origin", "git@github.com:acme/esc.git");
+    const r = await runAo(["init"], { env, cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain("\u001b");
   });
 
   it("never overwrites an existing config", async () => {
