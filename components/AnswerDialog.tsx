@@ -62,7 +62,7 @@ export function AnswerDialog() {
         {dialog.outcome || dialog.error || q?.options.length === 0
           ? "[a] attach  [enter/esc] close"
           : dialog.picked === null
-            ? "pick an option: [digit/↑↓]  [a] attach  [esc] cancel"
+            ? `pick an option: [${q?.options.every((o) => /^\d+$/.test(o.key)) ? "digit" : "its key"}/↑↓]  [a] attach  [esc] cancel`
             : "[enter] answer with the picked option  [↑↓] change  [a] attach  [esc] cancel"}
       </Text>
     </Box>

@@ -139,7 +139,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   try {
     await ws.setup({ stuckAfterMs: Math.max(3000, Math.round(30_000 / opts.speed)) });
     const e = ws.env;
-    process.stderr.write(`AO_DEMO_ENV ${JSON.stringify({ root: ws.root, AO_HOME: e.AO_HOME, AO_CONFIG_PATH: e.AO_CONFIG_PATH, AO_TMUX_SOCKET: e.AO_TMUX_SOCKET, GITHUB_TOKEN: e.GITHUB_TOKEN })}\n`);
+    // For a script driving the demo (its stderr captured): where the workspace is, to look at it
+    // with ao's own commands. On a terminal it would only be left behind on the screen.
+    if (!process.stderr.isTTY) process.stderr.write(`AO_DEMO_ENV ${JSON.stringify({ root: ws.root, AO_HOME: e.AO_HOME, AO_CONFIG_PATH: e.AO_CONFIG_PATH, AO_TMUX_SOCKET: e.AO_TMUX_SOCKET, GITHUB_TOKEN: e.GITHUB_TOKEN })}\n`);
     const ctx = await createApp({ env: ws.env });
     const timeline = runTimeline(TIMELINE, { speed: opts.speed, hooks: hooks(ctx, ws, opts, abort.signal, inflight), signal: abort.signal });
     if (opts.headless) {

@@ -18,7 +18,7 @@ export async function kill(ids: string[], flags: { force?: boolean; keepWorktree
     } catch (e) {
       // One refusal (unpushed work, unknown id) must not stop the rest; it is reported and counted.
       if (ids.length === 1) throw e;
-      process.stderr.write(`ao: ${inert((e as Error).message)}\n`);
+      process.stderr.write(`ao: ${inertLines((e as Error).message)}\n`);
       if (code === 0) code = e instanceof AoError ? e.exitCode : 1;
     }
   }

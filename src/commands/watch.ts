@@ -41,6 +41,7 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
   try {
     if (!flags.once) process.stderr.write(`Watching workspace ${ctx.config.name} every ${intervalMs() / 1000}s (Ctrl-C to stop)\n`);
     let leading = false;
+    let saidStandingBy = false;
     for (;;) {
       // Edits to the config (reactions, hosts, projects) apply without a restart, as in ao ui;
       // a broken edit keeps the config in use, and says so once.
@@ -49,7 +50,10 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
       if (c.error !== configSaid && c.error) process.stderr.write(`Config not reloaded: ${inert(c.error)}\n`);
       configSaid = c.error;
       if (!(await service.acquire())) {
-        process.stderr.write("Another ao (a dashboard or ao watch) is reacting for this workspace; standing by.\n");
+        // Said once, when this watch starts standing by: not again at every poll.
+        if (leading || !saidStandingBy) process.stderr.write("Another ao (a dashboard or ao watch) is reacting for this workspace; standing by.\n");
+        saidStandingBy = true;
+        leading = false;
         if (flags.once) return;
       } else {
         if (!leading && !flags.once) process.stderr.write(`Reacting for workspace ${ctx.config.name}.\n`);

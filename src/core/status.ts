@@ -1,6 +1,7 @@
 import type { DerivedStatus, PrFacts, Status, StatusCause, StatusFacts } from "./types.js";
 import { CAUSES, STATUSES } from "./types.js";
 import { prNumberFromUrl } from "./pr.js";
+import { shortAge } from "./age.js";
 
 /** Statuses that only GitHub facts can produce; without those facts the last recorded one stands. */
 const PR_STATUSES: ReadonlySet<Status> = new Set([
@@ -144,9 +145,10 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   if (facts.runtimeAlive === true && facts.activity === "active" && last !== undefined) {
     const quietMs = facts.quietMs ?? facts.now.getTime() - last;
     if (quietMs > facts.stuckAfterMs) {
-      return is("stuck", "stuck", `no progress for ${Math.round(quietMs / 60_000)}m (screen still, no event from the agent)`);
+      return is("stuck", "stuck", `no progress for ${shortAge(new Date(facts.now.getTime() - quietMs), facts.now)} (screen still, no event from the agent)`);
     }
   }
   if (facts.activity === "active") return is("working", "working", "agent is working");
   return is("working", "working", "working");
 }
+

@@ -15,5 +15,5 @@ export async function reviveHint(ctx: AppContext, id: string, meta: Metadata, pr
   if (branch && (await m.workspace.branchExists(meta.hostRepo || project.path, branch).catch(() => false))) {
     return `its worktree is gone; continue its branch in a new session with: ao spawn ${project.id} --branch ${branch}`;
   }
-  return `its worktree${branch ? ` and branch ${branch}` : ""} are gone; start afresh with: ao spawn ${project.id}`;
+  return `its worktree${branch ? ` and branch ${branch} are` : " is"} gone; start afresh with: ao spawn ${project.id}`;
 }

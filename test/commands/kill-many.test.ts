@@ -1,4 +1,7 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { makeRepo } from "../helpers/git.js";
 import { requireBuild, runAo } from "../helpers/ao.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
@@ -22,6 +25,20 @@ describe("ao session kill with several ids", () => {
     expect(await statuses()).toEqual({ "fe-1": "killed", "fe-2": "working", "fe-3": "killed" });
     const again = await runAo(["session", "kill", "fe-2", "fe-2"], { env: ws.env });
     expect(again).toMatchObject({ code: 0, stdout: "✓ Session fe-2 killed.\n" });
+  });
+
+  it("a refusal among several keeps its lines: the files that would be lost are listed one a line", async () => {
+    requireBuild();
+    ws = await makeWorkspace();
+    // A worktree where ao keeps its own (work elsewhere is not ao's to remove, and not asked about).
+    const { clone } = await makeRepo(path.join(ws.root, "ao-home", "worktrees", "my-app"), "fe-1");
+    await writeFile(path.join(clone, "a.txt"), "not committed\n");
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", createdAt: new Date().toISOString(), worktree: clone });
+    await ws.seed("fe-2", { projectId: "frontend", status: "working", createdAt: new Date().toISOString() });
+    const r = await runAo(["session", "kill", "fe-1", "fe-2"], { env: ws.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("✓ Session fe-2 killed.\n");
+    expect(r.stderr).toMatch(/would be lost:\n {2}uncommitted changes \(1\):\n {4}\?\? a\.txt\n/);
   });
 
   it("refuses an id that is not one before anything happens", async () => {

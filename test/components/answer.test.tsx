@@ -66,7 +66,9 @@ describe("answer dialog", () => {
     deps.sessions = sessions();
     const h = await renderDashboard({ sessions: deps.sessions, cursor: "fe-1" }, { deps });
     await h.press("s");
-    await h.until("the question", (fr) => fr.includes("[y] yes") && fr.includes("[n] no"));
+    const f = await h.until("the question", (fr) => fr.includes("[y] yes") && fr.includes("[n] no"));
+    // The hint names the keys that work here: an option's own, not digits.
+    expect(f).toContain("pick an option: [its key/↑↓]");
     await h.press("n", KEY.enter);
     await h.until("the outcome", (fr) => fr.includes("⚠ Chose no, but the question is still on screen"));
     expect(calls(deps, "answer")).toEqual([["answer", "fe-1", "n"]]);

@@ -97,6 +97,8 @@ const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
   ["an idle agent at its prompt waits too, however long", facts({ runtimeAlive: true, activity: "idle", pr: null }, { lastActivityAt: minutesAgo(25) }), "needs_input", "turn_finished", /finished its turn/],
   ["a finished turn with a PR waiting on review is the PR's status", facts({ runtimeAlive: true, activity: "idle", pr: pr({ reviewDecision: "review_required" }) }, { lastActivityAt: minutesAgo(25) }), "review_pending", "review_pending", /review/],
   ["stuck: live, claims to work, nothing moves", facts({ runtimeAlive: true, activity: "active", pr: null }, { lastActivityAt: minutesAgo(25) }), "stuck", "stuck", /no progress for 25m/],
+  ["stuck says how long it has been quiet, never longer: 45 s is 45s, not 1m", facts({ runtimeAlive: true, activity: "active", pr: null, stuckAfterMs: 30_000 }, { lastActivityAt: minutesAgo(0.75) }), "stuck", "stuck", /no progress for 45s \(/],
+  ["and 89 s is 1m", facts({ runtimeAlive: true, activity: "active", pr: null, stuckAfterMs: 30_000 }, { lastActivityAt: new Date(NOW.getTime() - 89_000).toISOString() }), "stuck", "stuck", /no progress for 1m \(/],
   ["not stuck when the runtime is unknown", facts({}, { lastActivityAt: minutesAgo(90) }), "working", "working", /working/],
   ["not stuck inside the threshold", facts({ runtimeAlive: true, activity: "active", pr: null }, { lastActivityAt: minutesAgo(5) }), "working", "working", /agent is working/],
   ["an agent that exited is errored and restorable", facts({ runtimeAlive: true, activity: "exited", pr: null }), "errored", "agent_exited", /agent exited/],

@@ -144,6 +144,9 @@ describe("a killed session offers what works", () => {
     expect(rows.find((x) => x.name === "api-1")).toMatchObject({ status: "errored", statusReason: "spawn failed: git: command not found" });
     const plan = JSON.parse((await runAo(["session", "cleanup", "--dry-run", "--json"], { env })).stdout) as { plan: Array<{ id: string; reason: string; action: string }> };
     expect(plan.plan).toEqual([expect.objectContaining({ id: "api-1", reason: "spawn failed", action: "kill" })]);
+    const sent = await runAo(["send", "api-1", "hi"], { env });
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toMatch(/its worktree is gone; start afresh with: ao spawn api/);
   });
 
   it("the dashboard names the session once in an error", async () => {

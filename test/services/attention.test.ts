@@ -103,6 +103,18 @@ describe("attention", () => {
       // The notifier exists only in the edited config.
       await waitFor("the notification through the new notifier", () => received.find((n) => n.body.includes("make reload")), 30_000);
       expect(stderr.match(/Config not reloaded/g)).toHaveLength(1);
+      // A second ao watch stands by, and says so once, not at every poll.
+      let second = "";
+      const w2 = spawn(process.execPath, [AO_BIN, "watch", "--interval", "0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+      w2.stderr!.on("data", (b: Buffer) => (second += b.toString()));
+      try {
+        await waitFor("the second standing by", () => second.includes("standing by"), 30_000);
+        await writeFile(config, `${yaml("")}# an edit, to see it poll again\n`);
+        await waitFor("polls past the edit", () => second.includes("Config reloaded"), 30_000);
+        expect(second.match(/standing by/g)).toHaveLength(1);
+      } finally {
+        w2.kill("SIGTERM");
+      }
     } finally {
       w.kill("SIGTERM");
     }
