@@ -8,8 +8,9 @@ const KEYS_WIDTH = Math.max(...KEYS.map((k) => k.length));
 
 /**
  * Every key, generated from the action table. One line per action: a bordered table draws a
- * rule between rows and needs twice the height. When even that does not fit (80×24), two
- * columns, each help text cut to fit, so every key still shows.
+ * rule between rows and needs twice the height. When even that does not fit (80×24), as many
+ * columns as the height needs, each help text cut to fit, so every key still shows; too narrow
+ * for the help texts, each key with its short name.
  */
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const actions = useActions();
@@ -20,7 +21,8 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       <Text dimColor> — any key closes</Text>
     </Text>
   );
-  if (ACTIONS.length + 1 <= height) {
+  const rows = Math.max(1, height - 1);
+  if (ACTIONS.length <= rows) {
     return (
       <Box flexDirection="column" flexShrink={0}>
         {title}
@@ -35,16 +37,18 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       </Box>
     );
   }
-  const half = Math.ceil(ACTIONS.length / 2);
-  const colWidth = Math.floor((width - 1) / 2);
-  const cell = (i: number) => (i < ACTIONS.length ? `${fitCell(`${KEYS[i]!.padEnd(KEYS_WIDTH)} ${ACTIONS[i]!.help}`, colWidth - 1)} ` : "");
+  const cols = Math.ceil(ACTIONS.length / rows);
+  const perCol = Math.ceil(ACTIONS.length / cols);
+  const colWidth = Math.floor((width - 1) / cols);
+  // Room for a few words of help after the key, or else the action's short name.
+  const words = (i: number) => (colWidth - 1 >= KEYS_WIDTH + 12 ? ACTIONS[i]!.help : ACTIONS[i]!.label);
+  const cell = (i: number) => (i < ACTIONS.length ? `${fitCell(`${KEYS[i]!.padEnd(KEYS_WIDTH)} ${words(i)}`, colWidth - 1)} ` : "");
   return (
     <Box flexDirection="column" flexShrink={0}>
       {title}
-      {Array.from({ length: half }, (_, r) => (
+      {Array.from({ length: perCol }, (_, r) => (
         <Text key={r} wrap="truncate-end">
-          {cell(r)}
-          {cell(r + half)}
+          {Array.from({ length: cols }, (_, c) => cell(r + c * perCol)).join("")}
         </Text>
       ))}
     </Box>

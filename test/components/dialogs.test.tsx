@@ -163,6 +163,22 @@ describe("help", () => {
     await h.press("x");
     await h.until("the table", (fr) => fr.includes("▸ fe-1"));
   });
+
+  it("on a short or narrow terminal every key still shows, in as many columns as it takes", async () => {
+    for (const [columns, rows] of [[80, 24], [60, 15], [60, 12], [40, 12]] as const) {
+      const h = await renderDashboard({ sessions: sessions(), cursor: "fe-1" }, { columns, rows });
+      await h.press("?");
+      const f = await h.until("the help", (fr) => fr.includes("any key closes"));
+      const lines = f.split("\n");
+      expect(lines.length, `${columns}x${rows}`).toBeLessThanOrEqual(rows);
+      const help = lines.slice(lines.findIndex((l) => l.includes("any key closes")) + 1).join("\n");
+      for (const a of ACTIONS) {
+        const keys = a.keys.map(keyLabel).join(" ");
+        expect(help.includes(keys), `${columns}x${rows} ${a.id} (${keys})`).toBe(true);
+      }
+      cleanup();
+    }
+  });
 });
 
 describe("disabled actions", () => {
