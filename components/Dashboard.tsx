@@ -55,7 +55,7 @@ export function Dashboard() {
         {dialog === "answer" && <AnswerDialog />}
         {dialog === "kill" && <KillDialog />}
         {dialog === "merge" && <MergeDialog />}
-        {dialog === "cleanup" && <CleanupDialog />}
+        {dialog === "cleanup" && <CleanupDialog width={columns - 1} />}
         {detail && !overlay && <DetailPane width={columns} />}
         <Toasts />
         {/* The help lists every key: the footer's hints would only take a line from it. */}

@@ -1,4 +1,5 @@
 import { cleanup } from "ink-testing-library";
+import stringWidth from "string-width";
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTIONS, keyLabel } from "../../src/core/actions.js";
 import type { CleanupItem } from "../../src/core/cleanup.js";
@@ -126,6 +127,20 @@ describe("cleanup", () => {
     expect(row("fe-3")).toMatch(/│ killed +│/);
     await h.press(KEY.enter);
     await h.until("the dialog to close", (fr) => !fr.includes("Done: 1 killed"));
+  });
+
+  it("on a narrow terminal, one line a session cut to the width: what y does stays on screen", async () => {
+    const deps = fakeDeps(sessions());
+    deps.plan = [
+      { id: "fe-3", reason: "PR #9 merged", action: "kill" },
+      { id: "fe-4", reason: "runtime dead", action: "skip", skipReason: "unpushed work: 1 unpushed commit" },
+    ];
+    const h = await renderDashboard({ sessions: sessions(), cursor: "fe-1" }, { deps, columns: 40, rows: 15 });
+    await h.press("c");
+    const f = await h.until("the plan", (fr) => fr.includes("fe-3: kill"));
+    expect(f).toContain("[y] kill 1 session");
+    expect(f).toMatch(/fe-4: skip: unpushed/);
+    for (const line of f.split("\n")) expect(stringWidth(line), line).toBeLessThanOrEqual(40);
   });
 
   it("says when there is nothing to clean up", async () => {
