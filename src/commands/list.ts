@@ -1,6 +1,7 @@
 import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type AppContext } from "../app.js";
+import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { agoFromIso } from "../core/age.js";
 import { formatSessionList, formatStatusTable, sessionJson } from "../core/format.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
@@ -50,6 +51,7 @@ async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): 
 
 /** `ao status [--watch]` */
 export async function status(flags: ListFlags): Promise<void> {
+  if (flags.interval !== undefined && !flags.watch) throw new AoError("--interval goes with --watch: ao status --watch --interval S", EXIT_USAGE);
   const ctx = await createApp();
   if (!flags.watch) {
     const text = await statusOnce(ctx, flags, STATUS_GITHUB_MAX_AGE_MS);

@@ -35,7 +35,7 @@ export async function restore(id: string): Promise<void> {
 /** `ao attach <id>` */
 export async function attach(id: string): Promise<number> {
   const ctx = await createApp();
-  return attachSession(ctx, id);
+  return attachSession(ctx, id, { terminal: process.stdin.isTTY === true });
 }
 
 /** `ao open <id|project|all>` */

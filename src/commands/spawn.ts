@@ -47,5 +47,10 @@ export async function spawn(project: string, issue: string | undefined, flags: S
   });
   if (flags.json) printJson(r);
   else process.stdout.write(`${r.id}\n`);
-  if (flags.open) await openSessions(ctx, r.id, false);
+  if (!flags.open) return;
+  // The session runs whether or not it can be shown: a failure to open it is a warning with the
+  // way to see it, not a failed spawn (a script would start it again).
+  await openSessions(ctx, r.id, false).catch((e: unknown) => {
+    process.stderr.write(`ao: warning: ${r.id} started but could not be opened (${inertLines((e as Error).message)}); see it with: ao attach ${r.id}\n`);
+  });
 }

@@ -10,13 +10,15 @@ import { reviveHint } from "./revive.js";
 import { listSessions } from "./sessions.js";
 
 /** `ao attach`: hand the terminal to the session's tmux until the user detaches. */
-export async function attachSession(ctx: AppContext, id: string): Promise<number> {
+export async function attachSession(ctx: AppContext, id: string, opts: { terminal?: boolean } = {}): Promise<number> {
   const { meta, project } = await getSession(ctx, id);
   const name = meta.tmuxName;
   const rt = sessionMachine(ctx, meta).runtime;
   if (!name || !(await rt.exists(name))) {
     throw new AoError(`${id} is not running; ${await reviveHint(ctx, id, meta, project)}`, 1);
   }
+  // tmux itself would only say "open terminal failed: not a terminal".
+  if (opts.terminal === false) throw new AoError(`attaching to ${id} needs a terminal; from a script, look at it with: ao status`, EXIT_USAGE);
   const argv = rt.attachArgv(name, !!ctx.env.TMUX);
   const env = { ...ctx.env };
   // A client for ao's own server, started from inside the user's tmux, would refuse to nest.

@@ -35,6 +35,14 @@ async function seedExample(): Promise<void> {
   await ws.seed("api-2", { projectId: "backend", status: "killed", branch: "old/try", createdAt: ago(5 * 86_400) });
 }
 
+describe("ao status flags", () => {
+  it("--interval without --watch is a usage error, not silently ignored", async () => {
+    const r = await runAo(["status", "--interval", "1"], { env: ws.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--interval goes with --watch/);
+  });
+});
+
 describe("ao session ls", () => {
   it("says there are no sessions in an empty workspace", async () => {
     const r = await runAo(["session", "ls"], { env: ws.env });

@@ -71,5 +71,16 @@ describe("ao open", () => {
     const f = await runAo(["open", "fe-1"], { env: failing });
     expect(f.code).toBe(1);
     expect(f.stderr).toMatch(/open fe-1: terminal command failed \(exit 3\): no display here/);
+    // spawn --open: the session runs whether or not it can be shown; the failure is a warning.
+    const s = await runAo(["spawn", "frontend", "--open"], { env: failing });
+    expect(s.code, s.stderr).toBe(0);
+    const id = s.stdout.trim();
+    expect(s.stderr).toContain(`ao: warning: ${id} started but could not be opened`);
+    expect(s.stderr).toContain(`see it with: ao attach ${id}`);
+    // ao attach from a script (no terminal) says so itself, with exit 2.
+    const a = await runAo(["attach", "fe-1"], { env });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/attaching to fe-1 needs a terminal/);
+    expect((await runAo(["session", "kill", id], { env })).code).toBe(0);
   });
 });
