@@ -21,8 +21,14 @@ export function FlowRow({ row, selected, dim, second, conflict }: { row: WholeRo
   const under = " ".repeat(SECOND_INDENT) + second;
   return (
     <Box flexDirection="column">
-      <RowLine {...row} selected={selected} dim={dim} />
+      <RowLine {...flowRow(row)} selected={selected} dim={dim} />
       {conflict ? <Text color="yellow">{under}</Text> : <Text dimColor>{under}</Text>}
     </Box>
   );
+}
+
+/** A row to be wrapped: without the padding that ends it, which would only wrap into a blank line. */
+export function flowRow(row: WholeRow): WholeRow {
+  const rest = row.rest.trimEnd();
+  return { ...row, rest, status: rest ? row.status : row.status.trimEnd() };
 }

@@ -2,8 +2,9 @@ import { Box, Text } from "ink";
 import { layoutColumns, ROW_PREFIX, visibleRows, type Column, type Row } from "../src/core/dashboard.js";
 import { useDashboard, useTableRows } from "../hooks/useDashboard.js";
 import { fitCell } from "./cells.js";
+import wrapText from "./inkWrapText.js";
 import { TableColumn } from "./ColumnText.js";
-import { FlowRow, RowLine } from "./SessionRow.js";
+import { FlowRow, flowRow, RowLine } from "./SessionRow.js";
 import { DIMMED } from "./statusColor.js";
 import { columnBox, SECOND_INDENT, secondLine, tableCells, wholeRow, type TableInput } from "./tableCells.js";
 
@@ -33,22 +34,36 @@ export function SessionTable({ width, height }: { width: number; height: number 
   if (rows.length === 0) {
     return <Text dimColor>{hasSessions ? "(no sessions match the filter)" : "(no active sessions)"}</Text>;
   }
-  // One line for the headings; when rows are cut, one more says how many are out of view.
-  let { start, end } = visibleRows(rows, cursor, Math.max(2, height - 1));
+  const rowWidth = ROW_PREFIX + columns.reduce((n, c) => n + widths[c], 0) + columns.length - 1;
+  const flow = rowWidth > width - 1;
+  // Wrapped rows keep their second line to one line: what is under the session id fits beside it.
+  const summaryWidth = flow ? Math.max(4, width - 1 - SECOND_INDENT) : Math.max(10, width - 12);
+  const heading = ("  " + columns.map((c) => fitCell(HEAD[c], widths[c])).join(" ")).trimEnd();
+  // Too narrow for the columns, Ink wraps each line: the rows that fit are counted in the lines
+  // they take, or the last ones (and the "more below") would fall off the bottom.
+  const lines = (text: string) => wrapText(text, width - 1, "wrap").split("\n").length;
+  const linesOf = flow
+    ? (r: Row) => {
+        if (r.kind === "group") return lines(`${r.name}:`);
+        const w = flowRow(wholeRow(r.view, { rows, columns, widths, cursor, marked, busy, now, summaryWidth }));
+        return lines(w.lead + w.status + w.rest) + lines(" ".repeat(SECOND_INDENT) + secondLine(r.view, summaryWidth).text);
+      }
+    : undefined;
+  // The headings' line(s); when rows are cut, one more says how many are out of view.
+  const top = flow ? lines(heading) : 1;
+  let { start, end } = visibleRows(rows, cursor, Math.max(2, height - top), linesOf);
   const cut = start > 0 || end < rows.length;
-  if (cut) ({ start, end } = visibleRows(rows, cursor, Math.max(2, height - 2)));
+  if (cut) ({ start, end } = visibleRows(rows, cursor, Math.max(2, height - top - (flow ? lines(`  ↑ ${rows.length} more above · ↓ ${rows.length} more below`) : 1)), linesOf));
   const above = sessionCount(rows.slice(0, start));
   const below = sessionCount(rows.slice(end));
   const shown = rows.slice(start, end);
-  const summaryWidth = Math.max(10, width - 12);
-  const rowWidth = ROW_PREFIX + columns.reduce((n, c) => n + widths[c], 0) + columns.length - 1;
   const input = { rows: shown, columns, widths, cursor, marked, busy, now, summaryWidth };
   return (
     // flexShrink 0: when a dialog takes lines, the parent clips the table's bottom rows
     // instead of squeezing each two-line row into one.
     <Box flexDirection="column" flexShrink={0}>
-      <Text dimColor>{"  " + columns.map((c) => fitCell(HEAD[c], widths[c])).join(" ")}</Text>
-      {rowWidth > width - 1 ? <FlowRows {...input} /> : <Columns {...input} rowWidth={rowWidth} />}
+      <Text dimColor>{heading}</Text>
+      {flow ? <FlowRows {...input} /> : <Columns {...input} rowWidth={rowWidth} />}
       {cut && (
         <Text dimColor>
           {"  "}

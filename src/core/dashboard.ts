@@ -87,8 +87,9 @@ export function moveCursor(ids: string[], current: string | null, move: "up" | "
  * top while the cursor's session fits, else scrolled just enough to keep it on the last line.
  * Only these rows are rendered, however many sessions there are.
  */
-export function visibleRows(rows: Row[], cursor: string | null, height: number): { start: number; end: number } {
-  const cost = (r: Row | undefined) => (r?.kind === "session" ? 2 : 1);
+export function visibleRows(rows: Row[], cursor: string | null, height: number, linesOf?: (r: Row) => number): { start: number; end: number } {
+  // Two lines a session and one a heading, unless the caller knows better (rows Ink wraps).
+  const cost = (r: Row | undefined) => (!r ? 1 : linesOf ? linesOf(r) : r.kind === "session" ? 2 : 1);
   const at = Math.max(0, rows.findIndex((r) => r.kind === "session" && r.view.id === cursor));
   let start = 0;
   let used = 0;
