@@ -35,10 +35,11 @@ export function DiffView({ width, height }: { width: number; height: number }) {
       if (!key.ctrl && !key.meta && input) view.set((x) => ({ ...x, search: (x.search ?? "") + input }));
       return;
     }
+    // j and k typed fast (or held) arrive as one chunk ("jjj"): each is a step.
+    const steps = key.downArrow ? 1 : key.upArrow ? -1 : /^[jk]+$/.test(input) ? [...input].reduce((d, c) => d + (c === "j" ? 1 : -1), 0) : null;
     if (cur.file === null) {
       if (key.escape || input === "q") return actions.closeDialog();
-      if (key.downArrow || input === "j") return view.set((x) => ({ ...x, pick: Math.min(Math.max(0, n - 1), x.pick + 1) }));
-      if (key.upArrow || input === "k") return view.set((x) => ({ ...x, pick: Math.max(0, x.pick - 1) }));
+      if (steps !== null) return view.set((x) => ({ ...x, pick: Math.min(Math.max(0, n - 1), Math.max(0, x.pick + steps)) }));
       if (key.return && n > 0) return view.set((x) => ({ ...x, file: x.pick, top: 0, notFound: false }));
       return;
     }
@@ -48,8 +49,7 @@ export function DiffView({ width, height }: { width: number; height: number }) {
     const open = (f: number) => view.set((x) => ({ ...x, file: f, pick: f, top: 0, notFound: false }));
     if (input === "q") return actions.closeDialog();
     if (key.escape) return view.set((x) => ({ ...x, file: null }));
-    if (key.downArrow || input === "j") return scroll(1);
-    if (key.upArrow || input === "k") return scroll(-1);
+    if (steps !== null) return scroll(steps);
     if (key.pageDown || input === " ") return scroll(body - 1);
     if (key.pageUp) return scroll(-(body - 1));
     if (input === "g") return view.set((x) => ({ ...x, top: 0 }));

@@ -40,8 +40,10 @@ function unreadableNote(unreadable: readonly string[] | undefined): string {
 }
 
 /** What the agent is told when a reviewer asks for changes: every unresolved thread. */
-export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[], unreadable?: readonly string[]): string {
+export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[], unreadable?: readonly string[], prUrl?: string | null): string {
   const parts = threads.map((t) => `- ${t.path}${t.line !== null ? `:${t.line}` : ""} — @${t.author}: ${t.body.trim()}\n  ${t.url}`);
+  // A review can ask for changes in its summary alone: the agent is pointed at it, not handed an empty list.
+  if (parts.length === 0) parts.push(`(no unresolved review threads: read the review's own comment${prUrl ? ` on ${prUrl}` : " on the PR"})`);
   return `Changes were requested on PR #${prNumber}. Please address these review comments, commit and push:\n${parts.join("\n")}${unreadableNote(unreadable)}`;
 }
 

@@ -111,7 +111,17 @@ export class LifecycleService {
    * One poll: refresh facts, then react to every session that has something to react to. A
    * tick woken by an agent's event passes github "cached": GitHub keeps its own pace.
    */
-  async tick(opts: { github?: "cached" | "refresh" } = {}): Promise<ReactionReport[]> {
+  tick(opts: { github?: "cached" | "refresh" } = {}): Promise<ReactionReport[]> {
+    // One tick at a time: the poll's and a wake-up's ticks ran at once, each reading the
+    // reaction history before the other wrote it, and the same message was sent twice.
+    const next = this.ticking.then(() => this.tickNow(opts));
+    this.ticking = next.catch(() => undefined);
+    return next;
+  }
+
+  private ticking: Promise<unknown> = Promise.resolve();
+
+  private async tickNow(opts: { github?: "cached" | "refresh" }): Promise<ReactionReport[]> {
     if (!(await this.acquire())) return [];
     const github = opts.github ?? this.opts.github ?? "refresh";
     // Where nothing else runs the conflict radar (ao watch), the lifecycle does, on its cadence.
@@ -195,8 +205,15 @@ export class LifecycleService {
     let details: PrDetails | null = null;
     let fingerprint = `${kind}@${new Date(sinceMs).toISOString()}`;
     if ((kind === "ci-failed" || kind === "changes-requested") && v.prNumber !== null) {
+      // The status may come from PR facts a while old (a wake-up's tick reads them cached):
+      // it is read again from GitHub before the agent is told anything. A CI that went green
+      // or a review that was approved meanwhile is no event.
+      const fresh = (await readSessions(this.ctx, { ids: [v.id], github: "refresh", githubMaxAgeMs: 0 })).views[0];
+      if (!fresh || reactionFor(fresh.status) !== kind) return [];
       details = await this.details(project.repo, v.prNumber);
       if (!details) return [];
+      // Nothing failing to name (the checks not in yet, or passed since): told next time, if so.
+      if (kind === "ci-failed" && details.failingChecks.length === 0 && !details.unreadable?.length) return [];
       fingerprint =
         kind === "ci-failed"
           ? `${details.headSha}:${details.failingChecks.map((c) => c.name).sort().join(",")}`
@@ -207,7 +224,7 @@ export class LifecycleService {
       kind === "ci-failed" && details
         ? ciFailedMessage(v.prNumber!, details.headSha, details.failingChecks)
         : kind === "changes-requested" && details
-          ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads, details.unreadable)
+          ? changesRequestedMessage(v.prNumber!, details.unresolvedThreads, details.unreadable, v.prUrl)
           : `${v.statusReason}. Please look into it.`;
     const interrupted = interruptedSend(records, kind, fingerprint);
     const decision: Decision = interrupted ? { do: "nothing", why: "a send was interrupted" } : decide({ config, kind, fingerprint, history: records, nowMs: now, sinceMs });

@@ -122,6 +122,13 @@ export class PrFactsService {
     if (errors.length === 0) return snapshotOf(await this.write({ ...next, stale: false, error: null, backoffUntil: null, failures: 0 }));
 
     // Keep every fact we had: an error is never turned into one.
+    // GitHub refusing this process's token (401) says nothing of other processes' tokens: no
+    // wait is shared with them, or one ao with a bad token would blind every other ao (and the
+    // reactions of the one with a good token) for the whole wait.
+    if (errors.every((e) => e instanceof ScmError && e.status === 401)) {
+      const error = errors.map((e) => (e as Error).message).join("; ");
+      return snapshotOf(await this.write({ ...next, stale: true, error, backoffUntil: last.backoffUntil ?? null, failures: last.failures ?? 0 }));
+    }
     const failures = (last.failures ?? 0) + 1;
     const waits = errors.map((e) => (e instanceof ScmError && e.retryAfterMs !== null ? e.retryAfterMs : null));
     const asked = waits.filter((w): w is number => w !== null);

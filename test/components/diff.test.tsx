@@ -52,6 +52,11 @@ describe("the diff view", () => {
     expect(f).not.toMatch(/▸ +\+1 +−1 README/);
     await h.press("k");
     await h.until("README marked again", (fr) => /▸ +\+1 +−1 README\.md/.test(fr));
+    // Keys that arrive together are each a step.
+    await h.press("jk");
+    await h.press("jj");
+    await h.until("the last file marked", (fr) => /▸ +\+10000 +−0 src\/big\.ts/.test(fr));
+    await h.press("k");
     expect(f).toContain("2 files, +10001 −1");
     await h.press(KEY.enter);
     f = await h.until("README's diff", (fr) => fr.includes("README.md  +1 −1"));

@@ -125,6 +125,11 @@ describe("the kind of a question read from its words (programs ao knows nothing 
     for (const q of ["Sign in with Google?", "Do you want to sign in?", "You are not logged in. Log in now?", "Authenticate with GitHub?", "Enter your OpenAI API key?", "Paste a token?"]) expect(kind(q), q).toBe("sign-in");
     for (const q of ["Limit per API key rather than per IP address?", "Should the login page redirect home?", "Add a password field to the signup form?", "Rotate the session token now?", "Add logging in the retry loop?"]) expect(kind(q), q).toBe("question");
   });
+  it("a menu whose options sign in is a sign-in, whatever its question says", () => {
+    expect(generic.readQuestion!("Select login method:\n1) Sign in with a browser\n2) Paste an API key\n#? ")?.kind).toBe("sign-in");
+    expect(generic.readQuestion!("Rate limit by:\n1) API key\n2) IP address\n#? ")?.kind).toBe("question");
+  });
+
   it("a trust question names what is trusted; a permission names the act", () => {
     expect(kind("Do you trust the files in this folder?")).toBe("trust");
     expect(kind("Trust this workspace?")).toBe("trust");

@@ -122,6 +122,20 @@ describe("when GitHub cannot be read", () => {
     expect(second.prs["fe-1"]).toMatchObject({ ci: "pending", failingChecks: [] });
   });
 
+  it("a token GitHub refuses (401) is that process's own: no wait is shared, another ao with a good token reads GitHub at once", async () => {
+    const n = gh.state.openPr({ repo: "org/app", branch: "feat/a" });
+    gh.state.setCi("org/app", n, "pending");
+    await service().refresh(group);
+    gh.state.setCi("org/app", n, "failure", [{ name: "lint", conclusion: "failure" }]);
+    const bad = await service(new GitHubScm({ token: "ghp_notTheRightOne0123456789abcdefgh", baseUrl: gh.baseUrl })).refresh(group);
+    expect(bad).toMatchObject({ stale: true, backoffUntil: null });
+    expect(bad.error).toMatch(/401/);
+    expect(bad.prs["fe-1"]?.ci).toBe("pending");
+    const good = await service().refresh(group);
+    expect(good).toMatchObject({ stale: false, error: null });
+    expect(good.prs["fe-1"]?.ci).toBe("failure");
+  });
+
   it("with no token: the cached snapshot, stale, with what to do", async () => {
     const snap = await service(null).refresh(group);
     expect(snap).toMatchObject({ stale: true, error: NO_TOKEN, prs: {} });

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../../demo/fake-github.js";
+import { createApp } from "../../src/app.js";
+import { LifecycleService } from "../../src/services/lifecycle.js";
 import { ROOT, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
@@ -103,6 +105,47 @@ describe("reactions", () => {
     expect((await watch()).stdout).toMatch(/ci-failed → told the agent \(delivered\)/);
     await waitFor("second message", async () => (await logged(log)).length === 2);
     expect((await logged(log))[1]).toContain("still wrong");
+  });
+
+  it("a failure the cached facts still show but GitHub no longer does is no event: the agent is told nothing", async () => {
+    const { id, log, branch } = await spawnReady("stale");
+    const n = gh.state.openPr({ repo: REPO, branch });
+    gh.state.setCi(REPO, n, "failure", [{ name: "lint", conclusion: "failure" }]);
+    // A status call sees it failing, and the shared snapshot keeps that.
+    const rows = JSON.parse((await runAo(["status", "--json"], { env })).stdout) as Array<{ name: string; status: string }>;
+    expect(rows.find((r) => r.name === id)?.status).toBe("ci_failed");
+    // Green before the reactor gets to it: a wake-up's tick reads the cached facts.
+    gh.state.setCi(REPO, n, "success");
+    const ctx = await createApp({ env });
+    const service = new LifecycleService(ctx);
+    try {
+      const reports = await service.tick({ github: "cached" });
+      expect(reports.filter((r) => r.id === id)).toEqual([]);
+    } finally {
+      await service.release();
+    }
+    expect(await logged(log)).toEqual([]);
+  });
+
+  it("ticks that come together (a poll and a wake-up) take turns: one event, one message", async () => {
+    const { id, log, branch } = await spawnReady("twice");
+    const n = gh.state.openPr({ repo: REPO, branch });
+    gh.state.setCi(REPO, n, "failure", [{ name: "unit", conclusion: "failure" }]);
+    // Known failing in the shared snapshot, so both ticks see it.
+    expect((await runAo(["status", "--json"], { env })).stdout).toContain('"ci_failed"');
+    const ctx = await createApp({ env });
+    const service = new LifecycleService(ctx);
+    try {
+      // GitHub answers slowly: a second tick that did not wait would read the history while
+      // the first one is still asking, before either has written to it.
+      gh.state.slowNext(2, 1000);
+      const both = await Promise.all([service.tick({ github: "cached" }), service.tick({ github: "cached" })]);
+      expect(both.flat().filter((r) => r.id === id && r.action === "sent")).toHaveLength(1);
+    } finally {
+      await service.release();
+    }
+    await waitFor("the message", async () => (await logged(log)).length === 1);
+    expect(await logged(log)).toHaveLength(1);
   });
 
   it("hands the agent the unresolved review threads", async () => {

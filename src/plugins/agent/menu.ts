@@ -115,9 +115,13 @@ const SIGN_IN = [
   /\bnot\s+(?:signed|logged)\s+in\b/i,
 ];
 
-/** The kind of a question from the words on screen, for agents whose dialogs ao cannot tell apart. */
-export function kindFromWords(text: string): QuestionKind {
-  if (SIGN_IN.some((p) => p.test(text.trim()))) return "sign-in";
+/**
+ * The kind of a question from the words on screen, for agents whose dialogs ao cannot tell
+ * apart: its text, and its options' labels ("Select login method:" over "1. Sign in with a
+ * browser" and "2. Paste an API key" is a sign-in).
+ */
+export function kindFromWords(text: string, options: readonly string[] = []): QuestionKind {
+  if (SIGN_IN.some((p) => p.test(text.trim()) || options.some((o) => p.test(o.trim())))) return "sign-in";
   if (/\btrust\s+(?:this|the)\s+(?:folder|directory|workspace|files?|project|repo(?:sitory)?)\b|\bdo you trust\b/i.test(text)) return "trust";
   if (/\b(allow|permission|proceed|approve|run|execute|delete|overwrite)\b/i.test(text)) return "permission";
   return "question";

@@ -39,10 +39,10 @@ export function readPromptQuestion(capture: string, yesNoAnswer: "key" | "line")
   const above = lines.slice(Math.max(0, menu.first - 4), menu.first);
   const text = questionText(above);
   if (menu.cursor !== null && (below.length === 0 || below.some((l) => KEY_HINT.test(l)))) {
-    return { kind: kindFromWords(`${text} ${above.join(" ")}`), text, options: menu.options, source: "screen", answerWith: "arrows", cursor: menu.cursor };
+    return { kind: kindFromWords(`${text} ${above.join(" ")}`, menu.options.map((o) => o.label)), text, options: menu.options, source: "screen", answerWith: "arrows", cursor: menu.cursor };
   }
   if (menu.cursor === null && below.length === 1 && NUMBER_PROMPT.test(below[0]!)) {
-    return { kind: kindFromWords(`${text} ${above.join(" ")}`), text, options: menu.options, source: "screen", answerWith: "line" };
+    return { kind: kindFromWords(`${text} ${above.join(" ")}`, menu.options.map((o) => o.label)), text, options: menu.options, source: "screen", answerWith: "line" };
   }
   return null;
 }
