@@ -120,7 +120,7 @@ const host = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  name: z.string().regex(NAME, { message: "expected letters, digits, '.', '_' or '-'" }).optional(),
+  name: z.string().regex(NAME, { message: "expected a letter or digit first, then letters, digits, '.', '_' or '-'" }).optional(),
   defaults: z
     .strictObject({
       runtime: pluginNames.runtime.optional(),

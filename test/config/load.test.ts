@@ -116,6 +116,7 @@ describe("config errors name file, line, column, key and what was expected", () 
     ["an unknown agent", "defaults:\n  agent: clippy\n", /:2:10: defaults\.agent: expected one of .*claude-code/],
     ["a bad session prefix", "projects:\n  app: { repo: o/a, path: x, sessionPrefix: FE-1 }\n", /:2:45: projects\.app\.sessionPrefix: expected lower-case letters/],
     ["a bad duration", "stuckAfter: soon\n", /:1:13: stuckAfter: /],
+    ["a workspace name that starts with a dot", 'name: ".."\n', /:1:7: name: expected a letter or digit first/],
     ["two projects with one prefix", "projects:\n  a: { repo: o/a, path: x, sessionPrefix: fe }\n  b: { repo: o/b, path: y, sessionPrefix: fe }\n", /projects\.b\.sessionPrefix: "fe" is already used by project a/],
     ["a generic agent without a command", "projects:\n  a: { repo: o/a, path: x, agent: generic }\n", /:2:6: projects\.a: agent "generic" needs agentCommand/],
   ];
