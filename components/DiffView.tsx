@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { displayText, findLine, type DiffLine } from "../src/core/diff.js";
 import { useActions, useDashboard } from "../hooks/useDashboard.js";
+import { chunkKeys } from "../hooks/useKeys.js";
 import { useLiveState } from "../hooks/useLiveState.js";
 import { clipText } from "./cells.js";
 
@@ -12,6 +13,9 @@ const COLOR: Record<DiffLine["kind"], string | undefined> = { add: "green", del:
  * closes. File: j/k a line, PgUp/PgDn a page, n/p the next or previous file, / searches,
  * esc back to the list.
  */
+/** The keys that move through the list or the file, one line each way. */
+const STEP: Record<string, number> = { j: 1, down: 1, k: -1, up: -1 };
+
 export function DiffView({ width, height }: { width: number; height: number }) {
   const dialog = useDashboard((s) => (s.dialog?.kind === "diff" ? s.dialog : null));
   const actions = useActions();
@@ -36,7 +40,8 @@ export function DiffView({ width, height }: { width: number; height: number }) {
       return;
     }
     // j and k typed fast (or held) arrive as one chunk ("jjj"): each is a step.
-    const steps = key.downArrow ? 1 : key.upArrow ? -1 : /^[jk]+$/.test(input) ? [...input].reduce((d, c) => d + (c === "j" ? 1 : -1), 0) : null;
+    const names = chunkKeys(input, key);
+    const steps = names.every((k) => k in STEP) ? names.reduce((d, k) => d + STEP[k]!, 0) : null;
     if (cur.file === null) {
       if (key.escape || input === "q") return actions.closeDialog();
       if (steps !== null) return view.set((x) => ({ ...x, pick: Math.min(Math.max(0, n - 1), Math.max(0, x.pick + steps)) }));

@@ -67,7 +67,7 @@ export function onConfigChange(ctx: AppContext, fn: () => void): () => void {
 }
 
 /** The hosts of `prev` that `next` drops or describes otherwise (ssh's own config file counts for all). */
-export function changedHosts(prev: WorkspaceConfig, next: WorkspaceConfig): string[] {
+function changedHosts(prev: WorkspaceConfig, next: WorkspaceConfig): string[] {
   const all = prev.runtime.sshConfig !== next.runtime.sshConfig;
   return prev.hosts
     .filter((h) => {

@@ -279,8 +279,12 @@ async function checkAcross(ctx: AppContext, project: ProjectConfig, byHost: Read
   const usable = new Set<string>();
   try {
     if (!commonDir(repo)) throw new Error(`no clone of ${project.id} here at ${repo} to merge its sessions on other machines in`);
-    const have = await run("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: repo, timeoutMs: GIT_TIMEOUT_MS, input: `${shas.join("\n")}\n` });
-    for (const line of have.stdout.split("\n")) if (line.endsWith(" commit")) usable.add(line.split(" ")[0]!);
+    // Which of these commits the clone has: one git for them all.
+    const findHere = async (list: readonly string[]) => {
+      const r = await run("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: repo, timeoutMs: GIT_TIMEOUT_MS, input: `${list.join("\n")}\n` });
+      for (const line of r.stdout.split("\n")) if (line.endsWith(" commit")) usable.add(line.split(" ")[0]!);
+    };
+    await findHere(shas);
     for (const f of remote) {
       // A branch name from a record is outside text: only a plain ref name goes into a refspec
       // (a ":" there would name a ref of this clone to write).
@@ -299,8 +303,7 @@ async function checkAcross(ctx: AppContext, project: ProjectConfig, byHost: Read
       }
       // A branch moved there since its tip was read brings its newer commit, which holds the
       // tip read unless the branch was rewritten; a tip still missing is merged next time.
-      const again = await run("git", ["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: repo, timeoutMs: GIT_TIMEOUT_MS, input: `${missing.map((t) => t.sha).join("\n")}\n` });
-      for (const line of again.stdout.split("\n")) if (line.endsWith(" commit")) usable.add(line.split(" ")[0]!);
+      await findHere(missing.map((t) => t.sha));
     }
   } catch (e) {
     next.errors[place.key] = (e as Error).message;

@@ -20,6 +20,10 @@ import { makeRepo } from "../helpers/git.js";
 
 const skip = sshUnavailable();
 
+/** How many log follows (ao's `tail -F`) run there over files in `dir`. */
+const tailsUnder = async (h: Pick<SshHost, "run">, dir: string) =>
+  (await h.run("/bin/sh", ["-c", 'pgrep -f "tail -q -F -n 0 -- $1" || true', "sh", dir])).stdout.trim().split("\n").filter(Boolean).length;
+
 /** An agent's event appended to a log there, as ao's hook handler appends it. */
 const appendEvent = (h: Pick<SshHost, "run">, file: string, event = "Stop") =>
   h.run("/bin/sh", ["-c", 'printf \'%s\\n\' "$2" >> "$1"', "sh", file, JSON.stringify({ t: 1, event })]);
@@ -167,7 +171,7 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     const a = `${dir}/a.jsonl`;
     const b = `${dir}/b.jsonl`;
     await h.run("/bin/sh", ["-c", 'mkdir -p "$1" && : > "$2" && : > "$3"', "sh", dir, a, b]);
-    const tails = async () => (await h.run("/bin/sh", ["-c", 'pgrep -f "tail -q -F -n 0 -- $1" || true', "sh", dir])).stdout.trim().split("\n").filter(Boolean).length;
+    const tails = () => tailsUnder(h, dir);
     const append = (file: string) => appendEvent(h, file);
     const logs = new HostEventLogs(h);
     let heard = 0;
@@ -241,7 +245,7 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     const log = `${logDir}/agent-events.jsonl`;
     const h = host("h2");
     await h.run("/bin/sh", ["-c", 'mkdir -p "$(dirname "$1")" && : > "$1"', "sh", log]);
-    const tails = async () => (await h.run("/bin/sh", ["-c", 'pgrep -f "tail -q -F -n 0 -- $1" || true', "sh", logDir])).stdout.trim().split("\n").filter(Boolean).length;
+    const tails = () => tailsUnder(h, logDir);
     const wakes: string[] = [];
     const attention = await watchAttention(ctx, (why) => wakes.push(why), { paneCheckMs: 60_000 });
     try {
