@@ -231,7 +231,8 @@ export class LifecycleService {
     const record = async (r: Omit<ReactionRecord, "time" | "reaction" | "fingerprint">, detail?: string): Promise<ReactionReport> => {
       await this.ctx.store.appendEvent(v.id, { actor: "reaction", kind: "reaction", reaction: kind, fingerprint, ...r, ...(detail ? { detail } : {}) });
       await this.ctx.store
-        .update(v.id, () => ({ lastReaction: `${kind}: ${r.action}${r.outcome ? ` (${r.outcome})` : ""}`, lastReactionAt: new Date(now).toISOString() }), "reaction", "reaction-note")
+        // When it was done (a send takes up to a minute), not when it was decided.
+        .update(v.id, () => ({ lastReaction: `${kind}: ${r.action}${r.outcome ? ` (${r.outcome})` : ""}`, lastReactionAt: this.ctx.now().toISOString() }), "reaction", "reaction-note")
         .catch(() => {});
       const report: ReactionReport = { id: v.id, reaction: kind, action: r.action, ...(r.outcome ? { outcome: r.outcome } : {}), ...(detail ? { detail } : {}) };
       this.opts.onReaction?.(report);

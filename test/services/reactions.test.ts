@@ -86,6 +86,11 @@ describe("reactions", () => {
     const first = await watch();
     expect(first.stdout).toMatch(new RegExp(`${id}: ci-failed → told the agent \\(delivered\\)`));
     await waitFor("message logged", async () => (await logged(log)).length === 1);
+    // The record says when the agent was told, not when ao decided to tell it.
+    const dir = path.join(env.AO_HOME!, "sessions", "reactws", id);
+    const sentAt = (await readFile(path.join(dir, "events.jsonl"), "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { kind: string; actor: string; time: string }).find((e) => e.kind === "message" && e.actor === "reaction")!.time;
+    const reactedAt = /^lastReactionAt=(.*)$/m.exec(await readFile(path.join(dir, "metadata"), "utf8"))![1]!;
+    expect(reactedAt >= sentAt).toBe(true);
     const [msg] = await logged(log);
     expect(msg).toContain(`CI failed on PR #${n}`);
     expect(msg).toContain("lint: failure");
