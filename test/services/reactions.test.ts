@@ -135,12 +135,15 @@ describe("reactions", () => {
   it("ticks that come together (a poll and a wake-up) take turns: one event, one message", async () => {
     const { id, log, branch } = await spawnReady("twice");
     const n = gh.state.openPr({ repo: REPO, branch });
-    gh.state.setCi(REPO, n, "failure", [{ name: "unit", conclusion: "failure" }]);
-    // Known failing in the shared snapshot, so both ticks see it.
-    expect((await runAo(["status", "--json"], { env })).stdout).toContain('"ci_failed"');
     const ctx = await createApp({ env });
     const service = new LifecycleService(ctx);
     try {
+      // The service leads before the event, as \`ao watch\` does by its first poll (two first
+      // ticks at once would have one of them find the lead taken and do nothing).
+      await service.tick({ github: "cached" });
+      gh.state.setCi(REPO, n, "failure", [{ name: "unit", conclusion: "failure" }]);
+      // Known failing in the shared snapshot, so both ticks see it.
+      expect((await runAo(["status", "--json"], { env })).stdout).toContain('"ci_failed"');
       // GitHub answers slowly: a second tick that did not wait would read the history while
       // the first one is still asking, before either has written to it.
       gh.state.slowNext(2, 1000);
