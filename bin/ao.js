@@ -46,21 +46,70 @@ function cacheKey(stat) {
   return `ao-code-cache 1 ${process.version} ${process.arch} ${stat.size} ${stat.mtimeMs} ${stat.ino}\n`;
 }
 
-/** The code kept for this bundle, or undefined; a file anyone else could have written is ignored. */
-function readCache(file, key) {
+/** A file of AO_HOME/cache, or undefined; one anyone else could have written is ignored. */
+function readPrivate(file) {
   let fd;
   try {
     fd = fs.openSync(file, "r");
     const st = fs.fstatSync(fd);
     if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
-    const data = fs.readFileSync(fd);
-    const head = Buffer.byteLength(key);
-    return data.length > head && data.toString("latin1", 0, head) === key ? data.subarray(head) : undefined;
+    return fs.readFileSync(fd);
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** The code kept for this bundle, or undefined. */
+function readCache(file, key) {
+  const data = readPrivate(file);
+  const head = Buffer.byteLength(key);
+  return data && data.length > head && data.toString("latin1", 0, head) === key ? data.subarray(head) : undefined;
+}
+
+/**
+ * Start the tmux look the last run left for this one (src/services/look-ahead.ts) before the
+ * bundle loads, and leave it for the bundle (src/exec.ts takeEarlyStart), which takes it only
+ * if it is exactly the look it would start. Unreferenced: a run that does not take it does
+ * not wait for it.
+ */
+function startLookAhead(home) {
+  const data = readPrivate(path.join(home, "cache", "look-ahead.json"));
+  if (!data) return;
+  let la;
+  try {
+    la = JSON.parse(data.toString("utf8"));
+  } catch {
+    return;
+  }
+  const when = la && la.v === 1 && la.file === "tmux" && Array.isArray(la.args) && typeof la.input === "string" ? la.when : null;
+  if (!when || when.socket !== (process.env.AO_TMUX_SOCKET || null) || when.config !== (process.env.AO_CONFIG_PATH || null) || when.cwd !== process.cwd()) return;
+  const secret = new RegExp(String(la.secretNames), "i");
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!secret.test(k)) env[k] = v;
+  const tag = `ao-look-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  const cutoff = Math.floor((Date.now() - Number(la.stillMs)) / 1000) - 1;
+  const input = la.input.split(String(la.nonceToken)).join(tag).split(String(la.cutoffToken)).join(String(cutoff));
+  const at = Date.now();
+  let child;
+  try {
+    child = require("node:child_process").spawn("tmux", la.args.map(String), { env, stdio: ["pipe", "pipe", "pipe"] });
+  } catch {
+    return;
+  }
+  // Its output is heard from the start: Node drops what nobody listens to when a process exits.
+  const early = { file: "tmux", args: la.args.map(String), input, tag, at, child, out: [], err: [], ended: null };
+  early.ended = new Promise((resolve) => {
+    child.on("error", (error) => resolve({ error }));
+    child.on("close", (code, signal) => resolve({ code, signal }));
+  });
+  child.stdout.on("data", (d) => early.out.push(d));
+  child.stderr.on("data", (d) => early.err.push(d));
+  child.stdin.on("error", () => {});
+  child.stdin.end(input);
+  for (const h of [child, child.stdin, child.stdout, child.stderr]) h.unref?.();
+  globalThis[Symbol.for("ao.early-start")] = early;
 }
 
 /** Keep the code compiled so far, for the next run; any failure only means no cache. */
@@ -88,9 +137,15 @@ if (commandName(process.argv) === "ui") {
   return;
 }
 
-const { source, stat } = readBundle();
+// Commands done when main() resolves (nothing of theirs left running) end at once rather than
+// waiting on the engine's teardown; every other command ends as Node ends it. Their look at
+// tmux starts before the bundle loads.
+const ENDS_WITH_MAIN = new Set(["session-ls", "status"]);
+
 // AO_HOME as src/config/paths.ts's aoHome() says it (that code is in the bundle not yet loaded).
 const home = process.env.AO_HOME ? path.resolve(process.env.AO_HOME) : path.join(process.env.HOME || os.homedir(), ".agent-orchestrator");
+if (ENDS_WITH_MAIN.has(commandName(process.argv))) startLookAhead(home);
+const { source, stat } = readBundle();
 const cacheFile = path.join(home, "cache", `code-${commandName(process.argv)}.bin`);
 const key = cacheKey(stat);
 const cachedData = readCache(cacheFile, key);
@@ -110,10 +165,6 @@ const aoImport = (spec) =>
   spec.startsWith("node:") ? Promise.resolve(require(spec)) : import(spec.startsWith(".") ? new URL(spec, bundleUrl).href : spec);
 script.runInThisContext()(bundle.exports, Module.createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE), aoImport);
 bundle.loaded = true;
-
-// Commands done when main() resolves (nothing of theirs left running) end at once rather than
-// waiting on the engine's teardown; every other command ends as Node ends it.
-const ENDS_WITH_MAIN = new Set(["session-ls", "status"]);
 
 bundle.exports.main(process.argv).then((code) => {
   process.exitCode = code;

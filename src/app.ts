@@ -6,9 +6,11 @@ import { AoError, EXIT_USAGE } from "./core/errors.js";
 import { tightenHome } from "./metadata/private.js";
 import { SessionStore } from "./metadata/store.js";
 import { agentPlugin, AGENT_NAMES } from "./plugins/agent/index.js";
+import { localHost } from "./plugins/host/local.js";
 import { TmuxRuntime } from "./plugins/runtime/tmux.js";
 import type { AgentPlugin, RuntimePlugin, WorkspacePlugin } from "./plugins/types.js";
 import { WorktreeWorkspace } from "./plugins/workspace/worktree.js";
+import { lookAheadPath, lookAheadWhen } from "./services/look-ahead.js";
 import { PrFactsService } from "./services/pr-facts.js";
 import { RuntimeFacts } from "./services/runtime-facts.js";
 
@@ -49,7 +51,10 @@ export async function createApp(opts: AppOptions = {}): Promise<AppContext> {
     runtime,
     workspace: new WorktreeWorkspace(),
     // The config in use: `ao ui` and `ao watch` take an edit without a restart.
-    runtimeFacts: new RuntimeFacts(runtime, path.join(home, "cache", `panes-${config.name}.json`), () => ctx.config.readyThresholdMs),
+    runtimeFacts: new RuntimeFacts(runtime, path.join(home, "cache", `panes-${config.name}.json`), () => ctx.config.readyThresholdMs, localHost, undefined, {
+      path: lookAheadPath(home),
+      when: lookAheadWhen(env),
+    }),
     prFacts: new PrFactsService({
       // Asked afresh each refresh: a token given or changed since (`gh auth login`) is used.
       scm: async () => (await import("./plugins/scm/github.js")).createGitHubScm(env, ctx.config.github.baseUrl),

@@ -37,10 +37,10 @@ export interface RunResult {
 }
 
 /** Commands run, printed to stderr when AO_VERBOSE is set (`--verbose` sets it). */
-function trace(file: string, args: readonly string[]): void {
+function trace(file: string, args: readonly string[], note = ""): void {
   if (!process.env.AO_VERBOSE) return;
   const words = [file, ...args].map((a) => (/^[\w./:=@%+-]+$/.test(a) ? a : JSON.stringify(a)));
-  process.stderr.write(`$ ${words.join(" ")}\n`);
+  process.stderr.write(`$ ${words.join(" ")}${note}\n`);
 }
 
 /**
@@ -115,6 +115,66 @@ export async function startRun(file: string, args: readonly string[], opts: Omit
       if (child) endInput(child, "");
     },
   };
+}
+
+/** A process bin/ao.js started before the bundle was loaded (services/look-ahead.ts). */
+interface EarlyStart {
+  file: string;
+  args: string[];
+  input: string;
+  /** What the input was made with (the look's nonce). */
+  tag: string;
+  at: number;
+  child: ChildProcess;
+  /** Its output so far: bin listens from the start (Node drops what nobody hears at exit). */
+  out: Buffer[];
+  err: Buffer[];
+  ended: Promise<{ error: NodeJS.ErrnoException } | { code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const EARLY_START = Symbol.for("ao.early-start");
+
+/**
+ * The process bin/ao.js started ahead, when it is the one the caller would start now: the same
+ * program and arguments, with an input `accept` agrees to (knowing the tag it was made with).
+ * Its result is then heard as run()'s is, within `timeoutMs` from now. Otherwise null, and the
+ * process is let go: its input is already given, so it ends on its own, unheard. Taken once.
+ */
+export function takeEarlyStart(
+  file: string,
+  args: readonly string[],
+  accept: (input: string, tag: string) => boolean,
+  timeoutMs?: number,
+): { tag: string; at: number; result: Promise<RunResult> } | null {
+  const g = globalThis as { [EARLY_START]?: EarlyStart | null };
+  const early = g[EARLY_START];
+  if (!early) return null;
+  g[EARLY_START] = null;
+  const { child } = early;
+  if (early.file !== file || early.args.length !== args.length || early.args.some((a, i) => a !== args[i]) || !accept(early.input, early.tag)) return null;
+  trace(file, args, "   (started before ao's code loaded)");
+  // bin left it unreferenced (a run that never takes it must not wait for it): now it is waited on.
+  for (const h of [child, child.stdin, child.stdout, child.stderr]) (h as { ref?: () => void } | null)?.ref?.();
+  const result = new Promise<RunResult>((resolve, reject) => {
+    let timedOut = false;
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGTERM");
+        }, timeoutMs)
+      : null;
+    void early.ended.then((end) => {
+      if (timer) clearTimeout(timer);
+      if ("error" in end) return reject(startError(file, end.error));
+      resolve({
+        exitCode: end.code ?? (end.signal ? 128 : 1),
+        stdout: Buffer.concat(early.out).toString("utf8"),
+        stderr: Buffer.concat(early.err).toString("utf8"),
+        ...(timedOut ? { timedOut: true as const } : {}),
+      });
+    });
+  });
+  return { tag: early.tag, at: early.at, result };
 }
 
 /** A process that runs until told to stop, its output heard as it comes (a follower). */

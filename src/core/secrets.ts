@@ -5,6 +5,9 @@
  */
 const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|API_?KEY|ACCESS_KEY|PRIVATE_KEY)(_|$)/i;
 
+/** The same rule as a case-insensitive expression's source, for bin/ao.js (services/look-ahead.ts). */
+export const SECRET_NAME_SOURCE = SECRET_NAME.source;
+
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }

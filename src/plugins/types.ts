@@ -66,6 +66,11 @@ export interface RuntimePlugin {
    * process is only made after its reading, with nothing left to overlap.
    */
   prepareLook?(wants?: readonly ScreenWant[]): Promise<void>;
+  /**
+   * The process and script prepareLook(wants) would start, the script made with `nonce`: kept
+   * for the next run to start before its code loads (services/look-ahead.ts). null: none.
+   */
+  lookAheadFor?(wants: readonly ScreenWant[], nonce: string): { args: string[]; input: string } | null;
   dropPreparedLook?(): void;
   /**
    * Hear of every listing of all panes this runtime makes, its looks' included: a watcher of the

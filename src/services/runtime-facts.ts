@@ -12,6 +12,7 @@ import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, PaneFacts, PaneLook, RuntimePlugin, ScreenWant, StillActivity } from "../plugins/types.js";
 import { LocalEventLogs, type EventLogReader } from "./agent-events.js";
+import { CUTOFF_TOKEN, NONCE_TOKEN, saveLookAhead, type LookAheadWhen } from "./look-ahead.js";
 
 export interface SessionRuntimeFacts {
   alive: boolean;
@@ -92,8 +93,7 @@ interface CacheEntry {
 type PaneCache = Record<string, CacheEntry>;
 
 /** What a look asks of each named pane, from what the cache remembers of its screen. */
-function wantsOf(names: readonly string[], cache: PaneCache, now: number): ScreenWant[] {
-  const stillBefore = stillCutoffSec(now);
+function wantsOf(names: readonly string[], cache: PaneCache, stillBefore: number): ScreenWant[] {
   return names.map((name) => {
     // A screen last read while it moved is read again once still.
     const known = cache[name]?.wasStill === false ? undefined : cache[name]?.activityAt;
@@ -124,7 +124,10 @@ export class RuntimeFacts {
     private readonly readyThreshold: number | (() => number),
     private readonly host: Host = localHost,
     readonly events: EventLogReader = new LocalEventLogs(),
+    /** Where a CLI run leaves its next run's look to start early (services/look-ahead.ts). */
+    private readonly aheadFile?: { path: string; when: LookAheadWhen },
   ) {}
+
 
   private loadCache(): PaneCache {
     if (this.cache) return this.cache;
@@ -169,7 +172,7 @@ export class RuntimeFacts {
     if (this.gathered) return this.runtime.prepareLook();
     const cache = this.loadCache();
     const names = Object.keys(cache).filter((name) => cache[name]!.screen !== false);
-    await this.runtime.prepareLook(wantsOf(names, cache, now));
+    await this.runtime.prepareLook(wantsOf(names, cache, stillCutoffSec(now)));
   }
 
   private async saveCache(cache: PaneCache): Promise<void> {
@@ -191,12 +194,14 @@ export class RuntimeFacts {
     const wants = wantsOf(
       queries.filter((q) => q.readScreen !== false).map((q) => q.tmuxName),
       cache,
-      now,
+      stillCutoffSec(now),
     );
     // The event logs are read beside the tmux look, not after it: on another host the two ride
     // the one shared connection at once, so a refresh waits for one round trip, not two. A log
     // is only new lines' worth of work when its pane is gone, and none when it did not grow.
     const logs = queries.filter((q) => q.eventLog).map((q) => q.eventLog!);
+    // A process's first look leaves the next run's (a dashboard's later ones would only churn it).
+    const leaveAhead = !this.gathered && this.aheadFile;
     this.gathered = true;
     const [look, eventsByLog] = await Promise.all([
       this.confirmedLook(queries, wants),
@@ -278,6 +283,11 @@ export class RuntimeFacts {
       dirty = true;
     }
     if (dirty) await this.saveCache(cache);
+    if (leaveAhead) {
+      // What the next run's look ahead will ask, from the cache as it now stands.
+      const names = Object.keys(cache).filter((name) => cache[name]!.screen !== false);
+      await saveLookAhead(leaveAhead.path, leaveAhead.when, this.runtime.lookAheadFor?.(wantsOf(names, cache, CUTOFF_TOKEN), NONCE_TOKEN) ?? null, STILL_MS);
+    }
     return out;
   }
 }

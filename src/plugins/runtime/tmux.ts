@@ -1,7 +1,7 @@
 import path from "node:path";
 import { withoutSecrets } from "../../core/secrets.js";
 import { envFileText } from "../../core/shell.js";
-import { run, startRun, type PendingRun, type RunResult } from "../../exec.js";
+import { run, startRun, takeEarlyStart, type PendingRun, type RunResult } from "../../exec.js";
 import { removePath, removeStartingWith, writePrivate } from "../host/files.js";
 import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
@@ -187,6 +187,15 @@ export class TmuxRuntime implements RuntimePlugin {
   async prepareLook(wants?: readonly ScreenWant[]): Promise<void> {
     // Over ssh a command's start-up is the shared connection's, already made.
     if (this.host.remote || this.prepared || this.started) return;
+    if (wants?.length) {
+      // The look bin/ao.js started before the bundle loaded, if it is this very look.
+      const early = takeEarlyStart("tmux", this.argv(["source-file", "-"]), (input, tag) => input === lookScript(wants, tag), this.deadlineMs);
+      if (early) {
+        early.result.catch(() => {});
+        this.started = { wants, nonce: early.tag, at: early.at, result: early.result };
+        return;
+      }
+    }
     const pending = startRun("tmux", this.argv(["source-file", "-"]), { env: withoutSecrets(process.env) });
     if (!wants?.length) {
       this.prepared = pending;
@@ -208,6 +217,12 @@ export class TmuxRuntime implements RuntimePlugin {
       (run) => run.inputClosed(),
       () => {},
     );
+  }
+
+  /** The look prepareLook(wants) would start, with `nonce`, for a process started before ao's code loads. */
+  lookAheadFor(wants: readonly ScreenWant[], nonce: string): { args: string[]; input: string } | null {
+    if (this.host.remote || wants.length === 0) return null;
+    return { args: this.argv(["source-file", "-"]), input: lookScript(wants, nonce) };
   }
 
   dropPreparedLook(): void {
