@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
-import { inertLines } from "../core/sanitize.js";
+import { inert, inertLines } from "../core/sanitize.js";
 import { spawnSession } from "../services/spawn.js";
 import { openSessions } from "../services/terminal.js";
 import { printJson, readStdin } from "./output.js";
@@ -33,7 +33,7 @@ async function readPrompt(flags: SpawnFlags): Promise<string | undefined> {
 export async function spawn(project: string, issue: string | undefined, flags: SpawnFlags): Promise<void> {
   const prompt = await readPrompt(flags);
   const ctx = await createApp();
-  if (process.stderr.isTTY && !flags.json) process.stderr.write(`Spawning a session in ${project}…\n`);
+  if (process.stderr.isTTY && !flags.json) process.stderr.write(`Spawning a session in ${inert(project)}…\n`);
   const r = await spawnSession(ctx, {
     project,
     ...(issue !== undefined ? { issue } : {}),

@@ -25,6 +25,7 @@ import { issueClosedLookup } from "../services/trackers.js";
 import { colourEnabled } from "../core/style.js";
 import { createDashboard, type DashboardDeps, type GitHubStatus } from "../store/dashboard.js";
 import { capYoungGeneration, stopOptimizingAfter, tightOldGeneration } from "./young-gen.js";
+import { inertLines } from "../core/sanitize.js";
 
 export function githubStatus(g: PrSnapshot): GitHubStatus {
   const off = g.error !== null && g.fetchedAt === null;
@@ -240,7 +241,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   });
   process.on("uncaughtException", (e) => {
     restoreTerminal();
-    process.stderr.write(`ao ui crashed: ${e.stack ?? e.message}\n`);
+    process.stderr.write(`ao ui crashed: ${inertLines(e.stack ?? e.message)}\n`);
     process.exit(1);
   });
 

@@ -46,7 +46,7 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
       // Edits to the config (reactions, hosts, projects) apply without a restart, as in ao ui;
       // a broken edit keeps the config in use, and says so once.
       const c = await checkConfig();
-      if (c.changed) process.stderr.write(`Config reloaded from ${ctx.config.file}.\n`);
+      if (c.changed) process.stderr.write(`Config reloaded from ${inert(ctx.config.file ?? "")}.\n`);
       if (c.error !== configSaid && c.error) process.stderr.write(`Config not reloaded: ${inert(c.error)}\n`);
       configSaid = c.error;
       if (!(await service.acquire())) {

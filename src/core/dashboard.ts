@@ -1,5 +1,6 @@
 import { compareIds, groupByProject, type ProjectRef } from "./format.js";
 import type { SessionView, Status } from "./types.js";
+import { inert } from "./sanitize.js";
 
 /** Statuses that need the person, most urgent first; they sort to the top of each group. */
 const NEEDS_YOU: Status[] = ["needs_input", "ci_failed", "changes_requested", "stuck", "errored", "mergeable"];
@@ -60,7 +61,8 @@ export function buildRows(views: SessionView[], projects: ProjectRef[], mode: So
   if (mode !== "project") return [...views].sort(compareBy(mode)).map((view) => ({ kind: "session", view }));
   const rows: Row[] = [];
   for (const g of groupByProject(views, projects)) {
-    rows.push({ kind: "group", projectId: g.projectId, name: g.projectName });
+    // The config's own words, but a config may come with a repository: shown inert.
+    rows.push({ kind: "group", projectId: g.projectId, name: inert(g.projectName) });
     for (const v of [...g.sessions].sort(compareBy("attention"))) rows.push({ kind: "session", view: v });
   }
   return rows;

@@ -10,9 +10,15 @@
  * Input edge (`pasteable`): every message before it reaches an agent. A paste is wrapped in
  * bracketed-paste markers; an end marker inside the text would end the paste early and turn the
  * rest into keystrokes (each CR a submitted message). Only newline and tab stay.
+ *
+ * All three also take out the invisible characters that change how the rest is shown: bidi
+ * controls (U+202E shows what follows reversed on a terminal that does bidi, "Trojan Source")
+ * and zero-width and format characters (a terminal gives them no cell, a layout counts one).
+ * U+2028 and U+2029 are line breaks. Zero-width joiners (U+200C, U+200D) stay: emoji and
+ * several scripts are written with them.
  */
 
-/* eslint-disable no-control-regex -- matching control characters is the point of this file */
+/* eslint-disable no-control-regex, no-misleading-character-class -- matching control and format characters is the point of this file */
 
 /**
  * Whole escape sequences, 7-bit and 8-bit (C1) forms:
@@ -27,16 +33,22 @@ const SEQUENCE =
 /** C0 controls but tab and newline, DEL, and C1 controls (what is left once sequences are gone). */
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
+/** Bidi controls, zero-width spaces, word joiners and other invisible format characters. */
+const INVISIBLE = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+/** Printable ASCII alone, which needs none of this (most text, every refresh). */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 const TAB = "    ";
 
 function withoutSequences(text: string): string {
-  return text.replace(SEQUENCE, "");
+  return text.replace(SEQUENCE, "").replace(INVISIBLE, "");
 }
 
 /** A single-line field (a title, a branch, a check name): line breaks and tabs become spaces. */
 export function inert(text: string): string {
+  if (PLAIN.test(text)) return text;
   return withoutSequences(text)
-    .replace(/\r\n|[\r\n\t\v\f]/g, " ")
+    .replace(/\r\n|[\r\n\t\v\f\u2028\u2029]/g, " ")
     .replace(CONTROL, "");
 }
 
@@ -46,8 +58,9 @@ export function inert(text: string): string {
  * cannot measure a tab).
  */
 export function inertLines(text: string): string {
+  if (PLAIN.test(text)) return text;
   return withoutSequences(text)
-    .replace(/\r\n?/g, "\n")
+    .replace(/\r\n?|[\u2028\u2029]/g, "\n")
     .replace(/\t/g, TAB)
     .replace(CONTROL, "");
 }
@@ -59,7 +72,7 @@ export function inertLines(text: string): string {
  */
 export function pasteable(text: string): string {
   return withoutSequences(text)
-    .replace(/\r\n?/g, "\n")
+    .replace(/\r\n?|[\u2028\u2029]/g, "\n")
     .replace(CONTROL, "");
 }
 

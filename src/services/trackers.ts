@@ -1,6 +1,7 @@
 import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import type { TrackerIssue, TrackerPlugin } from "../plugins/types.js";
+import { inert, pasteable } from "../core/sanitize.js";
 
 /** The project's tracker, built on first use (octokit and the Linear client load only then). */
 export async function trackerFor(ctx: AppContext, project: ProjectConfig): Promise<TrackerPlugin> {
@@ -34,9 +35,12 @@ export function issueClosedLookup(ctx: AppContext): (projectId: string, issueId:
   };
 }
 
-/** The agent's task, from the issue: title, text and link. */
+/**
+ * The agent's task, from the issue: title, text and link. Outside text, made pasteable as any
+ * message to an agent is: the agent may print it to its pane, which is the user's terminal.
+ */
 export function issuePrompt(issue: TrackerIssue): string {
-  return `${issue.title} (${issue.id})\n\n${issue.body.trim()}\n\n${issue.url}`.trim();
+  return pasteable(`${inert(issue.title)} (${inert(issue.id)})\n\n${issue.body.trim()}\n\n${inert(issue.url)}`).trim();
 }
 
 /** Open issues of a project's tracker for the new-session picker; null when it offers no list. */

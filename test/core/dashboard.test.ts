@@ -26,6 +26,11 @@ describe("buildRows", () => {
     expect(sessionIds(buildRows(vs, PROJECTS, "project"))).toEqual(["fe-1", "fe-2", "fe-9", "fe-10"]);
   });
 
+  it("heads a project with its name inert: an escape or a line break in the config neither acts nor forges a row", () => {
+    const projects = [{ ...PROJECTS[0]!, name: "Front\u001b]0;PWN\u0007end\u202E\nfe-9 ready" }];
+    expect(headings(buildRows([view({ id: "fe-1" })], projects, "project"))).toEqual(["Frontend fe-9 ready"]);
+  });
+
   it("sorts by id alone in id mode", () => {
     expect(sessionIds(buildRows(fe, PROJECTS, "id"))).toEqual(fe.map((v) => v.id));
   });

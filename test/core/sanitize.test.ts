@@ -51,3 +51,22 @@ describe("inert (output edge)", () => {
     );
   });
 });
+
+describe("invisible characters that change how text is shown", () => {
+  it("takes out bidi controls and zero-width and format characters, and breaks lines at U+2028/2029", () => {
+    const s = "a\u202Eb\u202Cc\u2066d\u2069e\u200Bf\u200Eg\u200Fh\uFEFFi\u2060j\u061Ck";
+    expect(inert(s)).toBe("abcdefghijk");
+    expect(inertLines(s)).toBe("abcdefghijk");
+    expect(pasteable(s)).toBe("abcdefghijk");
+    expect(inert("one\u2028two\u2029three")).toBe("one two three");
+    expect(inertLines("one\u2028two\u2029three")).toBe("one\ntwo\nthree");
+    expect(pasteable("one\u2028two")).toBe("one\ntwo");
+  });
+
+  it("keeps the joiners emoji and several scripts are written with", () => {
+    const family = "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}";
+    const persian = "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645";
+    expect(inert(family)).toBe(family);
+    expect(inertLines(persian)).toBe(persian);
+  });
+});

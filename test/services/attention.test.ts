@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inert } from "../../src/core/sanitize.js";
 import { serializeMetadata } from "../../src/core/metadata-format.js";
 import { createDashboard, type DashboardDeps } from "../../src/store/dashboard.js";
 import { AO_BIN, ROOT, requireBuild } from "../helpers/ao.js";
@@ -76,7 +77,8 @@ describe("attention", () => {
 
   it("ao watch follows edits to the config without a restart: a broken edit is named and the config in use kept, a notifier added is used", async () => {
     const port = (hook.address() as AddressInfo).port;
-    const dir2 = path.join(root, "reload");
+    // A folder whose name holds an escape: the paths ao prints of it stay inert.
+    const dir2 = path.join(root, "reload\u001b]0;PWN\u0007");
     const config = path.join(dir2, "ao.yaml");
     const yaml = (notifiers: string) => `name: reload\n${notifiers}projects:\n  frontend: { repo: org/app, path: ${JSON.stringify(root)}, sessionPrefix: rl, agent: claude-code }\n`;
     await mkdir(dir2, { recursive: true });
@@ -96,13 +98,14 @@ describe("attention", () => {
     try {
       await waitFor("ao watch reacting", () => stderr.includes("Reacting for workspace reload"), 30_000);
       await writeFile(config, `${yaml("")}projects: [\n`);
-      await waitFor("the broken edit named", () => stderr.includes(`Config not reloaded: ${config}`), 30_000);
+      await waitFor("the broken edit named", () => stderr.includes(`Config not reloaded: ${inert(config)}`), 30_000);
       await writeFile(config, yaml(`notifiers:\n  - { type: webhook, url: "http://127.0.0.1:${port}/reload" }\n`));
-      await waitFor("the fixed edit taken", () => stderr.includes(`Config reloaded from ${config}`), 30_000);
+      await waitFor("the fixed edit taken", () => stderr.includes(`Config reloaded from ${inert(config)}`), 30_000);
       report("PermissionRequest", { session_id: "s-2", tool_name: "Bash", tool_input: { command: "make reload" } });
       // The notifier exists only in the edited config.
       await waitFor("the notification through the new notifier", () => received.find((n) => n.body.includes("make reload")), 30_000);
       expect(stderr.match(/Config not reloaded/g)).toHaveLength(1);
+      expect(stderr).not.toContain("\u001b");
       // A second ao watch stands by, and says so once, not at every poll.
       let second = "";
       const w2 = spawn(process.execPath, [AO_BIN, "watch", "--interval", "0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });

@@ -13,7 +13,8 @@ export function desktopNotifier(env: NodeJS.ProcessEnv = process.env): NotifierP
     name: "desktop",
     async notify(raw: Notification) {
       // Titles and bodies carry outside text (check names, issue titles, the agent's question).
-      const n = { ...raw, title: inert(raw.title), body: inertLines(raw.body) };
+      // Most Linux notification servers read a body's <b>, <a href> and &…; as markup.
+      const n = { ...raw, title: inert(raw.title), body: process.platform === "darwin" ? inertLines(raw.body) : markupText(inertLines(raw.body)) };
       const [file, args] =
         process.platform === "darwin"
           ? ["osascript", ["-e", `display notification ${JSON.stringify(n.body)} with title ${JSON.stringify(n.title)}`]]
@@ -22,6 +23,16 @@ export function desktopNotifier(env: NodeJS.ProcessEnv = process.env): NotifierP
       if (r.exitCode !== 0) throw new Error(`${file}: ${r.stderr.trim().split("\n")[0] || `exit ${r.exitCode}`}`);
     },
   };
+}
+
+/** A notify-send body as text, whatever markup the notification server reads. */
+function markupText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Slack reads `&`, `<` and `>` as its own markup; its documentation asks for these escapes. */
+function slackText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** The terminal bell, for whoever watches the dashboard or `ao watch`. */
@@ -34,15 +45,20 @@ export function bellNotifier(out: NodeJS.WritableStream = process.stdout): Notif
   };
 }
 
-/** POST the notification as JSON: `text` suits a Slack incoming webhook; the rest is for others. */
+/**
+ * POST the notification as JSON: `text` suits a Slack incoming webhook; the rest is for others.
+ * Outside text in it is inert (a receiver may print it), and `text` has Slack's three control
+ * characters escaped: `<!channel>` or `<https://…|Fix CI>` in a PR title would ping or link.
+ */
 export function webhookNotifier(url: string): NotifierPlugin {
   return {
     name: "webhook",
-    async notify(n: Notification) {
+    async notify(raw: Notification) {
+      const n = { ...raw, title: inert(raw.title), body: inertLines(raw.body) };
       const res = await fetchWithDeadline(10_000)(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: `${n.title}: ${n.body}`, ...n }),
+        body: JSON.stringify({ text: slackText(`${n.title}: ${n.body}`), ...n }),
       });
       if (!res.ok) throw new Error(`webhook ${new URL(url).host} answered ${res.status}`);
     },
