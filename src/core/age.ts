@@ -1,11 +1,15 @@
 import { differenceInDays } from "date-fns/differenceInDays";
 
-/** `45s`, `2m`, `1h`, `3d`: the short age used in every table. Future times count as 0s. */
+/**
+ * `45s`, `2m`, `1h`, `3d`: the short age used in every table. Future times count as 0s; a date
+ * that is not one (a hand-edited record's createdAt) reads "-", not "NaNd".
+ */
 export function shortAge(from: Date, now: Date): string {
   // Seconds, minutes and hours are whole units of elapsed time, truncated (as date-fns counts
   // them), done here in arithmetic: `ao session ls` asks this of every session. Days are
   // calendar days, across daylight-saving changes: date-fns.
   const ms = Math.max(0, now.getTime() - from.getTime());
+  if (Number.isNaN(ms)) return "-";
   if (ms < 60_000) return `${Math.trunc(ms / 1000)}s`;
   if (ms < 3_600_000) return `${Math.trunc(ms / 60_000)}m`;
   if (ms < 86_400_000) return `${Math.trunc(ms / 3_600_000)}h`;

@@ -1,5 +1,6 @@
 import { agoFromIso, shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
+import { clipToWidth, textWidth } from "./text-width.js";
 import type { Style } from "./style.js";
 import type { CiStatus, ReviewDecision, SessionView } from "./types.js";
 
@@ -99,10 +100,7 @@ export function reviewSymbol(r: ReviewDecision | null): string {
   }
 }
 
-/** Terminal cells a string takes; ao's own symbols are all one cell wide. */
-function width(s: string): number {
-  return [...s].length;
-}
+const width = textWidth;
 
 function pad(s: string, n: number): string {
   return s + " ".repeat(Math.max(0, n - width(s)));
@@ -115,13 +113,20 @@ export function sessionLabel(v: Pick<SessionView, "id" | "host">): string {
 
 const COLUMNS = ["Session", "Status", "Branch", "PR", "CI", "Rev", "Thr", "Activity", "Age"] as const;
 
+/**
+ * The widest a cell of outside text may be: one session's 20,000-character branch made every
+ * row of every project that wide (and `status --watch` redrew it all).
+ */
+const MAX_CELL = 48;
+const MAX_SUMMARY = 200;
+
 /** The table's cells, every outside text in them made inert (they are padded and coloured after). */
 function cells(v: SessionView, now: Date): string[] {
   const created = v.createdAt ? new Date(v.createdAt) : null;
   return [
-    inert(sessionLabel(v)),
+    clipToWidth(inert(sessionLabel(v)), MAX_CELL),
     v.status,
-    inert(v.branch ?? "-"),
+    clipToWidth(inert(v.branch ?? "-"), MAX_CELL),
     v.prNumber !== null ? `#${v.prNumber}` : "-",
     ciSymbol(v.ciStatus),
     reviewSymbol(v.reviewDecision),
@@ -157,7 +162,7 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
     for (const v of g.sessions) {
       out.push(`  ${line(cells(v, now), (i, c) => (i === 1 ? style.status(v.status, c) : c))}`);
       // Issue titles and check names ride in the summary and the reason: outside text.
-      const summary = inert(v.summary ?? v.statusReason);
+      const summary = clipToWidth(inert(v.summary ?? v.statusReason), MAX_SUMMARY);
       const note = v.permissionsSkipped ? `${summary} · permissions skipped` : summary;
       out.push(`  ${indent}${style.dim(note)}`);
     }

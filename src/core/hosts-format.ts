@@ -1,5 +1,6 @@
 import { shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
+import { textWidth } from "./text-width.js";
 import type { Style } from "./style.js";
 
 /** One machine as `ao hosts` shows it. */
@@ -23,7 +24,8 @@ export interface HostRow {
 }
 
 function pad(s: string, n: number): string {
-  return s.length >= n ? `${s} ` : s + " ".repeat(n - s.length);
+  const w = textWidth(s);
+  return w >= n ? `${s} ` : s + " ".repeat(n - w);
 }
 
 /** `ao hosts` as a table; what a host said (its error, its versions) is outside text. */
@@ -39,7 +41,7 @@ export function formatHosts(rows: HostRow[], style: Style, now: Date): string {
     inert(r.git ?? "-"),
     r.reachable ? "now" : r.lastSeen ? `${shortAge(new Date(r.lastSeen), now)} ago` : "never",
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 1);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => textWidth(c[i]!))) + 1);
   const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : pad(x, widths[i]!))).join(" ").trimEnd();
   let out = `${style.bold(line(head))}\n`;
   rows.forEach((r, i) => {

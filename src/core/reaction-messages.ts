@@ -1,4 +1,5 @@
 import type { ReactionKind } from "./reactions.js";
+import { inert } from "./sanitize.js";
 
 export interface CheckDetail {
   name: string;
@@ -30,7 +31,9 @@ export function ciFailedMessage(prNumber: number, headSha: string, checks: Check
   const parts = checks.map((c) => {
     const what = c.annotations?.length ? c.annotations.join("\n") : c.logTail ? c.logTail.split("\n").slice(-25).join("\n") : "(no log or annotations available)";
     const missing = c.unreadable ? `\n${indent(`(ao could not read its details: ${c.unreadable}; open the link for them)`)}` : "";
-    return `- ${c.name}: ${c.conclusion}${c.url ? ` ${c.url}` : ""}\n${indent(what)}${missing}`;
+    // A check's name and link are one line each (outside text: a name with a line break in it
+    // would start an entry of its own); what it said is indented under it.
+    return `- ${inert(c.name)}: ${inert(c.conclusion)}${c.url ? ` ${inert(c.url)}` : ""}\n${indent(what)}${missing}`;
   });
   return `CI failed on PR #${prNumber} (commit ${headSha.slice(0, 7)}). Please fix these checks, commit and push:\n${parts.join("\n")}`;
 }
@@ -41,7 +44,11 @@ function unreadableNote(unreadable: readonly string[] | undefined): string {
 
 /** What the agent is told when a reviewer asks for changes: every unresolved thread. */
 export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[], unreadable?: readonly string[], prUrl?: string | null): string {
-  const parts = threads.map((t) => `- ${t.path}${t.line !== null ? `:${t.line}` : ""} — @${t.author}: ${t.body.trim()}\n  ${t.url}`);
+  // Path, author and link are one line each (git allows a line break in a path); the body's
+  // later lines are indented, so no text of a reviewer's starts a line as an entry of its own.
+  const parts = threads.map(
+    (t) => `- ${inert(t.path)}${t.line !== null ? `:${t.line}` : ""} — @${inert(t.author)}: ${t.body.trim().split("\n").join("\n    ")}\n  ${inert(t.url)}`,
+  );
   // A review can ask for changes in its summary alone: the agent is pointed at it, not handed an empty list.
   if (parts.length === 0) parts.push(`(no unresolved review threads: read the review's own comment${prUrl ? ` on ${prUrl}` : " on the PR"})`);
   return `Changes were requested on PR #${prNumber}. Please address these review comments, commit and push:\n${parts.join("\n")}${unreadableNote(unreadable)}`;

@@ -18,7 +18,7 @@
  * several scripts are written with them.
  */
 
-/* eslint-disable no-control-regex, no-misleading-character-class -- matching control and format characters is the point of this file */
+/* eslint-disable no-control-regex -- matching control characters is the point of this file */
 
 /**
  * Whole escape sequences, 7-bit and 8-bit (C1) forms:

@@ -42,3 +42,10 @@ describe("ages", () => {
   });
 });
 
+describe("shortAge of a date that is not one", () => {
+  it("reads '-' (a hand-edited createdAt showed NaNd in the dashboard)", () => {
+    const now = new Date("2026-12-02T12:00:00Z");
+    expect(shortAge(new Date("yesterday-ish"), now)).toBe("-");
+    expect(shortAge(now, new Date(Number.NaN))).toBe("-");
+  });
+});
