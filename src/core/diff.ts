@@ -14,7 +14,35 @@ export interface DiffFile {
   lines: DiffLine[];
 }
 
-const unquote = (p: string) => (p.startsWith('"') && p.endsWith('"') ? p.slice(1, -1).replace(/\\(.)/g, "$1") : p);
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+
+/**
+ * A path as git quotes one with unusual characters: in double quotes, C escapes, and every byte
+ * past ASCII as `\ooo` octal (UTF-8). Read back to the name itself ("\303\251" is "é"); shown,
+ * it goes through inert() like any outside text.
+ */
+function unquote(p: string): string {
+  if (!(p.startsWith('"') && p.endsWith('"') && p.length >= 2)) return p;
+  const bytes: number[] = [];
+  const body = p.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== "\\" || i + 1 >= body.length) {
+      bytes.push(...Buffer.from(ch, "utf8"));
+      continue;
+    }
+    const next = body[i + 1]!;
+    const oct = /^[0-3][0-7]{2}/.exec(body.slice(i + 1, i + 4));
+    if (oct) {
+      bytes.push(parseInt(oct[0], 8));
+      i += 3;
+    } else {
+      bytes.push(C_ESCAPES[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
 const stripPrefix = (p: string) => unquote(p).replace(/^[ab]\//, "");
 
 /**
@@ -27,7 +55,7 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
   let inHunk = false;
   for (const line of text.split("\n")) {
     if (line.startsWith("diff --git ")) {
-      const m = /^diff --git (\S+|"[^"]*") (\S+|"[^"]*")$/.exec(line);
+      const m = /^diff --git (\S+|"(?:[^"\\]|\\.)*") (\S+|"(?:[^"\\]|\\.)*")$/.exec(line);
       f = { path: stripPrefix(m?.[2] ?? line.slice(11)), change: "modified", added: 0, removed: 0, lines: [] };
       files.push(f);
       inHunk = false;
@@ -43,7 +71,7 @@ export function parseUnifiedDiff(text: string): DiffFile[] {
       }
       else if (line.startsWith("rename to ")) f.path = unquote(line.slice(10));
       else if (line.startsWith("Binary files ")) f.change = "binary";
-      else if (line.startsWith("+++ ") && line !== "+++ /dev/null") f.path = stripPrefix(line.slice(4));
+      else if (line.startsWith("+++ ") && line !== "+++ /dev/null") f.path = stripPrefix(line.slice(4).replace(/\t$/, ""));
     }
     if (line.startsWith("@@")) {
       inHunk = true;

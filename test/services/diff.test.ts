@@ -1,9 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseUnifiedDiff } from "../../src/core/diff.js";
 import { diffSession } from "../../src/services/diff.js";
-import { git } from "../helpers/git.js";
+import { git, makeRepo } from "../helpers/git.js";
 import { gitSessions, type GitSessions } from "../helpers/git-sessions.js";
 
 let g: GitSessions;
@@ -46,6 +48,18 @@ describe("diffSession", () => {
 });
 
 describe("parseUnifiedDiff", () => {
+  it("reads back the names git quotes: octal UTF-8 bytes and C escapes, not a garbled name", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "ao-diff-names-"));
+    const wt = (await makeRepo(root)).clone;
+    const name = "caf\u00e9 \u001b]0;x\u0007 \"q\" back\\slash.txt";
+    writeFileSync(path.join(wt, name), "hello\n");
+    git(wt, "add", "-A");
+    const text = git(wt, "diff", "--cached", "--no-color");
+    expect(text).toContain('"b/caf\\303\\251 \\033]0;x\\a \\"q\\" back\\\\slash.txt"');
+    expect(parseUnifiedDiff(text).map((f) => f.path)).toEqual([name]);
+    await rm(root, { recursive: true, force: true });
+  });
+
   it("reads renames, deletions, binaries and the no-newline marker", () => {
     const text = [
       "diff --git a/old.txt b/new.txt",
