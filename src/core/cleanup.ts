@@ -10,6 +10,8 @@ export interface CleanupFacts {
   unrecordable?: string | null;
   /** The worktree could not be checked for unsaved work (why); such a session is never killed. */
   unreadable?: string;
+  /** A restore of it is running now: it is on its way back, not finished. */
+  restoring?: boolean;
 }
 
 export interface CleanupItem {
@@ -23,7 +25,7 @@ export interface CleanupItem {
 }
 
 /** The keys whose change means a session is no longer the one a cleanup plan judged. */
-export const PLAN_KEYS = ["restoredAt", "tmuxName", "worktree", "branch", "pr", "createdAt"] as const;
+export const PLAN_KEYS = ["restoredAt", "restoring", "tmuxName", "worktree", "branch", "pr", "createdAt"] as const;
 
 /**
  * Which sessions are finished, and which of those can go without losing work. Pure: the
@@ -41,7 +43,8 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
           ? `issue ${v.issueId ?? ""} closed`.replace("  ", " ")
           : v.meta.killRequestedAt
             ? "kill interrupted"
-            : v.statusCause === "runtime_lost" || v.activity === "exited"
+            : // Dead only while nothing runs: a restore cut short may have started its agent.
+              (v.statusCause === "runtime_lost" && (v.activity === null || v.activity === "exited")) || v.activity === "exited"
               ? "runtime dead"
               : // A spawn that failed (ao undid what it made) or was abandoned with no agent
                 // started: no agent runs, and none will.
@@ -51,7 +54,8 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
                   ? "spawn abandoned"
                   : null;
     if (!reason) continue;
-    if (f.unreadable !== undefined) out.push({ id: v.id, reason, action: "skip", skipReason: `worktree unreadable: ${f.unreadable}` });
+    if (f.restoring) out.push({ id: v.id, reason, action: "skip", skipReason: "a restore of it is under way" });
+    else if (f.unreadable !== undefined) out.push({ id: v.id, reason, action: "skip", skipReason: `worktree unreadable: ${f.unreadable}` });
     else if (f.unrecordable) out.push({ id: v.id, reason, action: "skip", skipReason: `cannot record the kill: ${f.unrecordable}` });
     else if (f.unsavedWork) out.push({ id: v.id, reason, action: "skip", skipReason: `unpushed work: ${f.unsavedWork}` });
     else out.push({ id: v.id, reason, action: "kill", seen: Object.fromEntries(PLAN_KEYS.flatMap((k) => (v.meta[k] !== undefined ? [[k, v.meta[k]]] : []))) });

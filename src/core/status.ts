@@ -89,8 +89,12 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     const n = pr?.number ?? prNumberFromUrl(meta.pr);
     return is("merged", "merged", n !== null ? `PR #${n} merged` : "PR merged");
   }
-  // An agent's own error passes when it works again (a new key, /login); others stand until restored.
-  if (recorded === "errored" && meta.statusCause !== "agent_error") {
+  // An agent's own error passes when it works again (a new key, /login); others stand until
+  // restored, unless its pane lives and its agent runs: a runtime recorded lost that a restore
+  // cut short had started again, or an exit the agent took back (Claude's /clear ends a session
+  // and starts the next). "Exited" is the pane's process, never a word.
+  const runsAgain = (meta.statusCause === "runtime_lost" || meta.statusCause === "agent_exited") && facts.runtimeAlive === true && facts.activity !== undefined && facts.activity !== "exited";
+  if (recorded === "errored" && meta.statusCause !== "agent_error" && !runsAgain) {
     // The cause recorded with it (runtime_lost, agent_exited…) still says why.
     const cause = (CAUSES as readonly string[]).includes(meta.statusCause ?? "") ? (meta.statusCause as StatusCause) : "record_errored";
     return is("errored", cause, meta.errorReason || "errored");

@@ -266,6 +266,19 @@ export async function tryLock(dir: string, opts: TakeOptions = {}): Promise<Lock
   };
 }
 
+/** Whether a live process holds the lock `dir` now (a look; nothing is taken or changed). */
+export function lockHeld(dir: string): boolean {
+  for (let i = 0; i < 3; i++) {
+    const names = listing(dir);
+    if (names === null) return false;
+    const gens = generations(names);
+    if (!gens.length) return false;
+    const h = held(dir, Math.max(...gens));
+    if (h !== "gone") return h;
+  }
+  return false;
+}
+
 /** Take the lock `dir`, waiting (a timer, never a blocking call) up to the timeout. */
 export async function acquireLock(dir: string, opts: LockOptions = {}): Promise<LockHandle> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);

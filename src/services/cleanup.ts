@@ -1,7 +1,9 @@
 import { access, constants } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { planCleanup, type CleanupFacts, type CleanupItem } from "../core/cleanup.js";
+import { lockHeld } from "../metadata/lock.js";
 import { killSession, unsavedWork } from "./kill.js";
+import { restoreLockDir } from "./restore.js";
 import { sessionMachine } from "./machines.js";
 import { listSessions } from "./sessions.js";
 
@@ -20,6 +22,7 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
   const facts = await Promise.all(
     views.map(async (view): Promise<CleanupFacts> => {
       const issueClosed = view.issueId && opts.issueClosed ? await opts.issueClosed(view.projectId, view.issueId).catch(() => false) : false;
+      if (lockHeld(restoreLockDir(ctx, view.id))) return { view, issueClosed, unsavedWork: null, restoring: true };
       // One broken worktree (its .git pointing nowhere) is that session's problem alone: it is
       // kept, with the reason, and every other session is planned as usual.
       let work: Awaited<ReturnType<typeof unsavedWork>>;

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { AppContext } from "../app.js";
 import { PLAN_KEYS } from "../core/cleanup.js";
 import { AoError } from "../core/errors.js";
+import { lockHeld, withLock } from "../metadata/lock.js";
 import { pathExists, removePath } from "../plugins/host/files.js";
 import { killTree, processesIn } from "../plugins/runtime/processes.js";
 import type { WorktreeStatus } from "../plugins/types.js";
@@ -92,7 +93,24 @@ async function foreignWorktreeOn(ctx: AppContext, m: Machine, id: string, worktr
  * (read-only or full disk, a held lock) destroys nothing, and one cut short (a crash, SIGKILL)
  * shows as such and is finished by running it again: every step may be repeated.
  */
+/** The lock a kill of `id` holds while it runs: a restore then waits its turn rather than race it. */
+export function killLockDir(ctx: AppContext, id: string): string {
+  return path.join(ctx.store.dir(id), ".kill-lock");
+}
+
+/** Whether a kill of `id` runs now (its process alive), as against one cut short. */
+export function killUnderWay(ctx: AppContext, id: string): boolean {
+  return lockHeld(killLockDir(ctx, id));
+}
+
 export async function killSession(ctx: AppContext, id: string, opts: KillOptions = {}): Promise<KillResult> {
+  await getSession(ctx, id); // an unknown id is said as such, before any lock is made for it
+  // One kill of a session at a time; a second waits and finds it killed. A restore that finds
+  // one under way refuses (it would report success and then see its agent ended).
+  return withLock(killLockDir(ctx, id), () => killLocked(ctx, id, opts), { timeoutMs: 5 * 60_000 });
+}
+
+async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promise<KillResult> {
   const { meta, project } = await getSession(ctx, id);
   const actor = opts.actor ?? "cli";
   const keep = opts.keepWorktree === true || meta.worktreeKept === "true";

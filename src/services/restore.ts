@@ -8,6 +8,7 @@ import { processesIn } from "../plugins/runtime/processes.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { agentReport } from "../core/agent-events.js";
 import { agentEventsPath, wireAgentHooks } from "./agent-events.js";
+import { killUnderWay } from "./kill.js";
 import { getSession } from "./lookup.js";
 import { sessionMachine, sessionPlaces } from "./machines.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
@@ -27,8 +28,8 @@ export interface RestoreResult {
 export async function restoreSession(ctx: AppContext, id: string, actor = "cli"): Promise<RestoreResult> {
   await getSession(ctx, id);
   // Two restores at once would both find no agent and both start one.
-  let lock = await tryLock(path.join(ctx.store.dir(id), ".restore-lock"));
-  while (lock === "retry") lock = await tryLock(path.join(ctx.store.dir(id), ".restore-lock"));
+  let lock = await tryLock(restoreLockDir(ctx, id));
+  while (lock === "retry") lock = await tryLock(restoreLockDir(ctx, id));
   if (typeof lock !== "object") throw new AoError(`${id}: another restore of this session is under way`, 1);
   try {
     return await restoreUnlocked(ctx, id, actor);
@@ -37,9 +38,17 @@ export async function restoreSession(ctx: AppContext, id: string, actor = "cli")
   }
 }
 
+/** The lock a restore of `id` holds while it runs: cleanup leaves such a session alone. */
+export function restoreLockDir(ctx: AppContext, id: string): string {
+  return path.join(ctx.store.dir(id), ".restore-lock");
+}
+
 async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Promise<RestoreResult> {
   const { meta, project } = await getSession(ctx, id);
   if (meta.status === "merged") throw new AoError(`${id}: its PR is merged; there is nothing to restore`, 1);
+  // A kill under way (its intent on record, its process alive) wins: a restore now would
+  // report success and then find its agent ended.
+  if (meta.killRequestedAt && killUnderWay(ctx, id)) throw new AoError(`${id}: it is being killed; restore it once the kill is done`, 1);
   const tmuxName = meta.tmuxName || tmuxSessionName(ctx.config.name, id);
   const m = sessionMachine(ctx, meta);
   const places = await sessionPlaces(ctx, m, project, id);

@@ -1,0 +1,88 @@
+// Restore, kill and cleanup meeting one session at once, and a restore cut short: found by a
+// fault pass that killed -9 `ao session restore` after its tmux session started.
+import { existsSync } from "node:fs";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { serializeMetadata } from "../../src/core/metadata-format.js";
+import { tryLock } from "../../src/metadata/lock.js";
+import { cleanupPlan } from "../../src/services/cleanup.js";
+import { killLockDir } from "../../src/services/kill.js";
+import { restoreLockDir, restoreSession } from "../../src/services/restore.js";
+import { readSessions } from "../../src/services/sessions.js";
+import { git } from "../helpers/git.js";
+import { privateTmux } from "../helpers/tmux.js";
+import { faultWorkspace, type FaultWorkspace } from "./helpers.js";
+
+const tm = privateTmux();
+let ws: FaultWorkspace;
+
+/** A session whose tmux session is gone (recorded as runtime lost), its worktree pushed and clean. */
+async function lostSession(meta: Record<string, string> = {}): Promise<{ id: string; tmuxName: string }> {
+  const taken = existsSync(ws.sessionsDir) ? (await readdir(ws.sessionsDir)).map((d) => Number(/^fe-(\d+)$/.exec(d)?.[1] ?? 0)) : [];
+  const id = `fe-${Math.max(0, ...taken) + 1}`;
+  const branch = `ao/${id}`;
+  const worktree = path.join(ws.worktreeDir, id);
+  await mkdir(ws.worktreeDir, { recursive: true });
+  git(ws.clone, "worktree", "add", "-q", "-b", branch, worktree, "main");
+  git(worktree, "push", "-q", "-u", "origin", branch);
+  const tmuxName = `ao-races-${id}`;
+  const dir = path.join(ws.sessionsDir, id);
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, "metadata"),
+    serializeMetadata({ id, projectId: "frontend", status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost (tmux session gone without a kill)", agent: "generic", createdAt: new Date().toISOString(), branch, worktree, tmuxName, ...meta }),
+  );
+  return { id, tmuxName };
+}
+
+const planFor = async (id: string) => (await cleanupPlan(await createApp({ env: ws.env }))).find((i) => i.id === id);
+
+beforeAll(async () => {
+  ws = await faultWorkspace("races", { socket: tm.socket, agentCommand: "sleep 600" });
+});
+afterAll(async () => {
+  tm.kill();
+  await rm(ws.root, { recursive: true, force: true });
+});
+
+describe("a restore meeting cleanup or a kill [class: live agents killed]", () => {
+  it("cleanup leaves alone a session whose restore runs now", async () => {
+    const { id } = await lostSession();
+    expect((await planFor(id))?.action).toBe("kill");
+    const ctx = await createApp({ env: ws.env });
+    const lock = await tryLock(restoreLockDir(ctx, id));
+    if (typeof lock !== "object") throw new Error(`lock: ${lock}`);
+    try {
+      expect(await planFor(id)).toMatchObject({ action: "skip", skipReason: "a restore of it is under way" });
+    } finally {
+      await lock.release();
+    }
+    expect((await planFor(id))?.action).toBe("kill");
+  });
+
+  it("a restore cut short after its agent started: the session reads as live, and cleanup does not kill it", async () => {
+    const { id, tmuxName } = await lostSession({ restoring: new Date().toISOString() });
+    // What the restore had started before it was killed: the agent, in its tmux session.
+    expect(tm.tmux("new-session", "-d", "-s", tmuxName, "sleep", "600").code).toBe(0);
+    const view = (await readSessions(await createApp({ env: ws.env }), { ids: [id] })).views[0]!;
+    expect(view.status).not.toBe("errored");
+    expect(view.activity).not.toBeNull();
+    expect(await planFor(id)).toBeUndefined();
+  });
+
+  it("a restore refuses while a kill of the session runs, and goes ahead once it is done", async () => {
+    const { id } = await lostSession({ killRequestedAt: new Date().toISOString() });
+    const ctx = await createApp({ env: ws.env });
+    const lock = await tryLock(killLockDir(ctx, id));
+    if (typeof lock !== "object") throw new Error(`lock: ${lock}`);
+    try {
+      await expect(restoreSession(ctx, id)).rejects.toThrow(`${id}: it is being killed; restore it once the kill is done`);
+    } finally {
+      await lock.release();
+    }
+    // A kill cut short (its intent on record, its process gone) does not hold a restore back.
+    await expect(restoreSession(await createApp({ env: ws.env }), id)).resolves.toMatchObject({ id });
+  });
+});
