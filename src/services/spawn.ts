@@ -277,6 +277,13 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     return { id, branch, worktree, tmuxName, host: m.name };
   } catch (e) {
     const reason = (e as Error).message;
+    // The record names only what this spawn made: a kill or cleanup of it later acts on what
+    // it names, and a tmux session or folder of that name may be another's (another AO_HOME on
+    // the same tmux server, a folder already there). Over an unreachable host, what was made
+    // there is unknown: the names stay, for a kill once it answers.
+    if (!(e instanceof HostUnreachableError) && (!created.tmux || !created.worktree)) {
+      await ctx.store.update(id, () => ({ ...(created.tmux ? {} : { tmuxName: null }), ...(created.worktree ? {} : { worktree: null }) }), actor, "spawn-undone").catch(() => {});
+    }
     // Undo what this spawn made; nothing in a brand-new worktree is the user's work yet.
     if (created.tmux) await m.runtime.destroy(tmuxName).catch(() => {});
     // A branch this spawn continued holds the killed session's commits: it stays.

@@ -97,6 +97,11 @@ export class WorktreeWorkspace implements WorkspacePlugin {
   }
 
   async create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string; reuse?: boolean }): Promise<void> {
+    // A folder already there is someone's (another ao's session sharing worktreeDir, one whose
+    // record was deleted): git would refuse it, and undoing a failed spawn must not remove it.
+    if (await pathExists(this.host, opts.worktree)) {
+      throw new Error(`${opts.worktree} already exists (another session's worktree?); ao neither uses nor removes a folder it did not make`);
+    }
     await makeDir(this.host, path.dirname(opts.worktree));
     if (opts.reuse) {
       await this.serialised(opts.repoPath, () => this.gitOk(opts.repoPath, ["worktree", "add", "--quiet", opts.worktree, opts.branch]));
@@ -115,7 +120,8 @@ export class WorktreeWorkspace implements WorkspacePlugin {
       // and no .git/config write means no config lock for parallel spawns to fight over.
       await this.gitOk(opts.repoPath, ["worktree", "add", "--quiet", "--no-track", "-b", opts.branch, opts.worktree, opts.base]);
     } catch (e) {
-      // git may have made the branch, or the folder, before it failed: neither is anyone's yet.
+      // git may have made the branch, or the folder, before it failed: neither is anyone's yet
+      // (create checked that no folder was there).
       if (await pathExists(this.host, opts.worktree)) await this.git(opts.repoPath, ["worktree", "remove", "--force", opts.worktree]);
       await removePath(this.host, opts.worktree);
       await this.git(opts.repoPath, ["worktree", "prune"]);

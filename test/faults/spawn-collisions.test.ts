@@ -1,0 +1,52 @@
+// A spawn whose names are already taken: its worktree folder (another ao's session sharing
+// worktreeDir, or one whose record was deleted) or its tmux session (another AO_HOME with the
+// same workspace name on the same tmux server). Found by a fault pass: the failed spawn removed
+// the folder with its files, and a later cleanup killed the other ao's live agent.
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { runAo } from "../helpers/ao.js";
+import { privateTmux } from "../helpers/tmux.js";
+import { faultWorkspace, type FaultWorkspace } from "./helpers.js";
+
+const tm = privateTmux();
+let ws: FaultWorkspace;
+
+beforeAll(async () => {
+  ws = await faultWorkspace("collide", { socket: tm.socket, agentCommand: "sleep 600" });
+});
+afterAll(async () => {
+  tm.kill();
+  await rm(ws.root, { recursive: true, force: true });
+});
+
+describe("a spawn whose names are taken [class: work lost without --force, live agents killed]", () => {
+  it("fails without touching a folder already at its worktree's place, and cleanup leaves it too", async () => {
+    const theirs = path.join(ws.worktreeDir, "fe-1");
+    await mkdir(theirs, { recursive: true });
+    await writeFile(path.join(theirs, "notes.txt"), "someone's uncommitted work\n");
+    const r = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${theirs} already exists`);
+    expect(readFileSync(path.join(theirs, "notes.txt"), "utf8")).toBe("someone's uncommitted work\n");
+    const rec = await (await createApp({ env: ws.env })).store.read("fe-1");
+    expect(rec.worktree).toBeUndefined();
+    expect((await runAo(["session", "cleanup"], { env: ws.env })).code).toBe(0);
+    expect(readFileSync(path.join(theirs, "notes.txt"), "utf8")).toBe("someone's uncommitted work\n");
+  });
+
+  it("fails on a tmux session of its name made by another, and its cleanup leaves that session running", async () => {
+    // Another AO_HOME with this workspace's name made it, on this tmux server.
+    expect(tm.tmux("new-session", "-d", "-s", "ao-collide-fe-2", "sleep", "600").code).toBe(0);
+    const r = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/duplicate session/);
+    const rec = await (await createApp({ env: ws.env })).store.read("fe-2");
+    expect(rec.tmuxName).toBeUndefined();
+    expect(existsSync(path.join(ws.worktreeDir, "fe-2"))).toBe(false);
+    expect((await runAo(["session", "cleanup"], { env: ws.env })).stdout).toMatch(/fe-2/);
+    expect(tm.tmux("has-session", "-t", "=ao-collide-fe-2").code).toBe(0);
+  });
+});
