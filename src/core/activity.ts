@@ -53,8 +53,11 @@ export function deriveActivity(input: ActivityInput): Activity {
 export const EVENT_SLACK_MS = 2000;
 
 export interface ReconcileInput extends ActivityInput {
-  /** The agent's own newest account, when it reports events. */
-  event?: { activity: Exclude<Activity, "idle">; at: number };
+  /**
+   * The agent's own newest account, when it reports events. `reportsPrompts`: it reports each
+   * prompt it takes (Claude Code, Gemini CLI), so no turn starts without an event saying so.
+   */
+  event?: { activity: Exclude<Activity, "idle">; at: number; reportsPrompts?: boolean };
 }
 
 export interface Reconciled {
@@ -74,17 +77,23 @@ export function reconcileActivity(input: ReconcileInput): Reconciled {
   const screen = (): Activity => deriveActivity(input);
   const ev = input.event;
   if (input.dead) return { activity: "exited", source: "screen" };
-  if (!ev) return { activity: screen(), source: "screen" };
+  // Exited is the pane's process, never a word: an agent's "session ended" while its pane lives
+  // is one it took back (Claude's /clear ends a session and starts the next) or an exit still
+  // on its way, which the dead pane will say.
+  if (!ev || ev.activity === "exited") return { activity: screen(), source: "screen" };
   const still = stillForMs(input.activityAtSec, input.nowMs) >= STILL_MS;
   const screenNewer = (input.activityAtSec + 1) * 1000 > ev.at + EVENT_SLACK_MS;
   const idleAfter = (a: Activity): Activity => (a === "ready" && input.nowMs - ev.at >= input.readyThresholdMs ? "idle" : a);
   if (!still) {
     if (ev.activity === "active" && isDialog(input.movingShows)) return { activity: input.movingShows, source: "screen" };
-    if (screenNewer && ev.activity !== "exited") return { activity: screen(), source: "screen" };
+    // A screen that moves after an agent that reports its prompts ended its turn is its own
+    // drawing (Claude's footer hints fading, Gemini clearing its hook line), not a new turn:
+    // that would have come with an event. Read as working, it told the person twice.
+    if (screenNewer && !(ev.activity === "ready" && ev.reportsPrompts)) return { activity: screen(), source: "screen" };
     return { activity: idleAfter(ev.activity), source: "event" };
   }
   const seen = input.classifyStill();
   if (ev.activity === "active" && (seen === "waiting_input" || seen === "blocked")) return { activity: seen, source: "screen" };
-  if (screenNewer && ev.activity !== "exited") return { activity: screen(), source: "screen" };
+  if (screenNewer) return { activity: screen(), source: "screen" };
   return { activity: idleAfter(ev.activity), source: "event" };
 }

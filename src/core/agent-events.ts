@@ -37,6 +37,8 @@ export interface AgentReport {
   /** The conversation id the agent reported (Claude session, Codex thread, Gemini session). */
   sessionId: string | null;
   lastMessage: string | null;
+  /** The agent reported a prompt it took (it reports each: no turn starts unreported). */
+  reportsPrompts?: boolean;
 }
 
 /** Parse the log's text; lines cut short or garbled (a crash mid-write) are skipped. */
@@ -114,6 +116,13 @@ function toolText(d: Record<string, unknown>): string {
 
 /** The question a permission or question event carries; its options live on the screen. */
 function questionOf(kind: AgentEventKind, d: Record<string, unknown>): Question | null {
+  // Claude asks its own questions through a tool: asked for leave to "use" it, it is asking.
+  if (kind === "permission" && d.tool_name === "AskUserQuestion") {
+    const input = d.tool_input && typeof d.tool_input === "object" ? (d.tool_input as { questions?: unknown }) : {};
+    const first = Array.isArray(input.questions) ? (input.questions[0] as { question?: unknown } | undefined) : undefined;
+    const text = typeof first?.question === "string" && first.question ? first.question : null;
+    if (text) return { kind: "question", text, options: [], source: "event" };
+  }
   if (kind === "permission") {
     const text = d.tool_name ? `Do you want to allow ${toolText(d)}?` : (str(d.message) ?? "Permission needed");
     return { kind: "permission", text, options: [], source: "event" };
@@ -155,11 +164,14 @@ export function agentReport(events: AgentEvent[], opts: ReportOptions): AgentRep
     let activity = ACTIVITY[kind];
     if (kind === "session_start" && opts.promptPending && !prompted) activity = "active";
     const error = kind === "turn_failed" ? (str(d.last_assistant_message) ?? str(d.error_details) ?? str(d.error)) : null;
-    // A notification that the agent sits idle says nothing new after it asked something.
-    if (kind === "idle_prompt" && report?.activity === "waiting_input") continue;
+    // A notification that the agent sits idle says nothing new after it asked something, or
+    // after a turn ended on an error it cannot leave (the error stands until a new prompt).
+    if (kind === "idle_prompt" && (report?.activity === "waiting_input" || report?.kind === "turn_failed")) continue;
+    // Claude's generic "needs your permission" notice follows the request that named the tool.
+    if (e.event === "Notification" && (kind === "permission" || kind === "question") && report?.activity === "waiting_input" && report.question?.source === "event") continue;
     report = { activity, kind, at: e.t, question: questionOf(kind, d), error, sessionId, lastMessage };
   }
-  return report && { ...report, sessionId, lastMessage };
+  return report && { ...report, sessionId, lastMessage, ...(prompted ? { reportsPrompts: true } : {}) };
 }
 
 /** The agent's name as a person knows it, for reasons ("Claude Code asked: …"). */

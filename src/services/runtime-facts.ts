@@ -269,7 +269,7 @@ export class RuntimeFacts {
         // saw output after ao's clock) counts as at its prompt until a read says otherwise.
         classifyStill: () => still ?? "ready",
         ...(cached?.movingDialog && cached.still && !isStill && pane.activityAt - (cached.activityAt ?? 0) <= 1 ? { movingShows: cached.still } : {}),
-        ...(report ? { event: { activity: report.activity, at: report.at } } : {}),
+        ...(report ? { event: { activity: report.activity, at: report.at, ...(report.reportsPrompts ? { reportsPrompts: true } : {}) } } : {}),
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       const seen = events.length > 0 || cached?.blank === false || pane.dead;

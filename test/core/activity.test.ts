@@ -20,7 +20,10 @@ const cases: Array<[string, ReconcileInput, string, string]> = [
   ["a screen changed well after the event speaks for itself (Esc on a question)", input({ activityAtSec: sec(10_000), screen: "ready", event: { activity: "waiting_input", at: NOW - 30_000 } }), "ready", "screen"],
   ["a screen that changed with the event does not", input({ activityAtSec: sec(10_000), screen: "ready", event: { activity: "waiting_input", at: NOW - 10_500 } }), "waiting_input", "event"],
   ["a finished turn turns idle after the threshold", input({ event: { activity: "ready", at: NOW - 6 * 60_000 }, activityAtSec: sec(6 * 60_000) }), "idle", "event"],
-  ["a session-end event stands on a live pane", input({ activityAtSec: sec(0), event: { activity: "exited", at: NOW - 100 } }), "exited", "event"],
+  // Exited is the pane's process: Claude's /clear reports a session end and goes on.
+  ["a session-end event on a live pane is not an exit: the screen speaks", input({ activityAtSec: sec(0), event: { activity: "exited", at: NOW - 100 } }), "active", "screen"],
+  ["nor on a still one", input({ activityAtSec: sec(10_000), screen: "ready", event: { activity: "exited", at: NOW - 100 } }), "ready", "screen"],
+  ["a dead pane is exited, whatever the events", input({ dead: true, activityAtSec: sec(10_000), event: { activity: "active", at: NOW - 100 } }), "exited", "screen"],
 ];
 
 describe("reconcileActivity", () => {
@@ -36,6 +39,9 @@ describe("moving screens", () => {
     expect(reconcileActivity(input({ ...moving, movingShows: "ready" }))).toEqual({ activity: "active", source: "screen" });
     // An agent that reports only turn ends (Codex) is busy again when its screen moves long after.
     expect(reconcileActivity(input({ ...moving, event: { activity: "ready", at: NOW - 60_000 } }))).toEqual({ activity: "active", source: "screen" });
+    // One that reports each prompt (Claude, Gemini) is not: a new turn would have said so. Its
+    // screen moving after the turn ended is its own drawing (a footer hint fading).
+    expect(reconcileActivity(input({ ...moving, event: { activity: "ready", at: NOW - 10_000, reportsPrompts: true } }))).toEqual({ activity: "ready", source: "event" });
     expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input", event: { activity: "ready", at: NOW - 60_000 } }))).toEqual({ activity: "waiting_input", source: "screen" });
     expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input", event: { activity: "active", at: NOW - 500 } }))).toEqual({ activity: "waiting_input", source: "screen" });
   });

@@ -17,6 +17,24 @@ function ev(event: string, data: Record<string, unknown> | null = {}, t = 1000):
 }
 
 describe("agent events", () => {
+  it("keeps a turn's error after the agent says it sits idle: the error stands until a new prompt", () => {
+    const events = [ev("UserPromptSubmit", { prompt: "go" }, 1), ev("StopFailure", { error: "rate_limit", last_assistant_message: "You've hit your limit · resets 1:30am" }, 2), ev("Notification", { notification_type: "idle_prompt" }, 60_000)];
+    expect(agentReport(events, { promptPending: false })).toMatchObject({ kind: "turn_failed", error: "You've hit your limit · resets 1:30am" });
+    expect(agentReport([...events, ev("UserPromptSubmit", { prompt: "again" }, 70_000)], { promptPending: false })).toMatchObject({ activity: "active", error: null });
+  });
+
+  it("keeps the question a request named over Claude's generic notice that follows it, and reads AskUserQuestion as a question", () => {
+    const asked = [ev("UserPromptSubmit", { prompt: "go" }, 1), ev("PermissionRequest", { tool_name: "Bash", tool_input: { command: "touch x.txt" } }, 2), ev("Notification", { notification_type: "permission_prompt", message: "Claude needs your permission to use Bash" }, 6000)];
+    expect(agentReport(asked, { promptPending: false })?.question?.text).toBe("Do you want to allow Bash `touch x.txt`?");
+    const question = [ev("UserPromptSubmit", { prompt: "ask me" }, 1), ev("PermissionRequest", { tool_name: "AskUserQuestion", tool_input: { questions: [{ question: "Which colour should the button be?", options: [{ label: "Red" }, { label: "Blue" }] }] } }, 2)];
+    expect(agentReport(question, { promptPending: false })?.question).toEqual({ kind: "question", text: "Which colour should the button be?", options: [], source: "event" });
+  });
+
+  it("says whether the agent reports the prompts it takes", () => {
+    expect(agentReport([ev("SessionStart", {}, 1), ev("UserPromptSubmit", { prompt: "go" }, 2), ev("Stop", {}, 3)], { promptPending: false })?.reportsPrompts).toBe(true);
+    expect(agentReport([{ t: 1, agent: "codex", event: "notify", data: { type: "agent-turn-complete" } }], { promptPending: false })?.reportsPrompts).toBeUndefined();
+  });
+
   it("skips garbled and partial lines", () => {
     const text = '{"v":1,"t":5,"agent":"codex","event":"notify","data":{"type":"agent-turn-complete"}}\n{"v":1,"t":6,"ag\nnot json\n';
     expect(parseAgentEvents(text)).toEqual([{ t: 5, agent: "codex", event: "notify", data: { type: "agent-turn-complete" } }]);

@@ -102,6 +102,9 @@ const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
   ["not stuck when the runtime is unknown", facts({}, { lastActivityAt: minutesAgo(90) }), "working", "working", /working/],
   ["not stuck inside the threshold", facts({ runtimeAlive: true, activity: "active", pr: null }, { lastActivityAt: minutesAgo(5) }), "working", "working", /agent is working/],
   ["an agent that exited is errored and restorable", facts({ runtimeAlive: true, activity: "exited", pr: null }), "errored", "agent_exited", /agent exited/],
+  ["an exit recorded, and its pane lives with its agent at work: it runs again", facts({ runtimeAlive: true, activity: "active", agent: agent(), pr: null }, { status: "errored", statusCause: "agent_exited", errorReason: "agent exited (restore to relaunch it)" }), "working", "working", /working/],
+  ["a runtime recorded lost that runs again (a restore cut short after it started the agent)", facts({ runtimeAlive: true, activity: "ready", agent: agent(), pr: null }, { status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost" }), "needs_input", "turn_finished", /finished its turn/],
+  ["a recorded loss with no pane stands", facts({ runtimeAlive: false, pr: null }, { status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost (tmux session gone without a kill)" }), "errored", "runtime_lost", /runtime lost/],
   ["working by default", facts({ runtimeAlive: true, activity: "active", pr: null }), "working", "working", /agent is working/],
 ];
 
