@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, type Stats } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, writeSync, type Stats } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
@@ -146,14 +146,21 @@ export class SessionStore {
         throw e;
       }
       const full: Metadata = { id, ...meta };
-      await withLock(
-        this.lockPath(id),
-        async () => {
-          await writeFileAtomic(this.metaPath(id), serializeMetadata(full));
-          await this.appendEvent(id, { actor, kind: "created", after: full });
-        },
-        await this.lockOptions(),
-      );
+      try {
+        await withLock(
+          this.lockPath(id),
+          async () => {
+            await writeFileAtomic(this.metaPath(id), serializeMetadata(full));
+            await this.appendEvent(id, { actor, kind: "created", after: full });
+          },
+          await this.lockOptions(),
+        );
+      } catch (e) {
+        // A folder with no record (a full disk) would be a session no command can read or
+        // remove: it goes, and the error is the spawn's.
+        if (!existsSync(this.metaPath(id))) await rm(this.dir(id), { recursive: true, force: true }).catch(() => {});
+        throw e;
+      }
       return id;
     }
   }

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
 import { readSharedJson } from "../metadata/shared-json.js";
 import path from "node:path";
@@ -178,10 +178,15 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   // write is a new file each time, and on a filesystem that has freed many inodes a new file
   // was the dearest call of a quiet `ao status`.
   if (JSON.stringify({ ...next, checkedAt: null }) === JSON.stringify({ ...last, checkedAt: null })) return next;
-  await mkdirPrivate(path.dirname(cacheFile(ctx)));
+  // A full or read-only AO_HOME costs the next call this check again, not this call its answer.
   const tmp = `${cacheFile(ctx)}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(next), { mode: PRIVATE_FILE });
-  await rename(tmp, cacheFile(ctx));
+  try {
+    await mkdirPrivate(path.dirname(cacheFile(ctx)));
+    await writeFile(tmp, JSON.stringify(next), { mode: PRIVATE_FILE });
+    await rename(tmp, cacheFile(ctx));
+  } catch {
+    await rm(tmp, { force: true }).catch(() => {});
+  }
   return next;
 }
 

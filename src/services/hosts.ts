@@ -194,6 +194,12 @@ export async function probeHosts(ctx: AppContext, opts: { names?: string[]; time
 
 /** What placement needs of a probe. */
 export function loads(reports: HostReport[]): HostLoad[] {
-  // A host that answers without tmux cannot run a session: it is skipped, said why.
-  return reports.map((r) => ({ name: r.name, maxSessions: r.capacity, live: r.live, reachable: r.reachable, ...(r.reachable && !r.tmux ? { unfit: "has no tmux" } : {}) }));
+  // A host that answers without tmux or git cannot run a session: it is skipped, said why.
+  return reports.map((r) => ({
+    name: r.name,
+    maxSessions: r.capacity,
+    live: r.live,
+    reachable: r.reachable,
+    ...(r.reachable && !r.tmux ? { unfit: "has no tmux" } : r.reachable && !r.git ? { unfit: "has no git" } : {}),
+  }));
 }

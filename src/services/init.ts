@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
@@ -54,6 +55,10 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
     ...(otherHost ? { otherHost } : {}),
     ...(githubApi && githubApi !== "https://api.github.com" ? { githubApi } : {}),
   });
+  // A config by its other name would be hidden by the new one (.yaml is looked for first).
+  for (const other of CONFIG_FILE_NAMES.slice(1)) {
+    if (existsSync(path.join(cwd, other))) throw new AoError(`${path.join(cwd, other)} already exists; ao init never writes a second config beside it`, 1);
+  }
   try {
     // "wx": fail if the file exists, decided by the kernel, so a race cannot overwrite either.
     await writeFile(file, text, { flag: "wx", mode: 0o644 });

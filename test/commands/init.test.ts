@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -84,6 +85,18 @@ describe("ao init", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/already exists; ao init never overwrites/);
     expect(await readFile(path.join(repo, "agent-orchestrator.yaml"), "utf8")).toBe("name: mine\n");
+  });
+
+  it("writes no .yaml beside an agent-orchestrator.yml, which it would hide", async () => {
+    const dir = path.join(ws.root, "yml-repo");
+    await mkdir(dir, { recursive: true });
+    git(dir, "init", "-q");
+    git(dir, "remote", "add", "origin", "git@github.com:acme/yml.git");
+    await writeFile(path.join(dir, "agent-orchestrator.yml"), "name: mine\n");
+    const r = await runAo(["init"], { env, cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/agent-orchestrator\.yml already exists; ao init never writes a second config beside it/);
+    expect(existsSync(path.join(dir, "agent-orchestrator.yaml"))).toBe(false);
   });
 
   it("explains, with exit 2, outside a repository or without origin", async () => {

@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +102,20 @@ describe("the conflict radar", () => {
     await checkConflicts(ctx, { fetch: true, fetchEveryMs: 0 });
     expect((await runAo(["watch", "--once"], { env })).code).toBe(0);
     await waitFor("told again", async () => (await logged("fe-3")).filter((t) => t.includes("Please rebase")).length === 2);
+  });
+});
+
+describe("the radar on a full or read-only AO_HOME", () => {
+  it("still answers: ao status does not fail on its snapshot's write", async () => {
+    const home = path.join(root, "ro-home");
+    await mkdir(path.join(home, "sessions"), { recursive: true });
+    await cp(path.join(env.AO_HOME!, "sessions"), path.join(home, "sessions"), { recursive: true });
+    // The cache folder cannot be made: a file holds its name (as a full disk refuses a write).
+    await writeFile(path.join(home, "cache"), "");
+    const r = await runAo(["status", "--json", "--all"], { env: { ...env, AO_HOME: home } });
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as Row[];
+    expect(rows.find((x) => x.name === "fe-1")!.conflicts.map((c) => c.with)).toEqual(["fe-2"]);
   });
 });
 

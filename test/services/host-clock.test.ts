@@ -75,3 +75,11 @@ describe("a host whose clock is ahead of this one", () => {
     expect(calls.n).toBe(1);
   });
 });
+
+describe("what placement is told of a probe", () => {
+  it("passes by a host that answers without tmux or without git, saying which", async () => {
+    const { loads } = await import("../../src/services/hosts.js");
+    const row = (name: string, tmux: string | null, git: string | null) => ({ name, ssh: name, live: 0, capacity: 4, reachable: true, error: null, tmux, git, load: null, lastSeen: null, unreachableSince: null });
+    expect(loads([row("a", "3.3a", "2.39"), row("nt", null, "2.39"), row("ng", "3.3a", null)]).map((l) => l.unfit)).toEqual([undefined, "has no tmux", "has no git"]);
+  });
+});

@@ -49,6 +49,9 @@ export function tmuxArg(text: string): string {
   return text.endsWith(";") ? `${text.slice(0, -1)}\\;` : text;
 }
 
+/** tmux is not on the PATH of commands run on a host. */
+export class TmuxMissing extends Error {}
+
 /**
  * tmux as the runtime: one session per ao session. Every target is exact (`=name`), so `fe-1`
  * never reaches `fe-12`. A socket name puts ao on a private server (tests, the demo). On another
@@ -84,7 +87,7 @@ export class TmuxRuntime implements RuntimePlugin {
     if (this.host.remote) {
       const r = await this.host.run("tmux", this.argv(args), input !== undefined ? { input } : {});
       // 127: the shell there found no tmux on the PATH its ssh commands get.
-      if (r.exitCode === 127) throw new Error(`tmux is not installed on ${this.host.name} (not on the PATH of commands run there over ssh): ${r.stderr.trim()}`);
+      if (r.exitCode === 127) throw new TmuxMissing(`tmux is not installed on ${this.host.name} (not on the PATH of commands run there over ssh): ${r.stderr.trim()}`);
       return r;
     }
     const env = withoutSecrets(process.env);
@@ -326,7 +329,15 @@ export class TmuxRuntime implements RuntimePlugin {
   }
 
   async destroy(name: string): Promise<void> {
-    const panes = (await this.listPanes()).filter((p) => p.name === name);
+    let listed: PaneFacts[];
+    try {
+      listed = await this.listPanes();
+    } catch (e) {
+      // No tmux there: no tmux session to end (a spawn that failed for that very reason).
+      if (e instanceof TmuxMissing) return;
+      throw e;
+    }
+    const panes = listed.filter((p) => p.name === name);
     // Collect the agent's whole process tree before tmux goes: some agents ignore the SIGHUP
     // that closing the pane sends, and would keep running unseen.
     const pids = (await Promise.all(panes.filter((p) => !p.dead).map((p) => processTree(p.panePid, this.host)))).flat();
