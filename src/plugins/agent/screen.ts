@@ -21,8 +21,13 @@ export function linesAbove(lines: string[], marker: RegExp): string[] {
  */
 export function atPrompt(lines: string[]): boolean {
   const PROMPT = /^\s*(?:\S{0,30}[>›❯$%#»])(?:\s|$)/;
+  // A shell's prompt that ends its line, however long the path or host before it
+  // ("root@build-01:~/code/app/worktrees/fe-12$", "me@host ~/app (main) $"): `$` or `#` after a
+  // path or a name, or any prompt mark after a space. Not `>` (HTML, quotes), nor a percentage.
+  const SHELL_PROMPT = /(?:[\w~\])/:-][$#]|\s[$#%❯›»])$/;
   for (let i = lines.length - 1; i >= 0; i--) {
     if (PROMPT.test(lines[i] ?? "")) return true;
+    if (i === lines.length - 1 && (lines[i] ?? "").length <= 300 && SHELL_PROMPT.test(lines[i] ?? "")) return true;
     if (!/^\s/.test(lines[i] ?? "")) return false;
   }
   return false;
