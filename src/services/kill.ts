@@ -147,7 +147,11 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
   // still runs in the worktree: it goes too, before its folder does.
   if (worktree && !left) await killTree((await processesIn(worktree, m.host)).map((p) => p.pid), 3000, m.host);
   if (removeWorktree) await m.workspace.remove(repo, worktree);
-  else if (meta.killRequestedAt && worktree && !left && !keep && (await pathExists(m.host, worktree))) {
+  else if (worktree && !keep && !left && !meta.killRequestedAt && !(await pathExists(m.host, worktree))) {
+    // Its folder was deleted behind ao's back: git's entry for it goes too, or its branch reads
+    // as checked out there and no new session can continue it.
+    await m.workspace.remove(repo, worktree).catch(() => {});
+  } else if (meta.killRequestedAt && worktree && !left && !keep && (await pathExists(m.host, worktree))) {
     // An earlier kill was cut short inside `git worktree remove`: what is left is no longer a
     // worktree git can check, and the person already chose to end it.
     await removePath(m.host, worktree);

@@ -50,3 +50,16 @@ describe("a spawn whose names are taken [class: work lost without --force, live 
     expect(tm.tmux("has-session", "-t", "=ao-collide-fe-2").code).toBe(0);
   });
 });
+
+describe("a worktree deleted behind ao's back", () => {
+  it("is let go by its kill, and its branch can be continued in a new session", async () => {
+    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const id = spawned.stdout.trim();
+    const meta = await (await createApp({ env: ws.env })).store.read(id);
+    await rm(meta.worktree!, { recursive: true, force: true });
+    expect((await runAo(["session", "kill", id], { env: ws.env })).code).toBe(0);
+    const again = await runAo(["spawn", "frontend", "--branch", meta.branch!], { env: ws.env });
+    expect(again.code, again.stderr).toBe(0);
+  });
+});

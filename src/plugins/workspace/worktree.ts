@@ -104,7 +104,11 @@ export class WorktreeWorkspace implements WorkspacePlugin {
     }
     await makeDir(this.host, path.dirname(opts.worktree));
     if (opts.reuse) {
-      await this.serialised(opts.repoPath, () => this.gitOk(opts.repoPath, ["worktree", "add", "--quiet", opts.worktree, opts.branch]));
+      await this.serialised(opts.repoPath, async () => {
+        // An entry whose folder is gone still holds the branch for git: pruned first.
+        await this.git(opts.repoPath, ["worktree", "prune"]);
+        await this.gitOk(opts.repoPath, ["worktree", "add", "--quiet", opts.worktree, opts.branch]);
+      });
       return;
     }
     // Fetch first so the branch starts from what the remote has now; offline, the last fetched
@@ -132,11 +136,12 @@ export class WorktreeWorkspace implements WorkspacePlugin {
 
   async checkedOutAt(repoPath: string, branch: string): Promise<string[]> {
     const out = await this.gitOk(repoPath, ["worktree", "list", "--porcelain"]);
+    // A worktree whose folder is gone (git marks it prunable) holds the branch for no one.
     const at: string[] = [];
-    let current = "";
-    for (const line of out.split("\n")) {
-      if (line.startsWith("worktree ")) current = line.slice("worktree ".length);
-      else if (line === `branch refs/heads/${branch}`) at.push(current);
+    for (const block of out.split("\n\n")) {
+      const lines = block.split("\n");
+      const where = lines.find((l) => l.startsWith("worktree "))?.slice("worktree ".length);
+      if (where !== undefined && lines.includes(`branch refs/heads/${branch}`) && !lines.some((l) => l.startsWith("prunable"))) at.push(where);
     }
     return at;
   }
