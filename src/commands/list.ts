@@ -8,6 +8,13 @@ import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions } from "../services/sessions.js";
 import { printJson, stdoutStyle, writeOut } from "./output.js";
 
+/**
+ * The conflict radar's fetch of a base within one `ao status`: an origin that does not answer
+ * costs a call this long (then the last base known is used, and the fetch is tried again in a
+ * minute), not the minute a dashboard or `ao watch` gives it in the background.
+ */
+const STATUS_FETCH_MS = 10_000;
+
 export interface ListFlags {
   project?: string;
   json?: boolean;
@@ -42,7 +49,7 @@ export async function sessionLs(flags: ListFlags): Promise<void> {
 }
 
 async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): Promise<string> {
-  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", githubMaxAgeMs: flags.refresh ? 0 : maxAgeMs, record: true, conflicts: "check" });
+  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", githubMaxAgeMs: flags.refresh ? 0 : maxAgeMs, record: true, conflicts: "check", conflictsFetchMs: STATUS_FETCH_MS });
   const now = ctx.now();
   if (flags.json) return `${JSON.stringify(views.map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
   const line = githubLine(github, now);

@@ -122,7 +122,8 @@ const HOST_GIT_TIMEOUT_MS = 8000;
  * each other and their base; a pair on two machines is merged here (see checkAcross).
  * A host known to be down is passed by, its sessions keeping what was last found.
  */
-export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; fetchEveryMs?: number; stored?: StoredSession[] } = {}): Promise<ConflictSnapshot> {
+export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; fetchEveryMs?: number; fetchTimeoutMs?: number; stored?: StoredSession[] } = {}): Promise<ConflictSnapshot> {
+  const fetchMs = opts.fetchTimeoutMs ?? FETCH_TIMEOUT_MS;
   const last = await cachedConflicts(ctx);
   const now = ctx.now();
   const next: ConflictSnapshot = { checkedAt: now.toISOString(), bySession: {}, baseTips: {}, pairs: {}, errors: {}, fetchedAt: { ...last.fetchedAt }, refs: {} };
@@ -140,7 +141,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
     if (byHost.size > 1) found.set(project, { byHost, groups });
     for (const [host, sessions] of byHost) {
       if (host === LOCAL_HOST) {
-        const place: Place = { key: project.id, git: (args, fetching) => git(project.path, args, fetching ? FETCH_TIMEOUT_MS : GIT_TIMEOUT_MS), stamp: (names) => refsStamp(project.path, names) };
+        const place: Place = { key: project.id, git: (args, fetching) => git(project.path, args, fetching ? fetchMs : GIT_TIMEOUT_MS), stamp: (names) => refsStamp(project.path, names) };
         here.push(async () => void groups.push({ host, sessions, tips: await checkPlace(place, project, sessions, last, next, now, opts) }));
         continue;
       }
@@ -161,7 +162,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
         }
         if (!cwd) return skip("no worktree recorded");
         if (downSince) return skip(`host ${host} unreachable since ${downSince}`);
-        const place: Place = { key, git: (args, fetching) => m.host.run("git", args, { cwd, timeoutMs: fetching ? FETCH_TIMEOUT_MS : HOST_GIT_TIMEOUT_MS }), stamp: () => null };
+        const place: Place = { key, git: (args, fetching) => m.host.run("git", args, { cwd, timeoutMs: fetching ? fetchMs : HOST_GIT_TIMEOUT_MS }), stamp: () => null };
         groups.push({ host, sessions, machine: m, tips: await checkPlace(place, project, sessions, last, next, now, opts) });
       });
     }

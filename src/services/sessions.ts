@@ -35,6 +35,8 @@ export interface ListOptions {
   ids?: string[];
   /** "check" runs the conflict radar (fetching the bases); otherwise its last result is shown. */
   conflicts?: "cached" | "check";
+  /** How long the radar's fetch of each base may take (default a minute): a one-shot command does not wait that long on a silent origin. */
+  conflictsFetchMs?: number;
   /**
    * false: skip the runtime look (liveness, activity): the records and PR facts alone, for a
    * first frame that must not wait on tmux. Never recorded from: the facts are incomplete.
@@ -410,7 +412,7 @@ async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: Proj
     opts.github === "refresh"
       ? ctx.prFacts.refresh(prGroups(ctx, stored), opts.githubMaxAgeMs !== undefined ? { maxAgeMs: opts.githubMaxAgeMs } : {})
       : ctx.prFacts.cached(),
-    opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true, stored: all }) : cachedConflicts(ctx),
+    opts.conflicts === "check" ? checkConflicts(ctx, { fetch: true, stored: all, ...(opts.conflictsFetchMs !== undefined ? { fetchTimeoutMs: opts.conflictsFetchMs } : {}) }) : cachedConflicts(ctx),
   ]);
   const live = (s: StoredSession) => s.meta?.status !== "killed" && s.meta?.status !== "merged";
   // A PR fact looked up for an earlier session of the same id (before a reset) is not this one's.

@@ -4,10 +4,12 @@
 // the folder with its files, and a later cleanup killed the other ao's live agent.
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { runAo } from "../helpers/ao.js";
+import { git } from "../helpers/git.js";
 import { privateTmux } from "../helpers/tmux.js";
 import { faultWorkspace, type FaultWorkspace } from "./helpers.js";
 
@@ -62,4 +64,25 @@ describe("a worktree deleted behind ao's back", () => {
     const again = await runAo(["spawn", "frontend", "--branch", meta.branch!], { env: ws.env });
     expect(again.code, again.stderr).toBe(0);
   });
+});
+
+describe("an origin that takes the connection and never answers", () => {
+  it("costs ao status its radar's short fetch deadline, not a minute; the answer still comes", async () => {
+    // A live session with a branch: the radar has a base to fetch.
+    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const silent = net.createServer(() => {}); // accepts, says nothing
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/app.git`;
+    const before = git(ws.clone, "remote", "get-url", "origin").trim();
+    try {
+      git(ws.clone, "remote", "set-url", "origin", url);
+      const r = await runAo(["status", "--json"], { env: ws.env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    } finally {
+      git(ws.clone, "remote", "set-url", "origin", before);
+      silent.close();
+    }
+  }, 40_000);
 });

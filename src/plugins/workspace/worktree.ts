@@ -19,8 +19,9 @@ const LOCK_RETRY_MS = 15_000;
 async function git(host: Host, cwd: string, args: string[]): Promise<RunResult> {
   const deadline = performance.now() + LOCK_RETRY_MS;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
-    // A fetch over a slow link may take minutes; one that takes longer has hung.
-    const r = await host.run("git", args, { cwd, ...(host.remote ? { timeoutMs: 10 * 60_000 } : {}) });
+    // A fetch over a slow link may take minutes; one that takes longer has hung (an origin that
+    // takes the connection and never answers held ao spawn for good).
+    const r = await host.run("git", args, { cwd, timeoutMs: 10 * 60_000 });
     if (r.exitCode === 0 || !LOCK_BUSY.test(r.stderr) || performance.now() > deadline) return r;
     await sleep(wait + Math.random() * wait);
   }
