@@ -18,6 +18,24 @@ export interface Seen {
   /** How far the host's clock is ahead of this one's (ms), and when that was measured. */
   skewMs?: number;
   skewAt?: string;
+  /** When a host noted down was last given a refresh's whole wait (a slow host, not a gone one, then answers). */
+  fullTryAt?: string;
+}
+
+/** How often a host noted down gets a refresh's whole wait rather than the short one. */
+export const DOWN_FULL_TRY_EVERY_MS = 30_000;
+
+/**
+ * Whether this refresh gives a host noted down its whole wait, and if so, notes that it did
+ * (so the refreshes of other ao processes meanwhile keep the short one).
+ */
+export async function fullTryDue(ctx: AppContext, name: string, now: Date, seen: Seen | undefined): Promise<boolean> {
+  if (seen?.fullTryAt && now.getTime() - Date.parse(seen.fullTryAt) < DOWN_FULL_TRY_EVERY_MS) return false;
+  return changeSeen(ctx, name, (s) => {
+    if (s.fullTryAt && now.getTime() - Date.parse(s.fullTryAt) < DOWN_FULL_TRY_EVERY_MS) return false;
+    s.fullTryAt = now.toISOString();
+    return true;
+  });
 }
 
 /** One script, one round trip: what `ao hosts` shows of a machine. Our own text, no input in it. */
@@ -117,6 +135,7 @@ export function noteHostAnswer(ctx: AppContext, name: string, answered: boolean,
     if (answered) {
       if (!fresh(s)) s.lastSeen = now.toISOString();
       delete s.unreachableSince;
+      delete s.fullTryAt;
     } else {
       s.unreachableSince ??= now.toISOString();
     }
@@ -185,7 +204,9 @@ export async function probeHosts(ctx: AppContext, opts: { names?: string[]; time
         });
         return { ...base, reachable: true, error: null, ...parseProbe(r.stdout), lastSeen: now, unreachableSince: null };
       } catch (e) {
-        const s = await changeSeen(ctx, h.name, (s) => ((s.unreachableSince ??= now), { ...s }));
+        // No answer within a deadline shorter than a refresh's own says nothing of the host
+        // that every other command should go by (`ao hosts --timeout 1` marked a slow one down).
+        const s = (opts.timeoutMs ?? 10_000) >= 10_000 ? await changeSeen(ctx, h.name, (s) => ((s.unreachableSince ??= now), { ...s })) : ((await hostNotes(ctx))[h.name] ?? {});
         return { ...base, reachable: false, error: (e as Error).message, tmux: null, git: null, load: null, lastSeen: s.lastSeen ?? null, unreachableSince: s.unreachableSince ?? now };
       }
     }),

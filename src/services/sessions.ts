@@ -16,7 +16,7 @@ import { agentEventsPath } from "./agent-events.js";
 import type { RuntimeQuery, SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import { hostClockSkew, hostNotes, noteHostAnswer } from "./hosts.js";
+import { fullTryDue, hostClockSkew, hostNotes, noteHostAnswer } from "./hosts.js";
 import { machine, sessionsByHost } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
 import type { Conflict } from "../core/conflicts.js";
@@ -261,9 +261,12 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
       try {
         // A refresh waits for no host longer than this, and for one already known to be down
         // only briefly: the other hosts' sessions are not held back by it for long.
+        // Every half minute a host noted down gets the whole wait again: one slower than the
+        // short wait (a login that takes 6 s) stayed "unreachable" for good.
         const wasDown = notes[name]?.unreachableSince !== undefined;
+        const short = wasDown && m.host.remote && !(await fullTryDue(ctx, name, now, notes[name]));
         const usual = m.host.timeoutMs;
-        if (m.host.remote) m.host.timeoutMs = Math.min(usual, wasDown ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
+        if (m.host.remote) m.host.timeoutMs = Math.min(usual, short ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
         let skew = 0;
         let facts: Map<string, SessionRuntimeFacts>;
         try {
