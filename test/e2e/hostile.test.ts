@@ -121,7 +121,8 @@ describe("hostile outside text", () => {
     expect((await runAo(["watch", "--once"], { env })).stdout).toMatch(/ci-failed → told the agent \(delivered\)/);
     const texts = (await readFile(agentLog, "utf8")).trim().split("\n").map((l) => (JSON.parse(l) as { text: string }).text);
     const message = texts.at(-1)!;
-    expect(message).toContain("checkABCDEF\nG");
+    // A check's name is one line in the message (a line break in it would start an entry).
+    expect(message).toContain("- checkABCDEF G: failure");
     // eslint-disable-next-line no-control-regex
     expect(message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     const bytes = (await readFile(agentInput, "utf8")).slice(typedBefore).trim().split("\n").map((l) => JSON.parse(l) as string).join("");
@@ -133,7 +134,7 @@ describe("hostile outside text", () => {
     expect(rest.split(`${ESC}[201~`)).toHaveLength(2);
     expect(before).toBe("\u0015");
     expect(after).toMatch(/^\r+$/);
-    expect(body).toContain("checkABCDEF\rG");
+    expect(body).toContain("checkABCDEF G");
     // eslint-disable-next-line no-control-regex -- control bytes are what is checked
     expect(body).not.toMatch(/[\u001b\u0003\u0007]/);
   }, 60_000);
