@@ -2,6 +2,7 @@ import type { DerivedStatus, PrFacts, Status, StatusCause, StatusFacts } from ".
 import { CAUSES, STATUSES } from "./types.js";
 import { prNumberFromUrl } from "./pr.js";
 import { shortAge } from "./age.js";
+import { inert } from "./sanitize.js";
 
 /** Statuses that only GitHub facts can produce; without those facts the last recorded one stands. */
 const PR_STATUSES: ReadonlySet<Status> = new Set([
@@ -136,7 +137,9 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   }
 
   if (facts.activity === "exited") {
-    return is("errored", "agent_exited", "agent exited (restore to relaunch it)");
+    // In its own last words: restoring will not mend a missing key or a broken command.
+    const words = facts.lastWords ? inert(facts.lastWords).slice(0, 300) : "";
+    return is("errored", "agent_exited", words ? `agent exited (${words}); restore to relaunch it` : "agent exited (restore to relaunch it)");
   }
   // At its prompt with no PR waiting on others: the next move is the person's.
   if (facts.activity === "ready" || facts.activity === "idle") {

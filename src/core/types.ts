@@ -76,6 +76,8 @@ export interface StatusFacts {
   spawnerAlive?: boolean;
   /** What the agent itself said and showed, beyond the activity. */
   agent?: AgentFacts;
+  /** What its dead pane said last (exit status, last lines), when the agent exited. */
+  lastWords?: string;
 }
 
 /** Facts from the agent's events and screen that the status wording needs. */

@@ -34,6 +34,8 @@ export interface SessionRuntimeFacts {
   report?: AgentReport;
   /** Its newest events, for the detail view. */
   events?: AgentEvent[];
+  /** A dead pane's last words: its exit status and last lines (outside text). */
+  lastWords?: string;
   /**
    * When tmux was asked, if that was before the caller read the records (a look started ahead):
    * a record changed since then is newer than these facts.
@@ -89,6 +91,16 @@ interface CacheEntry {
   movingDialog?: boolean;
   /** false: its session's screen is not read (its agent's events speak for it), so no look asks for it. */
   screen?: false;
+  /** A dead pane's last words (its exit status, its last lines), read once: `seenFor` dates them. */
+  lastWords?: string;
+}
+
+/** What a dead pane says last: its exit status (tmux's "Pane is dead (status N, …)") and its last lines. */
+function lastWordsOf(text: string, deadStatus: number | null): string {
+  const lines = text.split("\n");
+  const status = deadStatus ?? Number(lines.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
+  const last = lines.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3).map((l) => l.trim());
+  return [Number.isNaN(status) ? "" : `status ${status}`, last.join(" / ")].filter(Boolean).join(": ");
 }
 type PaneCache = Record<string, CacheEntry>;
 
@@ -247,6 +259,18 @@ export class RuntimeFacts {
         dirty = true;
       };
       const screen = look.screens.get(q.tmuxName);
+      if (pane.dead && cache[q.tmuxName]!.lastWords === undefined) {
+        // What the agent said as it exited, once (remain-on-exit keeps the pane): "agent exited"
+        // alone left a person to attach and look, and restoring will not help a missing key.
+        const text = await this.runtime.capture(q.tmuxName, 200).catch(() => "");
+        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(text, pane.deadStatus) };
+        dirty = true;
+      } else if (!pane.dead && cache[q.tmuxName]!.lastWords !== undefined) {
+        // Alive again (restored): its next exit's words are read afresh.
+        const { lastWords: _, ...rest } = cache[q.tmuxName]!;
+        cache[q.tmuxName] = rest;
+        dirty = true;
+      }
       if (screen && !pane.dead) read(screen.text, screen.activityAt);
       else if (!pane.dead && !isStill && q.agent.dialogsAnimate) {
         // An agent whose dialogs animate (Codex) has its moving screen read too, at most once a
@@ -273,7 +297,7 @@ export class RuntimeFacts {
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
-      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
+      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

@@ -155,6 +155,7 @@ function statusFacts(ctx: AppContext, meta: Metadata, now: Date, rt: SessionRunt
   if (rt?.unreachable) facts.probeError = rt.unreachable;
   if (rt?.hostDown) facts.hostDown = rt.hostDown;
   if (rt?.activity) facts.activity = rt.activity;
+  if (rt?.lastWords) facts.lastWords = rt.lastWords;
   if (pr !== undefined) facts.pr = pr;
   if (agent) facts.agent = agent;
   return facts;
