@@ -67,7 +67,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     const branchLeft = branch && (await m.workspace.branchExists(repo, branch));
     throw new AoError(
       `${id}: its worktree ${worktree ?? "(none recorded)"} is gone, so there is nothing to resume in.` +
-        (branchLeft ? ` Its branch ${branch} still exists: continue it in a new session with: ao spawn ${project.id} --branch ${branch}` : branch ? ` Its branch ${branch} is gone too.` : ""),
+        (branchLeft ? ` Its branch ${branch} still exists: continue it in a new session with: ao spawn ${project.id} --branch ${branch}${m.host.remote ? ` --host ${m.name}` : ""}` : branch ? ` Its branch ${branch} is gone too.` : ""),
       1,
     );
   }

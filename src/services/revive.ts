@@ -13,7 +13,7 @@ export async function reviveHint(ctx: AppContext, id: string, meta: Metadata, pr
   if (meta.worktree && (await m.workspace.exists(meta.worktree).catch(() => false))) return `bring it back with: ao session restore ${id}`;
   const branch = meta.branch;
   if (branch && (await m.workspace.branchExists(meta.hostRepo || project.path, branch).catch(() => false))) {
-    return `its worktree is gone; continue its branch in a new session with: ao spawn ${project.id} --branch ${branch}`;
+    return `its worktree is gone; continue its branch in a new session with: ao spawn ${project.id} --branch ${branch}${m.host.remote ? ` --host ${m.name}` : ""}`;
   }
   return `its worktree${branch ? ` and branch ${branch} are` : " is"} gone; start afresh with: ao spawn ${project.id}`;
 }

@@ -6,6 +6,7 @@ import { inert } from "../core/sanitize.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ProjectConfig } from "../config/types.js";
 import { compareIds } from "../core/format.js";
+import { LOCAL_HOST } from "../core/placement.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
 import { processStartTime, run } from "../exec.js";
@@ -174,8 +175,28 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   if (opts.branch !== undefined && /^(?:origin|remotes)\//.test(opts.branch)) {
     throw new AoError(`"${inert(opts.branch)}" would shadow the remote branch of that name, which sessions start from; name the branch without "${opts.branch.split("/")[0]}/"`, EXIT_USAGE);
   }
-  const placed = await chooseHost(ctx, project, opts.host);
-  if (placed.why) opts.onInfo?.(`on ${placed.host}: ${placed.why}`);
+  // A killed session's branch is continued where its commits are: the clone on the host it ran
+  // on (another host's clone lacks them, and the new session started from an empty branch).
+  let asked = opts.host;
+  let why: string | null = null;
+  if (opts.branch !== undefined && (project.hosts.length > 1 || project.hosts[0] !== LOCAL_HOST)) {
+    const owner = (await ctx.store.list())
+      .filter((s) => s.meta?.projectId === project.id && s.meta.branch === opts.branch && s.meta.status === "killed")
+      .sort((a, b) => compareIds(a.id, b.id))
+      .at(-1);
+    const ownerHost = owner ? owner.meta!.host || LOCAL_HOST : null;
+    if (owner && ownerHost && asked === undefined) {
+      asked = ownerHost;
+      why = `${owner.id} ran there, and its commits are in the clone there`;
+    } else if (owner && ownerHost && asked !== ownerHost) {
+      throw new AoError(
+        `branch ${inert(opts.branch)} holds the commits of ${owner.id}, which ran on ${ownerHost}; its clone there has them, ${asked}'s does not. Continue it there: ao spawn ${project.id} --branch ${inert(opts.branch)} --host ${ownerHost}`,
+        EXIT_USAGE,
+      );
+    }
+  }
+  const placed = await chooseHost(ctx, project, asked);
+  if (placed.why || why) opts.onInfo?.(`on ${placed.host}: ${placed.why ?? why}`);
   const m = machine(ctx, placed.host);
   const remote = m.host.remote;
   if (!remote && !(await ctx.workspace.exists(project.path))) {

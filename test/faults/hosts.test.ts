@@ -272,6 +272,22 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect((await runAo(["session", "kill", b, "--force"], { env })).code).toBe(0);
   }, 90_000);
 
+  it("a killed session's branch is continued on the host that has its commits, or refused elsewhere with the way there", async () => {
+    const id = await spawnOn("b1");
+    const branch = await field(id, "branch");
+    h("b1").exec(`cd ${await field(id, "worktree")} && echo kept > kept.txt && git add kept.txt && git -c user.email=a@b -c user.name=a commit -qm kept`);
+    expect((await runAo(["session", "kill", id, "--force"], { env })).code).toBe(0);
+    const elsewhere = await runAo(["spawn", "frontend", "--branch", branch!, "--host", "b2"], { env });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain(`holds the commits of ${id}, which ran on b1`);
+    expect(elsewhere.stderr).toContain(`--host b1`);
+    const there = await runAo(["spawn", "frontend", "--branch", branch!], { env });
+    expect(there.code, there.stderr).toBe(0);
+    const next = there.stdout.trim();
+    expect(await field(next, "host")).toBe("b1");
+    expect(h("b1").exec(`cat ${await field(next, "worktree")}/kept.txt`).stdout).toBe("kept\n");
+  }, 60_000);
+
   it("hostStateDir= edited to another folder: restore writes nothing there", async () => {
     const id = await spawnOn("b1");
     await waitFor(`${id} ready`, async () => (await row(id))?.activity === "ready", 30_000);
