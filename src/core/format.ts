@@ -161,8 +161,10 @@ export function formatStatusTable(views: SessionView[], projects: ProjectRef[], 
     out.push(`  ${style.dim(line(COLUMNS))}`);
     for (const v of g.sessions) {
       out.push(`  ${line(cells(v, now), (i, c) => (i === 1 ? style.status(v.status, c) : c))}`);
-      // Issue titles and check names ride in the summary and the reason: outside text.
-      const summary = clipToWidth(inert(v.summary ?? v.statusReason), MAX_SUMMARY);
+      // Issue titles and check names ride in the summary and the reason: outside text. A session
+      // that cannot go on says why before its task (the why was in --json only).
+      const under = v.status === "errored" && v.summary ? `${v.statusReason} · ${v.summary}` : (v.summary ?? v.statusReason);
+      const summary = clipToWidth(inert(under), MAX_SUMMARY);
       const note = v.permissionsSkipped ? `${summary} · permissions skipped` : summary;
       out.push(`  ${indent}${style.dim(note)}`);
     }

@@ -42,3 +42,10 @@ describe("textWidth and clipToWidth", () => {
     expect(clipToWidth("short", 10)).toBe("short");
   });
 });
+
+describe("ao status's line under a row", () => {
+  it("says why an errored session cannot go on, before its task", () => {
+    const out = formatStatusTable([view({ id: "fe-1", status: "errored", statusReason: "host b1 unreachable since 12:04", summary: "Fix the login loop" })], PROJECTS, plain, now);
+    expect(out).toContain("host b1 unreachable since 12:04 · Fix the login loop");
+  });
+});
