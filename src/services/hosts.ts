@@ -64,11 +64,16 @@ export function forgetHost(ctx: AppContext, name: string): void {
   (ctx as WithHosts).hostCache?.delete(name);
 }
 
-/** Live sessions per host, from the records here (killed ones do not count). */
+/** Whether a record takes one of its host's places: not killed, and not a spawn that failed (nothing runs for it). */
+export function holdsPlace(meta: Record<string, string> | undefined): meta is Record<string, string> {
+  return !!meta && meta.status !== "killed" && !(meta.status === "errored" && meta.errorReason?.startsWith("spawn failed:"));
+}
+
+/** Live sessions per host, from the records here (killed ones and failed spawns do not count). */
 export async function liveByHost(ctx: AppContext): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const s of await ctx.store.list()) {
-    if (!s.meta || s.meta.status === "killed") continue;
+    if (!holdsPlace(s.meta)) continue;
     const h = s.meta.host || LOCAL_HOST;
     out.set(h, (out.get(h) ?? 0) + 1);
   }

@@ -7,6 +7,7 @@ import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ProjectConfig } from "../config/types.js";
 import { compareIds } from "../core/format.js";
 import { LOCAL_HOST } from "../core/placement.js";
+import { holdsPlace } from "./hosts.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
 import { processStartTime, run } from "../exec.js";
@@ -241,6 +242,25 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   const failed = async (reason: string) => {
     await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
   };
+  // Placed by ao among several: spawns started together each saw the same free places. Counted
+  // again now that every one of them is on record, those past the host's room give way (the
+  // records made first keep their places), rather than fill it past maxSessions.
+  if (placed.why !== null && asked === undefined) {
+    const room = ctx.config.hosts.find((h) => h.name === placed.host)?.maxSessions;
+    const all = await ctx.store.list();
+    const mine = all.find((s) => s.id === id)?.meta;
+    const first = (s: { id: string; meta?: Record<string, string> }) => [s.meta?.createdAt ?? "", s.id] as const;
+    const ahead = all.filter((s) => {
+      if (s.id === id || !holdsPlace(s.meta) || (s.meta!.host || LOCAL_HOST) !== placed.host) return false;
+      const [a, b] = [first(s), first({ id, ...(mine ? { meta: mine } : {}) })];
+      return a[0] < b[0] || (a[0] === b[0] && compareIds(a[1], b[1]) < 0);
+    }).length;
+    if (room !== undefined && ahead >= room) {
+      const why = `${placed.host} filled up meanwhile (${ahead} of ${room} taken by sessions started at the same time); run it again to place it elsewhere`;
+      await failed(why);
+      throw new AoError(`spawn of ${id} failed: ${why}`, 1);
+    }
+  }
   let places: Awaited<ReturnType<typeof sessionPlaces>>;
   let branch: string;
   try {

@@ -92,9 +92,11 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
       `  wf: { ssh: b2, root: /tmp/aoh-${tag}-wf }`,
       `  rb: { ssh: b1, root: /tmp/aoh-${tag}-rb }`,
       `  fz: { ssh: fz, root: /tmp/aoh-${tag}-fz }`,
+      `  room: { ssh: b2, maxSessions: 2, root: /tmp/aoh-${tag}-room }`,
       "projects:",
       `  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [local, b1, b2, ro, file, nt, wf, rb, fz] }`,
       `  pick: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: pk, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [nt, b1] }`,
+      `  fill: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, hosts: [nt, room] }`,
       `  slow: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: sl, scm: none, agent: generic, agentCommand: ${JSON.stringify(agent)}, postCreate: [${JSON.stringify(slow)}], hosts: [b2] }`,
       "",
     ].join("\n");
@@ -287,6 +289,17 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     expect(await field(next, "host")).toBe("b1");
     expect(h("b1").exec(`cat ${await field(next, "worktree")}/kept.txt`).stdout).toBe("kept\n");
   }, 60_000);
+
+  it("spawns placed at the same time fill a host no further than its room: those past it give way, saying so", async () => {
+    // "fill" runs on nt (no tmux: passed by) and room (2 places): every spawn is placed on room or nowhere.
+    const all = await Promise.all(Array.from({ length: 4 }, () => runAo(["spawn", "fill"], { env })));
+    const placed = all.filter((r) => r.code === 0);
+    expect(placed.map((r) => r.stderr)).toHaveLength(2);
+    for (const r of all.filter((x) => x.code !== 0)) expect(r.stderr).toMatch(/room filled up meanwhile|no host has room/);
+    const room = (JSON.parse((await runAo(["hosts", "--json"], { env })).stdout) as Array<{ name: string; live: number; capacity: number }>).find((x) => x.name === "room")!;
+    expect(room).toMatchObject({ live: 2, capacity: 2 });
+    for (const r of placed) expect((await runAo(["session", "kill", r.stdout.trim(), "--force"], { env })).code).toBe(0);
+  }, 120_000);
 
   it("hostStateDir= edited to another folder: restore writes nothing there", async () => {
     const id = await spawnOn("b1");
