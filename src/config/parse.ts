@@ -152,7 +152,7 @@ function resolve(raw: RawConfig, ctx: ParseContext, doc: Document, lc: LineCount
       terminal: p.terminal ?? defaults.terminal,
       ...(agentCommand ? { agentCommand } : {}),
       permissions: p.agentConfig?.permissions ?? "default",
-      tracker: p.tracker ?? "github",
+      tracker: p.tracker ?? ((p.scm ?? "github") === "none" ? "none" : "github"),
       mergeMethod: p.mergeMethod ?? raw.defaults?.mergeMethod ?? "merge",
       scm: p.scm ?? "github",
       reactions: resolveReactions(raw.reactions, p.reactions),

@@ -29,7 +29,8 @@ export interface ProjectConfig {
   /** The workspace's reactions with this project's overrides. */
   reactions: Reactions;
   /** Where the project's issues live: GitHub issues of `repo`, or Linear. */
-  tracker: "github" | "linear";
+  /** "none": a project with scm: none and no tracker named has no issues to read. */
+  tracker: "github" | "linear" | "none";
   /** How `m` and the merge reaction merge the PR on GitHub. */
   mergeMethod: "merge" | "squash" | "rebase";
   /** Where its PRs live: GitHub, or nowhere (a clone whose origin is a local or bare repository). */

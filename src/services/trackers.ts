@@ -5,6 +5,8 @@ import { inert, pasteable } from "../core/sanitize.js";
 
 /** The project's tracker, built on first use (octokit and the Linear client load only then). */
 export async function trackerFor(ctx: AppContext, project: ProjectConfig): Promise<TrackerPlugin> {
+  // Its origin is not on GitHub: asking GitHub for its issue 12 read someone else's repository, or failed as "HTTP 500".
+  if (project.tracker === "none") throw new Error(`project ${project.id} has no issue tracker (scm: none); name one with tracker: github or tracker: linear`);
   if (project.tracker === "linear") return (await import("../plugins/tracker/linear.js")).createLinearTracker(ctx.env);
   const [{ GitHubTracker }, { resolveGitHubToken }] = await Promise.all([import("../plugins/tracker/github.js"), import("../plugins/scm/github.js")]);
   const host = new URL(ctx.config.github.baseUrl).hostname;
@@ -45,6 +47,7 @@ export function issuePrompt(issue: TrackerIssue): string {
 
 /** Open issues of a project's tracker for the new-session picker; null when it offers no list. */
 export async function listIssues(ctx: AppContext, project: ProjectConfig): Promise<Array<{ id: string; title: string }> | null> {
+  if (project.tracker === "none") return null;
   const tracker = await trackerFor(ctx, project);
   return tracker.listIssues ? tracker.listIssues(project.repo) : null;
 }

@@ -61,6 +61,16 @@ describe("config lookup", () => {
   });
 });
 
+describe("a project whose origin is not on GitHub (scm: none)", () => {
+  it("has no issue tracker unless one is named: an issue number is not looked up on GitHub", async () => {
+    const file = await put("loc/agent-orchestrator.yaml", "projects:\n  app: { repo: org/app, path: ~/code/app, scm: none }\n  lin: { repo: org/app, path: ~/code/app, scm: none, tracker: linear }\n  gh: { repo: org/app, path: ~/code/app }\n");
+    const c = await loadConfig({ cwd: path.dirname(file), env });
+    expect(c.projects.map((p) => p.tracker)).toEqual(["none", "linear", "github"]);
+    const { fetchIssue } = await import("../../src/services/trackers.js");
+    await expect(fetchIssue({ config: c, env } as never, c.projects[0]!, "12")).rejects.toThrow("project app has no issue tracker (scm: none)");
+  });
+});
+
 describe("config values", () => {
   it("fills defaults: workspace name from the folder, ~ expanded, prefix from the project id", async () => {
     const file = await put("my-app/agent-orchestrator.yaml", MINIMAL);
