@@ -37,7 +37,8 @@ function readBundle() {
 /** Which command runs: each keeps its own cache, holding the code that command compiled. */
 function commandName(argv) {
   const words = argv.slice(2).filter((a) => !a.startsWith("-"));
-  const name = words[0] === "session" || words[0] === "hosts" ? words.slice(0, 2).join("-") : (words[0] ?? "help");
+  // Only `session` has subcommands: a flag's value (`ao hosts --timeout 5`) names no cache.
+  const name = words[0] === "session" ? words.slice(0, 2).join("-") : (words[0] ?? "help");
   return /^[a-z]{1,16}(-[a-z]{1,16})?$/.test(name) ? name : "other";
 }
 

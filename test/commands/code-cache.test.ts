@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -28,6 +28,12 @@ describe("the code cache", () => {
     const second = await ls();
     expect(said(second.stderr)).toBe("used");
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it("is named by the command alone, never by a flag's value", async () => {
+    await runAo(["hosts", "--timeout", "abc"], { env: ws.env });
+    const made = readdirSync(path.dirname(cacheFile()), { withFileTypes: true }).map((d) => d.name);
+    expect(made.filter((n) => n.startsWith("code-hosts"))).toEqual(["code-hosts.bin"]);
   });
 
   it("is ignored when it was made from another bundle", async () => {
