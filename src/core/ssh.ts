@@ -29,14 +29,18 @@ export function remoteCommand(argv: readonly string[], cwd?: string): string {
 }
 
 /** What ssh said when it, not the remote command, failed (exit 255), as advice for a person. */
-export function explainSshFailure(host: string, stderr: string): string {
+export function explainSshFailure(host: string, stderr: string, byHand = `ssh ${host}`): string {
   const said = stderr
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l && !/^Warning: Permanently added/.test(l))
     .pop() ?? "no answer";
-  if (/Host key verification failed|No [A-Z0-9-]+ host key is known|REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
-    return `ssh does not trust ${host}'s host key (${said}); check it and accept it once by hand: ssh ${host}`;
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
+    // Nothing to accept: the key known for it is another. Only the person can say which is right.
+    return `${host}'s host key is not the one known for it (${said}); if the host was reinstalled, remove the old key (ssh-keygen -R with its name) and accept the new one by hand: ${byHand}`;
+  }
+  if (/Host key verification failed|No [A-Z0-9-]+ host key is known/i.test(stderr)) {
+    return `ssh does not trust ${host}'s host key (${said}); check it and accept it once by hand: ${byHand}`;
   }
   if (/Permission denied|Too many authentication failures/i.test(stderr)) {
     return `ssh could not log in to ${host} without a prompt (${said}); ao never answers ssh's prompts: set up a key (ssh-copy-id) or an agent`;

@@ -50,6 +50,9 @@ describe("ssh words", () => {
 
   it("turns ssh's failures into advice, never an answer to its prompt", () => {
     expect(explainSshFailure("b1", "Host key verification failed.\n")).toMatch(/does not trust b1's host key.*ssh b1$/);
+    // With the config file ao passes ssh (the alias lives there), and for a key that changed, the way out.
+    expect(explainSshFailure("b1", "Host key verification failed.\n", "ssh -F /home/me/ao/ssh_config b1")).toMatch(/accept it once by hand: ssh -F \/home\/me\/ao\/ssh_config b1$/);
+    expect(explainSshFailure("b1", "@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@\nHost key verification failed.\n")).toMatch(/not the one known for it.*ssh-keygen -R/);
     expect(explainSshFailure("b1", "root@x: Permission denied (publickey,password).\n")).toMatch(/could not log in to b1 without a prompt/);
     expect(explainSshFailure("b1", "ssh: connect to host x port 22: Connection refused\n")).toBe("b1 did not answer (ssh: connect to host x port 22: Connection refused)");
   });

@@ -53,6 +53,12 @@ export class SshHost implements Host {
     this.dir = controlDir(opts.aoHome);
   }
 
+  /** The ssh a person runs to reach this host as ao does (its config file, its port). */
+  private byHand(): string {
+    const { host, port } = sshTarget(this.opts.ssh);
+    return shellJoin(["ssh", ...(this.opts.sshConfig ? ["-F", this.opts.sshConfig] : []), ...(port ? ["-p", port] : []), host]);
+  }
+
   /** ssh's options before the destination; `tty` for an interactive attach. */
   sshArgs(tty: boolean): string[] {
     const { host, port } = sshTarget(this.opts.ssh);
@@ -98,7 +104,7 @@ export class SshHost implements Host {
     if (r.timedOut) {
       throw new HostUnreachableError(this.name, `${this.name} did not answer within ${Math.round(timeoutMs / 1000)}s`);
     }
-    if (r.exitCode === SSH_FAILED) throw new HostUnreachableError(this.name, explainSshFailure(this.name, r.stderr));
+    if (r.exitCode === SSH_FAILED) throw new HostUnreachableError(this.name, explainSshFailure(this.name, r.stderr, this.byHand()));
     return r;
   }
 
