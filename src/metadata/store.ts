@@ -200,7 +200,7 @@ export class SessionStore {
 
   async read(id: string): Promise<Metadata> {
     // One synchronous read: the record is a few hundred bytes in the page cache.
-    return parseMetadata(readFileSync(this.metaPath(id), "utf8"));
+    return parseRecord(readFileSync(this.metaPath(id), "utf8"));
   }
 
   /**
@@ -240,7 +240,7 @@ export class SessionStore {
         }
         // Asked before the read: a watch that began after it could not vouch for it.
         const watched = watch?.watching(id) === true;
-        out.push({ id, dir, meta: first ? parseMetadata(readFileSync(file, "utf8")) : this.readListed(file) });
+        out.push({ id, dir, meta: first ? parseRecord(readFileSync(file, "utf8")) : this.readListed(file) });
         if (watched && !first) this.unchanged.add(id);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
@@ -299,7 +299,7 @@ export class SessionStore {
     const fd = openSync(file, "r");
     try {
       const st = fstatSync(fd);
-      const meta = Object.freeze(parseMetadata(readFileSync(fd, "utf8")));
+      const meta = Object.freeze(parseRecord(readFileSync(fd, "utf8")));
       this.parsed.set(file, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, meta });
       return meta;
     } finally {
@@ -414,4 +414,13 @@ export class SessionStore {
     }
     return parseEvents(text);
   }
+}
+
+/**
+ * A record's text, parsed. An empty one is not a record: ao writes each whole (a rename), so
+ * emptiness is damage, and read as one it listed a session as working that nothing could act on.
+ */
+function parseRecord(text: string): Metadata {
+  if (text.trim() === "") throw new Error("metadata file is empty");
+  return parseMetadata(text);
 }

@@ -23,7 +23,8 @@ export async function getSession(ctx: AppContext, id: string): Promise<SessionRe
   try {
     meta = await ctx.store.read(id);
   } catch (e) {
-    throw new AoError(`session ${id}: cannot read its metadata: ${(e as Error).message}`, 1);
+    // ao cannot tell what such a session made (its worktree, its tmux session): only a person can.
+    throw new AoError(`session ${id}: cannot read its metadata: ${(e as Error).message}; look in ${ctx.store.dir(id)}, and remove that folder by hand once whatever it made is dealt with`, 1);
   }
   const project = ctx.config.projects.find((p) => p.id === meta.projectId);
   if (!project) throw new AoError(`session ${id} belongs to project "${meta.projectId ?? "?"}", which is not in the config`, 1);

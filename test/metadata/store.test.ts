@@ -98,12 +98,17 @@ describe("SessionStore", () => {
     await mkdir(empty);
     await utimes(empty, new Date(2020, 1, 1), new Date(2020, 1, 1));
     await mkdir(path.join(store.root, "not-a-session"));
+    // An empty file is damage, not a record (ao writes each whole): it listed as working.
+    await mkdir(path.join(store.root, "fe-9"));
+    await writeFile(path.join(store.root, "fe-9", "metadata"), "");
     const list = (await store.list()).sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
     expect(list.map((s) => [s.id, s.error ?? "ok"])).toEqual([
       [good, "ok"],
       ["fe-7", "unreadable metadata: line 2: expected key=value, got \"no equals sign here\""],
       ["fe-8", "unreadable metadata: metadata file missing"],
+      ["fe-9", "unreadable metadata: metadata file is empty"],
     ]);
+    await expect(store.read("fe-9")).rejects.toThrow("metadata file is empty");
   });
 
   it("appends one event per change, with only what changed, and never rewrites the log", async () => {
