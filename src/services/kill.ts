@@ -146,8 +146,18 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
   // An agent the tmux server no longer reaches (its socket deleted), or one started by hand,
   // still runs in the worktree: it goes too, before its folder does.
   if (worktree && !left) await killTree((await processesIn(worktree, m.host)).map((p) => p.pid), 3000, m.host);
-  if (removeWorktree) await m.workspace.remove(repo, worktree);
-  else if (worktree && !keep && !left && !meta.killRequestedAt && !(await pathExists(m.host, worktree))) {
+  if (removeWorktree) {
+    await m.workspace.remove(repo, worktree).catch((e: Error) => {
+      // git keeps a locked worktree against removal (git worktree lock): the person locked it.
+      if (/locked working tree/i.test(e.message)) {
+        throw new AoError(
+          `${id}: its worktree ${worktree} is locked (git worktree lock), so it was left; its agent is stopped. Unlock it and kill again (git -C ${repo} worktree unlock ${worktree}), or keep it: ao session kill ${id} --keep-worktree`,
+          1,
+        );
+      }
+      throw e;
+    });
+  } else if (worktree && !keep && !left && !meta.killRequestedAt && !(await pathExists(m.host, worktree))) {
     // Its folder was deleted behind ao's back: git's entry for it goes too, or its branch reads
     // as checked out there and no new session can continue it.
     await m.workspace.remove(repo, worktree).catch(() => {});

@@ -86,3 +86,19 @@ describe("an origin that takes the connection and never answers", () => {
     }
   }, 40_000);
 });
+
+describe("a worktree the person locked (git worktree lock)", () => {
+  it("is left by a kill that says so and how to go on, and --keep-worktree ends the session", async () => {
+    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const id = spawned.stdout.trim();
+    const meta = await (await createApp({ env: ws.env })).store.read(id);
+    git(ws.clone, "worktree", "lock", meta.worktree!);
+    const r = await runAo(["session", "kill", id], { env: ws.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${id}: its worktree ${meta.worktree} is locked (git worktree lock), so it was left`);
+    expect(existsSync(meta.worktree!)).toBe(true);
+    expect((await runAo(["session", "kill", id, "--keep-worktree"], { env: ws.env })).code).toBe(0);
+    git(ws.clone, "worktree", "unlock", meta.worktree!);
+  });
+});
