@@ -86,13 +86,6 @@ async function foreignWorktreeOn(ctx: AppContext, m: Machine, id: string, worktr
   return null;
 }
 
-/**
- * End a session: the agent's process tree, its tmux session, and its worktree, unless that holds
- * work that exists nowhere else (then refuse, and name it, unless forced). Metadata and the event
- * log stay. The intent is recorded before anything is destroyed, so a kill that cannot record
- * (read-only or full disk, a held lock) destroys nothing, and one cut short (a crash, SIGKILL)
- * shows as such and is finished by running it again: every step may be repeated.
- */
 /** The lock a kill of `id` holds while it runs: a restore then waits its turn rather than race it. */
 export function killLockDir(ctx: AppContext, id: string): string {
   return path.join(ctx.store.dir(id), ".kill-lock");
@@ -103,6 +96,13 @@ export function killUnderWay(ctx: AppContext, id: string): boolean {
   return lockHeld(killLockDir(ctx, id));
 }
 
+/**
+ * End a session: the agent's process tree, its tmux session, and its worktree, unless that holds
+ * work that exists nowhere else (then refuse, and name it, unless forced). Metadata and the event
+ * log stay. The intent is recorded before anything is destroyed, so a kill that cannot record
+ * (read-only or full disk, a held lock) destroys nothing, and one cut short (a crash, SIGKILL)
+ * shows as such and is finished by running it again: every step may be repeated.
+ */
 export async function killSession(ctx: AppContext, id: string, opts: KillOptions = {}): Promise<KillResult> {
   await getSession(ctx, id); // an unknown id is said as such, before any lock is made for it
   // One kill of a session at a time; a second waits and finds it killed. A restore that finds

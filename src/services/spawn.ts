@@ -256,9 +256,9 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       return a[0] < b[0] || (a[0] === b[0] && compareIds(a[1], b[1]) < 0);
     }).length;
     if (room !== undefined && ahead >= room) {
-      const why = `${placed.host} filled up meanwhile (${ahead} of ${room} taken by sessions started at the same time); run it again to place it elsewhere`;
-      await failed(why);
-      throw new AoError(`spawn of ${id} failed: ${why}`, 1);
+      const full = `${placed.host} filled up meanwhile (${ahead} of ${room} taken by sessions started at the same time); run it again to place it elsewhere`;
+      await failed(full);
+      throw new AoError(`spawn of ${id} failed: ${full}`, 1);
     }
   }
   let places: Awaited<ReturnType<typeof sessionPlaces>>;

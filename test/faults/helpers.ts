@@ -1,11 +1,13 @@
 // Shared pieces of the fault suite: child processes to race and kill, a workspace with a real
 // clone, and owner lines for planted locks.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { AO_BIN, ROOT, requireBuild } from "../helpers/ao.js";
-import { makeRepo } from "../helpers/git.js";
+import { git, makeRepo } from "../helpers/git.js";
+import { serializeMetadata } from "../../src/core/metadata-format.js";
 
 export const LOCK_WORKER = path.join(ROOT, "test/faults/lock-worker.mjs");
 export const SIM = path.join(ROOT, "demo/sim-agent.mjs");
@@ -74,4 +76,22 @@ export async function faultWorkspace(name: string, opts: { socket: string; githu
     AO_SIM_THINK_MS: "200",
   };
   return { root, clone, origin, aoHome, env, sessionsDir: path.join(aoHome, "sessions", name), worktreeDir: path.join(aoHome, "worktrees", name) };
+}
+
+/**
+ * A session of ao's own making, by hand: the next fe-N, its worktree on its branch, pushed; no
+ * agent. `meta` adds to or overrides its record.
+ */
+export async function seedPushedSession(ws: FaultWorkspace, meta: Record<string, string> = {}): Promise<{ id: string; worktree: string; branch: string }> {
+  const taken = existsSync(ws.sessionsDir) ? (await readdir(ws.sessionsDir)).map((d) => Number(/^fe-(\d+)$/.exec(d)?.[1] ?? 0)) : [];
+  const id = `fe-${Math.max(0, ...taken) + 1}`;
+  const branch = `ao/${id}`;
+  const worktree = path.join(ws.worktreeDir, id);
+  await mkdir(ws.worktreeDir, { recursive: true });
+  git(ws.clone, "worktree", "add", "-q", "-b", branch, worktree, "main");
+  git(worktree, "push", "-q", "-u", "origin", branch);
+  const dir = path.join(ws.sessionsDir, id);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, "metadata"), serializeMetadata({ id, projectId: "frontend", status: "working", createdAt: new Date().toISOString(), branch, worktree, ...meta }));
+  return { id, worktree, branch };
 }

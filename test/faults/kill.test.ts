@@ -4,36 +4,22 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { mkdir, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type AppContext } from "../../src/app.js";
-import { serializeMetadata } from "../../src/core/metadata-format.js";
 import { applyCleanup, cleanupPlan } from "../../src/services/cleanup.js";
 import { killSession } from "../../src/services/kill.js";
 import { readSessions } from "../../src/services/sessions.js";
 import { runAo } from "../helpers/ao.js";
 import { git } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
-import { faultWorkspace, startAo, type FaultWorkspace } from "./helpers.js";
+import { faultWorkspace, seedPushedSession, startAo, type FaultWorkspace } from "./helpers.js";
 
 const tm = privateTmux();
 let ws: FaultWorkspace;
 
-/** A session of ao's own making, by hand: its worktree on its branch, pushed; no agent. */
-async function seedSession(meta: Record<string, string> = {}): Promise<{ id: string; worktree: string; branch: string }> {
-  const taken = existsSync(ws.sessionsDir) ? (await readdir(ws.sessionsDir)).map((d) => Number(/^fe-(\d+)$/.exec(d)?.[1] ?? 0)) : [];
-  const id = `fe-${Math.max(0, ...taken) + 1}`;
-  const branch = `ao/${id}`;
-  const worktree = path.join(ws.worktreeDir, id);
-  await mkdir(ws.worktreeDir, { recursive: true });
-  git(ws.clone, "worktree", "add", "-q", "-b", branch, worktree, "main");
-  git(worktree, "push", "-q", "-u", "origin", branch);
-  const dir = path.join(ws.sessionsDir, id);
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, "metadata"), serializeMetadata({ id, projectId: "frontend", status: "working", createdAt: new Date().toISOString(), branch, worktree, ...meta }));
-  return { id, worktree, branch };
-}
+const seedSession = (meta: Record<string, string> = {}) => seedPushedSession(ws, meta);
 
 /** Make the store's Nth write (1-based, from now on) fail as a full or read-only disk would. */
 function failWrite(ctx: AppContext, nth: number, error: Error): void {

@@ -1,39 +1,24 @@
 // Restore, kill and cleanup meeting one session at once, and a restore cut short: found by a
 // fault pass that killed -9 `ao session restore` after its tmux session started.
-import { existsSync } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { serializeMetadata } from "../../src/core/metadata-format.js";
 import { tryLock } from "../../src/metadata/lock.js";
 import { cleanupPlan } from "../../src/services/cleanup.js";
 import { killLockDir } from "../../src/services/kill.js";
 import { restoreLockDir, restoreSession } from "../../src/services/restore.js";
 import { readSessions } from "../../src/services/sessions.js";
-import { git } from "../helpers/git.js";
 import { privateTmux } from "../helpers/tmux.js";
-import { faultWorkspace, type FaultWorkspace } from "./helpers.js";
+import { faultWorkspace, seedPushedSession, type FaultWorkspace } from "./helpers.js";
 
 const tm = privateTmux();
 let ws: FaultWorkspace;
 
 /** A session whose tmux session is gone (recorded as runtime lost), its worktree pushed and clean. */
 async function lostSession(meta: Record<string, string> = {}): Promise<{ id: string; tmuxName: string }> {
-  const taken = existsSync(ws.sessionsDir) ? (await readdir(ws.sessionsDir)).map((d) => Number(/^fe-(\d+)$/.exec(d)?.[1] ?? 0)) : [];
-  const id = `fe-${Math.max(0, ...taken) + 1}`;
-  const branch = `ao/${id}`;
-  const worktree = path.join(ws.worktreeDir, id);
-  await mkdir(ws.worktreeDir, { recursive: true });
-  git(ws.clone, "worktree", "add", "-q", "-b", branch, worktree, "main");
-  git(worktree, "push", "-q", "-u", "origin", branch);
+  const { id } = await seedPushedSession(ws, { status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost (tmux session gone without a kill)", agent: "generic", ...meta });
   const tmuxName = `ao-races-${id}`;
-  const dir = path.join(ws.sessionsDir, id);
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    path.join(dir, "metadata"),
-    serializeMetadata({ id, projectId: "frontend", status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost (tmux session gone without a kill)", agent: "generic", createdAt: new Date().toISOString(), branch, worktree, tmuxName, ...meta }),
-  );
+  await (await createApp({ env: ws.env })).store.update(id, () => ({ tmuxName }), "cli");
   return { id, tmuxName };
 }
 

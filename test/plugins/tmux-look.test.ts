@@ -94,7 +94,10 @@ describe("one tmux process per look (fake runner)", () => {
     const queries = [...NAMES, "ao-rec-fe-9"].map((tmuxName, i) => ({ id: `fe-${i + 1}`, tmuxName, agent }));
     const now = (ACTIVITY + 4) * 1000 + 500; // fe-3 last printed at ACTIVITY + 4: still moving
     const first = await facts.gather(queries, now);
-    expect(rt.calls).toHaveLength(1);
+    // One look; and, once for good, the last words of the pane that died (fe-4): a process of
+    // its own, once per exit, not per look.
+    expect(rt.calls.map((c) => c.args[0])).toEqual(["source-file", "capture-pane"]);
+    expect(rt.calls[1]!.args).toContain("=ao-rec-fe-4:");
     expect(rt.calls[0]!.args).toEqual(["source-file", "-"]);
     // The fake swaps the nonce on the screen too: fe-2 shows this look's own header text.
     const nonce = /'(ao-look-[a-z0-9]+) p'/.exec(rt.calls[0]!.input ?? "")![1];
@@ -110,8 +113,8 @@ describe("one tmux process per look (fake runner)", () => {
     // The next look reads the known screens only if they changed, by one loop over the sessions
     // that compares each output time with the mark the read left; the others still go by name.
     await facts.gather(queries, now);
-    expect(rt.calls).toHaveLength(2);
-    const script = rt.calls[1]!.input ?? "";
+    expect(rt.calls).toHaveLength(3);
+    const script = rt.calls[2]!.input ?? "";
     expect(script).toContain(`run-shell -C "#{S:#{?#{!=:#{window_activity},#{AO_READ}},#{?#{&&:#{m:ao-rec-fe-*,#{session_name}}`);
     expect(script).toContain("#{!=:#{window_activity},#{AO_READ}}");
     expect(script.match(/^if-shell -F -t =(\S+):/gm)).toEqual(["if-shell -F -t =ao-rec-fe-3:", "if-shell -F -t =ao-rec-fe-4:", "if-shell -F -t =ao-rec-fe-9:"]);
