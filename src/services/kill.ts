@@ -73,7 +73,7 @@ export function foreignWorktree(ctx: AppContext, id: string, worktree: string): 
 }
 
 /** The same check for a worktree on another host, in one script run there. */
-async function foreignWorktreeOn(ctx: AppContext, m: Machine, id: string, worktree: string): Promise<string | null> {
+export async function foreignWorktreeOn(ctx: AppContext, m: Machine, id: string, worktree: string): Promise<string | null> {
   if (!m.host.remote) return foreignWorktree(ctx, id, worktree);
   const dir = await worktreeRoot(ctx, m);
   const expected = path.posix.join(dir, id);

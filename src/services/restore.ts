@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
+import { inert } from "../core/sanitize.js";
 import { tmuxSessionName } from "../core/names.js";
 import { monoStamp } from "../metadata/clock.js";
 import { tryLock } from "../metadata/lock.js";
@@ -8,7 +9,7 @@ import { processesIn } from "../plugins/runtime/processes.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { agentReport } from "../core/agent-events.js";
 import { agentEventsPath, wireAgentHooks } from "./agent-events.js";
-import { killUnderWay } from "./kill.js";
+import { foreignWorktreeOn, killUnderWay } from "./kill.js";
 import { getSession } from "./lookup.js";
 import { sessionMachine, sessionPlaces } from "./machines.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
@@ -63,6 +64,10 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   if (pane && !pane.dead) throw new AoError(`${id}: session is alive; attach with: ao attach ${id}`, 1);
   const worktree = meta.worktree;
   const branch = meta.branch ?? "";
+  // worktree= is hand-editable: an agent is started only in the folder ao made for this
+  // session, never in whatever the record names (the user's own checkout).
+  const foreign = worktree ? await foreignWorktreeOn(ctx, m, id, worktree) : null;
+  if (foreign) throw new AoError(`${id}: its record's worktree=${inert(worktree!)} is not a folder ao made for it (${inert(foreign)}); ao starts an agent only in its own worktree. Set it back in its metadata to restore it`, 1);
   if (!worktree || !(await m.workspace.exists(worktree))) {
     const branchLeft = branch && (await m.workspace.branchExists(repo, branch));
     throw new AoError(

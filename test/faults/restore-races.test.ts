@@ -71,3 +71,12 @@ describe("a restore meeting cleanup or a kill [class: live agents killed]", () =
     await expect(restoreSession(await createApp({ env: ws.env }), id)).resolves.toMatchObject({ id });
   });
 });
+
+describe("a record's worktree= edited to point elsewhere [class: acts on what is not its own]", () => {
+  it("is not where restore starts an agent: the user's own clone is refused, and nothing starts", async () => {
+    const { id, tmuxName } = await lostSession();
+    await (await createApp({ env: ws.env })).store.update(id, () => ({ worktree: ws.clone }), "cli");
+    await expect(restoreSession(await createApp({ env: ws.env }), id)).rejects.toThrow(`${id}: its record's worktree=${ws.clone} is not a folder ao made for it`);
+    expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).not.toBe(0);
+  });
+});
