@@ -22,12 +22,11 @@ export async function cleanup(flags: { project?: string; dryRun?: boolean; json?
     process.stdout.write(`Dry run complete. ${plural(toKill.length)} would be cleaned.\n`);
     return 0;
   }
-  const result = await applyCleanup(ctx, plan);
+  // Each kill is said as it ends: one cut short (Ctrl-C, a crash) leaves a true account of what went.
+  const result = await applyCleanup(ctx, plan, "cli", (p, error) => {
+    if (!flags.json) process.stdout.write(error !== null ? `Could not kill ${p.id} (${inert(p.reason)}): ${inert(error)}\n` : `Killed ${p.id} (${inert(p.reason)})\n`);
+  });
   if (flags.json) return printJson({ dryRun: false, plan, ...result }), result.failed.length ? 1 : 0;
-  for (const p of toKill) {
-    const failed = result.failed.find((f) => f.id === p.id);
-    process.stdout.write(failed ? `Could not kill ${p.id} (${inert(p.reason)}): ${inert(failed.error)}\n` : `Killed ${p.id} (${inert(p.reason)})\n`);
-  }
   for (const p of skipped) process.stdout.write(`Skipped ${p.id} (${inert(p.reason)}; ${inert(p.skipReason ?? "")})\n`);
   process.stdout.write(`Cleanup complete. ${plural(result.killed.length)} cleaned.\n`);
   return result.failed.length ? 1 : 0;

@@ -36,6 +36,11 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
   for (const f of facts) {
     const v = f.view;
     if (v.status === "killed") continue;
+    // A record ao cannot read is never cleaned, but named: only a person can tell what it made.
+    if (v.statusCause === "unreadable") {
+      out.push({ id: v.id, reason: "record unreadable", action: "skip", skipReason: `${v.statusReason}; see its folder under AO_HOME/sessions` });
+      continue;
+    }
     const reason =
       v.status === "merged"
         ? `PR ${v.prNumber !== null ? `#${v.prNumber} ` : ""}merged`

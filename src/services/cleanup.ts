@@ -50,7 +50,13 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
 }
 
 /** Kill what the plan says to kill; returns the ids killed. Skipped sessions are left alone. */
-export async function applyCleanup(ctx: AppContext, plan: CleanupItem[], actor = "cli"): Promise<{ killed: string[]; failed: Array<{ id: string; error: string }> }> {
+export async function applyCleanup(
+  ctx: AppContext,
+  plan: CleanupItem[],
+  actor = "cli",
+  /** Told of each kill as it ends (a cleanup of many takes a while, and may be cut short). */
+  onDone?: (item: CleanupItem, error: string | null) => void,
+): Promise<{ killed: string[]; failed: Array<{ id: string; error: string }> }> {
   const killed: string[] = [];
   const failed: Array<{ id: string; error: string }> = [];
   for (const item of plan.filter((p) => p.action === "kill")) {
@@ -58,8 +64,10 @@ export async function applyCleanup(ctx: AppContext, plan: CleanupItem[], actor =
       await killSession(ctx, item.id, { actor, ...(item.seen ? { seen: item.seen } : {}) });
       await ctx.store.appendEvent(item.id, { actor, kind: "cleanup", reason: item.reason });
       killed.push(item.id);
+      onDone?.(item, null);
     } catch (e) {
       failed.push({ id: item.id, error: (e as Error).message });
+      onDone?.(item, (e as Error).message);
     }
   }
   return { killed, failed };

@@ -102,3 +102,17 @@ describe("a worktree the person locked (git worktree lock)", () => {
     git(ws.clone, "worktree", "unlock", meta.worktree!);
   });
 });
+
+describe("a record ao cannot read", () => {
+  it("is named by cleanup, never cleaned", async () => {
+    const dir = path.join(ws.sessionsDir, "fe-99");
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, "metadata"), "");
+    const dry = await runAo(["session", "cleanup", "--dry-run"], { env: ws.env });
+    expect(dry.stdout).toMatch(/Would skip fe-99 \(record unreadable; unreadable metadata: metadata file is empty; see its folder under AO_HOME\/sessions\)/);
+    const real = await runAo(["session", "cleanup"], { env: ws.env });
+    expect(real.stdout).toMatch(/Skipped fe-99 \(record unreadable/);
+    expect(existsSync(path.join(dir, "metadata"))).toBe(true);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
