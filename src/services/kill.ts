@@ -113,7 +113,10 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
 async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promise<KillResult> {
   const { meta, project } = await getSession(ctx, id);
   const actor = opts.actor ?? "cli";
-  const keep = opts.keepWorktree === true || meta.worktreeKept === "true";
+  // A kill that kept the worktree is finished keeping it (cut short, run again); a session
+  // killed with its worktree kept has it removed by a later kill without --keep-worktree
+  // (with the same check for unsaved work): that was the only way on besides rm by hand.
+  const keep = opts.keepWorktree === true || (meta.worktreeKept === "true" && meta.status !== "killed");
   const worktree = meta.worktree;
   const m = sessionMachine(ctx, meta);
   const repo = meta.hostRepo || (await cloneDir(ctx, m, project));
@@ -171,7 +174,7 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
     id,
     // A kill that went through its intent is a new kill (a restore in flight compares killedAt);
     // running it again on a killed session changes nothing.
-    (cur) => ({ status: "killed", killedAt: cur.killRequestedAt || !cur.killedAt ? ctx.now().toISOString() : cur.killedAt, killRequestedAt: null, restoring: null }),
+    (cur) => ({ status: "killed", killedAt: cur.killRequestedAt || !cur.killedAt ? ctx.now().toISOString() : cur.killedAt, killRequestedAt: null, restoring: null, ...(keep ? {} : { worktreeKept: null }) }),
     actor,
     "killed",
   );

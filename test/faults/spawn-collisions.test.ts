@@ -116,3 +116,19 @@ describe("a record ao cannot read", () => {
     await rm(dir, { recursive: true, force: true });
   });
 });
+
+describe("a session killed with its worktree kept", () => {
+  it("has the worktree removed by a later kill without --keep-worktree, and its branch continues", async () => {
+    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const id = spawned.stdout.trim();
+    const meta = await (await createApp({ env: ws.env })).store.read(id);
+    git(meta.worktree!, "push", "-q", "-u", "origin", meta.branch!);
+    expect((await runAo(["session", "kill", id, "--keep-worktree"], { env: ws.env })).code).toBe(0);
+    expect(existsSync(meta.worktree!)).toBe(true);
+    const again = await runAo(["session", "kill", id], { env: ws.env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(meta.worktree!)).toBe(false);
+    expect((await runAo(["spawn", "frontend", "--branch", meta.branch!], { env: ws.env })).code).toBe(0);
+  });
+});
