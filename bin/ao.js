@@ -92,15 +92,16 @@ function startLookAhead(home) {
   const tag = `ao-look-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   const cutoff = Math.floor((Date.now() - Number(la.stillMs)) / 1000) - 1;
   const input = la.input.split(String(la.nonceToken)).join(tag).split(String(la.cutoffToken)).join(String(cutoff));
+  const args = la.args.map(String);
   const at = Date.now();
   let child;
   try {
-    child = require("node:child_process").spawn("tmux", la.args.map(String), { env, stdio: ["pipe", "pipe", "pipe"] });
+    child = require("node:child_process").spawn("tmux", args, { env, stdio: ["pipe", "pipe", "pipe"] });
   } catch {
     return;
   }
   // Its output is heard from the start: Node drops what nobody listens to when a process exits.
-  const early = { file: "tmux", args: la.args.map(String), input, tag, at, child, out: [], err: [], ended: null };
+  const early = { file: "tmux", args, input, tag, at, child, out: [], err: [], ended: null };
   early.ended = new Promise((resolve) => {
     child.on("error", (error) => resolve({ error }));
     child.on("close", (code, signal) => resolve({ code, signal }));

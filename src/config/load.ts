@@ -1,5 +1,6 @@
 import { existsSync, statSync, type Stats } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeCacheFile } from "../metadata/private.js";
 import path from "node:path";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { DEFAULT_MAX_SESSIONS, LOCAL_HOST } from "../core/placement.js";
@@ -111,13 +112,6 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<WorkspaceConfi
 }
 
 async function writeCache(file: string, entry: CacheEntry): Promise<void> {
-  try {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    // AO_HOME is private (see metadata/private.ts); config loads before the store exists.
-    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
-    await rename(tmp, file);
-  } catch {
-    // A read-only AO_HOME only costs start-up time.
-  }
+  // A read-only AO_HOME only costs start-up time.
+  await writeCacheFile(file, JSON.stringify(entry));
 }

@@ -24,6 +24,13 @@ export interface CleanupItem {
   seen?: Record<string, string>;
 }
 
+/** How a record says its spawn failed (ao undid what it made): no agent runs for it, and none will. */
+export const SPAWN_FAILED = "spawn failed: ";
+
+export function spawnFailed(meta: Readonly<Record<string, string>>): boolean {
+  return meta.status === "errored" && meta.errorReason?.startsWith(SPAWN_FAILED) === true;
+}
+
 /** The keys whose change means a session is no longer the one a cleanup plan judged. */
 export const PLAN_KEYS = ["restoredAt", "restoring", "tmuxName", "worktree", "branch", "pr", "createdAt"] as const;
 
@@ -53,7 +60,7 @@ export function planCleanup(facts: CleanupFacts[]): CleanupItem[] {
               ? "runtime dead"
               : // A spawn that failed (ao undid what it made) or was abandoned with no agent
                 // started: no agent runs, and none will.
-                v.statusCause === "record_errored" && v.meta.errorReason?.startsWith("spawn failed:")
+                v.statusCause === "record_errored" && spawnFailed(v.meta)
                 ? "spawn failed"
                 : v.statusCause === "spawn_abandoned" && v.activity === null
                   ? "spawn abandoned"

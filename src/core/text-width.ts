@@ -11,10 +11,15 @@ import { eastAsianWidth } from "get-east-asian-width";
 const ZERO_WIDTH = /[\p{Mn}\p{Me}\u200c\u200d\ufe00-\ufe0f]/u;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/** One character's cells. */
+function cells(ch: string): number {
+  return ZERO_WIDTH.test(ch) ? 0 : eastAsianWidth(ch.codePointAt(0)!);
+}
+
 export function textWidth(s: string): number {
   if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
-  for (const ch of s) if (!ZERO_WIDTH.test(ch)) w += eastAsianWidth(ch.codePointAt(0)!);
+  for (const ch of s) w += cells(ch);
   return w;
 }
 
@@ -24,7 +29,7 @@ export function clipToWidth(s: string, max: number): string {
   let out = "";
   let w = 0;
   for (const ch of s) {
-    const cw = ZERO_WIDTH.test(ch) ? 0 : eastAsianWidth(ch.codePointAt(0)!);
+    const cw = cells(ch);
     if (w + cw > max - 1) break;
     out += ch;
     w += cw;

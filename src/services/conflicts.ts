@@ -1,6 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
-import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
+import { writeCacheFile } from "../metadata/private.js";
 import { readSharedJson } from "../metadata/shared-json.js";
 import path from "node:path";
 import type { AppContext } from "../app.js";
@@ -180,14 +179,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   // was the dearest call of a quiet `ao status`.
   if (JSON.stringify({ ...next, checkedAt: null }) === JSON.stringify({ ...last, checkedAt: null })) return next;
   // A full or read-only AO_HOME costs the next call this check again, not this call its answer.
-  const tmp = `${cacheFile(ctx)}.${process.pid}.tmp`;
-  try {
-    await mkdirPrivate(path.dirname(cacheFile(ctx)));
-    await writeFile(tmp, JSON.stringify(next), { mode: PRIVATE_FILE });
-    await rename(tmp, cacheFile(ctx));
-  } catch {
-    await rm(tmp, { force: true }).catch(() => {});
-  }
+  await writeCacheFile(cacheFile(ctx), JSON.stringify(next));
   return next;
 }
 

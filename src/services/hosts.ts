@@ -1,4 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { spawnFailed } from "../core/cleanup.js";
+import { writeCacheFile } from "../metadata/private.js";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { HostConfig } from "../config/types.js";
@@ -43,6 +45,9 @@ const PROBE =
   'printf "tmux\\t%s\\n" "$(tmux -V 2>/dev/null)"; printf "git\\t%s\\n" "$(git --version 2>/dev/null)"; ' +
   'printf "load\\t%s\\n" "$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || sysctl -n vm.loadavg 2>/dev/null)"';
 
+/** How long a probe waits for each host unless told otherwise (`ao hosts --timeout`). */
+const PROBE_TIMEOUT_MS = 10_000;
+
 type WithHosts = AppContext & { hostCache?: Map<string, Host> };
 
 /** The Host to run a session's processes on. One SshHost per name, so its connection is shared. */
@@ -66,7 +71,7 @@ export function forgetHost(ctx: AppContext, name: string): void {
 
 /** Whether a record takes one of its host's places: not killed, and not a spawn that failed (nothing runs for it). */
 export function holdsPlace(meta: Record<string, string> | undefined): meta is Record<string, string> {
-  return !!meta && meta.status !== "killed" && !(meta.status === "errored" && meta.errorReason?.startsWith("spawn failed:"));
+  return !!meta && meta.status !== "killed" && !spawnFailed(meta);
 }
 
 /** Live sessions per host, from the records here (killed ones and failed spawns do not count). */
@@ -93,15 +98,8 @@ async function readSeen(ctx: AppContext): Promise<Record<string, Seen>> {
 }
 
 async function writeSeen(ctx: AppContext, seen: Record<string, Seen>): Promise<void> {
-  try {
-    const file = seenFile(ctx);
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(seen), { mode: 0o600 });
-    await rename(tmp, file);
-  } catch {
-    /* "last seen" is a courtesy; a read-only AO_HOME loses it, nothing more */
-  }
+  // "last seen" is a courtesy; a read-only AO_HOME loses it, nothing more.
+  await writeCacheFile(seenFile(ctx), JSON.stringify(seen));
 }
 
 /**
@@ -201,7 +199,7 @@ export async function probeHosts(ctx: AppContext, opts: { names?: string[]; time
     hosts.map(async (h: HostConfig): Promise<HostReport> => {
       const base = { name: h.name, ssh: h.ssh, live: live.get(h.name) ?? 0, capacity: h.maxSessions };
       try {
-        const r = await hostRunner(ctx, h.name).run("sh", ["-c", PROBE], { timeoutMs: opts.timeoutMs ?? 10_000 });
+        const r = await hostRunner(ctx, h.name).run("sh", ["-c", PROBE], { timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS });
         if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `probe exited ${r.exitCode}`);
         await changeSeen(ctx, h.name, (s) => {
           s.lastSeen = now;
@@ -211,7 +209,7 @@ export async function probeHosts(ctx: AppContext, opts: { names?: string[]; time
       } catch (e) {
         // No answer within a deadline shorter than a refresh's own says nothing of the host
         // that every other command should go by (`ao hosts --timeout 1` marked a slow one down).
-        const s = (opts.timeoutMs ?? 10_000) >= 10_000 ? await changeSeen(ctx, h.name, (s) => ((s.unreachableSince ??= now), { ...s })) : ((await hostNotes(ctx))[h.name] ?? {});
+        const s = (opts.timeoutMs ?? PROBE_TIMEOUT_MS) >= PROBE_TIMEOUT_MS ? await changeSeen(ctx, h.name, (s) => ((s.unreachableSince ??= now), { ...s })) : ((await hostNotes(ctx))[h.name] ?? {});
         return { ...base, reachable: false, error: (e as Error).message, tmux: null, git: null, load: null, lastSeen: s.lastSeen ?? null, unreachableSince: s.unreachableSince ?? now };
       }
     }),

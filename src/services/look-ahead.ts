@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
-import { rename, unlink, writeFile } from "node:fs/promises";
+import { unlink } from "node:fs/promises";
 import path from "node:path";
 import { SECRET_NAME_SOURCE } from "../core/secrets.js";
-import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
+import { writeCacheFile } from "../metadata/private.js";
 
 /**
  * The look `ao status` and `ao session ls` start before their code is even loaded.
@@ -52,10 +52,6 @@ export function lookAheadWhen(env: NodeJS.ProcessEnv): LookAheadWhen {
   return { socket: env.AO_TMUX_SOCKET || null, config: env.AO_CONFIG_PATH || null, cwd: process.cwd() };
 }
 
-/**
- * Keep `look` (a script made with the tokens) for the next run, or remove the file when there is
- * none to start. Any failure only costs the next run its head start.
- */
 /** The file holds `text` already, and only this user could have written it (bin/ao.js trusts no other). */
 function keptAsIs(file: string, text: string): boolean {
   let fd: number | undefined;
@@ -70,20 +66,16 @@ function keptAsIs(file: string, text: string): boolean {
   }
 }
 
+/**
+ * Keep `look` (a script made with the tokens) for the next run, or remove the file when there is
+ * none to start. Any failure only costs the next run its head start.
+ */
 export async function saveLookAhead(file: string, when: LookAheadWhen, look: { args: string[]; input: string } | null, stillMs: number): Promise<void> {
-  try {
-    if (!look) {
-      await unlink(file).catch(() => {});
-      return;
-    }
-    const body: LookAheadFile = { v: 1, when, file: "tmux", args: look.args, input: look.input, nonceToken: NONCE_TOKEN, cutoffToken: String(CUTOFF_TOKEN), stillMs, secretNames: SECRET_NAME_SOURCE };
-    const text = JSON.stringify(body);
-    if (keptAsIs(file, text)) return;
-    await mkdirPrivate(path.dirname(file));
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, text, { mode: PRIVATE_FILE });
-    await rename(tmp, file);
-  } catch {
-    /* a read-only AO_HOME: the next run starts its look when it gets to it */
+  if (!look) {
+    await unlink(file).catch(() => {});
+    return;
   }
+  const body: LookAheadFile = { v: 1, when, file: "tmux", args: look.args, input: look.input, nonceToken: NONCE_TOKEN, cutoffToken: String(CUTOFF_TOKEN), stillMs, secretNames: SECRET_NAME_SOURCE };
+  const text = JSON.stringify(body);
+  if (!keptAsIs(file, text)) await writeCacheFile(file, text);
 }

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
 import { agentReport, type AgentEvent, type AgentReport } from "../core/agent-events.js";
 import type { Question } from "../core/question.js";
 import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
-import { mkdirPrivate, PRIVATE_FILE } from "../metadata/private.js";
+import { writeCacheFile } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
+import { deadPaneWords } from "../plugins/runtime/tmux-look.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, PaneFacts, PaneLook, RuntimePlugin, ScreenWant, StillActivity } from "../plugins/types.js";
@@ -95,12 +94,11 @@ interface CacheEntry {
   lastWords?: string;
 }
 
-/** What a dead pane says last: its exit status (tmux's "Pane is dead (status N, …)") and its last lines. */
-function lastWordsOf(text: string, deadStatus: number | null): string {
-  const lines = text.split("\n");
-  const status = deadStatus ?? Number(lines.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
-  const last = lines.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3).map((l) => l.trim());
-  return [Number.isNaN(status) ? "" : `status ${status}`, last.join(" / ")].filter(Boolean).join(": ");
+
+/** A dead pane's last words as a reason names them: "status 5: Error: lost connection / …". */
+function lastWordsOf(capture: string, deadStatus: number | null): string {
+  const { status, last } = deadPaneWords(capture, deadStatus);
+  return [status === null ? "" : `status ${status}`, last.map((l) => l.trim()).join(" / ")].filter(Boolean).join(": ");
 }
 type PaneCache = Record<string, CacheEntry>;
 
@@ -139,7 +137,6 @@ export class RuntimeFacts {
     /** Where a CLI run leaves its next run's look to start early (services/look-ahead.ts). */
     private readonly aheadFile?: { path: string; when: LookAheadWhen },
   ) {}
-
 
   private loadCache(): PaneCache {
     if (this.cache) return this.cache;
@@ -188,14 +185,8 @@ export class RuntimeFacts {
   }
 
   private async saveCache(cache: PaneCache): Promise<void> {
-    try {
-      await mkdirPrivate(path.dirname(this.cacheFile));
-      const tmp = `${this.cacheFile}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(cache), { mode: PRIVATE_FILE });
-      await rename(tmp, this.cacheFile);
-    } catch {
-      /* a cache that cannot be written costs a capture next time, nothing more */
-    }
+    // A cache that cannot be written costs a capture next time, nothing more.
+    await writeCacheFile(this.cacheFile, JSON.stringify(cache));
   }
 
   async gather(queries: RuntimeQuery[], now = Date.now()): Promise<Map<string, SessionRuntimeFacts>> {
@@ -223,6 +214,10 @@ export class RuntimeFacts {
     // Sessions tmux does not know: one look at which processes still work in their worktrees.
     const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
     const inWorktree = missing.length ? await processesInEach(missing, this.host) : new Map<string, Array<{ pid: number }>>();
+    // What panes that died since the last look said as their agents exited: read once each
+    // (remain-on-exit keeps the pane), all at once rather than one after another.
+    const newlyDead = queries.filter((q) => panes.get(q.tmuxName)?.dead && cache[q.tmuxName]?.lastWords === undefined);
+    const deadScreens = new Map(await Promise.all(newlyDead.map(async (q) => [q.tmuxName, await this.runtime.capture(q.tmuxName, 200).catch(() => "")] as const)));
     let dirty = false;
     for (const q of queries) {
       const pane = panes.get(q.tmuxName);
@@ -260,10 +255,8 @@ export class RuntimeFacts {
       };
       const screen = look.screens.get(q.tmuxName);
       if (pane.dead && cache[q.tmuxName]!.lastWords === undefined) {
-        // What the agent said as it exited, once (remain-on-exit keeps the pane): "agent exited"
-        // alone left a person to attach and look, and restoring will not help a missing key.
-        const text = await this.runtime.capture(q.tmuxName, 200).catch(() => "");
-        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(text, pane.deadStatus) };
+        // "agent exited" alone left a person to attach and look, and restoring will not help a missing key.
+        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(deadScreens.get(q.tmuxName) ?? "", pane.deadStatus) };
         dirty = true;
       } else if (!pane.dead && cache[q.tmuxName]!.lastWords !== undefined) {
         // Alive again (restored): its next exit's words are read afresh.

@@ -5,8 +5,11 @@ import type { AppContext } from "../app.js";
 import { inert } from "../core/sanitize.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import type { ProjectConfig } from "../config/types.js";
+import { SPAWN_FAILED } from "../core/cleanup.js";
 import { compareIds } from "../core/format.js";
 import { LOCAL_HOST } from "../core/placement.js";
+import type { StoredSession } from "../metadata/store.js";
+import { deadPaneWords } from "../plugins/runtime/tmux-look.js";
 import { holdsPlace } from "./hosts.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
@@ -89,11 +92,8 @@ export async function waitForAgent(runtime: RuntimePlugin, tmuxName: string, gra
     if (!pane) throw new Error("the tmux session vanished as the agent started");
     if (pane.dead) {
       // A dead pane's output sits in the history above tmux's "Pane is dead" line.
-      const screen = (await runtime.capture(tmuxName, 200).catch(() => "")).split("\n");
-      // tmux's own "Pane is dead (status N, …)" line carries the status when the field lags.
-      const status = pane.deadStatus ?? Number(screen.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
-      const last = screen.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3);
-      throw new Error(`the agent exited at once${Number.isNaN(status) ? "" : ` (status ${status})`}${last.length ? `: ${last.join(" / ").trim()}` : ""}`);
+      const { status, last } = deadPaneWords(await runtime.capture(tmuxName, 200).catch(() => ""), pane.deadStatus);
+      throw new Error(`the agent exited at once${status === null ? "" : ` (status ${status})`}${last.length ? `: ${last.join(" / ").trim()}` : ""}`);
     }
     if (Date.now() - start >= graceMs) return;
     if (Date.now() - start > timeoutMs) return;
@@ -220,13 +220,14 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     }
   }
   const spawnStart = processStartTime(process.pid);
+  const createdAt = ctx.now().toISOString();
   const id = await ctx.store.create(
     project.sessionPrefix,
     {
       projectId: project.id,
       status: "spawning",
       agent: agentName,
-      createdAt: ctx.now().toISOString(),
+      createdAt,
       ...(remote ? { host: m.name } : {}),
       ...(opts.issue ? { issueId: opts.issue } : {}),
       ...(issueTitle || prompt ? { summary: taskLine(issueTitle ?? prompt!) } : {}),
@@ -240,22 +241,16 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     actor,
   );
   const failed = async (reason: string) => {
-    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `spawn failed: ${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "errored", errorReason: `${SPAWN_FAILED}${reason}`, spawnPid: null, spawnStart: null }), actor, "spawn-failed");
   };
   // Placed by ao among several: spawns started together each saw the same free places. Counted
   // again now that every one of them is on record, those past the host's room give way (the
   // records made first keep their places), rather than fill it past maxSessions.
-  if (placed.why !== null && asked === undefined) {
-    const room = ctx.config.hosts.find((h) => h.name === placed.host)?.maxSessions;
-    const all = await ctx.store.list();
-    const mine = all.find((s) => s.id === id)?.meta;
-    const first = (s: { id: string; meta?: Record<string, string> }) => [s.meta?.createdAt ?? "", s.id] as const;
-    const ahead = all.filter((s) => {
-      if (s.id === id || !holdsPlace(s.meta) || (s.meta!.host || LOCAL_HOST) !== placed.host) return false;
-      const [a, b] = [first(s), first({ id, ...(mine ? { meta: mine } : {}) })];
-      return a[0] < b[0] || (a[0] === b[0] && compareIds(a[1], b[1]) < 0);
-    }).length;
-    if (room !== undefined && ahead >= room) {
+  const room = placed.why !== null && asked === undefined ? ctx.config.hosts.find((h) => h.name === placed.host)?.maxSessions : undefined;
+  if (room !== undefined) {
+    const before = (s: StoredSession) => (s.meta!.createdAt ?? "") < createdAt || ((s.meta!.createdAt ?? "") === createdAt && compareIds(s.id, id) < 0);
+    const ahead = (await ctx.store.list()).filter((s) => s.id !== id && holdsPlace(s.meta) && (s.meta.host || LOCAL_HOST) === placed.host && before(s)).length;
+    if (ahead >= room) {
       const full = `${placed.host} filled up meanwhile (${ahead} of ${room} taken by sessions started at the same time); run it again to place it elsewhere`;
       await failed(full);
       throw new AoError(`spawn of ${id} failed: ${full}`, 1);

@@ -24,6 +24,14 @@ afterAll(async () => {
   await rm(ws.root, { recursive: true, force: true });
 });
 
+/** A session spawned as a user would, and its record. */
+async function spawnOne(): Promise<{ id: string; meta: Record<string, string> }> {
+  const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
+  expect(spawned.code, spawned.stderr).toBe(0);
+  const id = spawned.stdout.trim();
+  return { id, meta: await (await createApp({ env: ws.env })).store.read(id) };
+}
+
 describe("a spawn whose names are taken [class: work lost without --force, live agents killed]", () => {
   it("fails without touching a folder already at its worktree's place, and cleanup leaves it too", async () => {
     const theirs = path.join(ws.worktreeDir, "fe-1");
@@ -55,10 +63,7 @@ describe("a spawn whose names are taken [class: work lost without --force, live 
 
 describe("a worktree deleted behind ao's back", () => {
   it("is let go by its kill, and its branch can be continued in a new session", async () => {
-    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
-    expect(spawned.code, spawned.stderr).toBe(0);
-    const id = spawned.stdout.trim();
-    const meta = await (await createApp({ env: ws.env })).store.read(id);
+    const { id, meta } = await spawnOne();
     await rm(meta.worktree!, { recursive: true, force: true });
     expect((await runAo(["session", "kill", id], { env: ws.env })).code).toBe(0);
     const again = await runAo(["spawn", "frontend", "--branch", meta.branch!], { env: ws.env });
@@ -69,8 +74,7 @@ describe("a worktree deleted behind ao's back", () => {
 describe("an origin that takes the connection and never answers", () => {
   it("costs ao status its radar's short fetch deadline, not a minute; the answer still comes", async () => {
     // A live session with a branch: the radar has a base to fetch.
-    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
-    expect(spawned.code, spawned.stderr).toBe(0);
+    await spawnOne();
     const silent = net.createServer(() => {}); // accepts, says nothing
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/app.git`;
@@ -89,10 +93,7 @@ describe("an origin that takes the connection and never answers", () => {
 
 describe("a worktree the person locked (git worktree lock)", () => {
   it("is left by a kill that says so and how to go on, and --keep-worktree ends the session", async () => {
-    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
-    expect(spawned.code, spawned.stderr).toBe(0);
-    const id = spawned.stdout.trim();
-    const meta = await (await createApp({ env: ws.env })).store.read(id);
+    const { id, meta } = await spawnOne();
     git(ws.clone, "worktree", "lock", meta.worktree!);
     const r = await runAo(["session", "kill", id], { env: ws.env });
     expect(r.code).toBe(1);
@@ -119,10 +120,7 @@ describe("a record ao cannot read", () => {
 
 describe("a session killed with its worktree kept", () => {
   it("has the worktree removed by a later kill without --keep-worktree, and its branch continues", async () => {
-    const spawned = await runAo(["spawn", "frontend"], { env: ws.env });
-    expect(spawned.code, spawned.stderr).toBe(0);
-    const id = spawned.stdout.trim();
-    const meta = await (await createApp({ env: ws.env })).store.read(id);
+    const { id, meta } = await spawnOne();
     git(meta.worktree!, "push", "-q", "-u", "origin", meta.branch!);
     expect((await runAo(["session", "kill", id, "--keep-worktree"], { env: ws.env })).code).toBe(0);
     expect(existsSync(meta.worktree!)).toBe(true);

@@ -14,7 +14,7 @@ export function desktopNotifier(env: NodeJS.ProcessEnv = process.env): NotifierP
     async notify(raw: Notification) {
       // Titles and bodies carry outside text (check names, issue titles, the agent's question).
       // Most Linux notification servers read a body's <b>, <a href> and &…; as markup.
-      const n = { ...raw, title: inert(raw.title), body: process.platform === "darwin" ? inertLines(raw.body) : markupText(inertLines(raw.body)) };
+      const n = { ...raw, title: inert(raw.title), body: process.platform === "darwin" ? inertLines(raw.body) : asText(inertLines(raw.body)) };
       const [file, args] =
         process.platform === "darwin"
           ? ["osascript", ["-e", `display notification ${JSON.stringify(n.body)} with title ${JSON.stringify(n.title)}`]]
@@ -25,13 +25,11 @@ export function desktopNotifier(env: NodeJS.ProcessEnv = process.env): NotifierP
   };
 }
 
-/** A notify-send body as text, whatever markup the notification server reads. */
-function markupText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/** Slack reads `&`, `<` and `>` as its own markup; its documentation asks for these escapes. */
-function slackText(text: string): string {
+/**
+ * `&`, `<` and `>` as entities: text to what reads them as markup (a notify-send body on most
+ * Linux notification servers; Slack's `text`, whose documentation asks for these escapes).
+ */
+function asText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -58,7 +56,7 @@ export function webhookNotifier(url: string): NotifierPlugin {
       const res = await fetchWithDeadline(10_000)(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: slackText(`${n.title}: ${n.body}`), ...n }),
+        body: JSON.stringify({ text: asText(`${n.title}: ${n.body}`), ...n }),
       });
       if (!res.ok) throw new Error(`webhook ${new URL(url).host} answered ${res.status}`);
     },

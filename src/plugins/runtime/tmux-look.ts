@@ -160,6 +160,17 @@ export function wantsNotAsked(wants: readonly ScreenWant[], asked: readonly Scre
   });
 }
 
+/**
+ * What a dead pane (kept by remain-on-exit) says last: its exit status, from the pane's field or
+ * tmux's own "Pane is dead (status N, …)" line when the field lags, and its last three lines.
+ */
+export function deadPaneWords(capture: string, deadStatus: number | null): { status: number | null; last: string[] } {
+  const lines = capture.split("\n");
+  const said = Number(lines.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
+  const status = deadStatus ?? (Number.isNaN(said) ? null : said);
+  return { status, last: lines.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3) };
+}
+
 /** Thrown when tmux's answer is not in the shape the script asks for (another tmux, a garbled pipe). */
 export class LookOutOfStep extends Error {}
 
