@@ -89,11 +89,12 @@ function startLookAhead(home) {
   const secret = new RegExp(String(la.secretNames), "i");
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!secret.test(k)) env[k] = v;
-  const tag = `ao-look-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const cutoff = Math.floor((Date.now() - Number(la.stillMs)) / 1000) - 1;
+  // The cutoff is taken from `at`, which the bundle then takes for its "now" (exec.ts earlyStartAt).
+  const at = Date.now();
+  const tag = `ao-look-${Math.random().toString(36).slice(2)}${at.toString(36)}`;
+  const cutoff = Math.floor((at - Number(la.stillMs)) / 1000) - 1;
   const input = la.input.split(String(la.nonceToken)).join(tag).split(String(la.cutoffToken)).join(String(cutoff));
   const args = la.args.map(String);
-  const at = Date.now();
   let child;
   try {
     child = require("node:child_process").spawn("tmux", args, { env, stdio: ["pipe", "pipe", "pipe"] });

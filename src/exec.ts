@@ -134,6 +134,11 @@ interface EarlyStart {
 
 const EARLY_START = Symbol.for("ao.early-start");
 
+/** When bin/ao.js started the process it left, if one waits to be taken (epoch ms); null otherwise. */
+export function earlyStartAt(): number | null {
+  return (globalThis as { [EARLY_START]?: EarlyStart | null })[EARLY_START]?.at ?? null;
+}
+
 /**
  * The process bin/ao.js started ahead, when it is the one the caller would start now: the same
  * program and arguments, with an input `accept` agrees to (knowing the tag it was made with).

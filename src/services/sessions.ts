@@ -1,10 +1,9 @@
 import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { deriveStatus } from "../core/status.js";
-import { ownerAlive } from "../exec.js";
+import { earlyStartAt, ownerAlive, run } from "../exec.js";
 import { elapsedSince } from "../metadata/clock.js";
 import { prNumberFromUrl } from "../core/pr.js";
-import { run } from "../exec.js";
 import { agentDisplayName } from "../core/agent-events.js";
 import type { AgentFacts, AgentView, DerivedStatus, Metadata, PrFacts, SessionView, StatusFacts } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
@@ -387,7 +386,13 @@ function newerThanFacts(ctx: AppContext, id: string, f: SessionRuntimeFacts | un
  */
 export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Promise<SessionsSnapshot> {
   const project = opts.project !== undefined ? resolveProject(ctx, opts.project) : undefined;
-  const now = ctx.now();
+  const whole = opts.runtime !== false && opts.project === undefined && !opts.ids;
+  // A look bin/ao.js started for this run asked tmux as of its start: that is this listing's
+  // "now" (a few tens of ms earlier). Its stillness cutoff is then the one bin filled in, and the
+  // bundle's own look is that very look; a second boundary between the two had made them differ
+  // and the look went unused.
+  const begun = whole ? earlyStartAt() : null;
+  const now = begun !== null ? new Date(begun) : ctx.now();
   // The local look starts before the records are read, with the wants the last look had: tmux
   // looks while they are read. Its process is made before they are: the reading is synchronous,
   // and a process still on its way to being made (loading child_process is a promise) was made
@@ -395,7 +400,7 @@ export async function readSessions(ctx: AppContext, opts: ListOptions = {}): Pro
   const early = opts.runtime !== false && ctx.runtime.prepareLook !== undefined && ctx.runtimeFacts.expectsPanes();
   // A listing of some sessions only (a project's, some ids) prepares the process alone: the last
   // look's wants would read other sessions' screens too.
-  if (early) await (opts.project === undefined && !opts.ids ? ctx.runtimeFacts.lookAhead(now.getTime()) : ctx.runtime.prepareLook!());
+  if (early) await (whole ? ctx.runtimeFacts.lookAhead(now.getTime()) : ctx.runtime.prepareLook!());
   try {
     return await readSessionsNow(ctx, opts, project, now);
   } finally {
