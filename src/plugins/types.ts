@@ -196,6 +196,12 @@ export interface AgentPlugin {
   classifyStill(screen: ScreenFacts): StillActivity;
   /** Text on screen that shows a sent message was queued behind the current task. */
   showsQueued(capture: string): boolean;
+  /**
+   * The key that leaves a message to wait behind the running turn, for an agent whose Enter
+   * would change that turn instead (Codex: Enter steers the running turn, Tab queues). Without
+   * it, Enter while the agent works queues the message (Claude Code).
+   */
+  readonly queueKey?: string;
   /** The text now in the agent's input box, when the screen shows one; default: core/draft.ts. */
   draftOf?(capture: string): string | null;
   /**

@@ -91,7 +91,9 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
       const last = await screen.look();
       if (last.question) await refuse(last);
       await opts.beforeKeys?.();
-      return deliver(screen.runtime, screen.name, screen.agent, text);
+      // An agent whose Enter would change its running turn gets the message behind it instead.
+      const stillBusy = async () => (await screen.look()).activity === "active";
+      return deliver(screen.runtime, screen.name, screen.agent, text, last.activity === "active", stillBusy);
     },
     { timeoutMs: 60_000 },
   );
@@ -108,7 +110,13 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
   return { ...result, waitedMs };
 }
 
-async function deliver(rt: RuntimePlugin, name: string, agent: AgentPlugin, text: string): Promise<Omit<SendResult, "waitedMs">> {
+/**
+ * Type `text` into the agent's input and submit it. An agent with a queue key that works (`busy`
+ * as the last look found it, then `stillBusy` before each retry) gets that key rather than Enter:
+ * a send waits for the turn to end, and one that did not wait, or waited out its timeout, leaves
+ * the message behind the turn (as `ao send` says), never steering it.
+ */
+async function deliver(rt: RuntimePlugin, name: string, agent: AgentPlugin, text: string, busy: boolean, stillBusy: () => Promise<boolean>): Promise<Omit<SendResult, "waitedMs">> {
   const draft = (capture: string) => (agent.draftOf ? agent.draftOf(capture) : draftOf(capture));
   const needle = needleOf(text);
   const capture = () => rt.capture(name).catch(() => "");
@@ -131,7 +139,9 @@ async function deliver(rt: RuntimePlugin, name: string, agent: AgentPlugin, text
   }
 
   for (let attempt = 1; attempt <= ENTER_ATTEMPTS; attempt++) {
-    await rt.sendKeys(name, ["Enter"]);
+    // The turn may have ended since (Codex's Tab does nothing at its prompt): looked at again.
+    const queue = agent.queueKey !== undefined && (attempt === 1 ? busy : await stillBusy().catch(() => false));
+    await rt.sendKeys(name, [queue ? agent.queueKey! : "Enter"]);
     const settle = 600 * attempt;
     for (const deadline = Date.now() + settle; Date.now() < deadline; ) {
       await sleep(120);

@@ -54,6 +54,9 @@ export const codex: AgentPlugin = {
   wireHooks: codexHooks,
   // The approval menu's "• Running" line shimmers: the pane never goes still while it asks.
   dialogsAnimate: true,
+  // Enter while it works steers the running turn (steer.txt); Tab queues (queued.txt), and does
+  // nothing at its prompt.
+  queueKey: "Tab",
   launchCommand(opts) {
     const base = shellJoin(["codex", ...(opts.wiring?.args ?? []), ...(opts.skipPermissions ? ["--dangerously-bypass-approvals-and-sandbox"] : [])]);
     return opts.promptShell ? `${base} ${opts.promptShell}` : base;
