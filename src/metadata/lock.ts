@@ -93,10 +93,19 @@ function held(dir: string, n: number): boolean | "gone" {
     }
   }
   try {
-    return Date.now() - statSync(g).mtimeMs < UNOWNED_GRACE_MS;
+    return youngerThan(statSync(g).mtimeMs, UNOWNED_GRACE_MS);
   } catch {
     return "gone";
   }
+}
+
+/**
+ * Whether a folder dated `mtimeMs` was made within the last `ms`. A date further ahead than that
+ * is no sign of a live maker (a hand-set date, a clock set back since): taken for its date, it
+ * held a lock, or kept a crash's leftovers, until the clock caught up.
+ */
+function youngerThan(mtimeMs: number, ms: number): boolean {
+  return Math.abs(Date.now() - mtimeMs) < ms;
 }
 
 /** Remove a folder ao made: its known files and itself, or everything when it holds more. */
@@ -137,13 +146,13 @@ function sweep(dir: string, names: readonly string[]): void {
   for (const name of names) {
     if (!leftover(name)) continue;
     const p = path.join(dir, name);
-    let age: number;
+    let young: boolean;
     try {
-      age = Date.now() - statSync(p).mtimeMs;
+      young = youngerThan(statSync(p).mtimeMs, UNOWNED_GRACE_MS * 2);
     } catch {
       continue;
     }
-    if (age > UNOWNED_GRACE_MS * 2) rmSync(p, { recursive: true, force: true });
+    if (!young) rmSync(p, { recursive: true, force: true });
   }
 }
 

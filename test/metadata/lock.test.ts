@@ -119,6 +119,21 @@ describe("lock", () => {
     expect(await names()).toEqual([".new-2.c", "g1"]);
   });
 
+  it("counts a generation without an owner as held for 30 s after it was made, and one dated ahead as abandoned", async () => {
+    await plant(1, {});
+    expect(await tryLock(dir)).toBe("busy");
+    // Made by hand with a date a day ahead (or before the clock was set back): no taker is at work.
+    const ahead = new Date(Date.now() + 24 * 3600_000);
+    await utimes(path.join(dir, "g1"), ahead, ahead);
+    for (const n of [".new-9.a", ".tomb-9.b"]) {
+      await mkdir(path.join(dir, n));
+      await utimes(path.join(dir, n), ahead, ahead);
+    }
+    const h = await take();
+    await h.release();
+    expect((await names()).filter((x) => !x.startsWith(".spare-"))).toEqual(["g2"]);
+  });
+
   it("waits for a live holder and takes the lock when it lets go", async () => {
     const a = await take();
     const waiting = acquireLock(dir, { timeoutMs: 30_000 });
