@@ -50,6 +50,16 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   // A kill under way (its intent on record, its process alive) wins: a restore now would
   // report success and then find its agent ended.
   if (meta.killRequestedAt && killUnderWay(ctx, id)) throw new AoError(`${id}: it is being killed; restore it once the kill is done`, 1);
+  // A spawn that never finished started no agent, so there is no conversation to resume, and
+  // its set-up (postCreate) and task may never have reached the worktree: a resumed agent there
+  // would sit without its task in a half-made folder.
+  if (meta.status === "spawning") {
+    throw new AoError(
+      `${id}: its spawn never finished, so no agent ever had its task and there is nothing to resume. ` +
+        `End it with: ao session kill ${id} (or ao session cleanup), then spawn it again`,
+      1,
+    );
+  }
   const tmuxName = meta.tmuxName || tmuxSessionName(ctx.config.name, id);
   const m = sessionMachine(ctx, meta);
   const places = await sessionPlaces(ctx, m, project, id);

@@ -80,3 +80,14 @@ describe("a record's worktree= edited to point elsewhere [class: acts on what is
     expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).not.toBe(0);
   });
 });
+
+describe("a spawn cut short before its agent started [class: acts without cause]", () => {
+  it("is not restored: no agent ever had its task, and nothing starts", async () => {
+    // What ao leaves when it dies between making the worktree and starting the agent: the
+    // record still spawning, its spawner gone.
+    const { id, tmuxName } = await lostSession({ status: "spawning", statusCause: "", errorReason: "", spawnPid: "999999", spawnStart: "1" });
+    await expect(restoreSession(await createApp({ env: ws.env }), id)).rejects.toThrow(`${id}: its spawn never finished`);
+    expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).not.toBe(0);
+    expect((await planFor(id))?.reason).toBe("spawn abandoned");
+  });
+});
