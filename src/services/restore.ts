@@ -12,6 +12,7 @@ import { agentEventsPath, wireAgentHooks } from "./agent-events.js";
 import { foreignWorktreeOn, killUnderWay } from "./kill.js";
 import { getSession } from "./lookup.js";
 import { sessionMachine, sessionPlaces } from "./machines.js";
+import { spawnerAlive } from "./sessions.js";
 import { agentEnv, waitForAgent } from "./spawn.js";
 
 export interface RestoreResult {
@@ -54,6 +55,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   // its set-up (postCreate) and task may never have reached the worktree: a resumed agent there
   // would sit without its task in a half-made folder.
   if (meta.status === "spawning") {
+    if (spawnerAlive(meta) !== false) throw new AoError(`${id}: it is still being spawned; there is nothing to restore`, 1);
     throw new AoError(
       `${id}: its spawn never finished, so no agent ever had its task and there is nothing to resume. ` +
         `End it with: ao session kill ${id} (or ao session cleanup), then spawn it again`,

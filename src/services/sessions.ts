@@ -83,7 +83,7 @@ function addQuietAndSpawner(facts: StatusFacts, meta: Metadata, now: Date, rt: S
 }
 
 /** For a `spawning` record: whether its spawner (pid and start time) still runs; undefined when unknown. */
-function spawnerAlive(meta: Metadata): boolean | undefined {
+export function spawnerAlive(meta: Metadata): boolean | undefined {
   const pid = Number(meta.spawnPid);
   if (meta.status !== "spawning" || !Number.isInteger(pid) || pid <= 0) return undefined;
   return ownerAlive(pid, meta.spawnStart || null);
