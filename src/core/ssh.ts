@@ -28,6 +28,13 @@ export function remoteCommand(argv: readonly string[], cwd?: string): string {
   return cwd ? `cd -- ${remotePath(cwd)} && ${cmd}` : cmd;
 }
 
+const NEEDS_PERSON = /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No [A-Z0-9-]+ host key is known|Permission denied|Too many authentication failures/i;
+
+/** Whether ssh failed on something only a person can mend: a host key to check, a login without a key. */
+export function sshNeedsPerson(stderr: string): boolean {
+  return NEEDS_PERSON.test(stderr);
+}
+
 /** What ssh said when it, not the remote command, failed (exit 255), as advice for a person. */
 export function explainSshFailure(host: string, stderr: string, byHand = `ssh ${host}`): string {
   const said = stderr

@@ -1,6 +1,7 @@
 import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
 import { deriveStatus } from "../core/status.js";
+import { inert } from "../core/sanitize.js";
 import { earlyStartAt, ownerAlive, run } from "../exec.js";
 import { elapsedSince } from "../metadata/clock.js";
 import { prNumberFromUrl } from "../core/pr.js";
@@ -286,7 +287,8 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
           return list.forEach((s) => out.set(s.id, { alive: false, unreachable: `${name}: ${(e as Error).message}` }));
         }
         const since = (await noteHostAnswer(ctx, name, false, now)) ?? now.toISOString();
-        down(`host ${name} unreachable since ${clockTime(since)}`);
+        // A host key to check or a login to set up will not mend itself: what to do is said.
+        down(`host ${name} unreachable since ${clockTime(since)}${e.needsPerson ? `: ${inert(e.message)}` : ""}`);
       }
     }),
   );

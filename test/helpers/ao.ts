@@ -24,6 +24,8 @@ export function runAo(
   opts: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; nodeArgs?: string[] },
 ): Promise<AoResult> {
   requireBuild();
+  // Without one, ao would run in the user's own HOME and AO_HOME (an afterAll whose beforeAll failed).
+  if (!opts.env) return Promise.reject(new Error("runAo needs the test's own environment; never the user's HOME or AO_HOME"));
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { follow, run, type Following, type RunOptions, type RunResult } from "../../exec.js";
-import { explainSshFailure, remoteCommand, sshTarget } from "../../core/ssh.js";
+import { explainSshFailure, remoteCommand, sshNeedsPerson, sshTarget } from "../../core/ssh.js";
 import { shellJoin } from "../../core/shell.js";
 import { HostUnreachableError, type Host } from "./types.js";
 
@@ -104,7 +104,7 @@ export class SshHost implements Host {
     if (r.timedOut) {
       throw new HostUnreachableError(this.name, `${this.name} did not answer within ${Math.round(timeoutMs / 1000)}s`);
     }
-    if (r.exitCode === SSH_FAILED) throw new HostUnreachableError(this.name, explainSshFailure(this.name, r.stderr, this.byHand()));
+    if (r.exitCode === SSH_FAILED) throw new HostUnreachableError(this.name, explainSshFailure(this.name, r.stderr, this.byHand()), sshNeedsPerson(r.stderr));
     return r;
   }
 

@@ -36,6 +36,8 @@ export class HostUnreachableError extends Error {
   constructor(
     readonly host: string,
     message: string,
+    /** Only a person can mend it (a host key to check, a login without a key), and `message` says how. */
+    readonly needsPerson = false,
   ) {
     super(message);
     this.name = "HostUnreachableError";
