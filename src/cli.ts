@@ -178,7 +178,25 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .argument("<ids...>", "session ids, such as fe-1 fe-2", sessionIdsArg)
       .option("--force", "remove the worktree even with uncommitted or unpushed work")
       .option("--keep-worktree", "stop the agent and tmux but keep the worktree (restorable)")
-      .addHelpText("after", "\nEach session is killed on its own: one refused does not stop the others. Exit code: 0 when all were killed, else the first failure's.")
+      .addOption(
+        new Option("--forget", "only mark killed a session ao cannot reach (its host gone or not answering, or its project gone from the config); nothing is ended or removed anywhere").conflicts([
+          "force",
+          "keepWorktree",
+        ]),
+      )
+      .option("--json", "print what was killed and what was not as JSON")
+      .addHelpText(
+        "after",
+        [
+          "",
+          "Each session is killed on its own: one refused does not stop the others. Exit code: 0 when all were killed,",
+          "else the first failure's (1 refused or failed, 2 unknown session).",
+          "",
+          "--forget never contacts the host but to ask whether it answers: a session ao can still end there is refused",
+          "(kill it), and so is one it sees running. Its tmux session and worktree are left where they are, named in",
+          "the record's reason (ao session ls --all --json), for you to remove by hand or with a kill once the host is back.",
+        ].join("\n"),
+      )
       .action(async (ids: string[], flags) => {
         process.exitCode = await (await import("./commands/session.js")).kill(ids, flags);
       });

@@ -6,8 +6,9 @@ import { AoError } from "../core/errors.js";
 import { lockHeld, withLock } from "../metadata/lock.js";
 import { pathExists, removePath } from "../plugins/host/files.js";
 import { killTree, processesIn } from "../plugins/runtime/processes.js";
+import { HostUnreachableError } from "../plugins/host/types.js";
 import type { WorktreeStatus } from "../plugins/types.js";
-import { getSession } from "./lookup.js";
+import { getSession, hostGone, projectGone, readRecord } from "./lookup.js";
 import { cloneDir, machine, sessionMachine, worktreeRoot, type Machine } from "./machines.js";
 
 export interface KillOptions {
@@ -104,11 +105,21 @@ export function killUnderWay(ctx: AppContext, id: string): boolean {
  * shows as such and is finished by running it again: every step may be repeated.
  */
 export async function killSession(ctx: AppContext, id: string, opts: KillOptions = {}): Promise<KillResult> {
-  await getSession(ctx, id); // an unknown id is said as such, before any lock is made for it
+  // An unknown id is said as such, before any lock is made for it.
+  const meta = await readRecord(ctx, id);
+  const gone = projectGone(ctx, id, meta) ?? hostGone(ctx, meta);
+  if (gone) throw new AoError(`${gone}. If it is gone for good, ${FORGET_HINT(id)}`, 1);
+  await getSession(ctx, id);
   // One kill of a session at a time; a second waits and finds it killed. A restore that finds
   // one under way refuses (it would report success and then see its agent ended).
-  return withLock(killLockDir(ctx, id), () => killLocked(ctx, id, opts), { timeoutMs: 5 * 60_000 });
+  return withLock(killLockDir(ctx, id), () => killLocked(ctx, id, opts), { timeoutMs: 5 * 60_000 }).catch((e: unknown) => {
+    // Without its host a kill can never finish: the way out is said where the kill fails.
+    if (e instanceof HostUnreachableError) throw new AoError(`${id}: ${e.message}. Run the kill again once ${e.host} answers; if it is gone for good, ${FORGET_HINT(id)}`, 1);
+    throw e;
+  });
 }
+
+const FORGET_HINT = (id: string) => `retire the record without touching anything: ao session kill ${id} --forget`;
 
 async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promise<KillResult> {
   const { meta, project } = await getSession(ctx, id);
@@ -174,7 +185,8 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
     id,
     // A kill that went through its intent is a new kill (a restore in flight compares killedAt);
     // running it again on a killed session changes nothing.
-    (cur) => ({ status: "killed", killedAt: cur.killRequestedAt || !cur.killedAt ? ctx.now().toISOString() : cur.killedAt, killRequestedAt: null, restoring: null, ...(keep ? {} : { worktreeKept: null }) }),
+    // A reason left by `--forget` (what it left in place) no longer holds once a kill went through.
+    (cur) => ({ status: "killed", killedAt: cur.killRequestedAt || !cur.killedAt ? ctx.now().toISOString() : cur.killedAt, killRequestedAt: null, restoring: null, killReason: null, ...(keep ? {} : { worktreeKept: null }) }),
     actor,
     "killed",
   );

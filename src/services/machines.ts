@@ -10,6 +10,7 @@ import type { RuntimePlugin, WorkspacePlugin } from "../plugins/types.js";
 import { WorktreeWorkspace } from "../plugins/workspace/worktree.js";
 import { HostEventLogs, hookScript } from "./agent-events.js";
 import { forgetHost, hostRunner } from "./hosts.js";
+import { hostGone } from "./lookup.js";
 import { RuntimeFacts } from "./runtime-facts.js";
 
 /**
@@ -90,10 +91,8 @@ export function sessionsByHost<S extends { meta?: Readonly<Record<string, string
 
 /** The machine a recorded session runs on (`host=` in its metadata; none is this one). */
 export function sessionMachine(ctx: AppContext, meta: Record<string, string | undefined>): Machine {
-  // host= is hand-editable, and a host can leave the config while its sessions remain.
-  if (meta.host && meta.host !== LOCAL_HOST && !ctx.config.hosts.some((h) => h.name === meta.host)) {
-    throw new AoError(`${meta.id ?? "this session"} runs on host "${meta.host}", which is not in the config (hosts: ${ctx.config.hosts.map((h) => h.name).join(", ")}); add it back under hosts: to act on it there`, 1);
-  }
+  const gone = hostGone(ctx, meta);
+  if (gone) throw new AoError(gone, 1);
   return machine(ctx, meta.host);
 }
 

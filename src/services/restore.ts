@@ -136,7 +136,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     id,
     (cur) => {
       killed = cur.restoring !== started.restoring || cur.killedAt !== started.killedAt || cur.killRequestedAt !== started.killRequestedAt;
-      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, statusCause: null, killedAt: null, killRequestedAt: null, worktreeKept: null, restoring: null, tmuxName };
+      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, statusCause: null, killedAt: null, killRequestedAt: null, killReason: null, worktreeKept: null, restoring: null, tmuxName };
     },
     actor,
     "restored",
