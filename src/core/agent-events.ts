@@ -32,7 +32,7 @@ export interface AgentReport {
   /** Milliseconds since the epoch of the event that set it. */
   at: number;
   question: Question | null;
-  /** The agent's words when a turn ended on an error it cannot leave by itself. */
+  /** The agent's words when its turn ended on an error (after its own retries). */
   error: string | null;
   /** The conversation id the agent reported (Claude session, Codex thread, Gemini session). */
   sessionId: string | null;
@@ -68,9 +68,6 @@ function isCodexSideTurn(data: Record<string, unknown>): boolean {
   return Array.isArray(input) && input.length === 1 && /^Generate a concise, single-line task title/.test(String(input[0]));
 }
 
-/** Errors after which the agent waits on something only a person can fix (a key, a plan, a limit). */
-const FATAL_ERRORS = new Set(["authentication_failed", "oauth_org_not_allowed", "billing_error", "rate_limit", "model_not_found"]);
-
 export function kindOf(e: AgentEvent): AgentEventKind {
   const d = e.data ?? {};
   switch (e.event) {
@@ -96,8 +93,11 @@ export function kindOf(e: AgentEvent): AgentEventKind {
     case "Stop":
     case "AfterAgent":
       return "turn_end";
+    // Claude Code sends it instead of Stop once an API error ended the turn, its retries spent:
+    // a server error then has left the work undone as surely as a bad key. Whatever follows (a
+    // new prompt, a tool, a Stop) says the agent works again.
     case "StopFailure":
-      return FATAL_ERRORS.has(str(d.error) ?? "") ? "turn_failed" : "turn_end";
+      return "turn_failed";
     case "SessionEnd":
       return "session_end";
     case "notify":

@@ -25,6 +25,8 @@ export interface Question {
    * to run, the file it wants to write, the folder to trust (a few lines; outside text).
    */
   detail?: string[];
+  /** For a permission: the command it asks leave to run, when the dialog shows it (outside text). */
+  command?: string;
   /** Where it was read from. */
   source: "screen" | "event";
   /**

@@ -3,6 +3,7 @@ import { CAUSES, STATUSES } from "./types.js";
 import { prNumberFromUrl } from "./pr.js";
 import { shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
+import { errorWords } from "./error-words.js";
 
 /** Statuses that only GitHub facts can produce; without those facts the last recorded one stands. */
 const PR_STATUSES: ReadonlySet<Status> = new Set([
@@ -49,7 +50,7 @@ function waitingReason(facts: StatusFacts): DerivedStatus {
     return is("needs_input", "sign_in", `${name} needs you to sign in or set up its key${q ? `: ${q.text}` : ""}`);
   }
   if (q?.kind === "trust") return is("needs_input", "question", `${name} asks whether to trust this folder: ${q.text}`);
-  if (q?.kind === "permission") return is("needs_input", "permission", `${name} asked: ${q.text}`);
+  if (q?.kind === "permission") return is("needs_input", "permission", `${name} asked: ${q.text}${q.command ? ` \`${inert(q.command)}\`` : ""}`);
   if (q) return is("needs_input", "question", `${name} asked: ${q.text}`);
   return is("needs_input", "question", `${name} is waiting for your answer on its screen`);
 }
@@ -108,8 +109,10 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   if (facts.runtimeAlive === false) {
     return is("errored", "runtime_lost", "runtime lost (tmux session gone without a kill)");
   }
-  if (facts.agent?.error && facts.activity !== "exited") {
-    return is("errored", "agent_error", `${facts.agent.name}: ${facts.agent.error}`);
+  // Its last turn ended on an error: the work did not get done, whatever "back at its prompt"
+  // looks like. Over once the agent works again (a new prompt, a retry of its own).
+  if (facts.agent?.error && facts.activity !== "exited" && facts.activity !== "active") {
+    return is("errored", "agent_error", `${facts.agent.name}: ${errorWords(facts.agent.error, facts.now)}`);
   }
   if (facts.activity === "waiting_input" || facts.activity === "blocked") return waitingReason(facts);
 

@@ -90,7 +90,10 @@ export interface AgentFacts {
   source: "event" | "screen";
   /** What the agent asks, when it waits on the person. */
   question: Question | null;
-  /** The agent's own words for an error it cannot leave by itself (bad key, usage limit). */
+  /**
+   * The agent's own words for the error its last turn ended on (a bad key, a usage limit, a
+   * server error after its retries), from its event or its screen (outside text).
+   */
   error: string | null;
 }
 

@@ -209,6 +209,12 @@ export interface AgentPlugin {
    * options; null when the screen asks nothing. (Issue 11 implements it for each agent.)
    */
   readQuestion?(capture: string): Question | null;
+  /**
+   * The error the last turn ended on, when a screen back at its prompt shows one as that turn's
+   * outcome (Codex and Gemini print an error line and return to their prompt); null when the
+   * last turn ended otherwise, or an error line has scrolled above a later turn.
+   */
+  readTurnError?(capture: string): string | null;
 }
 
 export interface TerminalPlugin {

@@ -31,6 +31,11 @@ export interface SessionRuntimeFacts {
   question?: Question | null;
   /** The agent's own account, when it reports events. */
   report?: AgentReport;
+  /**
+   * The error its last turn ended on, read off the screen it is at rest on now (its prompt is
+   * back, nothing moves): Codex and Gemini print one and return to their prompt.
+   */
+  turnError?: string;
   /** Its newest events, for the detail view. */
   events?: AgentEvent[];
   /** A dead pane's last words: its exit status and last lines (outside text). */
@@ -82,6 +87,8 @@ interface CacheEntry {
   /** A blank screen is an agent still booting. */
   blank?: boolean;
   question?: Question | null;
+  /** What a still screen at the prompt shows the last turn ended on (agent plugin's readTurnError). */
+  turnError?: string | null;
   /**
    * A dialog seen on two reads in a row while the screen moved: it stays up, so it counts
    * although something on it animates (Codex's approval menu). One read is not enough: it may
@@ -249,8 +256,9 @@ export class RuntimeFacts {
         const still = q.agent.classifyStill({ capture: text, dead: pane.dead });
         const dialog = still === "waiting_input" || still === "blocked";
         const question = dialog ? (q.agent.readQuestion?.(text) ?? null) : null;
+        const turnError = isStill && still === "ready" ? (q.agent.readTurnError?.(text) ?? null) : null;
         const movingDialog = !isStill && dialog && prev?.wasStill === false && prev.still === still;
-        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, movingDialog };
+        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, turnError, movingDialog };
         dirty = true;
       };
       const screen = look.screens.get(q.tmuxName);
@@ -290,7 +298,10 @@ export class RuntimeFacts {
       });
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
-      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
+      // The error stands only while the agent sits at its prompt on the very screen that shows it:
+      // any output since (a new prompt typed, a turn begun) has it read again, or not at all.
+      const turnError = (activity === "ready" || activity === "idle") && still === "ready" && cached?.turnError ? cached.turnError : undefined;
+      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(turnError ? { turnError } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

@@ -98,8 +98,9 @@ function agentFacts(meta: Record<string, string>, rt: SessionRuntimeFacts | unde
     seen: rt.seen ?? true,
     source: rt.source ?? "screen",
     question: rt.question ?? null,
-    // An error the agent ended its turn on stands until it works again (a new prompt clears it).
-    error: rt.report?.kind === "turn_failed" ? rt.report.error : null,
+    // The error its last turn ended on, by its own event or, for agents that print theirs and
+    // go back to their prompt, off that screen. It stands until the agent works again.
+    error: rt.report?.kind === "turn_failed" ? rt.report.error : (rt.turnError ?? null),
   };
 }
 

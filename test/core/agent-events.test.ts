@@ -67,11 +67,21 @@ describe("agent events", () => {
     expect(r?.question?.text).toBe("Do you want to allow Bash `npm test`?");
   });
 
-  it("an error the agent cannot leave carries its own words; a passing one does not", () => {
+  it("a turn ended by any API error failed, in the agent's words: a server error after its retries as much as a bad key", () => {
     const fatal = agentReport([ev("StopFailure", { error: "authentication_failed", last_assistant_message: "Invalid API key · Please run /login" })], { promptPending: false });
     expect(fatal).toMatchObject({ kind: "turn_failed", error: "Invalid API key · Please run /login" });
-    const passing = agentReport([ev("StopFailure", { error: "server_error", last_assistant_message: "API Error: 500" })], { promptPending: false });
-    expect(passing).toMatchObject({ kind: "turn_end", error: null });
+    const server = agentReport([ev("StopFailure", { error: "server_error", last_assistant_message: "API Error: 500 Internal server error" })], { promptPending: false });
+    expect(server).toMatchObject({ activity: "ready", kind: "turn_failed", error: "API Error: 500 Internal server error" });
+  });
+
+  it("a failure does not outlive the agent's next work: a prompt, a tool of the same turn, a successful turn", () => {
+    const failed = [...recorded, ev("UserPromptSubmit", { prompt: "go" }, 1_796_093_790_000), ev("StopFailure", { error: "server_error", last_assistant_message: "API Error: 500" }, 1_796_093_791_000)];
+    expect(agentReport(failed, { promptPending: false })).toMatchObject({ kind: "turn_failed", error: "API Error: 500" });
+    // The idle reminder a minute later says nothing new: the turn still failed.
+    expect(agentReport([...failed, ev("Notification", { notification_type: "idle_prompt" }, 1_796_093_851_000)], { promptPending: false })).toMatchObject({ kind: "turn_failed" });
+    expect(agentReport([...failed, ev("PreToolUse", { tool_name: "Bash", tool_input: { command: "ls" } }, 1_796_093_792_000)], { promptPending: false })).toMatchObject({ activity: "active", error: null });
+    const next = [...failed, ev("UserPromptSubmit", { prompt: "again" }, 1_796_093_800_000), ev("Stop", { last_assistant_message: "Done." }, 1_796_093_801_000)];
+    expect(agentReport(next, { promptPending: false })).toMatchObject({ activity: "ready", kind: "turn_end", error: null, lastMessage: "Done." });
   });
 
   it("names Codex's thread from its notify, ignoring the side turn that titles it", () => {

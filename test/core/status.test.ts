@@ -106,6 +106,12 @@ const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
   ["a runtime recorded lost that runs again (a restore cut short after it started the agent)", facts({ runtimeAlive: true, activity: "ready", agent: agent(), pr: null }, { status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost" }), "needs_input", "turn_finished", /finished its turn/],
   ["a recorded loss with no pane stands", facts({ runtimeAlive: false, pr: null }, { status: "errored", statusCause: "runtime_lost", errorReason: "runtime lost (tmux session gone without a kill)" }), "errored", "runtime_lost", /runtime lost/],
   ["working by default", facts({ runtimeAlive: true, activity: "active", pr: null }), "working", "working", /agent is working/],
+  // A turn that ended on an error is a failed turn, not a finished one, until the agent works again.
+  ["a turn that failed at its prompt is errored in the agent's words", facts({ runtimeAlive: true, activity: "idle", agent: agent({ name: "Codex", source: "screen", error: "unexpected status 401 Unauthorized" }), pr: null }), "errored", "agent_error", /^Codex: unexpected status 401 Unauthorized$/],
+  ["the failure is over once the agent works again", facts({ runtimeAlive: true, activity: "active", agent: agent({ error: "API Error: 500 Internal server error" }), pr: null }), "working", "working", /agent is working/],
+  ["the agent's error words are made inert", facts({ runtimeAlive: true, activity: "ready", agent: agent({ name: "Gemini CLI", error: "bad\u001b]52;c;aGk=\u0007 key\u001b[2J\nnow" }), pr: null }), "errored", "agent_error", /^Gemini CLI: bad key now$/],
+  ["a reset time in epoch seconds reads as a time", facts({ runtimeAlive: true, activity: "ready", agent: agent({ error: `Claude AI usage limit reached|${Math.floor(NOW.getTime() / 1000) + 2 * 3600 + 5 * 60}` }), pr: null }), "errored", "agent_error", /^Claude Code: Claude AI usage limit reached · resets \d\d:\d\d \(in 2h 5m\)$/],
+  ["Codex's approval names the command it wants to run", facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ name: "Codex", source: "screen", question: { kind: "permission", text: "Would you like to run the following command?", command: "rm -rf build\u001b[2J", options: [], source: "screen" } }) }), "needs_input", "permission", /^Codex asked: Would you like to run the following command\? `rm -rf build`$/],
 ];
 
 describe("deriveStatus", () => {

@@ -205,4 +205,27 @@ describe("real Codex and Gemini CLI, offline", () => {
     expect(thread).toBe(cDone.agent?.sessionId);
     expect(await readFile(path.join(c.stateDir, "agent-events.jsonl"), "utf8")).toContain(`"thread-id":"${thread}"`);
   }, 300_000);
+
+  it("Codex's turn that ends on a refused key is errored in its words, not a finished turn", async () => {
+    const oa = await startFakeEndpoint("openai", root);
+    endpoints.push(oa);
+    const c = await workspace(root, "cx-401", "codex");
+    await mkdir(path.join(c.env.HOME!, ".codex"), { recursive: true });
+    await writeFile(
+      path.join(c.env.HOME!, ".codex", "config.toml"),
+      `model = "fake-model"\nmodel_provider = "fake"\n\n[model_providers.fake]\nname = "Fake local"\nbase_url = "${oa.url}/v1"\nwire_api = "responses"\n\n[projects."${c.worktree}"]\ntrust_level = "trusted"\n`,
+    );
+    expect((await runAo(["spawn", "app", "--prompt", "unauthorized please"], { env: c.env })).code).toBe(0);
+    const seen: string[] = [];
+    const failed = await waitFor("the failed turn, from the screen", async () => {
+      const x = await c.row();
+      if (seen.at(-1) !== x.statusCause) seen.push(x.statusCause);
+      return x.statusCause === "agent_error" ? x : null;
+    }, 180_000);
+    expect(failed.status).toBe("errored");
+    expect(failed.statusReason).toMatch(/^Codex: unexpected status 401 Unauthorized: Incorrect API key provided \(scripted\)/);
+    // Never "finished its turn" on the way: the error line comes with the prompt's return.
+    expect(seen).not.toContain("turn_finished");
+    expect(c.screen()).toMatch(/^■ unexpected status 401/m);
+  }, 300_000);
 });

@@ -23,9 +23,9 @@ const AGENTS: Record<AgentName, AgentPlugin> = { "claude-code": claudeCode, code
 
 // Decisions on top of meta.json's recorded state, one line per capture.
 // Sign-in screens are recorded as waiting_input; signing in is not answering the agent, so blocked.
-// (Claude's api-key.txt is a yes/no about a key already set: it stays waiting_input.)
+// (Claude's api-key.txt asks which key to sign in with, as Codex's and Gemini's key screens do.)
 const BLOCKED_NOT_WAITING: Record<AgentName, string[]> = {
-  "claude-code": [],
+  "claude-code": ["api-key.txt"],
   codex: ["login.txt", "login-other-way.txt", "api-key.txt"],
   gemini: ["login.txt", "api-key.txt"],
 };
@@ -44,6 +44,22 @@ const QUEUED: Record<AgentName, string[]> = {
   "claude-code": ["queued.txt"],
   codex: ["queued.txt", "working-streaming.txt"],
   gemini: ["queued.txt", "working-streaming.txt"],
+};
+
+// Screens back at the prompt after a turn that ended on an error: the words the error is read as.
+// Every other capture shows no failed turn (an error above a later turn, an Esc, a cancel).
+const TURN_ERRORS: Record<Exclude<AgentName, "claude-code">, Record<string, string>> = {
+  codex: {
+    "error.txt": "We’re currently experiencing high demand, which may cause temporary errors.",
+    "error-unauthorized.txt": "unexpected status 401 Unauthorized: Incorrect API key provided (scripted)., url: http://127.0.0.1:33103/v1/responses",
+    // Wrapped at the URL's "/" onto an unindented line.
+    "error-usage-limit.txt": "You’ve hit your usage limit. Upgrade to Pro (https://chatgpt.com/explore/pro), visit https://chatgpt.com/settings/usage to purchase more credits or try again at 6:57 AM.",
+  },
+  gemini: {
+    "error.txt": "API Error 400 INVALID_ARGUMENT: Invalid request (scripted)",
+    "error-unauthorized.txt": "API Error 401 UNAUTHENTICATED: API key not valid (scripted).",
+    "error-quota.txt": "[API Error: You have exhausted your daily quota on this model.] Please wait and try again later. To increase your limits, request a quota increase through AI Studio, or switch to another /auth method",
+  },
 };
 
 const ASKS_A_PERSON: StillActivity[] = ["waiting_input", "blocked"];
@@ -144,4 +160,31 @@ describe("drafts and old transcript lines are not dialogs", () => {
     const s = withDraft("gemini", "ready-with-draft.txt", " > say hello", " > Allow execution of [Shell]?\n   ● 1. Allow once\n ╰──────────╯");
     expect(gemini.classifyStill(s)).toBe("ready");
   });
+});
+
+describe.each(Object.keys(TURN_ERRORS) as Array<keyof typeof TURN_ERRORS>)("%s: the error a turn ended on", (agent) => {
+  const plugin = AGENTS[agent];
+  it("each error capture is recorded at the prompt (ready)", () => {
+    for (const f of Object.keys(TURN_ERRORS[agent])) expect(meta(agent)[f]?.state, f).toBe("ready");
+  });
+  it.each(Object.keys(meta(agent)))("%s", (file) => {
+    expect(plugin.readTurnError!(screen(agent, file).capture)).toBe(TURN_ERRORS[agent][file] ?? null);
+  });
+  it("a draft typed after the error leaves it the last turn's outcome", () => {
+    const s = screen(agent, "error-unauthorized.txt").capture;
+    const prompt = agent === "codex" ? "› Ask Codex to do anything" : " >   Type your message or @path/to/file";
+    expect(s).toContain(prompt);
+    expect(plugin.readTurnError!(s.replace(prompt, agent === "codex" ? "› try again" : " > try again"))).toBe(TURN_ERRORS[agent]["error-unauthorized.txt"]);
+  });
+});
+
+it("gemini: an error line the model went on after (its text, a tool box) is not the turn's outcome", () => {
+  const s = screen("gemini", "error-unauthorized.txt").capture;
+  // The failed turn's own "ℹ This request failed." (an earlier turn's is above it).
+  const at = s.lastIndexOf("ℹ This request failed.");
+  expect(at).toBeGreaterThan(s.indexOf("unauthorized please"));
+  const after = (text: string) => `${s.slice(0, at)}${text}\n${s.slice(at)}`;
+  expect(gemini.readTurnError!(after("✦ Recovered: here is the answer."))).toBeNull();
+  expect(gemini.readTurnError!(after("╭──────╮\n│ ✓  Shell  ls │\n╰──────╯"))).toBeNull();
+  expect(gemini.readTurnError!(after("ℹ A note."))).toBe(TURN_ERRORS.gemini["error-unauthorized.txt"]);
 });

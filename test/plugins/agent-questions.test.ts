@@ -52,12 +52,13 @@ describe("questions on recorded screens", () => {
     const q = read("claude-code", "question.txt")!;
     expect(q).toMatchObject({ kind: "question", text: "Which colour should the button be?" });
     expect(q.options.map((o) => o.label)).toEqual(["Red", "Blue", "Type something.", "Chat about this"]);
-    expect(read("claude-code", "api-key.txt")).toMatchObject({ text: "Do you want to use this API key?", cursor: 1 });
+    // Which key to sign in with: a start-up sign-in, as Codex's and Gemini's key screens are.
+    expect(read("claude-code", "api-key.txt")).toMatchObject({ kind: "sign-in", text: "Do you want to use this API key?", cursor: 1 });
   });
 
   it("Codex's approval menu, trust dialog, question and sign-in pickers", () => {
     const approval = read("codex", "permission.txt")!;
-    expect(approval).toMatchObject({ kind: "permission", text: "Would you like to run the following command?", cursor: 0 });
+    expect(approval).toMatchObject({ kind: "permission", text: "Would you like to run the following command?", command: "touch x.txt", cursor: 0 });
     expect(approval.detail).toEqual(["Environment: local", "Reason: Create x.txt in the repo (scripted test)", "$ touch x.txt"]);
     expect(approval.options.map((o) => o.key)).toEqual(["1", "2", "3"]);
     expect(approval.options[0]!.label).toBe("Yes, proceed (y)");

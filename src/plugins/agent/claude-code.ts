@@ -10,10 +10,11 @@ import { anyLine, tailLines } from "./screen.js";
  * At rest the bottom is the input box (a ─ rule, "❯ " and the draft, a ─ rule) and a footer
  * under it. A dialog takes the box's place: numbered options under a "❯" cursor and an
  * "Enter to confirm" / "Esc to cancel" hint on the last lines.
- * - waiting_input: such a dialog (permission, question, folder trust, and "use this API key?",
- *   which is a yes/no about a key already set, not a sign-in).
- * - blocked: the login picker or "Please run /login" above the prompt: signing in is not an
- *   answer to the agent's question. Not recorded (the offline recorder never reached them).
+ * - waiting_input: such a dialog (permission, question, folder trust).
+ * - blocked: the start-up "Do you want to use this API key?" (which key it signs in with, as
+ *   Codex's and Gemini's key screens ask), the login picker, or "Please run /login" above the
+ *   prompt: signing in is not an answer to the agent's question. The last two are not recorded
+ *   (the offline recorder never reached them).
  * - active: "esc to interrupt" in the footer, or the spinner ("✻ Verbing…", "API error ·
  *   Retrying in 1s") above the box; the footer hint hides while a draft is typed.
  */
@@ -36,8 +37,7 @@ function inputBox(lines: string[]): { top: number; bottom: number } | undefined 
 /** What a dialog is about, from its words: the trust screen and the login picker have fixed ones. */
 function dialogKind(words: string): QuestionKind {
   if (/trust this folder|one you trust|Accessing workspace/i.test(words)) return "trust";
-  if (LOGIN.some((p) => p.test(words))) return "sign-in";
-  if (/API key/.test(words)) return "question";
+  if (LOGIN.some((p) => p.test(words)) || /Do you want to use this API key/.test(words)) return "sign-in";
   if (/Do you want to (proceed|create|make|edit|write|run|allow|delete|overwrite|fetch)|Bash command|Create file|Edit file|wants to/.test(words)) return "permission";
   return "question";
 }
@@ -83,7 +83,8 @@ export const claudeCode: AgentPlugin = {
     const box = inputBox(lines);
     if (!box) {
       if (anyLine(lines, LOGIN)) return "blocked";
-      return anyLine(lines.slice(-2), [DIALOG_HINT]) && anyLine(lines, [OPTION]) ? "waiting_input" : "ready";
+      if (!anyLine(lines.slice(-2), [DIALOG_HINT]) || !anyLine(lines, [OPTION])) return "ready";
+      return readQuestion(screen.capture)?.kind === "sign-in" ? "blocked" : "waiting_input";
     }
     const above = lines.slice(Math.max(0, box.top - 6), box.top);
     if (anyLine(above, LOGIN)) return "blocked";

@@ -26,6 +26,27 @@ const COMPOSER = /^›\s/;
 /** Transcript lines ("• Running …", "› ask me", "✔ You approved …") end a dialog's top. */
 const TRANSCRIPT = /^(?:[•✔✗]|›\s)/;
 
+/**
+ * A turn that ended on an error leaves "■ <the error>" as the last entry above the composer
+ * ("■ unexpected status 401 Unauthorized: …", "■ You've hit your usage limit. … try again at
+ * 6:57 AM."). Esc leaves the same mark for an interruption, which is the person's doing.
+ */
+const ERROR_MARK = /^■\s+/;
+const INTERRUPTED = /^■\s+Conversation interrupted\b/;
+/** Where a transcript entry starts; its wrapped lines follow, indented or not (a long URL's are not). */
+const ENTRY = /^(?:[■•✔✗⚠]|›)\s/;
+
+/** The error the last turn ended on: the transcript's last entry, when it is an error line. */
+function readTurnError(capture: string): string | null {
+  const above = linesAbove(tailLines(capture, 40), COMPOSER);
+  const head = above.findLastIndex((l) => ENTRY.test(l));
+  const first = above[head];
+  if (first === undefined || !ERROR_MARK.test(first) || INTERRUPTED.test(first)) return null;
+  // Wrapped lines join with a space, but for a URL cut after its "/".
+  const words = above.slice(head).map((l, i) => (i === 0 ? l.replace(ERROR_MARK, "") : l.trim()));
+  return words.reduce((all, w) => (all.endsWith("/") ? all + w : `${all} ${w}`)).trim() || null;
+}
+
 function dialogKind(words: string): QuestionKind {
   if (SIGN_IN.some((p) => p.test(words)) || /Sign in|API key/.test(words)) return "sign-in";
   if (/Trust this folder/i.test(words)) return "trust";
@@ -45,7 +66,10 @@ function readQuestion(capture: string): Question | null {
   let top = menu.first - 1;
   while (top >= 0 && menu.first - top <= 8 && !TRANSCRIPT.test(lines[top] ?? "")) top--;
   const above = lines.slice(top + 1, menu.first);
-  return menuQuestion(dialogKind(lines.slice(top + 1).join("\n")), above, menu);
+  const q = menuQuestion(dialogKind(lines.slice(top + 1).join("\n")), above, menu);
+  // The approval shows the command on its own "$ " line, under the question.
+  const command = q.kind === "permission" ? above.map((l) => /^\s*\$ (.+)$/.exec(l)?.[1]?.trim()).findLast(Boolean) : undefined;
+  return command ? { ...q, command } : q;
 }
 
 export const codex: AgentPlugin = {
@@ -79,4 +103,5 @@ export const codex: AgentPlugin = {
     return anyLine(tailLines(capture, 25), [/Queued follow-up inputs/, /edit last queued message/]);
   },
   readQuestion,
+  readTurnError,
 };

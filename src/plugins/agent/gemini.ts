@@ -24,6 +24,42 @@ const PROMPT = /^\s*>\s/;
 /** The top of the outer dialog box (boxes inside it start after a "│"). */
 const BOX_TOP = /^\s{0,2}╭/;
 
+/*
+ * A turn that fails shows "✕ [API Error: …]" at the left edge (its wrapped lines indented by
+ * two), then "ℹ This request failed…", and the prompt comes back. A failure inside a tool's box
+ * starts with "│" and the model goes on after it; so does a turn whose model text ("✦") or a
+ * tool box ("╭") follows the error.
+ */
+const ERROR_MARK = /^✕\s+/;
+const WENT_ON = /^[✦╭]/;
+const WRAPPED = /^ {2}\S/;
+
+/** "[API Error: {"error":{"code":401,"message":"…","status":"…"}}]" in words; any other text as it is. */
+function apiErrorWords(text: string): string {
+  const json = /^\[API Error: (\{.*\})\]$/.exec(text)?.[1];
+  if (!json) return text;
+  try {
+    const e = (JSON.parse(json) as { error?: { code?: unknown; message?: unknown; status?: unknown } }).error;
+    if (typeof e?.message !== "string") return text;
+    const what = [typeof e.code === "number" ? String(e.code) : "", typeof e.status === "string" ? e.status : ""].filter(Boolean).join(" ");
+    return `API Error${what ? ` ${what}` : ""}: ${e.message}`;
+  } catch {
+    return text;
+  }
+}
+
+/** The error the last turn ended on: an error line after the last prompt, with nothing the model did after it. */
+function readTurnError(capture: string): string | null {
+  const above = linesAbove(tailLines(capture, 40), PROMPT);
+  const turn = above.slice(above.findLastIndex((l) => PROMPT.test(l)) + 1);
+  const at = turn.findLastIndex((l) => ERROR_MARK.test(l));
+  if (at === -1 || turn.slice(at + 1).some((l) => WENT_ON.test(l))) return null;
+  const wrapped = turn.slice(at + 1);
+  const end = wrapped.findIndex((l) => !WRAPPED.test(l));
+  const words = [turn[at]!.replace(ERROR_MARK, ""), ...wrapped.slice(0, end === -1 ? wrapped.length : end).map((l) => l.trim())].join(" ").trim();
+  return words ? apiErrorWords(words) : null;
+}
+
 function dialogKind(words: string): QuestionKind {
   if (SIGN_IN.some((p) => p.test(words))) return "sign-in";
   if (/trust the files in this folder|Trust folder/i.test(words)) return "trust";
@@ -69,4 +105,5 @@ export const gemini: AgentPlugin = {
     return anyLine(tailLines(capture, 25), [/Queued \(press ↑ to edit\):/]);
   },
   readQuestion,
+  readTurnError,
 };
