@@ -97,22 +97,44 @@ export interface WorktreeStatus {
   uncommitted: string[];
   /** Commits on no remote (`git log --oneline HEAD --not --remotes`). */
   unpushed: string[];
+  /**
+   * The branch the checkout is on, when that branch no longer exists (deleted outside ao): the
+   * commits it held are on no branch, and what removing the checkout would lose cannot be told.
+   */
+  branchGone?: string;
+  /** With branchGone: the commit the checkout was last on, as its HEAD's reflog says, if it does. */
+  branchGoneAt?: string;
+}
+
+/** A new branch's name was taken (by another ao sharing the clone, or by hand) before it was made. */
+export class BranchTakenError extends Error {
+  constructor(readonly branch: string) {
+    super(`branch ${branch} was made by someone else as this spawn was about to make it (another ao sharing this clone?)`);
+    this.name = "BranchTakenError";
+  }
 }
 
 export interface WorkspacePlugin {
   readonly name: string;
   /**
    * Create the session's checkout on a new branch from `base`, or on the existing `branch` when
-   * `reuse` is set. A failed create leaves nothing behind (no folder, no new branch).
+   * `reuse` is set. Returns the commit a new branch was made at (null when reused). A failed
+   * create leaves nothing behind (no folder, no new branch); a new branch whose name is taken
+   * meanwhile is BranchTakenError, and the branch there is left as it is.
    */
-  create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string; reuse?: boolean }): Promise<void>;
+  create(opts: { repoPath: string; worktree: string; branch: string; base: string; remoteBranch: string; reuse?: boolean }): Promise<string | null>;
   /** The folders where `branch` is checked out (the clone itself, worktrees). */
   checkedOutAt(repoPath: string, branch: string): Promise<string[]>;
   exists(worktree: string): Promise<boolean>;
   branchExists(repoPath: string, branch: string): Promise<boolean>;
   status(worktree: string): Promise<WorktreeStatus>;
   /** Remove the checkout; the branch (and any commits on it) stays. */
-  remove(repoPath: string, worktree: string, opts?: { deleteBranch?: string }): Promise<void>;
+  remove(repoPath: string, worktree: string): Promise<void>;
+  /**
+   * Delete `branch` only while it is still at commit `at` (no commit of its own since it was
+   * made there) and checked out nowhere; whether it was deleted.
+   */
+  deleteBranchIfAt(repoPath: string, branch: string, at: string): Promise<boolean>;
 }
 
 /** What an agent plugin sees of a session when it reads the screen. */

@@ -33,7 +33,11 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
         return { view, issueClosed, unsavedWork: null, unreadable: (e as Error).message.split("\n")[0] ?? "unreadable" };
       }
       const summary = work
-        ? [work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "", work.unpushed.length ? `${work.unpushed.length} unpushed commit${work.unpushed.length === 1 ? "" : "s"}` : ""]
+        ? [
+            work.branchGone !== undefined ? `its branch ${work.branchGone} is gone, so what would be lost cannot be told` : "",
+            work.uncommitted.length ? `${work.uncommitted.length} uncommitted` : "",
+            work.unpushed.length ? `${work.unpushed.length} unpushed commit${work.unpushed.length === 1 ? "" : "s"}` : "",
+          ]
             .filter(Boolean)
             .join(", ")
         : null;

@@ -1,8 +1,10 @@
 import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { AppContext } from "../app.js";
-import { PLAN_KEYS } from "../core/cleanup.js";
+import { PLAN_KEYS, spawnFailed } from "../core/cleanup.js";
 import { AoError } from "../core/errors.js";
+import { branchBack } from "../core/branch-gone.js";
+import { inert } from "../core/sanitize.js";
 import { lockHeld, withLock } from "../metadata/lock.js";
 import { pathExists, removePath } from "../plugins/host/files.js";
 import { killTree, processesIn } from "../plugins/runtime/processes.js";
@@ -33,6 +35,9 @@ export interface KillResult {
 
 export function describeWork(s: WorktreeStatus): string {
   const lines: string[] = [];
+  if (s.branchGone !== undefined) {
+    lines.push(`  its branch ${inert(s.branchGone)} is gone (deleted outside ao): the commits it held are on no branch now, so what removing the worktree would lose cannot be told`);
+  }
   if (s.uncommitted.length) lines.push(`  uncommitted changes (${s.uncommitted.length}):`, ...s.uncommitted.slice(0, 20).map((l) => `    ${l}`));
   if (s.unpushed.length) lines.push(`  commits on no remote (${s.unpushed.length}):`, ...s.unpushed.slice(0, 20).map((l) => `    ${l}`));
   return lines.join("\n");
@@ -45,7 +50,8 @@ export async function unsavedWork(ctx: AppContext, worktree: string | undefined,
   return unsaved(await m.workspace.status(worktree));
 }
 
-const unsaved = (work: WorktreeStatus): WorktreeStatus | null => (work.uncommitted.length || work.unpushed.length ? work : null);
+// A branch gone is work that cannot be told: it counts as unsaved, so nothing goes without --force.
+const unsaved = (work: WorktreeStatus): WorktreeStatus | null => (work.uncommitted.length || work.unpushed.length || work.branchGone !== undefined ? work : null);
 
 const realOr = (p: string): string => {
   try {
@@ -136,9 +142,13 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
   // Its existence was just checked: only its state is asked for (one round trip less on a host).
   const discarded = removeWorktree ? unsaved(await m.workspace.status(worktree)) : null;
   if (discarded && !opts.force) {
+    const gone = discarded.branchGone;
     throw new AoError(
-      `${id}: its worktree ${worktree} holds work that would be lost:\n${describeWork(discarded)}\n` +
-        `Commit and push it first, keep the worktree with --keep-worktree, or discard it with --force.`,
+      gone !== undefined
+        ? `${id}: its worktree ${worktree} cannot be checked for work that would be lost:\n${describeWork(discarded)}\n` +
+            `Bring the branch back (${branchBack(worktree!, gone, discarded.branchGoneAt)}), keep the worktree with --keep-worktree, or discard it with --force.`
+        : `${id}: its worktree ${worktree} holds work that would be lost:\n${describeWork(discarded)}\n` +
+            `Commit and push it first, keep the worktree with --keep-worktree, or discard it with --force.`,
       1,
     );
   }
@@ -180,6 +190,13 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
     // worktree git can check, and the person already chose to end it.
     await removePath(m.host, worktree);
     await m.workspace.remove(repo, worktree).catch(() => {});
+  }
+  // A spawn that never finished (it failed, or was cut short) made its branch for nothing: while
+  // the branch holds no commit of its own it goes, and its name is free again. Only a branch the
+  // spawn was seen to make (branchMadeAt), never one it continued or one someone else made.
+  const unfinished = meta.status === "spawning" || spawnFailed(meta);
+  if (unfinished && !keep && !left && meta.branch && meta.branchMadeAt && !meta.continues) {
+    await m.workspace.deleteBranchIfAt(repo, meta.branch, meta.branchMadeAt).catch(() => false);
   }
   await ctx.store.update(
     id,

@@ -9,6 +9,7 @@ import { processesIn } from "../plugins/runtime/processes.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { agentReport } from "../core/agent-events.js";
 import { agentEventsPath, wireAgentHooks } from "./agent-events.js";
+import { branchBack } from "../core/branch-gone.js";
 import { foreignWorktreeOn, killUnderWay } from "./kill.js";
 import { getSession } from "./lookup.js";
 import { sessionMachine, sessionPlaces } from "./machines.js";
@@ -89,7 +90,12 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     );
   }
   if (branch && !(await m.workspace.branchExists(repo, branch))) {
-    throw new AoError(`${id}: its branch ${branch} no longer exists in ${m.host.remote ? `${m.name}:` : ""}${repo}`, 1);
+    const work = await m.workspace.status(worktree).catch(() => null);
+    throw new AoError(
+      `${id}: its branch ${inert(branch)} no longer exists in ${m.host.remote ? `${m.name}:` : ""}${repo} (deleted outside ao), so its worktree ${worktree} is on no commit and the commits the branch held are on no branch. ` +
+        `To resume, bring the branch back (${branchBack(worktree, branch, work?.branchGone === branch ? work.branchGoneAt : undefined)}) and restore again`,
+      1,
+    );
   }
   // Never a second agent in one worktree: one may run there that tmux cannot show (its server's
   // socket deleted, or started by hand).

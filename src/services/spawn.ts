@@ -11,6 +11,7 @@ import { LOCAL_HOST } from "../core/placement.js";
 import type { StoredSession } from "../metadata/store.js";
 import { deadPaneWords } from "../plugins/runtime/tmux-look.js";
 import { holdsPlace } from "./hosts.js";
+import { branchBack } from "../core/branch-gone.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
 import { processStartTime, run } from "../exec.js";
@@ -19,7 +20,7 @@ import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
+import { BranchTakenError, type AgentPlugin, type RuntimePlugin } from "../plugins/types.js";
 import { machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone } from "./placement.js";
 import { resolveProject } from "./sessions.js";
@@ -111,6 +112,9 @@ async function freeBranchName(m: Machine, repo: string, wanted: string): Promise
   return name;
 }
 
+/** How many names a spawn tries when others sharing its clone take each one first. */
+const BRANCH_TRIES = 5;
+
 const NOTHING: Record<string, string | null> = {};
 const killedMeanwhile = (m: Record<string, string>) => m.status === "killed" || m.killRequestedAt !== undefined;
 
@@ -127,6 +131,28 @@ async function killedOwner(ctx: AppContext, m: Machine, repo: string, project: P
   const at = await m.workspace.checkedOutAt(repo, branch);
   if (at.length) throw new AoError(`branch ${branch} is checked out at ${at[0]}; remove that worktree (or restore its session) first`, EXIT_USAGE);
   return owners.map((s) => s.id).sort(compareIds).at(-1)!;
+}
+
+/**
+ * A `--branch` that does not exist may have been deleted outside ao. Still checked out in a
+ * worktree, it cannot be made anew (git's words were "already checked out"): refused, with what
+ * it means. Once a killed session's, it starts afresh: said, as that session's commits are not in it.
+ */
+async function checkBranchGone(ctx: AppContext, m: Machine, repo: string, project: ProjectConfig, branch: string, warn?: (text: string) => void): Promise<void> {
+  const where = (await m.workspace.checkedOutAt(repo, branch))[0];
+  if (where !== undefined) {
+    const work = await m.workspace.status(where).catch(() => null);
+    throw new AoError(
+      `branch ${inert(branch)} no longer exists (deleted outside ao), yet the worktree ${inert(where)} is still on it, on no commit; the commits the branch held are on no branch now. ` +
+        `Bring it back (${branchBack(inert(where), branch, work?.branchGone === branch ? work.branchGoneAt : undefined)}) to continue it, or remove that worktree first`,
+      EXIT_USAGE,
+    );
+  }
+  const owner = (await ctx.store.list())
+    .filter((s) => s.meta?.projectId === project.id && s.meta.branch === branch && s.meta.status === "killed" && (s.meta.host || LOCAL_HOST) === m.name)
+    .sort((a, b) => compareIds(a.id, b.id))
+    .at(-1);
+  if (owner) warn?.(`branch ${inert(branch)} of ${owner.id} no longer exists: the new branch of that name starts from origin/${project.defaultBranch}, without any commit ${owner.id} made`);
 }
 
 /**
@@ -205,6 +231,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   }
   const repo = await ensureClone(ctx, m, project, opts.onInfo);
   const continues = opts.branch !== undefined && (await m.workspace.branchExists(repo, opts.branch)) ? await killedOwner(ctx, m, repo, project, opts.branch) : null;
+  if (opts.branch !== undefined && continues === null) await checkBranchGone(ctx, m, repo, project, opts.branch, opts.onWarning);
   const actor = opts.actor ?? "cli";
   const skip = project.permissions === "skip";
   // With an issue: the branch is named from its title, and its text is the task when no prompt is given.
@@ -258,9 +285,10 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   }
   let places: Awaited<ReturnType<typeof sessionPlaces>>;
   let branch: string;
+  const wanted = defaultBranchName(id, issueTitle ?? opts.issue);
   try {
     places = await sessionPlaces(ctx, m, project, id);
-    branch = opts.branch ?? (await freeBranchName(m, repo, defaultBranchName(id, issueTitle ?? opts.issue)));
+    branch = opts.branch ?? (await freeBranchName(m, repo, wanted));
   } catch (e) {
     // Nothing was made yet: the record says why, rather than "interrupted" once this process is gone.
     await failed((e as Error).message);
@@ -273,10 +301,25 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   opts.onCreated?.(id);
 
   let created = { worktree: false, tmux: false };
+  let madeAt: string | null = null;
   try {
     if (!(await isValidBranch(branch))) throw new Error(`"${branch}" is not a valid branch name`);
-    await m.workspace.create({ repoPath: repo, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch, reuse: continues !== null });
+    for (let tries = 1; ; tries++) {
+      try {
+        madeAt = await m.workspace.create({ repoPath: repo, worktree, branch, base: `origin/${project.defaultBranch}`, remoteBranch: project.defaultBranch, reuse: continues !== null });
+        break;
+      } catch (e) {
+        // Another ao sharing this clone took the name between the check and the make: the next
+        // free one. A name the person chose is theirs to choose again.
+        if (!(e instanceof BranchTakenError) || opts.branch !== undefined || tries >= BRANCH_TRIES) throw e;
+        branch = await freeBranchName(m, repo, wanted);
+        await ctx.store.update(id, () => ({ branch }), actor, "branch-taken");
+      }
+    }
     created = { ...created, worktree: true };
+    // Seen made, at this commit: a spawn that does not finish lets go of it while it holds
+    // nothing of its own (see killSession).
+    if (madeAt) await ctx.store.update(id, () => ({ branchMadeAt: madeAt }), actor);
     await copyFiles(m, project, repo, worktree);
     for (const cmd of project.postCreate) {
       // The user wrote this command in their own config: it is theirs to run through a shell.
@@ -322,8 +365,10 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     }
     // Undo what this spawn made; nothing in a brand-new worktree is the user's work yet.
     if (created.tmux) await m.runtime.destroy(tmuxName).catch(() => {});
-    // A branch this spawn continued holds the killed session's commits: it stays.
-    if (created.worktree) await m.workspace.remove(repo, worktree, continues ? {} : { deleteBranch: branch }).catch(() => {});
+    // The branch goes only if this spawn made it and it holds no commit of its own (a postCreate
+    // may commit); a branch this spawn continued holds the killed session's commits: it stays.
+    if (created.worktree) await m.workspace.remove(repo, worktree).catch(() => {});
+    if (created.worktree && madeAt) await m.workspace.deleteBranchIfAt(repo, branch, madeAt).catch(() => false);
     await removePath(m.host, path.join(stateDir, "prompt.txt")).catch(() => {});
     await removeLaunchFiles(stateDir, m.host);
     await failed(reason);
