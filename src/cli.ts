@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { AoError, EXIT_USAGE, isAoError } from "./core/errors.js";
 import { isSessionId } from "./core/ids.js";
-import { inertLines } from "./core/sanitize.js";
+import { inertMessage } from "./core/sanitize.js";
 
 // Each action imports its command module when it runs, so `ao session ls` loads only what
 // listing needs: start-up time is paid on every call.
@@ -310,11 +310,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Error messages carry outside text (tmux's and git's words, GitHub's, a question's options).
     if (isAoError(e)) {
-      process.stderr.write(`ao: ${inertLines(e.message)}\n`);
+      process.stderr.write(`ao: ${inertMessage(e.message)}\n`);
       return e.exitCode;
     }
     const err = e as Error;
-    process.stderr.write(`ao: ${inertLines(err.message)}\n`);
+    process.stderr.write(`ao: ${inertMessage(err.message)}\n`);
     if (process.env.AO_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

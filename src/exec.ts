@@ -162,13 +162,10 @@ export function takeEarlyStart(
   for (const h of [child, child.stdin, child.stdout, child.stderr]) (h as { ref?: () => void } | null)?.ref?.();
   const result = new Promise<RunResult>((resolve, reject) => {
     let timedOut = false;
-    const timer = timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill("SIGTERM");
-        }, timeoutMs)
-      : null;
-    void early.ended.then((end) => {
+    let settled = false;
+    const settle = (end: Awaited<EarlyStart["ended"]>) => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       if ("error" in end) return reject(startError(file, end.error));
       resolve({
@@ -177,7 +174,23 @@ export function takeEarlyStart(
         stderr: Buffer.concat(early.err).toString("utf8"),
         ...(timedOut ? { timedOut: true as const } : {}),
       });
-    });
+    };
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          // Past its deadline it ends when it exits, not when its output pipes close: tmux hands
+          // its descriptors to the server, and a stopped server holds them, unread, for good.
+          const exited = () => {
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            settle({ code: child.exitCode, signal: child.signalCode });
+          };
+          if (child.exitCode !== null || child.signalCode !== null) return exited();
+          child.once("exit", exited);
+          child.kill("SIGTERM");
+        }, timeoutMs)
+      : null;
+    void early.ended.then(settle);
   });
   return { tag: early.tag, at: early.at, result };
 }

@@ -42,18 +42,23 @@ export function githubLine(g: PrSnapshot, now: Date): string | null {
 /** `ao session ls`: local facts and the last known PR facts; never waits on the network. */
 export async function sessionLs(flags: ListFlags): Promise<void> {
   const ctx = await createApp();
-  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "cached" });
+  const { views, github, runtimeNotes } = await readSessions(ctx, { ...listOpts(flags), github: "cached" });
   const now = ctx.now();
+  // On standard error, so --json stays the one array; each session's reason says it too.
+  for (const n of runtimeNotes) process.stderr.write(`ao: ${n}\n`);
   if (flags.json) return printJson(views.map((v) => sessionJson(v, now, github.stale)));
   process.stdout.write(formatSessionList(views, ctx.config.projects, stdoutStyle(), now));
 }
 
 async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): Promise<string> {
-  const { views, github } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", githubMaxAgeMs: flags.refresh ? 0 : maxAgeMs, record: true, conflicts: "check", conflictsFetchMs: STATUS_FETCH_MS });
+  const { views, github, runtimeNotes } = await readSessions(ctx, { ...listOpts(flags), github: "refresh", githubMaxAgeMs: flags.refresh ? 0 : maxAgeMs, record: true, conflicts: "check", conflictsFetchMs: STATUS_FETCH_MS });
   const now = ctx.now();
-  if (flags.json) return `${JSON.stringify(views.map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
+  if (flags.json) {
+    for (const n of runtimeNotes) process.stderr.write(`ao: ${n}\n`);
+    return `${JSON.stringify(views.map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
+  }
   const line = githubLine(github, now);
-  return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, line ? [line] : []);
+  return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, [...runtimeNotes, ...(line ? [line] : [])]);
 }
 
 /** `ao status [--watch]` */

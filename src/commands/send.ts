@@ -61,12 +61,16 @@ export async function send(id: string, words: string[], flags: SendFlags): Promi
   const timeout = timeoutMs(flags.timeout);
   const ctx = await createApp();
   const tty = process.stderr.isTTY === true && !flags.json;
-  if (flags.wait === false && !flags.json) process.stderr.write(`Not waiting: if ${id} is busy, the agent may queue the message.\n`);
   let r;
   try {
     r = await sendMessage(ctx, id, text, {
       wait: flags.wait !== false,
       timeoutMs: timeout,
+      // Said once the agent was reached and nothing stops the send: an unreachable host or a
+      // question on screen fails with its own words, nothing claimed before them.
+      ...(flags.wait === false && !flags.json
+        ? { beforeKeys: async () => void process.stderr.write(`Not waiting: if ${id} is busy, the agent may queue the message.\n`) }
+        : {}),
       onWaiting: (ms) => {
         if (tty) process.stderr.write(`\r\u001b[2KWaiting for ${id} to finish its current task… ${Math.round(ms / 1000)}s`);
       },

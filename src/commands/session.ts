@@ -1,5 +1,5 @@
 import { createApp } from "../app.js";
-import { inert, inertLines } from "../core/sanitize.js";
+import { inert, inertLines, inertMessage } from "../core/sanitize.js";
 import { isAoError } from "../core/errors.js";
 import { forgetSession, type ForgetResult } from "../services/forget.js";
 import { describeWork, killSession, type KillResult } from "../services/kill.js";
@@ -39,7 +39,7 @@ export async function kill(ids: string[], flags: KillFlags): Promise<number> {
       if (ids.length === 1 && !flags.json) throw e;
       if (code === 0) code = isAoError(e) ? e.exitCode : 1;
       failed.push({ id, error: (e as Error).message });
-      if (!flags.json) process.stderr.write(`ao: ${inertLines((e as Error).message)}\n`);
+      if (!flags.json) process.stderr.write(`ao: ${inertMessage((e as Error).message)}\n`);
     }
   }
   // The shape of cleanup's result: what was killed (here, or forgotten), and what could not be.

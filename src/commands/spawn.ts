@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createApp } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
-import { inert, inertLines } from "../core/sanitize.js";
+import { inert, inertMessage } from "../core/sanitize.js";
 import { spawnSession } from "../services/spawn.js";
 import { openSessions } from "../services/terminal.js";
 import { printJson, readStdin } from "./output.js";
@@ -41,9 +41,9 @@ export async function spawn(project: string, issue: string | undefined, flags: S
     ...(prompt !== undefined ? { prompt } : {}),
     ...(flags.branch !== undefined ? { branch: flags.branch } : {}),
     ...(flags.host !== undefined ? { host: flags.host } : {}),
-    onWarning: (text) => process.stderr.write(`ao: warning: ${inertLines(text)}\n`),
+    onWarning: (text) => process.stderr.write(`ao: warning: ${inertMessage(text)}\n`),
     // Where ao put the session, and a first clone there: said on stderr, even with --json.
-    onInfo: (text) => process.stderr.write(`ao: ${inertLines(text)}\n`),
+    onInfo: (text) => process.stderr.write(`ao: ${inertMessage(text)}\n`),
   });
   if (flags.json) printJson(r);
   else process.stdout.write(`${r.id}\n`);
@@ -51,6 +51,6 @@ export async function spawn(project: string, issue: string | undefined, flags: S
   // The session runs whether or not it can be shown: a failure to open it is a warning with the
   // way to see it, not a failed spawn (a script would start it again).
   await openSessions(ctx, r.id, false).catch((e: unknown) => {
-    process.stderr.write(`ao: warning: ${r.id} started but could not be opened (${inertLines((e as Error).message)}); see it with: ao attach ${r.id}\n`);
+    process.stderr.write(`ao: warning: ${r.id} started but could not be opened (${inert((e as Error).message)}); see it with: ao attach ${r.id}\n`);
   });
 }

@@ -56,8 +56,9 @@ export function emptyWorkspace(env: NodeJS.ProcessEnv = process.env): WorkspaceC
   };
 }
 
-// Bump when the parsed shape changes, so an old cache is never read as a new config.
-const CACHE_VERSION = 7;
+// Bump when the parsed shape changes, or what a config may say narrows (8: ssh destinations that
+// read as options, "Local"), so an old cache is never read as a new config.
+const CACHE_VERSION = 8;
 
 interface CacheEntry {
   v: number;

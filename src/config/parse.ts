@@ -3,6 +3,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml
 import type { core } from "zod";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { parseDuration } from "../core/duration.js";
+import { sshDestinationIsOption } from "../core/ssh.js";
 import { configSchema, type RawConfig } from "./schema.js";
 import { DEFAULT_HOST_ROOT, DEFAULT_MAX_SESSIONS, LOCAL_HOST } from "../core/placement.js";
 import type { HostConfig, ProjectConfig, Reactions, WorkspaceConfig } from "./types.js";
@@ -97,15 +98,28 @@ function resolveHosts(raw: RawConfig, ctx: ParseContext, doc: Document, lc: Line
   const out: HostConfig[] = [{ name: LOCAL_HOST, ssh: null, maxSessions: local?.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: {}, root: "" }];
   for (const [name, h] of entries) {
     if (name === LOCAL_HOST) continue;
+    if (name.toLowerCase() === LOCAL_HOST) throw configError(ctx, lc, offsetOf(doc, ["hosts"], name), `hosts.${name}: ${reservedLocal(name)}`);
     if (!h.ssh) throw configError(ctx, lc, offsetOf(doc, ["hosts", name]), `hosts.${name}.ssh: missing; expected an ssh destination such as ${name} or user@host`);
+    if (sshDestinationIsOption(h.ssh)) {
+      throw configError(ctx, lc, offsetOf(doc, ["hosts", name, "ssh"]), `hosts.${name}.ssh: ${JSON.stringify(h.ssh)} would reach ssh as an option; no part of a destination (user, host, inside [ ]) may start with "-"`);
+    }
     out.push({ name, ssh: h.ssh, maxSessions: h.maxSessions ?? DEFAULT_MAX_SESSIONS, projects: h.projects ?? {}, root: h.root ?? DEFAULT_HOST_ROOT });
   }
   return out;
 }
 
+/**
+ * Host names are case-sensitive everywhere (config, records, --host), so "Local" beside "local"
+ * would be a second host that reads as this machine: "local" is reserved in every case.
+ */
+function reservedLocal(name: string): string {
+  return `"${name}" is not a name a host may take: "local" (this machine) is reserved in any case, and host names are case-sensitive; write local for this machine, or another name for a host`;
+}
+
 function projectHosts(id: string, names: string[] | undefined, hosts: HostConfig[], ctx: ParseContext, doc: Document, lc: LineCounter): string[] {
   const list = names ?? [LOCAL_HOST];
   list.forEach((n, i) => {
+    if (n !== LOCAL_HOST && n.toLowerCase() === LOCAL_HOST) throw configError(ctx, lc, offsetOf(doc, ["projects", id, "hosts", i]), `projects.${id}.hosts: ${reservedLocal(n)}`);
     if (!hosts.some((h) => h.name === n)) {
       const known = hosts.map((h) => h.name).join(", ");
       throw configError(ctx, lc, offsetOf(doc, ["projects", id, "hosts", i]), `projects.${id}.hosts: "${n}" is not a host; hosts: ${known}`);

@@ -37,3 +37,14 @@ export function agoFromIso(iso: string | null | undefined, now: Date): string | 
   const t = new Date(iso);
   return Number.isNaN(t.getTime()) ? null : `${shortAge(t, now)} ago`;
 }
+
+/**
+ * A recorded time as ISO 8601 for scripts, or null when it is missing or not a date: a record's
+ * times may be edited by hand, and text that is no date is not passed on as one (the tables
+ * show "-" for it).
+ */
+export function isoOrNull(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) ? null : t.toISOString();
+}

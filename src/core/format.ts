@@ -1,4 +1,4 @@
-import { agoFromIso, shortAge } from "./age.js";
+import { agoFromIso, isoOrNull, shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
 import { clipToWidth, textWidth } from "./text-width.js";
 import type { Style } from "./style.js";
@@ -196,8 +196,8 @@ export function sessionJson(v: SessionView, now: Date, githubStale: boolean): Re
     pendingThreads: v.pendingThreads,
     activity: v.activity,
     lastActivity: agoFromIso(v.lastActivityAt, now),
-    lastActivityAt: v.lastActivityAt,
-    createdAt: v.createdAt,
+    lastActivityAt: isoOrNull(v.lastActivityAt),
+    createdAt: isoOrNull(v.createdAt),
     issueId: v.issueId,
     worktree: v.worktree,
     summary: v.summary,

@@ -66,6 +66,17 @@ export function inertLines(text: string): string {
 }
 
 /**
+ * A message ao prints after its own prefix (`ao: …`), which may carry outside text (git's, ssh's,
+ * tmux's or GitHub's words) with line breaks of its own: as inertLines, and every line after the
+ * first that would start at the left margin is indented. Only ao's own first line starts there,
+ * so no outside line can pass for a line of ao's ("ao: done", a prompt's "Answer it:").
+ */
+export function inertMessage(text: string): string {
+  const lines = inertLines(text);
+  return lines.includes("\n") ? lines.replace(/\n(?=[^\s])/g, "\n  ") : lines;
+}
+
+/**
  * A message for an agent: no escape sequence (so no bracketed-paste marker) and no control byte
  * but newline and tab. CR LF and a lone CR become newline, which is what the text meant; a CR
  * left in would be Enter.

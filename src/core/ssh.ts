@@ -6,10 +6,23 @@ import { shellJoin, shellQuote } from "./shell.js";
  * A bare IPv6 address has several colons and no port.
  */
 export function sshTarget(dest: string): { host: string; port?: string } {
+  // Checked by the config already; here too, as the last step before an argv: a destination that
+  // reads as an option (`-oProxyCommand=…`) would run a command of its own choosing.
+  if (sshDestinationIsOption(dest)) throw new Error(`ssh destination ${JSON.stringify(dest)} would reach ssh as an option`);
   const v6 = /^(?:([^@]+)@)?\[([^\]]+)\](?::(\d+))?$/.exec(dest);
   if (v6) return { host: `${v6[1] ? `${v6[1]}@` : ""}${v6[2]}`, ...(v6[3] ? { port: v6[3] } : {}) };
   const m = /^([^:]+):(\d+)$/.exec(dest);
   return m ? { host: m[1]!, port: m[2]! } : { host: dest };
+}
+
+/**
+ * Whether any part of a destination starts with "-": the whole, the host or user within
+ * `user@[host]:port` (the brackets come off before ssh sees it), or the host of an `ssh://` URL.
+ * ssh reads an argument that starts with "-" as one of its options, and takes a user or host
+ * starting with one no better, so none may.
+ */
+export function sshDestinationIsOption(dest: string): boolean {
+  return /(?:^|[@[/])-/.test(dest);
 }
 
 /** A path on the remote side: `~/x` means the remote home, so it goes unquoted as "$HOME". */

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
@@ -10,6 +10,8 @@ import { defaultBranch, remoteUrl, repoRoot } from "../plugins/git.js";
 
 export interface InitResult {
   file: string;
+  /** Run in a folder below the repository's top level: the config went to the top level all the same. */
+  fromSubfolder?: string;
   repo: string;
   projectId: string;
   /** origin's server when it is not GitHub: the project was written with `scm: none`. */
@@ -25,7 +27,12 @@ function tildePath(p: string, home: string): string {
   return p === home ? "~" : p.startsWith(`${home}/`) ? `~/${p.slice(home.length + 1)}` : p;
 }
 
-/** Write a starter config for the repository at `cwd`. Never overwrites an existing file. */
+/**
+ * Write a starter config for the repository `cwd` is in, at its top level (named after it), from
+ * whichever of its folders this runs in: a config is found from any folder below it, and one
+ * named after a subfolder (`src`) named the workspace and its tmux sessions after that.
+ * Never overwrites an existing file.
+ */
 export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promise<InitResult> {
   const root = await repoRoot(cwd);
   if (!root) throw new AoError(`${cwd} is not inside a git repository; run ao init in your project's clone`, EXIT_USAGE);
@@ -43,7 +50,7 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
   const name = repo.split("/")[1]!;
   const projectId = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "app";
   const prefix = projectId.replace(/[^a-z0-9]/g, "").replace(/^[0-9]+/, "").slice(0, 4) || "s";
-  const file = path.join(cwd, CONFIG_FILE_NAMES[0]!);
+  const file = path.join(root, CONFIG_FILE_NAMES[0]!);
   const text = starterConfig({
     workspace: defaultWorkspaceName(file),
     projectId,
@@ -57,7 +64,7 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
   });
   // A config by its other name would be hidden by the new one (.yaml is looked for first).
   for (const other of CONFIG_FILE_NAMES.slice(1)) {
-    if (existsSync(path.join(cwd, other))) throw new AoError(`${path.join(cwd, other)} already exists; ao init never writes a second config beside it`, 1);
+    if (existsSync(path.join(root, other))) throw new AoError(`${path.join(root, other)} already exists; ao init never writes a second config beside it`, 1);
   }
   try {
     // "wx": fail if the file exists, decided by the kernel, so a race cannot overwrite either.
@@ -68,5 +75,15 @@ export async function initWorkspace(cwd: string, env: NodeJS.ProcessEnv): Promis
     }
     throw e;
   }
-  return { file, repo, projectId, ...(otherHost ? { otherHost } : {}) };
+  const below = samePlace(cwd, root) ? null : cwd;
+  return { file, repo, projectId, ...(below ? { fromSubfolder: below } : {}), ...(otherHost ? { otherHost } : {}) };
+}
+
+/** Whether two paths name one folder (git prints the top level with symlinks resolved). */
+function samePlace(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
 import { inert } from "../core/sanitize.js";
+import { shellJoin } from "../core/shell.js";
 import { tmuxSessionName } from "../core/names.js";
 import { monoStamp } from "../metadata/clock.js";
 import { tryLock } from "../metadata/lock.js";
@@ -148,5 +149,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     "restored",
   );
   if (killed) throw new AoError(`${id} was killed while it was being restored`, 1);
-  return { id, worktree, branch, tmuxName, attach: m.runtime.attachArgv(tmuxName, false).join(" ") };
+  // A command a person pastes: every word quoted for the shell (a socket or a path with a space,
+  // `$(…)` or `;` in it is one word, never a second command).
+  return { id, worktree, branch, tmuxName, attach: shellJoin(m.runtime.attachArgv(tmuxName, false)) };
 }

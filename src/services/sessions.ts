@@ -16,6 +16,7 @@ import { agentEventsPath } from "./agent-events.js";
 import type { RuntimeQuery, SessionRuntimeFacts } from "./runtime-facts.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
+import { TmuxNoAnswer } from "../plugins/runtime/tmux.js";
 import { fullTryDue, hostClockSkew, hostNotes, noteHostAnswer } from "./hosts.js";
 import { machine, sessionsByHost } from "./machines.js";
 import { cachedConflicts, checkConflicts } from "./conflicts.js";
@@ -47,6 +48,8 @@ export interface ListOptions {
 export interface SessionsSnapshot {
   views: SessionView[];
   github: PrSnapshot;
+  /** What a runtime look could not learn, for a person ("tmux did not answer within 5 s…"); its sessions' facts are unknown. */
+  runtimeNotes: string[];
 }
 
 /** Check a `-p` value against the config: the project id, or its display name. */
@@ -152,7 +155,8 @@ function withLastSign(meta: Readonly<Metadata>, lastSign: number): Readonly<Meta
 function statusFacts(ctx: AppContext, meta: Metadata, now: Date, rt: SessionRuntimeFacts | undefined, pr: PrFacts | null | undefined, agent: AgentFacts | undefined): StatusFacts {
   const facts: StatusFacts = { now, meta, stuckAfterMs: ctx.config.stuckAfterMs };
   addQuietAndSpawner(facts, meta, now, rt);
-  if (rt) facts.runtimeAlive = rt.alive;
+  // A tmux or host that did not answer said nothing of the session's liveness: unknown, not dead.
+  if (rt && !rt.unreachable && !rt.hostDown) facts.runtimeAlive = rt.alive;
   if (rt?.unreachable) facts.probeError = rt.unreachable;
   if (rt?.hostDown) facts.hostDown = rt.hostDown;
   if (rt?.activity) facts.activity = rt.activity;
@@ -249,11 +253,11 @@ function runtimeQuery(ctx: AppContext, s: StoredSession, remote: boolean): Runti
  * reading, its agent-event logs). A host that does not answer leaves its sessions unknown, said
  * as such: "host build-1 unreachable since 12:04", never "gone".
  */
-async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Date): Promise<Map<string, SessionRuntimeFacts>> {
+async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Date, notes: string[]): Promise<Map<string, SessionRuntimeFacts>> {
   const byHost = sessionsByHost(sessions);
   const out = new Map<string, SessionRuntimeFacts>();
   // One read of what ao kept of the hosts (which were down, their clocks), for all of them.
-  const notes = [...byHost.keys()].some((h) => h !== LOCAL_HOST) ? await hostNotes(ctx) : {};
+  const hostsKept = [...byHost.keys()].some((h) => h !== LOCAL_HOST) ? await hostNotes(ctx) : {};
   await Promise.all(
     [...byHost].map(async ([name, list]) => {
       const down = (why: string) => list.forEach((s) => out.set(s.id, { alive: false, hostDown: why }));
@@ -265,25 +269,32 @@ async function runtimeFacts(ctx: AppContext, sessions: StoredSession[], now: Dat
         // only briefly: the other hosts' sessions are not held back by it for long.
         // Every half minute a host noted down gets the whole wait again: one slower than the
         // short wait (a login that takes 6 s) stayed "unreachable" for good.
-        const wasDown = notes[name]?.unreachableSince !== undefined;
-        const short = wasDown && m.host.remote && !(await fullTryDue(ctx, name, now, notes[name]));
+        const wasDown = hostsKept[name]?.unreachableSince !== undefined;
+        const short = wasDown && m.host.remote && !(await fullTryDue(ctx, name, now, hostsKept[name]));
         const usual = m.host.timeoutMs;
         if (m.host.remote) m.host.timeoutMs = Math.min(usual, short ? DOWN_HOST_WAIT_MS : HOST_WAIT_MS);
         let skew = 0;
         let facts: Map<string, SessionRuntimeFacts>;
         try {
           // Output times there are in the host's clock: so is the "now" they are compared with.
-          if (m.host.remote && !wasDown) skew = await hostClockSkew(ctx, name, m.host, now, notes[name]);
+          if (m.host.remote && !wasDown) skew = await hostClockSkew(ctx, name, m.host, now, hostsKept[name]);
           facts = await m.facts.gather(queries, now.getTime() + skew);
         } finally {
           m.host.timeoutMs = usual;
         }
         for (const [id, f] of facts) out.set(id, skew ? inLocalClock(f, skew) : f);
-        if (m.host.remote) await noteHostAnswer(ctx, name, true, now, notes[name]);
+        if (m.host.remote) await noteHostAnswer(ctx, name, true, now, hostsKept[name]);
       } catch (e) {
         // Any other failure there (no tmux on that host) leaves its own sessions unknown, said
-        // why, and everyone else's status stands.
+        // why, and everyone else's status stands. So does a local tmux that does not answer (a
+        // stopped server): the records still list, nothing is learnt of the panes, and nothing
+        // is recorded over them.
         if (!(e instanceof HostUnreachableError)) {
+          if (!m.host.remote && e instanceof TmuxNoAnswer) {
+            const why = `tmux did not answer within ${e.deadlineMs / 1000} s (is its server stopped?): liveness and activity unknown`;
+            notes.push(why);
+            return list.forEach((s) => out.set(s.id, { alive: false, unreachable: why }));
+          }
           if (!m.host.remote) throw e;
           return list.forEach((s) => out.set(s.id, { alive: false, unreachable: `${name}: ${(e as Error).message}` }));
         }
@@ -419,8 +430,9 @@ async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: Proj
     const prefix = s.id.slice(0, s.id.lastIndexOf("-"));
     return (s.meta?.projectId ?? ctx.config.projects.find((p) => p.sessionPrefix === prefix)?.id) === project.id;
   });
+  const runtimeNotes: string[] = [];
   const [facts, github, radar] = await Promise.all([
-    opts.runtime === false ? new Map<string, SessionRuntimeFacts>() : runtimeFacts(ctx, stored.filter(wantsRuntime), now),
+    opts.runtime === false ? new Map<string, SessionRuntimeFacts>() : runtimeFacts(ctx, stored.filter(wantsRuntime), now, runtimeNotes),
     opts.github === "refresh"
       ? ctx.prFacts.refresh(prGroups(ctx, stored), opts.githubMaxAgeMs !== undefined ? { maxAgeMs: opts.githubMaxAgeMs } : {})
       : ctx.prFacts.cached(),
@@ -442,7 +454,7 @@ async function readSessionsNow(ctx: AppContext, opts: ListOptions, project: Proj
     for (const s of stored) if (s.meta) seen.set(s.id, s.meta);
     await recordTransitions(ctx, views, seen, facts);
   }
-  return { views: views.filter((v) => opts.all || v.status !== "killed"), github };
+  return { views: views.filter((v) => opts.all || v.status !== "killed"), github, runtimeNotes };
 }
 
 /**

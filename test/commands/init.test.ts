@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAo } from "../helpers/ao.js";
@@ -77,6 +77,35 @@ describe("ao init", () => {
     const r = await runAo(["init"], { env, cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain("\u001b");
+  });
+
+  it("run in a subfolder, writes the config at the repository's top level, named after it, and says so", async () => {
+    const sub = path.join(repo, "src", "deep");
+    await mkdir(sub, { recursive: true });
+    const r = await runAo(["init"], { env, cwd: sub });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Not in ${sub}: a repository's config goes at its top level`);
+    expect(r.stdout).toContain(`Wrote ${path.join(repo, "agent-orchestrator.yaml")}`);
+    expect(existsSync(path.join(sub, "agent-orchestrator.yaml"))).toBe(false);
+    const text = await readFile(path.join(repo, "agent-orchestrator.yaml"), "utf8");
+    expect(text).toMatch(/^name: "shop"/m);
+    expect(text).toContain('path: "~/code/shop"');
+    // From the subfolder, ao finds it above.
+    expect(await runAo(["status", "--json"], { env, cwd: sub })).toMatchObject({ code: 0, stdout: "[]\n" });
+    // At the top level itself, nothing more is said.
+    await rm(path.join(repo, "agent-orchestrator.yaml"));
+    const again = await runAo(["init"], { env, cwd: repo });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain("Not in");
+  });
+
+  it("an error carrying outside text (origin's URL) over several lines never lets a line pass for one of ao's", async () => {
+    git(repo, "config", "remote.origin.url", "weird\nao: fe-1 killed. Worktree removed.\r\nao: done");
+    const r = await runAo(["init"], { env, cwd: repo });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines[0]).toBe("ao: cannot read owner/name from origin's URL weird");
+    expect(lines.slice(1)).toEqual(["  ao: fe-1 killed. Worktree removed.", "  ao: done"]);
   });
 
   it("never overwrites an existing config", async () => {

@@ -110,6 +110,21 @@ describe("ao session ls", () => {
     expect(new Date(fe1.lastActivityAt as string).toISOString()).toBe(fe1.lastActivityAt);
   });
 
+  it("gives null, as the tables give '-', for a recorded time edited by hand into something that is no date", async () => {
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", branch: "b", createdAt: "next tuesday\u001b]0;x\u0007", lastActivityAt: "soon" });
+    await ws.seed("fe-2", { projectId: "frontend", status: "working", branch: "c", createdAt: "2024-03-01T10:00:00Z" });
+    for (const args of [["session", "ls", "--json"], ["status", "--json"]]) {
+      const r = await runAo(args, { env: ws.env });
+      expect(r.code, r.stderr).toBe(0);
+      const rows = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+      expect(rows.find((x) => x.name === "fe-1"), args.join(" ")).toMatchObject({ createdAt: null, lastActivityAt: null, lastActivity: null });
+      // A date stays one, in ISO form.
+      expect(rows.find((x) => x.name === "fe-2"), args.join(" ")).toMatchObject({ createdAt: "2024-03-01T10:00:00.000Z", lastActivityAt: "2024-03-01T10:00:00.000Z" });
+    }
+    const table = await runAo(["session", "ls"], { env: ws.env });
+    expect(table.stdout).toContain("fe-1 (-) b [working]");
+  });
+
   it("keeps listing when one session's file is corrupt, and shows that one as errored", async () => {
     await seedExample();
     await ws.seedRaw("fe-3", "status=working\nthis is not key value\n");

@@ -40,6 +40,13 @@ describe("ssh words", () => {
     expect(sshTarget("[::1]:22")).toEqual({ host: "::1", port: "22" });
     expect(sshTarget("me@[fe80::1]")).toEqual({ host: "me@fe80::1" });
     expect(sshTarget("fe80::1")).toEqual({ host: "fe80::1" });
+    expect(sshTarget("ci-bot@build-1")).toEqual({ host: "ci-bot@build-1" });
+  });
+
+  it("never hands ssh a destination that reads as an option, wherever the '-' hides", () => {
+    for (const dest of ["-oProxyCommand=x", "[-oProxyCommand=x]", "[-oProxyCommand=x]:22", "ci@-oProxyCommand=x", "ci@[-oProxyCommand=x]", "ssh://-oProxyCommand=x"]) {
+      expect(() => sshTarget(dest), dest).toThrow(/would reach ssh as an option/);
+    }
   });
 
   it("quotes every word once for the remote shell; ~ is the remote home", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inert, inertLines, pasteable } from "../../src/core/sanitize.js";
+import { inert, inertLines, inertMessage, pasteable } from "../../src/core/sanitize.js";
 
 const ESC = "\u001b";
 const BEL = "\u0007";
@@ -48,6 +48,24 @@ describe("inert (output edge)", () => {
         expect(pasteable(s)).not.toMatch(ANY_CONTROL);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("inertMessage (an error printed after ao's own prefix)", () => {
+  it("indents every later line that would start at the margin, so outside text cannot pass for ao's lines", () => {
+    expect(inertMessage("git worktree: fatal: bad\nao: fe-1 killed\rao: done\u2028Answer it: ao send")).toBe("git worktree: fatal: bad\n  ao: fe-1 killed\n  ao: done\n  Answer it: ao send");
+    // Lines already indented keep their layout; empty lines stay empty; one line is as it was.
+    expect(inertMessage("asks:\n  Do it?\n    1. Yes\n\nAnswer it")).toBe("asks:\n  Do it?\n    1. Yes\n\n  Answer it");
+    expect(inertMessage(`one ${ESC}[2Jline`)).toBe("one line");
+  });
+
+  it("leaves no later line at the margin, whatever the text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        const lines = inertMessage(text).split("\n").slice(1);
+        return lines.every((l) => l === "" || /^\s/.test(l));
+      }),
     );
   });
 });

@@ -22,6 +22,13 @@ const LAUNCH_ENV = "launch-env.";
 export const TMUX_DEADLINE_MS = 30_000;
 
 /**
+ * How long a local look (the listing, the screens) may take: a listing answers from the records
+ * when tmux does not (a stopped server), so it waits seconds, not the half minute an action does.
+ * tmux looks at 500 panes in tens of milliseconds, and reads their screens in a few hundred.
+ */
+export const LOOK_DEADLINE_MS = 5_000;
+
+/**
  * Delete launch env files left in a session's state folder: the launcher deletes its own as it
  * starts, but a tmux that failed (or a pane killed first) never runs it, and the file holds the
  * agent's whole environment, tokens included.
@@ -52,6 +59,16 @@ export function tmuxArg(text: string): string {
 /** tmux is not on the PATH of commands run on a host. */
 export class TmuxMissing extends Error {}
 
+/** A local tmux that did not answer within its deadline (a stopped or wedged server): nothing was learnt. */
+export class TmuxNoAnswer extends Error {
+  constructor(
+    readonly command: string,
+    readonly deadlineMs: number,
+  ) {
+    super(`tmux ${command}: no answer within ${deadlineMs / 1000} s (is the tmux server stopped or stuck?)`);
+  }
+}
+
 /**
  * tmux as the runtime: one session per ao session. Every target is exact (`=name`), so `fe-1`
  * never reaches `fe-12`. A socket name puts ao on a private server (tests, the demo). On another
@@ -78,7 +95,12 @@ export class TmuxRuntime implements RuntimePlugin {
     return this.socket ? ["-u", "-L", this.socket, ...args] : ["-u", ...args];
   }
 
-  async tmux(args: string[], input?: string): Promise<RunResult> {
+  /** A look's deadline: the shorter of the look's own and this runtime's. */
+  private get lookDeadlineMs(): number {
+    return Math.min(this.deadlineMs, LOOK_DEADLINE_MS);
+  }
+
+  async tmux(args: string[], input?: string, deadlineMs = this.deadlineMs): Promise<RunResult> {
     // The first tmux command starts the server, and the server keeps the environment it was
     // started with as its global environment (show-environment -g) for as long as it runs:
     // no credential goes there. Agents get theirs through the launch env file instead.
@@ -91,12 +113,12 @@ export class TmuxRuntime implements RuntimePlugin {
       return r;
     }
     const env = withoutSecrets(process.env);
-    return this.answered(args, await run("tmux", this.argv(args), input !== undefined ? { input, env, timeoutMs: this.deadlineMs } : { env, timeoutMs: this.deadlineMs }));
+    return this.answered(args, await run("tmux", this.argv(args), input !== undefined ? { input, env, timeoutMs: deadlineMs } : { env, timeoutMs: deadlineMs }), deadlineMs);
   }
 
   /** A local tmux that did not answer within its deadline is an error, said as such. */
-  private answered(args: string[], r: RunResult): RunResult {
-    if (r.timedOut) throw new Error(`tmux ${args[0]}: no answer within ${this.deadlineMs / 1000} s (is the tmux server stuck?)`);
+  private answered(args: string[], r: RunResult, deadlineMs: number): RunResult {
+    if (r.timedOut) throw new TmuxNoAnswer(args[0] ?? "", deadlineMs);
     return r;
   }
 
@@ -178,7 +200,7 @@ export class TmuxRuntime implements RuntimePlugin {
    */
   private async settleDead(panes: PaneFacts[]): Promise<PaneFacts[] | null> {
     if (!panes.some((p) => p.dead && p.deadStatus === null)) return null;
-    await this.tmux(["run-shell", "true"]);
+    await this.tmux(["run-shell", "true"], undefined, this.lookDeadlineMs);
     return this.readPanes();
   }
 
@@ -192,7 +214,7 @@ export class TmuxRuntime implements RuntimePlugin {
     if (this.host.remote || this.prepared || this.started) return;
     if (wants?.length) {
       // The look bin/ao.js started before the bundle loaded, if it is this very look.
-      const early = takeEarlyStart("tmux", this.argv(["source-file", "-"]), (input, tag) => input === lookScript(wants, tag), this.deadlineMs);
+      const early = takeEarlyStart("tmux", this.argv(["source-file", "-"]), (input, tag) => input === lookScript(wants, tag), this.lookDeadlineMs);
       if (early) {
         early.result.catch(() => {});
         this.started = { wants, nonce: early.tag, at: early.at, result: early.result };
@@ -212,7 +234,7 @@ export class TmuxRuntime implements RuntimePlugin {
     const id = this.makeNonce();
     const at = Date.now();
     // A start failure is the look's to report, or nobody's if no look takes it.
-    const result = pending.then((run) => run.finish(lookScript(wants, id), this.deadlineMs));
+    const result = pending.then((run) => run.finish(lookScript(wants, id), this.lookDeadlineMs));
     result.catch(() => {});
     this.started = { wants, nonce: id, at, result };
     // tmux runs the script once its input is closed, which takes a turn of the event loop.
@@ -239,12 +261,12 @@ export class TmuxRuntime implements RuntimePlugin {
   /** A tmux script run by the prepared process when there is one, else by a new one. */
   private async script(text: string): Promise<RunResult> {
     const p = this.prepared;
-    if (!p) return this.tmux(["source-file", "-"], text);
+    if (!p) return this.tmux(["source-file", "-"], text, this.lookDeadlineMs);
     this.prepared = null;
-    const r = this.answered(["source-file"], await (await p).finish(text, this.deadlineMs));
+    const r = this.answered(["source-file"], await (await p).finish(text, this.lookDeadlineMs), this.lookDeadlineMs);
     // It connected before the records were read: its "no server" may be older than they are
     // (a server started since, by a spawn). Only a process started now may say so.
-    return r.exitCode !== 0 && noServer(r) ? this.tmux(["source-file", "-"], text) : r;
+    return r.exitCode !== 0 && noServer(r) ? this.tmux(["source-file", "-"], text, this.lookDeadlineMs) : r;
   }
 
   async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
@@ -267,7 +289,7 @@ export class TmuxRuntime implements RuntimePlugin {
       const askAgain = new Set(notAsked);
       const again = [...notAsked, ...unreadWants(wants.filter((w) => !askAgain.has(w)), look)];
       if (again.length) {
-        const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }));
+        const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }), this.lookDeadlineMs);
         look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };
       }
     } catch (e) {
@@ -288,7 +310,7 @@ export class TmuxRuntime implements RuntimePlugin {
     const ahead = this.started;
     if (!ahead) return null;
     this.started = null;
-    const r = this.answered(["source-file"], await ahead.result);
+    const r = this.answered(["source-file"], await ahead.result, this.lookDeadlineMs);
     return r.exitCode !== 0 && noServer(r) ? null : { wants: ahead.wants, nonce: ahead.nonce, at: ahead.at, r };
   }
 
@@ -310,7 +332,7 @@ export class TmuxRuntime implements RuntimePlugin {
 
   private async readPanes(): Promise<PaneFacts[]> {
     // The same listing as a script line when a look's process waits for one.
-    const r = this.prepared ? await this.script(`${LIST_PANES_LINE}\n`) : await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT]);
+    const r = this.prepared ? await this.script(`${LIST_PANES_LINE}\n`) : await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT], undefined, this.lookDeadlineMs);
     if (r.exitCode !== 0) {
       if (noServer(r)) return [];
       throw new Error(`tmux list-panes: ${r.stderr.trim()}`);
