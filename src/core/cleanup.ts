@@ -31,6 +31,15 @@ export function spawnFailed(meta: Readonly<Record<string, string>>): boolean {
   return meta.status === "errored" && meta.errorReason?.startsWith(SPAWN_FAILED) === true;
 }
 
+/**
+ * A record still `spawning` whose spawn has not finished (its worktree, set-up and agent may not
+ * all be there yet), as against one whose spawn or restore started the agent (`agentStartedAt`)
+ * and which waits only for the agent to show itself: ao records no more than it has seen.
+ */
+export function spawnUnfinished(meta: Readonly<Record<string, string>>): boolean {
+  return meta.status === "spawning" && !meta.agentStartedAt;
+}
+
 /** The keys whose change means a session is no longer the one a cleanup plan judged. */
 export const PLAN_KEYS = ["restoredAt", "restoring", "tmuxName", "worktree", "branch", "pr", "createdAt"] as const;
 

@@ -68,7 +68,9 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     return is("killed", "killed", meta.killReason ? `killed: ${meta.killReason}` : "killed");
   }
   const agentSeen = facts.activity !== undefined && facts.activity !== "exited";
-  if (recorded === "spawning" && !agentSeen) {
+  // A spawn still under way, or one cut short. Once a spawn (or restore) has started the agent
+  // (agentStartedAt), the facts below decide: a blank screen is booting, a lost tmux is lost.
+  if (recorded === "spawning" && !meta.agentStartedAt && !agentSeen) {
     // The process that was spawning is gone (SIGKILL, a crash): nothing will finish this spawn.
     if (facts.spawnerAlive === false) {
       const why = facts.activity === "exited" ? "the agent exited" : facts.runtimeAlive ? "the agent never showed a screen" : "no agent was started";
@@ -159,6 +161,9 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     }
   }
   if (facts.activity === "active") return is("working", "working", "agent is working");
+  // Started by a spawn or restore and not seen since (no look at its screen, no event): that it
+  // works would be a guess.
+  if (recorded === "spawning" && facts.activity === undefined) return is("spawning", "booting", "the agent was started; nothing seen of it yet");
   return is("working", "working", "working");
 }
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { StoredSession } from "../metadata/store.js";
 import { conflictPairs, parseMergeTree, type BranchTip, type Conflict } from "../core/conflicts.js";
+import { spawnUnfinished } from "../core/cleanup.js";
 import { run, type RunResult } from "../exec.js";
 import type { ProjectConfig } from "../config/types.js";
 import { LOCAL_HOST } from "../core/placement.js";
@@ -134,7 +135,7 @@ export async function checkConflicts(ctx: AppContext, opts: { fetch?: boolean; f
   // Per project, the tips each machine's check read: pairs across machines are merged after.
   const found = new Map<ProjectConfig, { byHost: Map<string, StoredSession[]>; groups: Found[] }>();
   for (const project of ctx.config.projects) {
-    const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && !["killed", "merged", "spawning"].includes(s.meta.status ?? ""));
+    const live = stored.filter((s) => s.meta?.projectId === project.id && s.meta.branch && s.meta.status !== "killed" && s.meta.status !== "merged" && !spawnUnfinished(s.meta));
     const byHost = sessionsByHost(live);
     const groups: Found[] = [];
     if (byHost.size > 1) found.set(project, { byHost, groups });

@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync } from "node:fs";
 import path from "node:path";
 import type { AppContext } from "../app.js";
-import { PLAN_KEYS, spawnFailed } from "../core/cleanup.js";
+import { PLAN_KEYS, spawnFailed, spawnUnfinished } from "../core/cleanup.js";
 import { AoError } from "../core/errors.js";
 import { branchBack } from "../core/branch-gone.js";
 import { inert } from "../core/sanitize.js";
@@ -194,7 +194,7 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
   // A spawn that never finished (it failed, or was cut short) made its branch for nothing: while
   // the branch holds no commit of its own it goes, and its name is free again. Only a branch the
   // spawn was seen to make (branchMadeAt), never one it continued or one someone else made.
-  const unfinished = meta.status === "spawning" || spawnFailed(meta);
+  const unfinished = spawnUnfinished(meta) || spawnFailed(meta);
   if (unfinished && !keep && !left && meta.branch && meta.branchMadeAt && !meta.continues) {
     await m.workspace.deleteBranchIfAt(repo, meta.branch, meta.branchMadeAt).catch(() => false);
   }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import { AoError } from "../core/errors.js";
+import { spawnUnfinished } from "../core/cleanup.js";
 import { inert } from "../core/sanitize.js";
 import { shellJoin } from "../core/shell.js";
 import { tmuxSessionName } from "../core/names.js";
@@ -56,7 +57,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   // A spawn that never finished started no agent, so there is no conversation to resume, and
   // its set-up (postCreate) and task may never have reached the worktree: a resumed agent there
   // would sit without its task in a half-made folder.
-  if (meta.status === "spawning") {
+  if (spawnUnfinished(meta)) {
     if (spawnerAlive(meta) !== false) throw new AoError(`${id}: it is still being spawned; there is nothing to restore`, 1);
     throw new AoError(
       `${id}: its spawn never finished, so no agent ever had its task and there is nothing to resume. ` +
@@ -143,7 +144,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
     id,
     (cur) => {
       killed = cur.restoring !== started.restoring || cur.killedAt !== started.killedAt || cur.killRequestedAt !== started.killRequestedAt;
-      return killed ? NOTHING : { status: "working", restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, statusCause: null, killedAt: null, killRequestedAt: null, killReason: null, worktreeKept: null, restoring: null, tmuxName };
+      return killed ? NOTHING : { status: "spawning", agentStartedAt: now, restoredAt: now, lastActivityAt: now, lastActivityMono: monoStamp() ?? null, errorReason: null, statusCause: null, killedAt: null, killRequestedAt: null, killReason: null, worktreeKept: null, restoring: null, tmuxName };
     },
     actor,
     "restored",

@@ -8,6 +8,7 @@ import { prNumberFromUrl } from "../core/pr.js";
 import { agentDisplayName } from "../core/agent-events.js";
 import type { AgentFacts, AgentView, DerivedStatus, Metadata, PrFacts, SessionView, StatusFacts } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { spawnUnfinished } from "../core/cleanup.js";
 import type { StoredSession } from "../metadata/store.js";
 import { agentPlugin } from "../plugins/agent/index.js";
 import type { PrQuery } from "../plugins/types.js";
@@ -352,7 +353,7 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
     // A spawn owns its record until it finishes (it writes working, or errored, itself),
     // unless its process is gone: then the facts decide. A booting agent, a failed probe and
     // an unread GitHub are no news to record.
-    const spawnOwned = m?.status === "spawning" && spawnerAlive(m) !== false;
+    const spawnOwned = !!m && spawnUnfinished(m) && spawnerAlive(m) !== false;
     if (!m?.id || spawnOwned || UNRECORDED.has(v.statusCause)) continue;
     const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);
     // The conversation id an agent reported (Codex's thread) is what `restore` resumes.

@@ -351,8 +351,11 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
     created = { ...created, tmux: true };
     await waitForAgent(m.runtime, tmuxName);
-    // A kill that came while the agent started wins: its record is not overwritten.
-    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { status: "working", lastActivityAt: ctx.now().toISOString(), lastActivityMono: monoStamp() ?? null, spawnPid: null, spawnStart: null }), actor, "spawned");
+    // A kill that came while the agent started wins: its record is not overwritten. The agent
+    // was started, not seen: the record stays `spawning` until a look sees its first screen or
+    // event (DESIGN §4), and then records what it sees.
+    const startedAt = ctx.now().toISOString();
+    await ctx.store.update(id, (cur) => (killedMeanwhile(cur) ? NOTHING : { agentStartedAt: startedAt, lastActivityAt: startedAt, lastActivityMono: monoStamp() ?? null, spawnPid: null, spawnStart: null }), actor, "spawned");
     return { id, branch, worktree, tmuxName, host: m.name };
   } catch (e) {
     const reason = (e as Error).message;

@@ -120,8 +120,10 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     release();
     expect(restore.stderr).toBe("");
     await status.done;
-    // The run saw the agent gone before the restore; it must not say so now.
-    expect(await meta(id)).toMatch(/status=working/);
+    // The run saw the agent gone before the restore; it must not say so now. The restore
+    // started the agent, and nothing has seen it since.
+    expect(await meta(id)).toMatch(/status=spawning/);
+    expect(await meta(id)).toMatch(/agentStartedAt=/);
     expect(await meta(id)).toMatch(/restoredAt=/);
     const events = await readFile(path.join(ws.sessionsDir, id, "events.jsonl"), "utf8");
     const afterRestore = events.slice(events.lastIndexOf('"kind":"restored"'));
@@ -167,13 +169,14 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     const serverPid = Number(tm.tmux("display-message", "-p", "#{pid}").stdout.trim());
     const agents = (await processesIn(worktree)).length;
     expect(agents).toBeGreaterThan(0);
+    const recorded = /^status=.*$/m.exec(await meta(id))![0];
     const socket = path.join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid!()}`, tm.socket);
     await unlink(socket);
     try {
       const r = await row(id);
       expect(r.statusReason).not.toMatch(/runtime lost/);
       expect(r.statusReason).toMatch(/tmux/);
-      expect(await meta(id)).toMatch(/status=working/);
+      expect(/^status=.*$/m.exec(await meta(id))![0]).toBe(recorded);
       const plan = JSON.parse((await runAo(["session", "cleanup", "--dry-run", "--json"], { env: ws.env })).stdout) as { plan: Array<{ id: string }> };
       expect(plan.plan.map((p) => p.id)).not.toContain(id);
       const restore = await runAo(["session", "restore", id], { env: ws.env });
@@ -187,4 +190,41 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     }
     await runAo(["session", "kill", id], { env: ws.env });
   }, 90000);
+
+  it("a spawn and a restore record that they started the agent, not that it works; a look records what it saw", async () => {
+    const r = await runAo(["spawn", "frontend"], { env: ws.env });
+    expect(r.stderr).toBe("");
+    const id = r.stdout.trim();
+    // Nothing has looked at the agent yet: the record says no more than that it was started.
+    let m = await meta(id);
+    expect(m).toMatch(/^status=spawning$/m);
+    expect(m).toMatch(/^agentStartedAt=/m);
+    expect(m).not.toMatch(/^spawnPid=/m);
+    await waitFor(`${id} seen`, async () => (await row(id, "ls"))?.activity === "ready");
+    // A look that sees it records what it saw (the generic agent at its prompt). A look begun
+    // within a file-time grain of the spawn's last write records nothing (it may be older than
+    // the write): the next one does.
+    const recordedSeen = async () => {
+      const seen = await row(id);
+      return seen.status !== "spawning" && new RegExp(`^status=${seen.status}$`, "m").test(await meta(id));
+    };
+    await waitFor(`${id} recorded as seen`, recordedSeen);
+
+    const tmuxName = /tmuxName=(.*)/.exec(await meta(id))![1]!;
+    tm.tmux("kill-session", "-t", `=${tmuxName}`);
+    expect(await row(id)).toMatchObject({ status: "errored" });
+    expect((await runAo(["session", "restore", id], { env: ws.env })).stderr).toBe("");
+    m = await meta(id);
+    expect(m).toMatch(/^status=spawning$/m);
+    expect(m).toMatch(/^restoredAt=/m);
+    // Its tmux lost again before anything saw the agent: lost, not a spawn under way, and a
+    // restore brings it back (it is no unfinished spawn). `ls` records nothing: the record
+    // still says spawning when the restore reads it.
+    tm.tmux("kill-session", "-t", `=${tmuxName}`);
+    expect(await row(id, "ls")).toMatchObject({ status: "errored", statusReason: expect.stringMatching(/runtime lost/) });
+    expect(await meta(id)).toMatch(/^status=spawning$/m);
+    expect((await runAo(["session", "restore", id], { env: ws.env })).stderr).toBe("");
+    await waitFor(`${id} recorded as seen again`, recordedSeen);
+    await runAo(["session", "kill", id], { env: ws.env });
+  }, 120000);
 });

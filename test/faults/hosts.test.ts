@@ -335,7 +335,9 @@ describe.skipIf(skip !== null)("remote sessions under faults [class: sessions on
     const id = await spawnOn("fz");
     expect(onHost("fz", `/tmp/aoh-${tag}-fz/clones/faultws/frontend/.git`)).toBe(true);
     expect(onHost("fz", `/tmp/aoh-${tag}-fz/clones/faultws/frontend.partial`)).toBe(false);
-    expect(await field(id, "status")).toBe("working");
+    // The spawn finished: it started the agent (nothing has looked at it yet).
+    expect(await field(id, "status")).toBe("spawning");
+    expect(await field(id, "agentStartedAt")).toMatch(/^\d{4}-/);
   }, 120_000);
 
   it("a host that freezes during a spawn: spawn ends within its deadlines saying so, and the session reads errored", async () => {

@@ -183,7 +183,9 @@ describe("reactions", () => {
     // Each unconfirmed send also told the person.
     expect(mine.filter((h) => /may not have received/.test(h.body))).toHaveLength(2);
     expect(mine.every((h) => typeof h.text === "string" && h.text.startsWith(`ao: ${id}`))).toBe(true);
-  });
+    // Three watches, two of them waiting out a send the agent never reads: 28 s on a quiet
+    // machine, so 30 s was too little on a busy one.
+  }, 120_000);
 
   it("notifies once when an agent waits for an answer", async () => {
     const { id } = await spawnReady("ask");
