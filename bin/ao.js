@@ -88,7 +88,8 @@ function startLookAhead(home) {
   if (!when || when.socket !== (process.env.AO_TMUX_SOCKET || null) || when.config !== (process.env.AO_CONFIG_PATH || null) || when.cwd !== process.cwd()) return;
   const secret = new RegExp(String(la.secretNames), "i");
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!secret.test(k)) env[k] = v;
+  // No session's mark either, as the runtime's own tmux commands (tmux.ts serverEnv).
+  for (const [k, v] of Object.entries(process.env)) if (!secret.test(k) && k !== "AO_SESSION" && k !== "AO_WORKSPACE") env[k] = v;
   // The cutoff is taken from `at`, which the bundle then takes for its "now" (exec.ts earlyStartAt).
   const at = Date.now();
   const tag = `ao-look-${Math.random().toString(36).slice(2)}${at.toString(36)}`;

@@ -34,6 +34,7 @@ export async function kill(ids: string[], flags: KillFlags): Promise<number> {
       if (r.discarded) process.stderr.write(`Discarded from ${id} (--force):\n${inertLines(describeWork(r.discarded))}\n`);
       if (r.worktreeLeft) process.stderr.write(`Worktree of ${id} left in place: ${inert(r.worktreeLeft)}\n`);
       process.stdout.write(`✓ Session ${id} killed.${r.worktreeRemoved ? " Worktree removed." : flags.keepWorktree ? " Worktree kept." : ""}\n`);
+      if (r.leftRunning) process.stdout.write(leftRunningText(r.leftRunning, r.worktreeRemoved));
     } catch (e) {
       // One refusal (unpushed work, unknown id) must not stop the rest; it is reported and counted.
       if (ids.length === 1 && !flags.json) throw e;
@@ -45,6 +46,13 @@ export async function kill(ids: string[], flags: KillFlags): Promise<number> {
   // The shape of cleanup's result: what was killed (here, or forgotten), and what could not be.
   if (flags.json) printJson({ killed, failed });
   return code;
+}
+
+/** The processes a kill left in the worktree, which ao did not start: one line each, inert. */
+function leftRunningText(procs: Array<{ pid: number; command: string }>, removed: boolean): string {
+  const head = `  Left running in ${removed ? "the removed" : "the"} worktree (not started by ao, so not ended):`;
+  const shown = procs.slice(0, 10).map((p) => `    ${p.pid} ${inert(p.command.slice(0, 80))}`);
+  return [head, ...shown, ...(procs.length > 10 ? [`    … and ${procs.length - 10} more`] : [])].join("\n") + "\n";
 }
 
 /** `ao session restore <id>` */

@@ -4,3 +4,11 @@ const SESSION_ID = /^[a-z][a-z0-9]{0,15}-[1-9][0-9]{0,8}$/;
 export function isSessionId(s: string): boolean {
   return SESSION_ID.test(s);
 }
+
+/**
+ * What ao sets in the environment of everything it starts for a session (the tmux launcher and
+ * the agent below it): how a kill tells the session's processes from a person's own.
+ */
+export function sessionMark(workspace: string, id: string): Record<string, string> {
+  return { AO_SESSION: id, AO_WORKSPACE: workspace };
+}

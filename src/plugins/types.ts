@@ -45,6 +45,11 @@ export interface LaunchSpec {
   env: NodeJS.ProcessEnv;
   /** Where the launcher may write its one-shot environment file (private to the session). */
   stateDir: string;
+  /**
+   * Variables that name the session (sessionMark), set on the launcher itself as well, so every
+   * process of the pane carries them from its start: a kill finds them by it (markedProcesses).
+   */
+  mark?: Record<string, string>;
 }
 
 export interface RuntimePlugin {

@@ -3,11 +3,12 @@ import path from "node:path";
 import type { AppContext } from "../app.js";
 import { PLAN_KEYS, spawnFailed, spawnUnfinished } from "../core/cleanup.js";
 import { AoError } from "../core/errors.js";
+import { sessionMark } from "../core/ids.js";
 import { branchBack } from "../core/branch-gone.js";
 import { inert } from "../core/sanitize.js";
 import { lockHeld, withLock } from "../metadata/lock.js";
 import { pathExists, removePath } from "../plugins/host/files.js";
-import { killTree, processesIn } from "../plugins/runtime/processes.js";
+import { killTree, markedProcesses, processesIn } from "../plugins/runtime/processes.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
 import type { WorktreeStatus } from "../plugins/types.js";
 import { getSession, hostGone, projectGone, readRecord } from "./lookup.js";
@@ -31,6 +32,11 @@ export interface KillResult {
   discarded: WorktreeStatus | null;
   /** A recorded worktree ao left alone because it is not this session's, and why. */
   worktreeLeft?: string;
+  /**
+   * Processes still working in the worktree that ao did not start for the session (a person's
+   * shell, editor, dev server): never ended by a kill, kept worktree or not.
+   */
+  leftRunning?: Array<{ pid: number; command: string }>;
 }
 
 export function describeWork(s: WorktreeStatus): string {
@@ -167,9 +173,16 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
     if (discarded) await ctx.store.appendEvent(id, { actor, kind: "work-discarded", ...discarded });
   }
   if (meta.tmuxName) await m.runtime.destroy(meta.tmuxName);
-  // An agent the tmux server no longer reaches (its socket deleted), or one started by hand,
-  // still runs in the worktree: it goes too, before its folder does.
-  if (worktree && !left) await killTree((await processesIn(worktree, m.host)).map((p) => p.pid), 3000, m.host);
+  // What ao started for the session may outlive its tmux session: an agent the tmux server no
+  // longer reaches (its socket deleted), a helper it left running detached. Each carries the
+  // session's mark from its start, and goes too, before the worktree does. Nothing unmarked
+  // is ended, kept worktree or not: a shell, editor or dev server working in the worktree is the
+  // person's (an editor's unsaved buffers are work no check of the worktree sees), and a
+  // folder removed under them takes nothing more from them than the removal itself.
+  const own = await markedProcesses(sessionMark(ctx.config.name, id), m.host);
+  await killTree(own.map((p) => p.pid), 3000, m.host);
+  const ended = new Set(own.map((p) => p.pid));
+  const leftRunning = worktree && !left ? (await processesIn(worktree, m.host)).filter((p) => !ended.has(p.pid)) : [];
   if (removeWorktree) {
     await m.workspace.remove(repo, worktree).catch((e: Error) => {
       // git keeps a locked worktree against removal (git worktree lock): the person locked it.
@@ -207,5 +220,5 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
     actor,
     "killed",
   );
-  return { id, worktreeRemoved: removeWorktree, discarded, ...(left ? { worktreeLeft: left } : {}) };
+  return { id, worktreeRemoved: removeWorktree, discarded, ...(left ? { worktreeLeft: left } : {}), ...(leftRunning.length ? { leftRunning } : {}) };
 }

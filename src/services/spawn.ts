@@ -14,6 +14,7 @@ import { holdsPlace } from "./hosts.js";
 import { branchBack } from "../core/branch-gone.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
+import { sessionMark } from "../core/ids.js";
 import { processStartTime, run } from "../exec.js";
 import { monoStamp } from "../metadata/clock.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
@@ -71,7 +72,7 @@ function under(root: string, rel: string): string {
  * machine's (its PATH, its home, its credentials) travels there.
  */
 export function agentEnv(ctx: AppContext, id: string, agent: AgentPlugin, prompt?: string, remote = false): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...(remote ? {} : ctx.env), AO_SESSION: id, AO_WORKSPACE: ctx.config.name };
+  const env: NodeJS.ProcessEnv = { ...(remote ? {} : ctx.env), ...sessionMark(ctx.config.name, id) };
   // ao's own knobs are not the agent's business (an agent running `ao` would act on ao's state).
   delete env.AO_VERBOSE;
   delete env.TMUX;
@@ -348,7 +349,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       ...(wiring ? { wiring } : {}),
       ...(agentSessionId ? { agentSessionId } : {}),
     });
-    await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir });
+    await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir, mark: sessionMark(ctx.config.name, id) });
     created = { ...created, tmux: true };
     await waitForAgent(m.runtime, tmuxName);
     // A kill that came while the agent started wins: its record is not overwritten. The agent

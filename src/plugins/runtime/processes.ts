@@ -86,6 +86,63 @@ export async function processesInEach(dirs: string[], host: Host = localHost): P
 }
 
 /**
+ * Processes that started with every `KEY=value` of `mark` in their environment: what ao started
+ * for one session (its launcher and agent, and whatever they started), wherever they work now and
+ * whether or not tmux still reaches them. A person's own shell, editor or dev server carries no
+ * such mark. Linux /proc only, as processesIn; a process of another user cannot be read, and is
+ * not ao's to end anyway. /proc/<pid>/environ is the environment a process was started with.
+ */
+export async function markedProcesses(mark: Record<string, string>, host: Host = localHost): Promise<Array<{ pid: number; command: string }>> {
+  const wanted = Object.entries(mark).map(([k, v]) => `${k}=${v}`);
+  if (wanted.length === 0) return [];
+  if (host.remote) return remoteMarkedProcesses(wanted, host);
+  const { readdir, readFile } = await import("node:fs/promises");
+  let pids: string[];
+  try {
+    pids = (await readdir("/proc")).filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
+  const out: Array<{ pid: number; command: string }> = [];
+  await Promise.all(
+    pids.map(async (p) => {
+      try {
+        const env = new Set((await readFile(`/proc/${p}/environ`, "utf8")).split("\0"));
+        if (!wanted.every((w) => env.has(w))) return;
+        const command = (await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
+        out.push({ pid: Number(p), command });
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }),
+  );
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * The same on another host, as one script: `pid TAB command` for each process whose environment
+ * holds every argument as a whole entry. awk takes the entries from ARGV (never as `-v`, which
+ * would read backslashes as escapes) and reads only its input.
+ */
+const REMOTE_MARKED = [
+  "for p in /proc/[0-9]*; do",
+  '  [ "${p#/proc/}" = "$$" ] && continue; [ -r "$p/environ" ] || continue',
+  "  tr '\\000' '\\n' < \"$p/environ\" 2>/dev/null | awk 'BEGIN { for (i = 1; i < ARGC; i++) if (!(ARGV[i] in w)) { w[ARGV[i]] = 1; n++ }; ARGC = 1 } ($0 in w) && !s[$0]++ { k++ } END { exit (k != n) }' \"$@\" || continue",
+  '  printf "%s\\t%s\\n" "${p#/proc/}" "$(tr "\\000" " " < "$p/cmdline" 2>/dev/null)"',
+  "done; exit 0",
+].join("\n");
+
+async function remoteMarkedProcesses(wanted: string[], host: Host): Promise<Array<{ pid: number; command: string }>> {
+  const r = await host.run("/bin/sh", ["-c", REMOTE_MARKED, "sh", ...wanted]);
+  const out: Array<{ pid: number; command: string }> = [];
+  for (const line of r.stdout.split("\n")) {
+    const [pid, command] = line.split("\t");
+    if (pid && /^\d+$/.test(pid)) out.push({ pid: Number(pid), command: (command ?? "").trim() });
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
+/**
  * The same walk of /proc on another host, as one script: for each folder (an argument) its real
  * path, then each process whose working folder is inside one: `pid TAB folder-index TAB command`.
  */

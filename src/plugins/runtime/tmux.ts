@@ -56,6 +56,19 @@ export function tmuxArg(text: string): string {
   return text.endsWith(";") ? `${text.slice(0, -1)}\\;` : text;
 }
 
+/**
+ * The environment a local tmux command runs with, which a server it starts keeps (and hands on):
+ * no credential, and no session's mark (sessionMark). An ao run inside an agent carries its
+ * session's mark; a server it started would carry it too, and a kill of that session would end
+ * the server and every session on it.
+ */
+function serverEnv(): NodeJS.ProcessEnv {
+  const env = withoutSecrets(process.env);
+  delete env.AO_SESSION;
+  delete env.AO_WORKSPACE;
+  return env;
+}
+
 /** tmux is not on the PATH of commands run on a host. */
 export class TmuxMissing extends Error {}
 
@@ -112,7 +125,7 @@ export class TmuxRuntime implements RuntimePlugin {
       if (r.exitCode === 127) throw new TmuxMissing(`tmux is not installed on ${this.host.name} (not on the PATH of commands run there over ssh): ${r.stderr.trim()}`);
       return r;
     }
-    const env = withoutSecrets(process.env);
+    const env = serverEnv();
     return this.answered(args, await run("tmux", this.argv(args), input !== undefined ? { input, env, timeoutMs: deadlineMs } : { env, timeoutMs: deadlineMs }), deadlineMs);
   }
 
@@ -153,7 +166,10 @@ export class TmuxRuntime implements RuntimePlugin {
     // `env -i` starts from nothing and the file holds the whole environment.
     const shell = this.host.remote ? "/bin/sh -l -c" : "/bin/sh -c";
     const launcher = `. "$1" && rm -f -- "$1" && cd -- "$2" || exit 127; ${shell} "$3"; s=$?; sleep 1; exit $s`;
-    const start = this.host.remote ? ["/bin/sh"] : ["env", "-i", "/bin/sh"];
+    // The session's mark goes on the launcher's own command line too (it names, it holds no
+    // secret): `env -i` would leave the launcher, the pane's first process, without it.
+    const mark = Object.entries(spec.mark ?? {}).map(([k, v]) => tmuxArg(`${k}=${v}`));
+    const start = this.host.remote ? ["env", ...mark, "/bin/sh"] : ["env", "-i", ...mark, "/bin/sh"];
     // remain-on-exit is set in the same tmux invocation, before the server's event loop can see
     // the agent exit, so an agent that dies at once still leaves its pane (and its last words).
     await this.ok([
@@ -221,7 +237,7 @@ export class TmuxRuntime implements RuntimePlugin {
         return;
       }
     }
-    const pending = startRun("tmux", this.argv(["source-file", "-"]), { env: withoutSecrets(process.env) });
+    const pending = startRun("tmux", this.argv(["source-file", "-"]), { env: serverEnv() });
     if (!wants?.length) {
       this.prepared = pending;
       // A start failure is the look's to report.
