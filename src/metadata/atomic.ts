@@ -16,7 +16,7 @@ const fsyncAsync = promisify(fsync);
  * there they use every core); the write of a few hundred bytes, the close and the rename are
  * synchronous calls of a few microseconds each, cheaper than a round trip to the pool.
  */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${uniqueSuffix()}.tmp`);
   try {
     const fd = await openAsync(tmp, "wx", PRIVATE_FILE);

@@ -5,6 +5,7 @@ import { parseMetadata, serializeMetadata } from "../core/metadata-format.js";
 import { isSessionId } from "../core/ids.js";
 import type { Metadata } from "../core/types.js";
 import { openAsync, writeFileAtomic } from "./atomic.js";
+import { serializeKeepingBytes } from "./kept-bytes.js";
 import { monoStamp } from "./clock.js";
 import { withLock } from "./lock.js";
 import { ProcessOwnerFile } from "./owner-file.js";
@@ -354,7 +355,9 @@ export class SessionStore {
     seen: Metadata | null,
   ): Promise<Metadata | null> {
     return withLock(this.lockPath(id), async () => {
-      const before = await this.read(id);
+      // The bytes as they are: a line that is not UTF-8 is written back as it was (kept-bytes.ts).
+      const raw = readFileSync(this.metaPath(id));
+      const before = parseRecord(raw.toString("utf8"));
       if (seen && !sameRecord(seen, before)) return null;
       const patch = await fn({ ...before });
       const after: Metadata = { ...before };
@@ -364,7 +367,7 @@ export class SessionStore {
       }
       const diff = changed(before, after);
       if (Object.keys(diff.before).length + Object.keys(diff.after).length === 0) return after;
-      await writeFileAtomic(this.metaPath(id), serializeMetadata(after));
+      await writeFileAtomic(this.metaPath(id), serializeKeepingBytes(after, raw));
       await this.appendEvent(id, { actor, kind, ...diff });
       return after;
     }, await this.lockOptions());

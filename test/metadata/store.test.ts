@@ -54,6 +54,29 @@ describe("SessionStore", () => {
     expect({ ...meta }).toEqual({ id, status: "pr_open", teamOwner: "alice", "x.custom": "a=b", branch: "feat/x" });
   });
 
+  it("writes back byte for byte a hand-written line that is not UTF-8, while ao leaves its key alone", async () => {
+    const id = await store.create("fe", { status: "working" }, "test");
+    const file = path.join(store.dir(id), "metadata");
+    // A path in Latin-1 ("é" is 0xE9), a stray 0x9B (CSI, were it read as Latin-1) in a CRLF line, a key in Latin-1.
+    const latin1Path = Buffer.concat([Buffer.from("worktreeNote=/home/jos"), Buffer.from([0xe9]), Buffer.from("/proj")]);
+    const stray = Buffer.concat([Buffer.from("note=a"), Buffer.from([0xff, 0x9b]), Buffer.from("31m\r")]);
+    const key = Buffer.concat([Buffer.from("caf"), Buffer.from([0xe9]), Buffer.from("=1")]);
+    const changing = Buffer.concat([Buffer.from("label=old"), Buffer.from([0xe9])]);
+    await writeFile(file, Buffer.concat([await readFile(file), latin1Path, Buffer.from("\n"), stray, Buffer.from("\n"), key, Buffer.from("\n"), changing, Buffer.from("\n")]));
+
+    const read = await store.read(id);
+    // Shown as U+FFFD: never as a C1 control a terminal would act on.
+    expect(read.note).toBe("a\uFFFD\uFFFD31m");
+    await store.update(id, (cur) => ({ status: "pr_open", note: cur.note!, label: "new" }), "test");
+
+    const lines = (await readFile(file)).toString("latin1").split("\n");
+    for (const kept of [latin1Path, stray, key]) expect(lines).toContain(kept.toString("latin1"));
+    expect(lines).toContain("status=pr_open");
+    // A value ao changed is written as ao means it.
+    expect(lines).toContain("label=new");
+    expect({ ...(await store.read(id)) }).toMatchObject({ status: "pr_open", label: "new", worktreeNote: "/home/jos\uFFFD/proj", "caf\uFFFD": "1" });
+  });
+
   it("loses no update when 20 processes write at once", async () => {
     const id = await store.create("fe", { counter: "0" }, "test");
     const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => worker([id, "increment", String(i)]).done));
