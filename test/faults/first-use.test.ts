@@ -56,13 +56,14 @@ describe("a missing program is an error, never a crash", () => {
   });
 });
 
-describe("kill ends every process working in the worktree", () => {
+describe("kill ends every process ao started for the session", () => {
   it("a helper the agent left behind, outside tmux's process tree, is ended by ao session kill", async () => {
     const { env } = await workspace("leftover");
     expect(await runAo(["spawn", "api"], { env })).toMatchObject({ code: 0, stdout: "api-1\n" });
     const worktree = path.join(env.AO_HOME!, "worktrees", "leftover", "api-1");
-    // Like `codex app-server` after a tmux crash: its own process group, not under the pane.
-    const helper = spawnChild("sleep", ["300"], { cwd: worktree, detached: true, stdio: "ignore" });
+    // Like `codex app-server` after a tmux crash: its own process group, not under the pane,
+    // with the environment the agent handed it (the session's mark; a kill ends only such).
+    const helper = spawnChild("sleep", ["300"], { cwd: worktree, detached: true, stdio: "ignore", env: { ...process.env, AO_SESSION: "api-1", AO_WORKSPACE: "leftover" } });
     helper.unref();
     const gone = new Promise<void>((resolve) => helper.on("exit", () => resolve()));
     expect(helper.pid && pidAlive(helper.pid)).toBeTruthy();
