@@ -9,6 +9,8 @@ export interface PaneFacts {
   dead: boolean;
   /** Exit status of a dead pane's process, when tmux knows it. */
   deadStatus: number | null;
+  /** The signal that ended a dead pane's process, when a signal did (then it has no status). */
+  deadSignal?: number;
   /** Unix seconds of the window's last output. */
   activityAt: number;
 }
@@ -28,6 +30,8 @@ export interface PaneLook {
   panes: PaneFacts[];
   /** tmux name → the screen, and the output time it belongs to. */
   screens: Map<string, { activityAt: number; text: string }>;
+  /** tmux name → what a pane that died said last (its history and screen), read in the look. */
+  lastWords?: Map<string, string>;
   /**
    * When a look started ahead (prepareLook with wants) was started (epoch ms): it may be older
    * than what the caller read since. A pane it lacks, or found dead, may have been made since.

@@ -6,7 +6,7 @@ import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
 import { writeCacheFile } from "../metadata/private.js";
 import { processesInEach } from "../plugins/runtime/processes.js";
-import { deadPaneWords } from "../plugins/runtime/tmux-look.js";
+import { deadPaneWords, LAST_WORDS_LINES, signalName } from "../plugins/runtime/tmux-look.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
 import type { AgentPlugin, PaneFacts, PaneLook, RuntimePlugin, ScreenWant, StillActivity } from "../plugins/types.js";
@@ -103,9 +103,10 @@ interface CacheEntry {
 
 
 /** A dead pane's last words as a reason names them: "status 5: Error: lost connection / …". */
-function lastWordsOf(capture: string, deadStatus: number | null): string {
-  const { status, last } = deadPaneWords(capture, deadStatus);
-  return [status === null ? "" : `status ${status}`, last.map((l) => l.trim()).join(" / ")].filter(Boolean).join(": ");
+function lastWordsOf(capture: string, pane: PaneFacts): string {
+  const { status, signal, last } = deadPaneWords(capture, pane.deadStatus, pane.deadSignal);
+  const how = status !== null ? `status ${status}` : signal !== null ? `ended by ${signalName(signal)}` : "";
+  return [how, last.map((l) => l.trim()).join(" / ")].filter(Boolean).join(": ");
 }
 type PaneCache = Record<string, CacheEntry>;
 
@@ -222,9 +223,13 @@ export class RuntimeFacts {
     const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
     const inWorktree = missing.length ? await processesInEach(missing, this.host) : new Map<string, Array<{ pid: number }>>();
     // What panes that died since the last look said as their agents exited: read once each
-    // (remain-on-exit keeps the pane), all at once rather than one after another.
-    const newlyDead = queries.filter((q) => panes.get(q.tmuxName)?.dead && cache[q.tmuxName]?.lastWords === undefined);
-    const deadScreens = new Map(await Promise.all(newlyDead.map(async (q) => [q.tmuxName, await this.runtime.capture(q.tmuxName, 200).catch(() => "")] as const)));
+    // (remain-on-exit keeps the pane). The look reads those that spoke since it last read them;
+    // the rest (one that died silently, or another ao read first) all at once after it.
+    const newlyDead = queries.filter((q) => panes.get(q.tmuxName)?.dead && cache[q.tmuxName]?.lastWords === undefined && !look.lastWords?.has(q.tmuxName));
+    const deadScreens = new Map([
+      ...(look.lastWords ?? []),
+      ...(await Promise.all(newlyDead.map(async (q) => [q.tmuxName, await this.runtime.capture(q.tmuxName, LAST_WORDS_LINES).catch(() => "")] as const))),
+    ]);
     let dirty = false;
     for (const q of queries) {
       const pane = panes.get(q.tmuxName);
@@ -264,7 +269,7 @@ export class RuntimeFacts {
       const screen = look.screens.get(q.tmuxName);
       if (pane.dead && cache[q.tmuxName]!.lastWords === undefined) {
         // "agent exited" alone left a person to attach and look, and restoring will not help a missing key.
-        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(deadScreens.get(q.tmuxName) ?? "", pane.deadStatus) };
+        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(deadScreens.get(q.tmuxName) ?? "", pane) };
         dirty = true;
       } else if (!pane.dead && cache[q.tmuxName]!.lastWords !== undefined) {
         // Alive again (restored): its next exit's words are read afresh.

@@ -9,7 +9,7 @@ import { SPAWN_FAILED } from "../core/cleanup.js";
 import { compareIds } from "../core/format.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import type { StoredSession } from "../metadata/store.js";
-import { deadPaneWords } from "../plugins/runtime/tmux-look.js";
+import { deadPaneWords, LAST_WORDS_LINES, signalName } from "../plugins/runtime/tmux-look.js";
 import { holdsPlace } from "./hosts.js";
 import { branchBack } from "../core/branch-gone.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
@@ -94,8 +94,9 @@ export async function waitForAgent(runtime: RuntimePlugin, tmuxName: string, gra
     if (!pane) throw new Error("the tmux session vanished as the agent started");
     if (pane.dead) {
       // A dead pane's output sits in the history above tmux's "Pane is dead" line.
-      const { status, last } = deadPaneWords(await runtime.capture(tmuxName, 200).catch(() => ""), pane.deadStatus);
-      throw new Error(`the agent exited at once${status === null ? "" : ` (status ${status})`}${last.length ? `: ${last.join(" / ").trim()}` : ""}`);
+      const { status, signal, last } = deadPaneWords(await runtime.capture(tmuxName, LAST_WORDS_LINES).catch(() => ""), pane.deadStatus, pane.deadSignal);
+      const how = status !== null ? ` (status ${status})` : signal !== null ? ` (ended by ${signalName(signal)})` : "";
+      throw new Error(`the agent exited at once${how}${last.length ? `: ${last.join(" / ").trim()}` : ""}`);
     }
     if (Date.now() - start >= graceMs) return;
     if (Date.now() - start > timeoutMs) return;

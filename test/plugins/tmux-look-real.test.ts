@@ -18,9 +18,14 @@ const dir = mkdtempSync(path.join(tmpdir(), "ao-look-real-"));
 /** The real runtime, counting its tmux processes and keeping the last look. */
 class CountingTmux extends TmuxRuntime {
   invocations = 0;
+  /** The tmux command of each process, in order. */
+  commands: string[] = [];
+  looks: string[] = [];
   last: PaneLook | null = null;
   override tmux(args: string[], input?: string): Promise<RunResult> {
     this.invocations++;
+    this.commands.push(args[0] ?? "");
+    this.looks.push(`${args[0]} ${input ?? ""}`);
     return super.tmux(args, input);
   }
   override async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
@@ -109,5 +114,47 @@ describe("a look at real tmux", () => {
       if (f.get("fe-1")?.activity === "waiting_input" && rt.last!.screens.size === 1) return true;
       throw new Error(`fe-1 ${f.get("fe-1")?.activity}, read: ${[...rt.last!.screens.keys()].join(",")}`);
     });
+  });
+
+  it("reads a dead pane's last words in the look that finds it dead, and waits for no exit status a signal never gives", async () => {
+    const DEAD = ["ao-d-fe-1", "ao-d-fe-2", "ao-d-fe-3"];
+    const scripts = [
+      // Dies when told, after its last words (and a second, as ao's launcher lingers).
+      "printf 'working\\n'; read x; printf 'fatal: the key was refused\\n'; sleep 1; exit 7",
+      // Ended by a signal with nothing more to say.
+      "printf 'idle\\n'; exec sleep 600",
+      "printf 'alive\\n'; exec sleep 600",
+    ];
+    DEAD.forEach((name, i) => {
+      const r = tm.tmux("new-session", "-d", "-s", name, "-x", "60", "-y", "6", "sh", "-c", scripts[i]!, ";", "set-option", "-w", "-t", `=${name}:`, "remain-on-exit", "on");
+      expect(r.code).toBe(0);
+    });
+    const rt = new CountingTmux(tm.socket);
+    const facts = new RuntimeFacts(rt, path.join(dir, "dead.json"), 60_000);
+    const queries = DEAD.map((name, i) => ({ id: `fe-${i + 1}`, tmuxName: name, agent: generic }));
+    // Every screen read still: then a look is the one loop over the sessions, reading nothing.
+    await waitFor("every screen read still", async () => {
+      await facts.gather(queries);
+      return rt.looks.at(-1)!.startsWith("source-file run-shell -C") && rt.last!.screens.size === 0;
+    });
+
+    // fe-1 speaks and dies: the look that finds it dead has read what it said, with no capture of its own.
+    rt.commands = [];
+    tm.tmux("send-keys", "-t", "=ao-d-fe-1:", "Enter");
+    const words = await waitFor("fe-1 dead, its words read", async () => (await facts.gather(queries)).get("fe-1")?.lastWords ?? null);
+    expect(words).toBe("status 7: working / fatal: the key was refused");
+    expect(rt.commands).not.toContain("capture-pane");
+
+    // fe-2 is ended by a signal: no status ever comes, and no look waits for one.
+    const pid = tm.tmux("display-message", "-p", "-t", "=ao-d-fe-2:", "#{pane_pid}").stdout.trim();
+    process.kill(Number(pid), "SIGKILL");
+    const said = await waitFor("fe-2 dead", async () => (await facts.gather(queries)).get("fe-2")?.lastWords ?? null);
+    expect(said).toBe("ended by signal 9 (SIGKILL): idle");
+    for (let i = 0; i < 3; i++) {
+      rt.commands = [];
+      const f = await facts.gather(queries);
+      expect(rt.commands).toEqual(["source-file"]);
+      expect(f.get("fe-2")?.lastWords).toBe(said);
+    }
   });
 });

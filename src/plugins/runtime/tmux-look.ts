@@ -2,7 +2,7 @@ import type { PaneFacts, PaneLook, ScreenWant } from "../types.js";
 
 // No #{pane_current_command}: tmux reads /proc for it, pane by pane (7 of the 16 ms of listing
 // 500 panes), and no agent plugin reads it.
-export const PANE_FORMAT = ["#{session_name}", "#{pane_pid}", "#{pane_dead}", "#{pane_dead_status}", "#{window_activity}"].join("\t");
+export const PANE_FORMAT = ["#{session_name}", "#{pane_pid}", "#{pane_dead}", "#{pane_dead_status}", "#{pane_dead_signal}", "#{window_activity}"].join("\t");
 
 /** Every pane, as a line of a tmux script. */
 export const LIST_PANES_LINE = `list-panes -a -F '${PANE_FORMAT}'`;
@@ -17,13 +17,14 @@ export function parsePanes(stdout: string): PaneFacts[] {
   const out: PaneFacts[] = [];
   for (const line of stdout.split("\n")) {
     if (!line) continue;
-    const [name, pid, dead, deadStatus, activity] = line.split("\t");
+    const [name, pid, dead, deadStatus, deadSignal, activity] = line.split("\t");
     if (name === undefined || activity === undefined) continue;
     out.push({
       name,
       panePid: Number(pid),
       dead: dead === "1",
       deadStatus: deadStatus ? Number(deadStatus) : null,
+      ...(deadSignal ? { deadSignal: Number(deadSignal) } : {}),
       activityAt: Number(activity),
     });
   }
@@ -42,6 +43,15 @@ export const READ_MARK = "AO_READ";
 
 /** The command that sets the mark on `target`'s session to the format `value`, expanded there. */
 const setMark = (target: string, value: string) => `set-environment -h -F -t ${target} ${READ_MARK} '${value}'`;
+
+/** How many lines of a dead pane's history its last words are read from, beside its screen. */
+export const LAST_WORDS_LINES = 200;
+
+/**
+ * How many lines `capture-pane -S -LAST_WORDS_LINES` prints, as a format: the screen's rows and
+ * as much history as there is, up to that many lines.
+ */
+const LAST_WORDS_ROWS = `#{e|+|:#{pane_height},#{?#{e|<|:#{history_size},${LAST_WORDS_LINES}},#{history_size},${LAST_WORDS_LINES}}}`;
 
 /** Any character tmux allows in a session name that ao's names never hold: spaces, quotes, `;`. */
 const UNSAFE_GLOB = "*[!A-Za-z0-9_.-]*";
@@ -116,18 +126,25 @@ export function lookScript(wants: readonly ScreenWant[], nonce: string, plan = p
   }
   if (plan.loop) {
     const { prefix, stillBefore } = plan.loop;
-    const cond =
-      `#{&&:#{m:${prefix}*,#{session_name}},#{?#{m:${UNSAFE_GLOB},#{session_name}},0,#{?pane_dead,0,` +
-      `#{e|<=|:#{window_activity},${stillBefore}}}}}`;
+    const ours = `#{&&:#{m:${prefix}*,#{session_name}},#{?#{m:${UNSAFE_GLOB},#{session_name}},0,1}}`;
     // #{l:…} keeps a format for the command's own run: the header and mark describe the capture.
     const read =
       `display-message -p -t #{pane_id} '#{l:${nonce} s #{session_name} #{window_activity} #{pane_height}}' ; ` +
       `capture-pane -p -t #{pane_id} ; ${setMark("#{pane_id}", `#{l:${markValue(stillBefore)}}`)} ; `;
+    // A pane that died since its screen was read: its last words (its history as well as its
+    // screen), in this same process rather than one more after the listing shows it dead. Its
+    // mark then holds its last output time, so it is read once. A pane that died with no output
+    // since its last read is not changed here: the listing shows it dead, and it is read by name.
+    const lastWords =
+      `display-message -p -t #{pane_id} '#{l:${nonce} d #{session_name} #{window_activity} ${LAST_WORDS_ROWS}}' ; ` +
+      `capture-pane -p -S -${LAST_WORDS_LINES} -t #{pane_id} ; ${setMark("#{pane_id}", "#{l:#{window_activity}}")} ; `;
     // The one test that fails for nearly every session of a quiet workspace goes first, on its
     // own: tmux expands only the branch a #{?…} takes, and both sides of a #{&&:…}. At 500
-    // sessions the loop went from about 10 to 6 ms of tmux's time.
+    // sessions the loop went from about 10 to 6 ms of tmux's time. Everything else is asked only
+    // of a changed pane.
     const changed = `#{!=:#{window_activity},#{${READ_MARK}}}`;
-    lines.push(`run-shell -C "#{S:#{?${changed},#{?${cond},${read},},}}"`);
+    const still = `#{e|<=|:#{window_activity},${stillBefore}}`;
+    lines.push(`run-shell -C "#{S:#{?${changed},#{?${ours},#{?pane_dead,${lastWords},#{?${still},${read},}},},}}"`);
   }
   lines.push(`display-message -p '${nonce} p'`);
   lines.push(LIST_PANES_LINE);
@@ -164,11 +181,19 @@ export function wantsNotAsked(wants: readonly ScreenWant[], asked: readonly Scre
  * What a dead pane (kept by remain-on-exit) says last: its exit status, from the pane's field or
  * tmux's own "Pane is dead (status N, …)" line when the field lags, and its last three lines.
  */
-export function deadPaneWords(capture: string, deadStatus: number | null): { status: number | null; last: string[] } {
+export function deadPaneWords(capture: string, deadStatus: number | null, deadSignal: number | null = null): { status: number | null; signal: number | null; last: string[] } {
   const lines = capture.split("\n");
-  const said = Number(lines.map((l) => /^Pane is dead \(status (\d+)/.exec(l)?.[1]).find(Boolean) ?? NaN);
-  const status = deadStatus ?? (Number.isNaN(said) ? null : said);
-  return { status, last: lines.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3) };
+  const said = (what: string) => Number(lines.map((l) => new RegExp(`^Pane is dead \\(${what} (\\d+)`).exec(l)?.[1]).find(Boolean) ?? NaN);
+  const status = deadStatus ?? (Number.isNaN(said("status")) ? null : said("status"));
+  const signal = status !== null ? null : (deadSignal ?? (Number.isNaN(said("signal")) ? null : said("signal")));
+  return { status, signal, last: lines.filter((l) => l.trim() && !/^Pane is dead/.test(l)).slice(-3) };
+}
+
+const SIGNALS: Record<number, string> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 15: "SIGTERM" };
+
+/** A signal as people know it: "signal 9 (SIGKILL)". */
+export function signalName(n: number): string {
+  return SIGNALS[n] ? `signal ${n} (${SIGNALS[n]})` : `signal ${n}`;
 }
 
 /** Thrown when tmux's answer is not in the shape the script asks for (another tmux, a garbled pipe). */
@@ -182,6 +207,7 @@ export function parseLook(stdout: string, nonce: string, wants?: readonly Screen
   // Walked line by line from positions, not split: a quiet look is a 500-line listing after
   // one header, and splitting it only to join it again was garbage every refresh.
   const screens = new Map<string, { activityAt: number; text: string }>();
+  const lastWords = new Map<string, string>();
   const lineEnd = (from: number) => {
     const e = stdout.indexOf("\n", from);
     return e === -1 ? stdout.length : e;
@@ -195,7 +221,7 @@ export function parseLook(stdout: string, nonce: string, wants?: readonly Screen
     const [, kind, name, activity, height] = header.split(" ");
     if (kind === "p") return finish(end < stdout.length ? stdout.slice(end + 1) : "");
     const rows = Number(height);
-    if (kind !== "s" || !name || !Number.isInteger(rows) || rows < 0) throw new LookOutOfStep(`tmux look: bad header at line ${line}`);
+    if ((kind !== "s" && kind !== "d") || !name || !Number.isInteger(rows) || rows < 0) throw new LookOutOfStep(`tmux look: bad header at line ${line}`);
     // capture-pane prints exactly `rows` lines: counted, never searched for.
     let next = end + 1;
     let last = end;
@@ -204,7 +230,9 @@ export function parseLook(stdout: string, nonce: string, wants?: readonly Screen
       last = lineEnd(next);
       next = last + 1;
     }
-    screens.set(name, { activityAt: Number(activity), text: rows ? `${stdout.slice(end + 1, last)}\n` : "" });
+    const text = rows ? `${stdout.slice(end + 1, last)}\n` : "";
+    if (kind === "d") lastWords.set(name, text);
+    else screens.set(name, { activityAt: Number(activity), text });
     pos = next;
     line += 1 + rows;
   }
@@ -213,6 +241,6 @@ export function parseLook(stdout: string, nonce: string, wants?: readonly Screen
       const cutoff = new Map(wants.map((w) => [w.name, w.stillBefore]));
       for (const [name, screen] of screens) if (screen.activityAt > (cutoff.get(name) ?? Infinity)) screens.delete(name);
     }
-    return { panes: panesOf(listing), screens };
+    return { panes: panesOf(listing), screens, ...(lastWords.size ? { lastWords } : {}) };
   }
 }

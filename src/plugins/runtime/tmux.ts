@@ -215,7 +215,8 @@ export class TmuxRuntime implements RuntimePlugin {
    * once the server handles another child's exit, which run-shell provides. null: none waiting.
    */
   private async settleDead(panes: PaneFacts[]): Promise<PaneFacts[] | null> {
-    if (!panes.some((p) => p.dead && p.deadStatus === null)) return null;
+    // A pane a signal ended has no status, ever: waiting for one cost two processes per look.
+    if (!panes.some((p) => p.dead && p.deadStatus === null && p.deadSignal === undefined)) return null;
     await this.tmux(["run-shell", "true"], undefined, this.lookDeadlineMs);
     return this.readPanes();
   }
@@ -306,7 +307,7 @@ export class TmuxRuntime implements RuntimePlugin {
       const again = [...notAsked, ...unreadWants(wants.filter((w) => !askAgain.has(w)), look)];
       if (again.length) {
         const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }), this.lookDeadlineMs);
-        look = { panes: look.panes, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };
+        look = { ...look, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };
       }
     } catch (e) {
       if (!(e instanceof LookOutOfStep)) throw e;
