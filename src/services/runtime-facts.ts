@@ -5,7 +5,7 @@ import type { Question } from "../core/question.js";
 import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
 import { writeCacheFile } from "../metadata/private.js";
-import { processesInEach } from "../plugins/runtime/processes.js";
+import { processesInEach, type WorktreeProcess } from "../plugins/runtime/processes.js";
 import { deadPaneWords, LAST_WORDS_LINES, signalName } from "../plugins/runtime/tmux-look.js";
 import { localHost } from "../plugins/host/local.js";
 import type { Host } from "../plugins/host/types.js";
@@ -63,6 +63,8 @@ export interface RuntimeQuery {
   eventLog?: string;
   /** The task went in on the command line and the agent has not taken it yet. */
   promptPending?: boolean;
+  /** `<workspace>/<id>`: the mark the processes ao started for the session carry (sessionMark). */
+  mark?: string;
 }
 
 /** The events of a session that reports none: one shared (frozen) empty list, not one per refresh. */
@@ -221,7 +223,7 @@ export class RuntimeFacts {
     const panes = new Map(look.panes.map((p) => [p.name, p]));
     // Sessions tmux does not know: one look at which processes still work in their worktrees.
     const missing = queries.filter((q) => !panes.has(q.tmuxName) && q.worktree).map((q) => q.worktree!);
-    const inWorktree = missing.length ? await processesInEach(missing, this.host) : new Map<string, Array<{ pid: number }>>();
+    const inWorktree = missing.length ? await processesInEach(missing, this.host) : new Map<string, WorktreeProcess[]>();
     // What panes that died since the last look said as their agents exited: read once each
     // (remain-on-exit keeps the pane). The look reads those that spoke since it last read them;
     // the rest (one that died silently, or another ao read first) all at once after it.
@@ -235,10 +237,11 @@ export class RuntimeFacts {
       const pane = panes.get(q.tmuxName);
       if (!pane) {
         // A tmux server whose socket file was deleted still runs its agents but answers no
-        // one: "no session" then is not "the agent is gone".
-        const procs = (q.worktree && inWorktree.get(q.worktree)) || [];
+        // one: "no session" then is not "the agent is gone". Only what ao started for the
+        // session counts: a person's shell or editor in the worktree says nothing of the agent.
+        const procs = ((q.worktree && inWorktree.get(q.worktree)) || []).filter((p) => q.mark === undefined || p.session === q.mark);
         const unreachable = procs.length
-          ? `tmux does not know ${q.tmuxName}, yet ${procs.length} process${procs.length === 1 ? "" : "es"} run in its worktree (pid ${procs.map((p) => p.pid).slice(0, 5).join(", ")}): the tmux server may be unreachable (its socket deleted)`
+          ? `tmux does not know ${q.tmuxName}, yet ${procs.length} process${procs.length === 1 ? "" : "es"} ao started for it run in its worktree (pid ${procs.map((p) => p.pid).slice(0, 5).join(", ")}): the tmux server may be unreachable (its socket deleted)`
           : undefined;
         out.set(q.id, { alive: false, ...(unreachable ? { unreachable } : {}) });
         continue;

@@ -244,6 +244,7 @@ function runtimeQuery(ctx: AppContext, s: StoredSession, remote: boolean): Runti
     ...(agent.wireHooks && stateDir ? { eventLog: agentEventsPath(stateDir) } : {}),
     promptPending: meta.promptOnLaunch === "1",
     ...(meta.worktree ? { worktree: meta.worktree } : {}),
+    mark: `${ctx.config.name}/${s.id}`,
   });
   queried.set(meta, { remote, query });
   return query;

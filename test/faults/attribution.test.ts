@@ -1,7 +1,7 @@
 // Fault suite — class "Wrong work attributed, live agents killed": PRs that share a session's
 // branch name but are not its own, ids reused after a reset, a restore racing a slow status,
 // and a tmux server whose socket file was deleted.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn as spawnChild } from "node:child_process";
 import { mkdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -227,4 +227,21 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     await waitFor(`${id} recorded as seen again`, recordedSeen);
     await runAo(["session", "kill", id], { env: ws.env });
   }, 120000);
+
+  it("a person's own process in the worktree of a session whose tmux is gone does not make the agent seem alive", async () => {
+    const id = await spawnReady();
+    const m = await meta(id);
+    const tmuxName = /tmuxName=(.*)/.exec(m)![1]!;
+    const worktree = /worktree=(.*)/.exec(m)![1]!;
+    // A shell of the person's, sitting in the worktree: no session's mark.
+    const mine = spawnChild("sleep", ["300"], { cwd: worktree, stdio: "ignore", env: { PATH: process.env.PATH } });
+    try {
+      tm.tmux("kill-session", "-t", `=${tmuxName}`);
+      await waitFor("only the person's process left", async () => (await processesIn(worktree)).map((p) => p.pid).join() === String(mine.pid));
+      expect(await row(id)).toMatchObject({ status: "errored", statusReason: expect.stringMatching(/runtime lost/) });
+    } finally {
+      mine.kill();
+    }
+    await runAo(["session", "kill", id], { env: ws.env });
+  }, 90000);
 });

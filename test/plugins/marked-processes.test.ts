@@ -2,18 +2,20 @@
 // AO_WORKSPACE, both exactly), found here through /proc and on another host by the script
 // markedProcesses runs there (run here through /bin/sh, as a host's shell would).
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { run } from "../../src/exec.js";
 import type { Host } from "../../src/plugins/host/types.js";
-import { markedProcesses } from "../../src/plugins/runtime/processes.js";
+import { markedProcesses, processesInEach } from "../../src/plugins/runtime/processes.js";
 import { waitFor } from "../helpers/tmux.js";
 
 const started: ChildProcess[] = [];
 
 /** `sleep <n>` with exactly `env` (and PATH), once it has exec'd (before that /proc shows our own environment). */
-async function sleeper(n: string, env: Record<string, string>): Promise<number> {
-  const child = spawn("sleep", [n], { env: { PATH: process.env.PATH, ...env }, stdio: "ignore" });
+async function sleeper(n: string, env: Record<string, string>, cwd?: string): Promise<number> {
+  const child = spawn("sleep", [n], { env: { PATH: process.env.PATH, ...env }, stdio: "ignore", ...(cwd ? { cwd } : {}) });
   started.push(child);
   const pid = child.pid!;
   await waitFor(`sleep ${n} started`, () => readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("sleep"));
@@ -49,6 +51,26 @@ describe.skipIf(process.platform !== "linux")("markedProcesses", () => {
       const found = await markedProcesses(mark, host);
       expect(found).toEqual([{ pid: own, command: "sleep 311" }]);
       for (const pid of others) expect(found.map((p) => p.pid)).not.toContain(pid);
+    }
+  });
+
+  it("names, of the processes working in a folder, the session whose mark each carries, here and through the host script", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ao-marked-"));
+    try {
+      const tag = `w${process.pid}`;
+      const agent = await sleeper("321", { AO_SESSION: "fe-3", AO_WORKSPACE: tag, SECRET_TOKEN: "never-shown" }, dir);
+      const person = await sleeper("322", {}, dir);
+      const spaced = await sleeper("323", { AO_SESSION: "fe-3 ", AO_WORKSPACE: tag }, dir);
+      for (const host of [undefined, shellHost]) {
+        const found = (await processesInEach([dir], host)).get(dir)!;
+        expect(found).toEqual([
+          { pid: agent, command: "sleep 321", session: `${tag}/fe-3` },
+          { pid: person, command: "sleep 322" },
+          { pid: spaced, command: "sleep 323", session: `${tag}/fe-3 ` },
+        ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -50,15 +50,31 @@ export async function killTree(pids: number[], graceMs = 3000, host: Host = loca
   for (const pid of pids.filter(pidAlive)) signal(pid, "SIGKILL");
 }
 
+/** A process working in a folder, and the session ao started it for, if it carries a mark. */
+export interface WorktreeProcess {
+  pid: number;
+  command: string;
+  /** `<workspace>/<id>` of the session whose mark (sessionMark) it carries, if any. */
+  session?: string;
+}
+
+/** `<workspace>/<id>` from a process's environment entries, when it carries a session's mark. */
+function markOf(entries: readonly string[]): string | undefined {
+  const value = (key: string) => entries.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
+  const id = value("AO_SESSION");
+  const ws = value("AO_WORKSPACE");
+  return id && ws ? `${ws}/${id}` : undefined;
+}
+
 /**
  * Processes whose working folder is one of `dirs` or inside it, per folder (Linux /proc;
  * elsewhere none can be seen and the lists are empty). An agent restarted by hand, or one whose
  * tmux server can no longer be reached, still shows here. One pass over /proc for all folders.
  */
-export async function processesInEach(dirs: string[], host: Host = localHost): Promise<Map<string, Array<{ pid: number; command: string }>>> {
+export async function processesInEach(dirs: string[], host: Host = localHost): Promise<Map<string, WorktreeProcess[]>> {
   if (host.remote) return remoteProcessesInEach(dirs, host);
   const { readdir, readlink, readFile, realpath } = await import("node:fs/promises");
-  const out = new Map<string, Array<{ pid: number; command: string }>>(dirs.map((d) => [d, []]));
+  const out = new Map<string, WorktreeProcess[]>(dirs.map((d) => [d, []]));
   const roots = (await Promise.all(dirs.map(async (d) => [d, await realpath(d).catch(() => null)] as const))).filter((r): r is readonly [string, string] => r[1] !== null);
   if (roots.length === 0) return out;
   let pids: string[];
@@ -75,7 +91,8 @@ export async function processesInEach(dirs: string[], host: Host = localHost): P
         const hits = roots.filter(([, root]) => cwd === root || cwd.startsWith(`${root}/`));
         if (hits.length === 0) return;
         const command = (await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
-        for (const [dir] of hits) out.get(dir)!.push({ pid: Number(p), command });
+        const session = markOf((await readFile(`/proc/${p}/environ`, "utf8").catch(() => "")).split("\0"));
+        for (const [dir] of hits) out.get(dir)!.push({ pid: Number(p), command, ...(session ? { session } : {}) });
       } catch {
         /* gone, or not ours to read */
       }
@@ -144,26 +161,29 @@ async function remoteMarkedProcesses(wanted: string[], host: Host): Promise<Arra
 
 /**
  * The same walk of /proc on another host, as one script: for each folder (an argument) its real
- * path, then each process whose working folder is inside one: `pid TAB folder-index TAB command`.
+ * path, then each process whose working folder is inside one:
+ * `pid TAB folder-index TAB its AO_SESSION= and AO_WORKSPACE= entries TAB command`.
  */
 const REMOTE_PROCS = [
   // The folders' real paths replace the arguments, in order ("-" for one that is gone).
   'n=$#; for d; do r=$(cd -- "$d" 2>/dev/null && pwd -P) || r=-; set -- "$@" "$r"; done; shift "$n"',
   "for p in /proc/[0-9]*; do",
   '  c=$(readlink "$p/cwd" 2>/dev/null) || continue; c=${c% (deleted)}; k=0',
-  '  for r; do case $c in "$r" | "$r"/*) printf "%s\\t%s\\t%s\\n" "${p#/proc/}" "$k" "$(tr "\\000" " " < "$p/cmdline" 2>/dev/null)" ;; esac; k=$((k+1)); done',
+  // Of its environment, only the session's mark is printed (never a credential it holds).
+  '  for r; do case $c in "$r" | "$r"/*) printf "%s\\t%s\\t%s\\t%s\\n" "${p#/proc/}" "$k" "$(tr "\\000" "\\n" < "$p/environ" 2>/dev/null | grep -E \'^AO_(SESSION|WORKSPACE)=\' | tr "\\n" "\\001")" "$(tr "\\000" " " < "$p/cmdline" 2>/dev/null)" ;; esac; k=$((k+1)); done',
   "done; exit 0",
 ].join("\n");
 
-async function remoteProcessesInEach(dirs: string[], host: Host): Promise<Map<string, Array<{ pid: number; command: string }>>> {
-  const out = new Map<string, Array<{ pid: number; command: string }>>(dirs.map((d) => [d, []]));
+async function remoteProcessesInEach(dirs: string[], host: Host): Promise<Map<string, WorktreeProcess[]>> {
+  const out = new Map<string, WorktreeProcess[]>(dirs.map((d) => [d, []]));
   if (dirs.length === 0) return out;
   const r = await host.run("/bin/sh", ["-c", REMOTE_PROCS, "sh", ...dirs]);
   for (const line of r.stdout.split("\n")) {
-    const [pid, k, command] = line.split("\t");
+    const [pid, k, marks, ...command] = line.split("\t");
     const dir = dirs[Number(k)];
     if (!pid || !/^\d+$/.test(pid) || dir === undefined) continue;
-    out.get(dir)!.push({ pid: Number(pid), command: (command ?? "").trim() });
+    const session = markOf((marks ?? "").split("\x01"));
+    out.get(dir)!.push({ pid: Number(pid), command: command.join("\t").trim(), ...(session ? { session } : {}) });
   }
   for (const list of out.values()) list.sort((a, b) => a.pid - b.pid);
   return out;
