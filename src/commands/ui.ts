@@ -26,6 +26,7 @@ import { colourEnabled } from "../core/style.js";
 import { createDashboard, type DashboardDeps, type GitHubStatus } from "../store/dashboard.js";
 import { capYoungGeneration, stopOptimizingAfter, tightOldGeneration } from "./young-gen.js";
 import { inertLines } from "../core/sanitize.js";
+import { stopReading, takeBack } from "./hand-over.js";
 
 export function githubStatus(g: PrSnapshot): GitHubStatus {
   const off = g.error !== null && g.fetchedAt === null;
@@ -35,6 +36,9 @@ export function githubStatus(g: PrSnapshot): GitHubStatus {
 const ALT_ON = "\u001b[?1049h";
 const ALT_OFF = "\u001b[?1049l";
 const CURSOR_ON = "\u001b[?25h";
+const CURSOR_OFF = "\u001b[?25l";
+// Ink draws from wherever the cursor is: after an attach, that is where the program left it.
+const HOME_CLEAR = "\u001b[H\u001b[2J";
 
 const projectRefs = (ctx: AppContext) => ctx.config.projects.map((p) => ({ id: p.id, name: p.name }));
 
@@ -178,7 +182,8 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   let stepAside: Promise<void> | null = null;
 
   const mount = () => {
-    process.stdout.write(ALT_ON);
+    // A new Ink instance every time: its first frame is a whole frame, drawn on a clean screen.
+    process.stdout.write(`${ALT_ON}${CURSOR_OFF}${HOME_CLEAR}`);
     onAltScreen = true;
     instance = render(React.createElement(App, { dashboard }), { exitOnCtrlC: true, patchConsole: true });
     void instance.waitUntilExit().then(() => {
@@ -190,10 +195,12 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const attach = async (id: string) => {
     stepAside = (async () => {
       instance?.unmount();
+      stopReading(process.stdin);
       restoreTerminal();
       try {
         await attachSession(ctx, id);
       } finally {
+        await takeBack(process.stdin, process.stdout);
         mount();
       }
     })();

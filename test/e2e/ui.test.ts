@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,6 +27,14 @@ const press = (key: string | (() => void), what: string, check: (s: string) => b
 const onCursor = (id: string) => (s: string) => !!rowOf(s, id)?.startsWith("▸");
 /** The table has the keyboard: the dashboard shows, with no dialog over it. */
 const tableKeys = (s: string) => s.includes("AGENT ORCHESTRATOR") && !/Send to|Kill fe-|Cleanup/.test(s);
+
+/** Whether ao ui's standard input is non-blocking (Linux: the O_NONBLOCK bit of its flags in /proc). */
+function stdinNonBlocking(): boolean {
+  const shell = pane("#{pane_pid}");
+  const ao = readFileSync(`/proc/${shell}/task/${shell}/children`, "utf8").trim().split(" ")[0];
+  const flags = /^flags:\s*(\d+)/m.exec(readFileSync(`/proc/${ao}/fdinfo/0`, "utf8"))?.[1];
+  return (parseInt(flags ?? "0", 8) & 0o4000) !== 0;
+}
 
 async function logged(id: string): Promise<string[]> {
   try {
@@ -109,6 +118,9 @@ describe("ao ui in a real terminal", () => {
     const s = await press(() => keys("C-b", "d"), "the dashboard again", (x) => x.includes("AGENT ORCHESTRATOR") && !!rowOf(x, "fe-2"), (x) => x.includes("sim-agent — "));
     expect(rowOf(s, "fe-1")).toMatch(/^▸ fe-1 /);
     expect(agents.tmux("list-sessions", "-F", "#{session_name}").stdout).toContain("fe-1");
+    // tmux's client makes its standard input blocking as it leaves, and that is ao's own: ao
+    // puts it back, or its next read after another reader took the bytes stops the dashboard.
+    if (existsSync("/proc/self/fdinfo/0")) expect(stdinNonBlocking()).toBe(true);
   });
 
   it("K then y kills the selected session; ao session ls agrees", async () => {
