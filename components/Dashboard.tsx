@@ -10,6 +10,7 @@ import { FilterBar } from "./FilterBar.js";
 import { Footer } from "./Footer.js";
 import { ConfigError, Header } from "./Header.js";
 import { HelpOverlay } from "./HelpOverlay.js";
+import { ForgetDialog } from "./ForgetDialog.js";
 import { KillDialog } from "./KillDialog.js";
 import { LogView } from "./LogView.js";
 import { MergeDialog } from "./MergeDialog.js";
@@ -54,6 +55,7 @@ export function Dashboard() {
         {dialog === "send" && <SendDialog />}
         {dialog === "answer" && <AnswerDialog />}
         {dialog === "kill" && <KillDialog />}
+        {dialog === "forget" && <ForgetDialog />}
         {dialog === "merge" && <MergeDialog />}
         {dialog === "cleanup" && <CleanupDialog width={columns - 1} />}
         {detail && !overlay && <DetailPane width={columns} />}

@@ -2,6 +2,7 @@ import { POLL_SECONDS, secondsFlag } from "./seconds.js";
 import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
+import { forgetSession } from "../services/forget.js";
 import { describeWork, killSession, unsavedWork } from "../services/kill.js";
 import { sessionMachine } from "../services/machines.js";
 import { coalesced, sharedAttention, watchAttention, type SharedAttention } from "../services/attention.js";
@@ -76,6 +77,7 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
       return work ? describeWork(work) : null;
     },
     kill: async (id, force) => void (await killSession(ctx, id, { force, actor: "dashboard" })),
+    forget: async (id) => void (await forgetSession(ctx, id, { actor: "dashboard" })),
     restore: async (id) => void (await restoreSession(ctx, id, "dashboard")),
     cleanupPlan: () => cleanupPlan(ctx, { issueClosed: issueClosedLookup(ctx) }),
     cleanupRun: async (plan) => (await applyCleanup(ctx, plan, "dashboard")).killed,

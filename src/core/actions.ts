@@ -12,6 +12,7 @@ export type ActionId =
   | "diff"
   | "merge"
   | "kill"
+  | "forget"
   | "restore"
   | "cleanup"
   | "mark"
@@ -42,6 +43,14 @@ export interface ActionDef {
 }
 
 const running = (s: SessionView) => s.activity !== null && s.activity !== "exited";
+
+/**
+ * Where `ao session kill --forget` applies: a kill refuses, because its host is gone from the
+ * config or does not answer (the row is errored for it), or its project left the config.
+ */
+export function unreachable(s: SessionView): boolean {
+  return s.statusCause === "host_unreachable" || s.projectGone === true;
+}
 
 function needSession(s: SessionView | undefined): s is SessionView {
   return s !== undefined;
@@ -95,6 +104,14 @@ export const ACTIONS: readonly ActionDef[] = [
     help: "kill the session (asks first; says what would be lost)",
     footer: true,
     disabledReason: (s) => (!needSession(s) ? "no session selected" : s.status === "killed" ? "session is already killed" : null),
+  },
+  {
+    id: "forget",
+    keys: ["F"],
+    label: "forget",
+    help: "retire a session ao cannot reach (host or project gone): asks first; nothing is ended or removed",
+    disabledReason: (s) =>
+      !needSession(s) ? "no session selected" : s.status === "killed" ? "session is already killed" : !unreachable(s) ? "ao can reach it: kill it (K)" : null,
   },
   {
     id: "restore",

@@ -145,6 +145,8 @@ export interface SessionView {
   host: string;
   projectId: string;
   projectName: string;
+  /** Its project is no longer in the config (the row still lists; only a forget retires it). */
+  projectGone?: true;
   branch: string | null;
   status: Status;
   statusCause: StatusCause;

@@ -186,6 +186,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     host: meta.host || LOCAL_HOST,
     projectId,
     projectName: project?.name ?? (projectId || "(unknown project)"),
+    ...(project ? {} : { projectGone: true as const }),
     branch: meta.branch || null,
     status: derived.status,
     statusCause: derived.cause,

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { cleanupActions } from "./dialogs/cleanup.js";
 import { diffActions } from "./dialogs/diff.js";
+import { forgetActions } from "./dialogs/forget.js";
 import { killActions } from "./dialogs/kill.js";
 import { mergeActions } from "./dialogs/merge.js";
 import { newSessionActions } from "./dialogs/new-session.js";
@@ -30,6 +31,7 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
   // A send refused because a question came up offers the answer dialog instead.
   const send = sendActions(kit, (id, q) => answers.openAnswer(id, q));
   const kill = killActions(kit);
+  const forget = forgetActions(kit);
   const cleanup = cleanupActions(kit);
   const newSession = newSessionActions(kit);
   const diff = diffActions(kit);
@@ -55,6 +57,7 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     diff: (s) => diff.openDiff(s!.id),
     merge: (s) => merge.openMerge(s!),
     kill: (_s, ids) => kill.openKill(ids),
+    forget: (s) => forget.openForget(s!),
     restore: (s) =>
       background(s!.id, "restore", async () => {
         await deps.restore(s!.id);
@@ -93,6 +96,7 @@ function makeActions(store: StoreApi<DashboardState>, deps: DashboardDeps) {
     setFilterText: table.setFilterText,
     submitSend: send.submitSend,
     confirmKill: kill.confirmKill,
+    confirmForget: forget.confirmForget,
     runCleanup: cleanup.runCleanup,
     newSessionProject: newSession.newSessionProject,
     submitNew: newSession.submitNew,

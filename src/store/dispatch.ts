@@ -4,7 +4,7 @@ import type { Kit } from "./kit.js";
 import { selectedSession } from "./state.js";
 
 /** Actions that work on the session under the cursor and wait for no other action on it. */
-const EXCLUSIVE: ReadonlySet<ActionId> = new Set(["attach", "send", "kill", "restore", "merge"]);
+const EXCLUSIVE: ReadonlySet<ActionId> = new Set(["attach", "send", "kill", "forget", "restore", "merge"]);
 /** Actions that act on every marked session when some are marked, else on the cursor's. */
 const MANY: ReadonlySet<ActionId> = new Set(["send", "kill"]);
 

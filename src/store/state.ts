@@ -23,6 +23,8 @@ export type Dialog =
   | { kind: "send"; ids: string[]; sending: boolean; outcome: string | null }
   /** `lost`: per session, what killing it would lose (only those with something to lose). */
   | { kind: "kill"; ids: string[]; stage: "checking" | "confirm" | "force"; lost: Record<string, string> }
+  /** What a forget leaves in place, where: the session's tmux session and worktree on its host. */
+  | { kind: "forget"; id: string; host: string; tmuxName: string; worktree: string | null }
   | { kind: "cleanup"; plan: CleanupItem[] | null; error: string | null; running: boolean; done: string[] | null }
   | {
       kind: "new";
@@ -111,6 +113,8 @@ export interface DashboardDeps extends AnswerDeps {
   /** What killing would lose, described, or null when nothing would. */
   unsavedWork(id: string): Promise<string | null>;
   kill(id: string, force: boolean): Promise<void>;
+  /** Retire a session ao cannot reach (ao session kill --forget): nothing is ended or removed. */
+  forget?(id: string): Promise<void>;
   restore(id: string): Promise<void>;
   cleanupPlan(): Promise<CleanupItem[]>;
   cleanupRun(plan: CleanupItem[]): Promise<string[]>;

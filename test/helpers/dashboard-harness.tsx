@@ -23,6 +23,8 @@ export interface FakeDeps extends DashboardDeps {
   diffs: Record<string, SessionDiffView>;
   /** Why merge() fails, when it should. */
   mergeFails: string | null;
+  /** Why forget() refuses, when it should. */
+  forgetFails: string | null;
 }
 
 /** Dashboard deps that record their calls and answer from plain fields. */
@@ -36,6 +38,7 @@ export function fakeDeps(sessions: SessionView[] = []): FakeDeps {
     spawned: null,
     diffs: {},
     mergeFails: null,
+    forgetFails: null,
     workspace: "my-app",
     projects: PROJECTS,
     listSessions: async () => (deps.calls.push(["listSessions"]), deps.sessions),
@@ -45,6 +48,10 @@ export function fakeDeps(sessions: SessionView[] = []): FakeDeps {
     unsavedWork: async (id) => (deps.calls.push(["unsavedWork", id]), deps.lost),
     kill: async (id, force) => void deps.calls.push(["kill", id, force]),
     restore: async (id) => void deps.calls.push(["restore", id]),
+    forget: async (id) => {
+      deps.calls.push(["forget", id]);
+      if (deps.forgetFails) throw new Error(deps.forgetFails);
+    },
     cleanupPlan: async () => (deps.calls.push(["cleanupPlan"]), deps.plan),
     cleanupRun: async (plan) => (deps.calls.push(["cleanupRun", plan]), plan.filter((p) => p.action === "kill").map((p) => p.id)),
     paneTail: async (id) => (deps.calls.push(["paneTail", id]), `pane of ${id}`),
