@@ -3,6 +3,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { processStartTime } from "../../src/exec.js";
 import { tryLock } from "../../src/metadata/lock.js";
 import { cleanupPlan } from "../../src/services/cleanup.js";
 import { killLockDir } from "../../src/services/kill.js";
@@ -89,5 +90,12 @@ describe("a spawn cut short before its agent started [class: acts without cause]
     await expect(restoreSession(await createApp({ env: ws.env }), id)).rejects.toThrow(`${id}: its spawn never finished`);
     expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).not.toBe(0);
     expect((await planFor(id))?.reason).toBe("spawn abandoned");
+  });
+
+  it("is not restored while its spawn still runs: restore says so, and nothing starts", async () => {
+    // The spawner is this very process, alive: its spawn is under way (fetch, postCreate).
+    const { id, tmuxName } = await lostSession({ status: "spawning", statusCause: "", errorReason: "", spawnPid: String(process.pid), spawnStart: processStartTime(process.pid) ?? "" });
+    await expect(restoreSession(await createApp({ env: ws.env }), id)).rejects.toThrow(`${id}: it is still being spawned`);
+    expect(tm.tmux("has-session", "-t", `=${tmuxName}`).code).not.toBe(0);
   });
 });
