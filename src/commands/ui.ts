@@ -3,7 +3,7 @@ import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
 import { forgetSession } from "../services/forget.js";
-import { describeWork, killSession, unsavedWork } from "../services/kill.js";
+import { describeWork, ForgetInstead, killSession, unsavedWork } from "../services/kill.js";
 import { sessionMachine } from "../services/machines.js";
 import { coalesced, sharedAttention, watchAttention, type SharedAttention } from "../services/attention.js";
 import { LifecycleService } from "../services/lifecycle.js";
@@ -76,7 +76,11 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
       const work = await unsavedWork(ctx, meta.worktree, sessionMachine(ctx, meta));
       return work ? describeWork(work) : null;
     },
-    kill: async (id, force) => void (await killSession(ctx, id, { force, actor: "dashboard" })),
+    kill: async (id, force) =>
+      void (await killSession(ctx, id, { force, actor: "dashboard" }).catch((e: unknown) => {
+        // The way out is the dashboard's own key, not a command to type elsewhere.
+        throw e instanceof ForgetInstead ? new Error(`${e.why}, forget it: F (nothing is touched)`) : e;
+      })),
     forget: async (id) => void (await forgetSession(ctx, id, { actor: "dashboard" })),
     restore: async (id) => void (await restoreSession(ctx, id, "dashboard")),
     cleanupPlan: () => cleanupPlan(ctx, { issueClosed: issueClosedLookup(ctx) }),

@@ -120,18 +120,30 @@ export async function killSession(ctx: AppContext, id: string, opts: KillOptions
   // An unknown id is said as such, before any lock is made for it.
   const meta = await readRecord(ctx, id);
   const gone = projectGone(ctx, id, meta) ?? hostGone(ctx, meta);
-  if (gone) throw new AoError(`${gone}. If it is gone for good, ${FORGET_HINT(id)}`, 1);
+  if (gone) throw new ForgetInstead(`${gone}. If it is gone for good`, id);
   await getSession(ctx, id);
   // One kill of a session at a time; a second waits and finds it killed. A restore that finds
   // one under way refuses (it would report success and then see its agent ended).
   return withLock(killLockDir(ctx, id), () => killLocked(ctx, id, opts), { timeoutMs: 5 * 60_000 }).catch((e: unknown) => {
     // Without its host a kill can never finish: the way out is said where the kill fails.
-    if (e instanceof HostUnreachableError) throw new AoError(`${id}: ${e.message}. Run the kill again once ${e.host} answers; if it is gone for good, ${FORGET_HINT(id)}`, 1);
+    if (e instanceof HostUnreachableError) throw new ForgetInstead(`${id}: ${e.message}. Run the kill again once ${e.host} answers; if it is gone for good`, id);
     throw e;
   });
 }
 
-const FORGET_HINT = (id: string) => `retire the record without touching anything: ao session kill ${id} --forget`;
+/**
+ * A kill that cannot go through because ao cannot reach what it made (its host, its project):
+ * the way out is to forget the session, said in the words of whoever asked (`why` reads on
+ * "…, <how to forget it>").
+ */
+export class ForgetInstead extends AoError {
+  constructor(
+    readonly why: string,
+    readonly id: string,
+  ) {
+    super(`${why}, retire the record without touching anything: ao session kill ${id} --forget`, 1);
+  }
+}
 
 async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promise<KillResult> {
   const { meta, project } = await getSession(ctx, id);

@@ -8,6 +8,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { dashboardDeps } from "../../src/commands/ui.js";
 import { ownerLine } from "../../src/metadata/lock.js";
 import { ROOT, runAo, type StatusRow } from "../helpers/ao.js";
 import { git, makeRepo } from "../helpers/git.js";
@@ -183,6 +185,15 @@ describe("kill --forget [class: a session ao can no longer reach stays forever]"
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cannot be used with/);
     }
+  });
+
+  it("in the dashboard, a kill that cannot go through names its own key for forgetting, not a command", async () => {
+    await seedRemote("gone-3", "decommissioned");
+    const deps = dashboardDeps(await createApp({ env: ws.env }), async () => {});
+    const refused = await deps.kill("gone-3", false).then(() => null, (e: Error) => e.message);
+    expect(refused).toMatch(/decommissioned.*forget it: F \(nothing is touched\)/s);
+    expect(refused).not.toMatch(/--forget/);
+    expect(await rec.field("gone-3", "status")).not.toBe("killed");
   });
 });
 
