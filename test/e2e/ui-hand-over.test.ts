@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AO_BIN, ROOT, requireBuild, runAo } from "../helpers/ao.js";
+import { ROOT, requireBuild, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { privateTmux } from "../helpers/tmux.js";
 import { rowOf, uiDriver } from "../helpers/ui-driver.js";
@@ -16,7 +16,6 @@ import { rowOf, uiDriver } from "../helpers/ui-driver.js";
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 const agents = privateTmux();
 const ui = uiDriver({ columns: 120, rows: 35 });
-const DASH = "=dash:";
 let root: string;
 let release: string;
 let got: string;
@@ -55,13 +54,8 @@ beforeAll(async () => {
   await writeFile(path.join(bin, "tmux"), `#!/bin/sh\nfor a in "$@"; do [ "$a" = attach-session ] && exec sh ${JSON.stringify(fake)}; done\nexec ${JSON.stringify(realTmux)} "$@"\n`);
   await chmod(path.join(bin, "tmux"), 0o755);
 
-  const pass = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-  // Through env: tmux puts its own PATH over one given with -e.
-  const argv = ["env", `PATH=${bin}:${process.env.PATH}`, process.execPath, AO_BIN, "ui", "--interval", "1"];
-  // The shell around it says when ao ui has ended, and remain-on-exit keeps what it says.
-  const started = ui.server.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", "sh", "-c", '"$@"; echo "[ao ui exited $?]"', "sh", ...argv,
-    ";", "set-option", "-w", "-t", DASH, "remain-on-exit", "on");
-  expect(started.code).toBe(0);
+  // The stub tmux first on the PATH; kept once ao ui ends, with its exit code.
+  ui.startKept(env, ["env", `PATH=${bin}:${process.env.PATH}`]);
 }, 45_000);
 
 afterAll(async () => {

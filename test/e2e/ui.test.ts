@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AO_BIN, ROOT, requireBuild, runAo } from "../helpers/ao.js";
+import { ROOT, requireBuild, runAo } from "../helpers/ao.js";
 import { makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { rowOf, uiDriver } from "../helpers/ui-driver.js";
@@ -66,13 +66,8 @@ beforeAll(async () => {
   }
   await waitFor("both agents ready", async () => (await ls()).filter((r) => r.activity === "ready").length === 2);
 
-  const pass = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
-  // remain-on-exit keeps the pane after `q`, so the test can see what the dashboard left behind;
-  // the shell around it prints the exit code there.
-  const argv = [process.execPath, AO_BIN, "ui", "--interval", "1"];
-  const started = ui.server.tmux("new-session", "-d", "-s", "dash", "-x", "120", "-y", "35", ...pass, "--", "sh", "-c", '"$@"; echo "[ao ui exited $?]"', "sh", ...argv,
-    ";", "set-option", "-w", "-t", DASH, "remain-on-exit", "on");
-  expect(started.code).toBe(0);
+  // Kept after `q`, so the test can see what the dashboard left behind, and its exit code.
+  ui.startKept(env);
 }, 45_000);
 
 afterAll(async () => {

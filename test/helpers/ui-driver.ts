@@ -57,6 +57,18 @@ export function uiDriver(size: { columns: number; rows: number }) {
       const r = server.tmux("new-session", "-d", "-s", "dash", "-x", String(size.columns), "-y", String(size.rows), ...pass, "--", ...argv);
       expect(r.code).toBe(0);
     },
+    /**
+     * The same, kept once it ends (remain-on-exit), with "[ao ui exited N]" printed after it, so
+     * a test sees what the dashboard left behind. `via` goes before node (`env PATH=…`: tmux puts
+     * its own PATH over one given with -e).
+     */
+    startKept(env: NodeJS.ProcessEnv, via: string[] = []) {
+      const pass = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+      const argv = [...via, process.execPath, AO_BIN, "ui", "--interval", "1"];
+      const r = server.tmux("new-session", "-d", "-s", "dash", "-x", String(size.columns), "-y", String(size.rows), ...pass, "--", "sh", "-c", '"$@"; echo "[ao ui exited $?]"', "sh", ...argv,
+        ";", "set-option", "-w", "-t", T, "remain-on-exit", "on");
+      expect(r.code).toBe(0);
+    },
     kill: () => server.kill(),
   };
 }
