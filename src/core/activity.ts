@@ -49,6 +49,12 @@ export function deriveActivity(input: ActivityInput): Activity {
   return what === "ready" && still >= input.readyThresholdMs ? "idle" : what;
 }
 
+/** A busy screen that moves (its spinner) is read this often, to see whether anything but the spinner moved. */
+export const PROGRESS_READ_MS = 15_000;
+
+/** A working agent whose screen shows nothing new (its spinner aside) this long has the reason say so. */
+export const NO_PROGRESS_NOTE_MS = 60_000;
+
 /** The screen must have changed this long after an event before it speaks over the event. */
 export const EVENT_SLACK_MS = 2000;
 

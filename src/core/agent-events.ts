@@ -107,6 +107,15 @@ export function kindOf(e: AgentEvent): AgentEventKind {
   }
 }
 
+/**
+ * Whether the agent's newest event handed the turn to the model: a prompt taken, or a tool's
+ * result (Claude's PostToolUse, Gemini's AfterTool). What comes next is the model's reply.
+ */
+export function modelHasTurn(events: readonly AgentEvent[]): boolean {
+  const last = events.at(-1);
+  return last !== undefined && (kindOf(last) === "prompt" || last.event === "PostToolUse" || last.event === "AfterTool");
+}
+
 function toolText(d: Record<string, unknown>): string {
   const tool = str(d.tool_name) ?? "a tool";
   const input = d.tool_input && typeof d.tool_input === "object" ? (d.tool_input as Record<string, unknown>) : {};

@@ -4,6 +4,7 @@ import { prNumberFromUrl } from "./pr.js";
 import { shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
 import { errorWords } from "./error-words.js";
+import { NO_PROGRESS_NOTE_MS } from "./activity.js";
 
 /** Statuses that only GitHub facts can produce; without those facts the last recorded one stands. */
 const PR_STATUSES: ReadonlySet<Status> = new Set([
@@ -160,7 +161,18 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
       return is("stuck", "stuck", `no progress for ${shortAge(new Date(facts.now.getTime() - quietMs), facts.now)} (screen still, no event from the agent)`);
     }
   }
-  if (facts.activity === "active") return is("working", "working", "agent is working");
+  if (facts.activity === "active") {
+    // Its spinner turns, so it reads as working; but a request the model never answers turns it
+    // just the same. Said as seen, not guessed dead: the agent may still get its answer.
+    const np = facts.agent?.noProgress;
+    if (np && np.ms >= NO_PROGRESS_NOTE_MS) {
+      const long = shortAge(new Date(facts.now.getTime() - np.ms), facts.now);
+      const what = np.unanswered ? "no reply from the model" : np.modelsTurn ? "nothing new from the model" : "nothing new on its screen";
+      const why = np.moving ? "only its spinner moves" : "its screen is still, its turn not ended";
+      return is("working", "no_progress", `agent is working · ${what} for ${long} (${why})`);
+    }
+    return is("working", "working", "agent is working");
+  }
   // Started by a spawn or restore and not seen since (no look at its screen, no event): that it
   // works would be a guess.
   if (recorded === "spawning" && facts.activity === undefined) return is("spawning", "booting", "the agent was started; nothing seen of it yet");

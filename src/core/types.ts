@@ -95,6 +95,13 @@ export interface AgentFacts {
    * server error after its retries), from its event or its screen (outside text).
    */
   error: string | null;
+  /**
+   * Working, with nothing new on its screen but its spinner this long (ms), as ao saw it or the
+   * spinner's clock says; `unanswered`: the model has sent nothing since the prompt;
+   * `modelsTurn`: the model has the turn (its first reply, or its answer to a tool's result);
+   * `moving`: its spinner moves (else the screen is still, its turn not ended on it).
+   */
+  noProgress?: { ms: number; unanswered: boolean; modelsTurn: boolean; moving: boolean };
 }
 
 /**
@@ -128,6 +135,7 @@ export const CAUSES = [
   "pr_recorded",
   "stuck",
   "working",
+  "no_progress",
 ] as const;
 export type StatusCause = (typeof CAUSES)[number];
 

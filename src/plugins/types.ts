@@ -246,6 +246,22 @@ export interface AgentPlugin {
    * last turn ended otherwise, or an error line has scrolled above a later turn.
    */
   readTurnError?(capture: string): string | null;
+  /**
+   * What a busy screen shows of the work, without what moves by itself (the spinner's glyph and
+   * words, its clock): two reads that give the same text saw no progress between them. null when
+   * the screen shows no busy marker.
+   */
+  progressOf?(capture: string): ScreenProgress | null;
+}
+
+/** What a busy screen shows of its work (AgentPlugin.progressOf). */
+export interface ScreenProgress {
+  /** The screen without what moves by itself: the same text on two reads is no progress between them. */
+  shown: string;
+  /** The person's prompt is the last thing above the spinner: nothing from the model yet this turn. */
+  unanswered: boolean;
+  /** With `unanswered`: how long the spinner's own clock says it has waited (ms), when it shows one. */
+  waitedMs: number | null;
 }
 
 export interface TerminalPlugin {

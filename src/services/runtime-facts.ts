@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
-import { agentReport, type AgentEvent, type AgentReport } from "../core/agent-events.js";
+import { PROGRESS_READ_MS, reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
+import { agentReport, modelHasTurn, type AgentEvent, type AgentReport } from "../core/agent-events.js";
 import type { Question } from "../core/question.js";
 import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
@@ -36,6 +36,11 @@ export interface SessionRuntimeFacts {
    * back, nothing moves): Codex and Gemini print one and return to their prompt.
    */
   turnError?: string;
+  /**
+   * A working agent whose screen shows nothing new but its spinner: since when (ms) ao has seen
+   * it so, or its spinner's clock says it waits on the model's first reply; whose turn it is.
+   */
+  noProgress?: { ms: number; unanswered: boolean; modelsTurn: boolean; moving: boolean };
   /** Its newest events, for the detail view. */
   events?: AgentEvent[];
   /** A dead pane's last words: its exit status and last lines (outside text). */
@@ -101,6 +106,14 @@ interface CacheEntry {
   screen?: false;
   /** A dead pane's last words (its exit status, its last lines), read once: `seenFor` dates them. */
   lastWords?: string;
+  /** The last gather found it working: its moving screen is read now and then (PROGRESS_READ_MS). */
+  busy?: boolean;
+  /** What its busy screen showed of the work (agent plugin's progressOf), and since when (ms) unchanged. */
+  progress?: string;
+  progressAt?: number;
+  /** With `progress`: nothing from the model under the prompt yet, and how long its spinner's clock says. */
+  unanswered?: boolean;
+  waitedMs?: number | null;
 }
 
 
@@ -112,15 +125,32 @@ function lastWordsOf(capture: string, pane: PaneFacts): string {
 }
 type PaneCache = Record<string, CacheEntry>;
 
+/**
+ * How long a working agent's screen has shown nothing new but its spinner, as ao saw it (reads
+ * at most PROGRESS_READ_MS apart) or, before the model's first reply, as its spinner's clock says;
+ * an event from the agent since is news. Nothing is said from a read too old to speak for now.
+ */
+function noProgressOf(entry: CacheEntry, events: readonly AgentEvent[], now: number, moving: boolean): SessionRuntimeFacts["noProgress"] {
+  // A still screen was read at its last output: tmux vouches it is unchanged since.
+  if (entry.progress === undefined || entry.progressAt === undefined || (moving && now - (entry.at ?? 0) > 3 * PROGRESS_READ_MS)) return undefined;
+  const since = Math.max(entry.progressAt, events.at(-1)?.t ?? 0);
+  const seen = Math.max(0, now - since);
+  const ms = entry.unanswered && entry.waitedMs != null ? Math.max(seen, entry.waitedMs) : seen;
+  return { ms, unanswered: entry.unanswered === true, modelsTurn: entry.unanswered === true || modelHasTurn(events), moving };
+}
+
 /** What a look asks of each named pane, from what the cache remembers of its screen. */
-function wantsOf(names: readonly string[], cache: PaneCache, stillBefore: number): ScreenWant[] {
+function wantsOf(names: readonly string[], cache: PaneCache, stillBefore: number, now?: number): ScreenWant[] {
   return names.map((name) => {
     // A screen last read while it moved is read again once still.
     const known = cache[name]?.wasStill === false ? undefined : cache[name]?.activityAt;
     // Until an agent has shown a non-blank screen its screen is read even while it moves, in
     // the same tmux process: a blank one is booting (spawning), a drawn one is not.
     const booting = cache[name]?.blank !== false;
-    return { name, stillBefore: booting ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
+    // A working agent's spinner keeps its screen moving: now and then it is read all the same, to
+    // see whether anything else moved (a hung model request moves nothing else).
+    const progressDue = now !== undefined && cache[name]?.busy === true && now - (cache[name]?.at ?? 0) >= PROGRESS_READ_MS;
+    return { name, stillBefore: booting || progressDue ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
   });
 }
 
@@ -191,7 +221,7 @@ export class RuntimeFacts {
     if (this.gathered) return this.runtime.prepareLook();
     const cache = this.loadCache();
     const names = Object.keys(cache).filter((name) => cache[name]!.screen !== false);
-    await this.runtime.prepareLook(wantsOf(names, cache, stillCutoffSec(now)));
+    await this.runtime.prepareLook(wantsOf(names, cache, stillCutoffSec(now), now));
   }
 
   private async saveCache(cache: PaneCache): Promise<void> {
@@ -208,6 +238,7 @@ export class RuntimeFacts {
       queries.filter((q) => q.readScreen !== false).map((q) => q.tmuxName),
       cache,
       stillCutoffSec(now),
+      now,
     );
     // The event logs are read beside the tmux look, not after it: on another host the two ride
     // the one shared connection at once, so a refresh waits for one round trip, not two. A log
@@ -266,7 +297,10 @@ export class RuntimeFacts {
         const question = dialog ? (q.agent.readQuestion?.(text) ?? null) : null;
         const turnError = isStill && still === "ready" ? (q.agent.readTurnError?.(text) ?? null) : null;
         const movingDialog = !isStill && dialog && prev?.wasStill === false && prev.still === still;
-        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, turnError, movingDialog };
+        // The same work on screen as last read (its spinner aside) keeps the time it was first seen.
+        const p = q.agent.progressOf?.(text) ?? null;
+        const progress = p ? { progress: p.shown, progressAt: p.shown === prev?.progress && prev.progressAt !== undefined ? prev.progressAt : now, unanswered: p.unanswered, waitedMs: p.waitedMs } : { progress: undefined, progressAt: undefined, unanswered: undefined, waitedMs: undefined };
+        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, turnError, movingDialog, ...progress };
         dirty = true;
       };
       const screen = look.screens.get(q.tmuxName);
@@ -309,7 +343,12 @@ export class RuntimeFacts {
       // The error stands only while the agent sits at its prompt on the very screen that shows it:
       // any output since (a new prompt typed, a turn begun) has it read again, or not at all.
       const turnError = (activity === "ready" || activity === "idle") && still === "ready" && cached?.turnError ? cached.turnError : undefined;
-      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(turnError ? { turnError } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
+      if ((activity === "active") !== (cached?.busy === true)) {
+        cache[q.tmuxName] = { ...cache[q.tmuxName], busy: activity === "active" };
+        dirty = true;
+      }
+      const noProgress = activity === "active" ? noProgressOf(cache[q.tmuxName]!, events, now, !isStill) : undefined;
+      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(turnError ? { turnError } : {}), ...(noProgress ? { noProgress } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

@@ -105,6 +105,7 @@ function agentFacts(meta: Record<string, string>, rt: SessionRuntimeFacts | unde
     // The error its last turn ended on, by its own event or, for agents that print theirs and
     // go back to their prompt, off that screen. It stands until the agent works again.
     error: rt.report?.kind === "turn_failed" ? rt.report.error : (rt.turnError ?? null),
+    ...(rt.noProgress ? { noProgress: rt.noProgress } : {}),
   };
 }
 

@@ -33,7 +33,6 @@ const BLOCKED_NOT_WAITING: Record<AgentName, string[]> = {
 const BUSY_WITHOUT_MARKER: Record<AgentName, string[]> = {
   "claude-code": [],
   codex: [
-    "working-streaming.txt", // Codex hides its "Working (" line while text streams
     "steer.txt", // the steered turn had already ended on screen
   ],
   gemini: [],
@@ -59,7 +58,15 @@ const TURN_ERRORS: Record<Exclude<AgentName, "claude-code">, Record<string, stri
     "error.txt": "API Error 400 INVALID_ARGUMENT: Invalid request (scripted)",
     "error-unauthorized.txt": "API Error 401 UNAUTHENTICATED: API key not valid (scripted).",
     "error-quota.txt": "[API Error: You have exhausted your daily quota on this model.] Please wait and try again later. To increase your limits, request a quota increase through AI Studio, or switch to another /auth method",
+    // A request that never got an answer fails after about two minutes; a reply that stopped, after ten.
+    "hang-end.txt": "[API Error: exception TypeError: fetch failed sending request]",
+    "stall-end.txt": "[API Error: terminated]",
   },
+};
+// Per agent, a failed turn's screen and its empty input line, to type a draft into.
+const DRAFT_AFTER_ERROR: Record<keyof typeof TURN_ERRORS, [string, string, string]> = {
+  codex: ["error-unauthorized.txt", "› Ask Codex to do anything", "› try again"],
+  gemini: ["error-unauthorized.txt", " >   Type your message or @path/to/file", " > try again"],
 };
 
 const ASKS_A_PERSON: StillActivity[] = ["waiting_input", "blocked"];
@@ -164,17 +171,17 @@ describe("drafts and old transcript lines are not dialogs", () => {
 
 describe.each(Object.keys(TURN_ERRORS) as Array<keyof typeof TURN_ERRORS>)("%s: the error a turn ended on", (agent) => {
   const plugin = AGENTS[agent];
-  it("each error capture is recorded at the prompt (ready)", () => {
-    for (const f of Object.keys(TURN_ERRORS[agent])) expect(meta(agent)[f]?.state, f).toBe("ready");
+  it("each error capture is recorded at the prompt (ready), or after the agent exited", () => {
+    for (const f of Object.keys(TURN_ERRORS[agent])) expect(["ready", "exited"], f).toContain(meta(agent)[f]?.state);
   });
   it.each(Object.keys(meta(agent)))("%s", (file) => {
     expect(plugin.readTurnError!(screen(agent, file).capture)).toBe(TURN_ERRORS[agent][file] ?? null);
   });
   it("a draft typed after the error leaves it the last turn's outcome", () => {
-    const s = screen(agent, "error-unauthorized.txt").capture;
-    const prompt = agent === "codex" ? "› Ask Codex to do anything" : " >   Type your message or @path/to/file";
+    const [file, prompt, draft] = DRAFT_AFTER_ERROR[agent];
+    const s = screen(agent, file).capture;
     expect(s).toContain(prompt);
-    expect(plugin.readTurnError!(s.replace(prompt, agent === "codex" ? "› try again" : " > try again"))).toBe(TURN_ERRORS[agent]["error-unauthorized.txt"]);
+    expect(plugin.readTurnError!(s.replace(prompt, draft))).toBe(TURN_ERRORS[agent][file]);
   });
 });
 
@@ -187,4 +194,54 @@ it("gemini: an error line the model went on after (its text, a tool box) is not 
   expect(gemini.readTurnError!(after("✦ Recovered: here is the answer."))).toBeNull();
   expect(gemini.readTurnError!(after("╭──────╮\n│ ✓  Shell  ls │\n╰──────╯"))).toBeNull();
   expect(gemini.readTurnError!(after("ℹ A note."))).toBe(TURN_ERRORS.gemini["error-unauthorized.txt"]);
+});
+
+/*
+ * A request the model never answers ("hang") or a reply that stops mid-stream ("stall"): the
+ * spinner keeps the screen moving. What progressOf keeps of a screen (its spinner's own motion
+ * taken out) must be the same across the captures of one such turn, and differ once a reply streams.
+ */
+const STILL_WORK: Record<AgentName, string[][]> = {
+  "claude-code": [
+    ["hang-10s.txt", "hang-60s.txt", "hang-4m.txt", "hang-end.txt"], // the last one after its own timeout: "Request timed out. · Retrying in 0s · attempt 2/2"
+    ["stall-10s.txt", "stall-60s.txt", "stall-4m.txt"],
+  ],
+  // A tip shows under "Working" in the first minute: progress once, then nothing. A stalled reply
+  // shows no busy line at all; after 5 min Codex reconnects and streams it again (stall-end.txt).
+  codex: [["hang-60s.txt", "hang-4m.txt", "hang-end.txt"], ["stall-10s.txt", "stall-60s.txt", "stall-4m.txt"]],
+  gemini: [["hang-10s.txt", "hang-60s.txt"], ["stall-10s.txt", "stall-60s.txt", "stall-4m.txt"]],
+};
+const REPLY_STREAMED: Record<AgentName, [string, string]> = {
+  "claude-code": ["working-1.txt", "working-3.txt"], // "↓ 2 tokens" before any text shows
+  codex: ["working-1.txt", "queued.txt"],
+  gemini: ["working-2.txt", "working-streaming.txt"],
+};
+// Screens where the person's prompt is the last thing above the spinner, and its clock then.
+const UNANSWERED: Record<AgentName, Record<string, number | null>> = {
+  "claude-code": { "hang-10s.txt": null, "hang-60s.txt": 61_000, "hang-4m.txt": 241_000, "hang-end.txt": null, "hang-timeout-10s.txt": null, "working-1.txt": null, "working-2.txt": null, "error-retrying.txt": null, "error-overloaded-retrying.txt": null },
+  codex: { "hang-10s.txt": 11_000, "hang-60s.txt": 60_000, "hang-4m.txt": 241_000, "hang-end.txt": 663_000, "working-1.txt": 1000, "working-2.txt": 4000, "working-with-draft.txt": 5000, "queued.txt": 5000, "error-retrying.txt": 3000 },
+  gemini: { "hang-10s.txt": 10_000, "hang-60s.txt": 60_000, "working-1.txt": 1000, "working-2.txt": 4000, "working-with-draft.txt": 5000, "error-retrying.txt": 8000 },
+};
+
+describe.each(Object.keys(AGENTS) as AgentName[])("%s: progress on a busy screen", (agent) => {
+  const plugin = AGENTS[agent];
+  const progress = (file: string) => plugin.progressOf!(screen(agent, file).capture);
+  it.each(STILL_WORK[agent].map((files) => [files.join(", "), files] as const))("no progress across %s", (_name, files) => {
+    const shown = files.map((f) => progress(f)?.shown);
+    expect(shown[0]).toEqual(expect.any(String));
+    for (const s of shown) expect(s).toBe(shown[0]);
+  });
+  it("a reply streaming in is progress", () => {
+    const [before, after] = REPLY_STREAMED[agent];
+    expect(progress(before)?.shown).toEqual(expect.any(String));
+    expect(progress(after)?.shown).toEqual(expect.any(String));
+    expect(progress(after)!.shown).not.toBe(progress(before)!.shown);
+  });
+  it.each(Object.keys(meta(agent)))("%s: a busy marker only on a busy screen; unanswered only under the prompt", (file) => {
+    const c = meta(agent)[file]!;
+    const p = progress(file);
+    if (p) expect(c.state).toBe("active");
+    expect(p?.unanswered ?? false).toBe(file in UNANSWERED[agent]);
+    if (p?.unanswered) expect(p.waitedMs).toBe(UNANSWERED[agent][file]);
+  });
 });

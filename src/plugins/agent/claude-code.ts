@@ -1,9 +1,9 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
-import type { AgentPlugin, LaunchOptions, ScreenFacts, StillActivity } from "../types.js";
+import type { AgentPlugin, LaunchOptions, ScreenFacts, ScreenProgress, StillActivity } from "../types.js";
 import { menuQuestion, readMenu } from "./menu.js";
 import { claudeHooks } from "./hooks.js";
-import { anyLine, tailLines } from "./screen.js";
+import { anyLine, clockMs, tailLines } from "./screen.js";
 
 /*
  * Read off recorded screens of Claude Code 2.1.197 (test/fixtures/captures/claude-code).
@@ -63,6 +63,38 @@ function readQuestion(capture: string): Question | null {
   return menuQuestion(dialogKind(above.join("\n")), above, menu);
 }
 
+/** A prompt in the transcript ("❯ " and a plain space; the input box has a no-break space). */
+const TRANSCRIPT_PROMPT = /^❯ /;
+/** Where a transcript entry starts: the model's "●", the person's "❯ ", a "⎿" under either. */
+const ENTRY = /^(?:●|❯ |\s*⎿\s)/;
+
+/**
+ * The screen above the input box with the spinner's own motion taken out: its glyph, its verb
+ * (a new one each turn), its clock. What it counts ("↓ 10 tokens") and everything above it stay:
+ * a reply streaming in changes them; a request that gets no answer leaves them as they are.
+ */
+function progressOf(capture: string): ScreenProgress | null {
+  const lines = tailLines(capture, 25);
+  const box = inputBox(lines);
+  if (!box) return null;
+  const above = lines.slice(0, box.top);
+  const at = above.findLastIndex((l) => SPINNER.some((p) => p.test(l)));
+  if (at === -1) return null;
+  // Only the tokens it counts: the clock shows up a few seconds into a turn, "Retrying in 3s"
+  // counts down, and a retry's "attempt 2/2" (after "Request timed out.", hang-end.txt) is no reply.
+  const counts = above[at]!.match(/[↑↓]\s*[\d.,]+k?\s+tokens/g) ?? [];
+  // A tip under the spinner may come and go by itself (hang-end.txt): no work of the model's.
+  const under = above.slice(at + 1).filter((l) => !/^\s*⎿\s+Tip:/.test(l));
+  const shown = [...above.slice(0, at), `(spinner) ${counts.join(" ")}`, ...under].join("\n");
+  // The person's prompt (or its wrapped tail) right above the spinner: the model has sent nothing
+  // this turn, and the spinner's clock, counting from the prompt, is how long it has waited.
+  const before = above.slice(0, at);
+  const entry = before.findLastIndex((l) => ENTRY.test(l) || /^[●✻]/.test(l));
+  // A token count means the reply has begun, even before its first line shows (working-3.txt).
+  const unanswered = counts.length === 0 && entry !== -1 && TRANSCRIPT_PROMPT.test(before[entry]!) && before.slice(entry + 1).every((l) => /^\s{2}\S/.test(l) && !/^\s*⎿/.test(l));
+  return { shown, unanswered, waitedMs: unanswered ? clockMs(above[at]!.replace(/^[^(]*/, "")) : null };
+}
+
 export const claudeCode: AgentPlugin = {
   name: "claude-code",
   promptOnCommandLine: true,
@@ -95,4 +127,5 @@ export const claudeCode: AgentPlugin = {
     return anyLine(tailLines(capture, 25), [/Press up to edit queued messages/]);
   },
   readQuestion,
+  progressOf,
 };

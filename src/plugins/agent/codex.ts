@@ -1,9 +1,9 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
-import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import type { AgentPlugin, ScreenFacts, ScreenProgress, StillActivity } from "../types.js";
 import { menuQuestion, readMenu } from "./menu.js";
 import { codexHooks } from "./hooks.js";
-import { anyLine, linesAbove, tailLines } from "./screen.js";
+import { anyLine, clockMs, linesAbove, tailLines, withoutClock } from "./screen.js";
 
 /*
  * Read off recorded screens of Codex CLI 0.169.0 (test/fixtures/captures/codex).
@@ -14,8 +14,10 @@ import { anyLine, linesAbove, tailLines } from "./screen.js";
  *   they count as blocked because signing in is not an answer to the agent's question.
  * - waiting_input: any other picker with numbered options (approval, question, folder trust).
  * - active: "Working (5s • esc to interrupt)" or "Reconnecting... 1/5 (3s • esc to interrupt)"
- *   above the composer. While text streams no such line shows; that still screen reads ready,
- *   which is harmless because a moving screen is active anyway.
+ *   above the composer. While text streams no such line shows: then a turn is under way while its
+ *   prompt has the model's words ("• …") under it and no end yet. A turn ends on "Worked for 2s"
+ *   (resumed sessions show it too) or an error line ("■ …"). A reply that stalls mid-stream
+ *   leaves that screen still for minutes (stall-*.txt): it is no finished turn.
  */
 const PICKER_HINT = /\b(enter|esc)\b.*\b(confirm|cancel|continue|submit|back|save)\b/i;
 const OPTION = /^\s*[›>]\s*\d+\.\s/;
@@ -47,6 +49,14 @@ function readTurnError(capture: string): string | null {
   return words.reduce((all, w) => (all.endsWith("/") ? all + w : `${all} ${w}`)).trim() || null;
 }
 
+/** The last turn's prompt has the model's words under it and no end yet (see above). */
+function turnUnderway(above: string[]): boolean {
+  const prompt = above.findLastIndex((l) => COMPOSER.test(l));
+  if (prompt === -1) return false;
+  const turn = above.slice(prompt + 1);
+  return turn.some((l) => /^•\s/.test(l)) && !turn.some((l) => /^\s*Worked for\b/.test(l) || ERROR_MARK.test(l));
+}
+
 function dialogKind(words: string): QuestionKind {
   if (SIGN_IN.some((p) => p.test(words)) || /Sign in|API key/.test(words)) return "sign-in";
   if (/Trust this folder/i.test(words)) return "trust";
@@ -70,6 +80,23 @@ function readQuestion(capture: string): Question | null {
   // The approval shows the command on its own "$ " line, under the question.
   const command = q.kind === "permission" ? above.map((l) => /^\s*\$ (.+)$/.exec(l)?.[1]?.trim()).findLast(Boolean) : undefined;
   return command ? { ...q, command } : q;
+}
+
+/**
+ * The transcript above the composer with the "Working (1m 01s • esc to interrupt)" line's own
+ * motion taken out: its blinking bullet ("•", "◦") and its clock.
+ */
+function progressOf(capture: string): ScreenProgress | null {
+  const lines = tailLines(capture, 25);
+  if (PICKER_HINT.test(lines.at(-1) ?? "")) return null;
+  const above = linesAbove(lines, COMPOSER);
+  const at = above.findLastIndex((l) => BUSY.test(l));
+  // Text streaming in (or stalled) with no busy line: the screen itself is the work.
+  if (at === -1) return turnUnderway(above) ? { shown: above.join("\n"), unanswered: false, waitedMs: null } : null;
+  const shown = [...above.slice(0, at), withoutClock(above[at]!.replace(/^\s*\S\s/, "")), ...above.slice(at + 1)].join("\n");
+  // "› hang please" right above "Working (…)": nothing from the model yet; its clock counts from the prompt.
+  const unanswered = COMPOSER.test(above[at - 1] ?? "");
+  return { shown, unanswered, waitedMs: unanswered ? clockMs(above[at]!) : null };
 }
 
 export const codex: AgentPlugin = {
@@ -96,7 +123,8 @@ export const codex: AgentPlugin = {
       if (anyLine(lines, SIGN_IN)) return "blocked";
       if (anyLine(lines, [OPTION])) return "waiting_input";
     }
-    return anyLine(linesAbove(lines, COMPOSER), [BUSY]) ? "active" : "ready";
+    const above = linesAbove(lines, COMPOSER);
+    return anyLine(above, [BUSY]) || turnUnderway(above) ? "active" : "ready";
   },
   showsQueued(capture: string): boolean {
     // Also up while the turn streams on with the message still waiting (working-streaming.txt).
@@ -104,4 +132,5 @@ export const codex: AgentPlugin = {
   },
   readQuestion,
   readTurnError,
+  progressOf,
 };

@@ -1,9 +1,9 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
-import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
+import type { AgentPlugin, ScreenFacts, ScreenProgress, StillActivity } from "../types.js";
 import { menuQuestion, readMenu } from "./menu.js";
 import { geminiHooks } from "./hooks.js";
-import { anyLine, linesAbove, tailLines } from "./screen.js";
+import { anyLine, clockMs, linesAbove, tailLines } from "./screen.js";
 
 /*
  * Read off recorded screens of Gemini CLI 0.61.0 (test/fixtures/captures/gemini).
@@ -79,6 +79,20 @@ function readQuestion(capture: string): Question | null {
   return menuQuestion(dialogKind(box.join("\n")), box.slice(1, menu.first), menu);
 }
 
+/**
+ * The transcript above the prompt with the spinner line left out: its glyph turns, its phrase
+ * changes by itself ("Thinking...", and witty others) and so does its clock.
+ */
+function progressOf(capture: string): ScreenProgress | null {
+  const above = linesAbove(tailLines(capture, 25), PROMPT);
+  const at = above.findLastIndex((l) => BUSY.test(l));
+  if (at === -1) return null;
+  const shown = [...above.slice(0, at), "(spinner)", ...above.slice(at + 1)].join("\n");
+  // " > hang please" right above the spinner: nothing from the model yet; its clock counts from the prompt.
+  const unanswered = PROMPT.test(above[at - 1] ?? "");
+  return { shown, unanswered, waitedMs: unanswered ? clockMs(BUSY.exec(above[at]!)![0]) : null };
+}
+
 export const gemini: AgentPlugin = {
   name: "gemini",
   promptOnCommandLine: true,
@@ -106,4 +120,5 @@ export const gemini: AgentPlugin = {
   },
   readQuestion,
   readTurnError,
+  progressOf,
 };

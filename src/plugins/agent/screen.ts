@@ -33,5 +33,17 @@ export function atPrompt(lines: string[]): boolean {
   return false;
 }
 
+/** A line with its clock taken out ("12s", "1m 1s", "2h"): what is left moves only with the work. */
+export function withoutClock(line: string): string {
+  return line.replace(/\b\d+(?:\.\d+)?[hms]\b/g, "").replace(/\s+/g, " ").trim();
+}
+
+/** The spinner's clock in ms ("4m 1s", "1m 01s", "2h 3m", "12s"); null when the line shows none. */
+export function clockMs(line: string): number | null {
+  const m = /\b(?:(\d+)h\s*)?(?:(\d+)m\s*)?(\d+)s\b/.exec(line) ?? /\b(?:(\d+)h\s*)?(\d+)m\b()/.exec(line);
+  if (!m) return null;
+  return ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] || 0)) * 1000;
+}
+
 /** Phrases that agents and shells use for a yes/no or pick-one question. */
 export const GENERIC_QUESTION = [/\((?:y\/n|Y\/n|y\/N)\)\s*\??\s*$/, /\[(?:y\/n|Y\/n|y\/N)\]\s*\??\s*$/i, /\(Y\)es\/\(N\)o/];
