@@ -47,7 +47,20 @@ const QUEUED: Record<AgentName, string[]> = {
 
 // Screens back at the prompt after a turn that ended on an error: the words the error is read as.
 // Every other capture shows no failed turn (an error above a later turn, an Esc, a cancel).
-const TURN_ERRORS: Record<Exclude<AgentName, "claude-code">, Record<string, string>> = {
+const CLAUDE_500 = "API Error: 500 Internal server error (scripted). This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:8787).";
+const CLAUDE_529 = "API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:8787).";
+const CLAUDE_TIMEOUT = "Request timed out (API_TIMEOUT_MS=60000ms, try increasing it)";
+const TURN_ERRORS: Record<AgentName, Record<string, string>> = {
+  "claude-code": {
+    "error.txt": CLAUDE_500,
+    "error-overloaded.txt": CLAUDE_529,
+    // The first Ctrl-C after it, and the pane once Claude exited, still end on that failed turn.
+    "exit-confirm.txt": CLAUDE_529,
+    "exited.txt": CLAUDE_529,
+    // Its own words for an error, under the prompt: a request that never got an answer.
+    "hang-timeout-60s.txt": CLAUDE_TIMEOUT,
+    "hang-timeout-end.txt": CLAUDE_TIMEOUT,
+  },
   codex: {
     "error.txt": "We’re currently experiencing high demand, which may cause temporary errors.",
     "error-unauthorized.txt": "unexpected status 401 Unauthorized: Incorrect API key provided (scripted)., url: http://127.0.0.1:33103/v1/responses",
@@ -64,7 +77,8 @@ const TURN_ERRORS: Record<Exclude<AgentName, "claude-code">, Record<string, stri
   },
 };
 // Per agent, a failed turn's screen and its empty input line, to type a draft into.
-const DRAFT_AFTER_ERROR: Record<keyof typeof TURN_ERRORS, [string, string, string]> = {
+const DRAFT_AFTER_ERROR: Record<AgentName, [string, string, string]> = {
+  "claude-code": ["error.txt", "❯\u00a0", "❯\u00a0try again"],
   codex: ["error-unauthorized.txt", "› Ask Codex to do anything", "› try again"],
   gemini: ["error-unauthorized.txt", " >   Type your message or @path/to/file", " > try again"],
 };
@@ -194,6 +208,26 @@ it("gemini: an error line the model went on after (its text, a tool box) is not 
   expect(gemini.readTurnError!(after("✦ Recovered: here is the answer."))).toBeNull();
   expect(gemini.readTurnError!(after("╭──────╮\n│ ✓  Shell  ls │\n╰──────╯"))).toBeNull();
   expect(gemini.readTurnError!(after("ℹ A note."))).toBe(TURN_ERRORS.gemini["error-unauthorized.txt"]);
+});
+
+describe("claude: the error a turn ended on is its last entry", () => {
+  const s = screen("claude-code", "error.txt").capture;
+  const done = "✻ Crunched for 1s";
+  it("the model going on after the error (its text, a tool) is not the turn's outcome", () => {
+    expect(s).toContain(done);
+    expect(claudeCode.readTurnError!(s.replace(done, `● Recovered: here is the answer.\n${done}`))).toBeNull();
+    expect(claudeCode.readTurnError!(s.replace(done, `● Bash(ls)\n  ⎿  README.md\n${done}`))).toBeNull();
+  });
+  it("Esc's \"Interrupted\" and a slash command's output under the prompt are not errors", () => {
+    const t = screen("claude-code", "hang-timeout-end.txt").capture;
+    // Claude draws "⎿" with a no-break space after it.
+    const own = /^ {2}⎿\s+Request timed out.*$/m.exec(t)?.[0] ?? "";
+    expect(own).not.toBe("");
+    expect(claudeCode.readTurnError!(t.replace(own, "  ⎿  Interrupted · What should Claude do instead?"))).toBeNull();
+    expect(claudeCode.readTurnError!(t.replace(own, "  ⎿  Set model to Sonnet"))).toBeNull();
+    // Its own words only when nothing of the model's is above them in the turn.
+    expect(claudeCode.readTurnError!(t.replace(own, `● Let me look.\n${own}`))).toBeNull();
+  });
 });
 
 /*

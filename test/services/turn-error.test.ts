@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/core/agent-events.js";
+import { deriveStatus } from "../../src/core/status.js";
+import { claudeCode } from "../../src/plugins/agent/claude-code.js";
 import { codex } from "../../src/plugins/agent/codex.js";
 import { gemini } from "../../src/plugins/agent/gemini.js";
 import type { AgentPlugin, PaneLook, RuntimePlugin, ScreenWant } from "../../src/plugins/types.js";
@@ -60,6 +62,27 @@ describe("the error a turn ended on, from the screen", () => {
     const after = await gather(facts, codex, NOW + 11 * 60_000 + 3000);
     expect(after.activity).toBe("ready");
     expect(after.turnError).toBeUndefined();
+  });
+
+  it("Claude Code without its hooks (a session restored by hand, a hook that failed): the error on its screen, not \"finished\"", async () => {
+    const state = { activityAt: NOW / 1000 - 10, text: capture("claude-code", "error-overloaded.txt") };
+    const facts = new RuntimeFacts(fakeRuntime(state), path.join(dir, "claude.json"), 5 * 60_000);
+    const failed = await gather(facts, claudeCode, NOW);
+    expect(failed).toMatchObject({ activity: "ready", source: "screen", turnError: expect.stringMatching(/^API Error: 529 Overloaded\. /) });
+    const status = deriveStatus({
+      now: new Date(NOW),
+      meta: { status: "working" },
+      stuckAfterMs: 10 * 60_000,
+      runtimeAlive: true,
+      activity: failed.activity!,
+      pr: null,
+      agent: { name: "Claude Code", seen: true, source: "screen", question: null, error: failed.turnError ?? null },
+    });
+    expect(status).toMatchObject({ status: "errored", cause: "agent_error", reason: expect.stringMatching(/^Claude Code: API Error: 529 Overloaded\. This is a server-side issue/) });
+    // Its own timeout's words, under the prompt.
+    state.text = capture("claude-code", "hang-timeout-end.txt");
+    state.activityAt = NOW / 1000 + 50;
+    expect(await gather(facts, claudeCode, NOW + 60_000)).toMatchObject({ activity: "ready", turnError: "Request timed out (API_TIMEOUT_MS=60000ms, try increasing it)" });
   });
 
   it("Gemini: its AfterAgent says the turn ended, its screen says how", async () => {

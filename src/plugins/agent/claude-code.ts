@@ -63,10 +63,40 @@ function readQuestion(capture: string): Question | null {
   return menuQuestion(dialogKind(above.join("\n")), above, menu);
 }
 
-/** A prompt in the transcript ("❯ " and a plain space; the input box has a no-break space). */
+/*
+ * A turn that fails leaves its error as the turn's last entry above the "✻ Verbed for 1s" line
+ * and the input box: "● API Error: 500 …" (error.txt, error-overloaded.txt; wrapped lines
+ * indented by two), or, for the errors Claude words itself, "⎿  Request timed out …" right under
+ * the person's prompt (hang-timeout-end.txt). The other such words are from the 2.1.197 binary,
+ * not recorded. "⎿  Interrupted" (Esc) and a slash command's "⎿" output are not errors.
+ */
 const TRANSCRIPT_PROMPT = /^❯ /;
+const API_ERROR = /^●\s+(API Error\b.*)$/;
+const OWN_ERROR = /^\s*⎿\s+((?:Request timed out|Invalid API key|Credit balance (?:is )?too low|Prompt is too long|Not logged in|OAuth token revoked|Authentication error|Your ANTHROPIC_API_KEY belongs to a disabled organization|We are experiencing high demand)\b.*)$/;
+/** The line a finished turn ends on: "✻ Crunched for 1s", "✻ Churned for 1m 1s". */
+const TURN_DONE = /^[·✢✳✶✻✽*]\s+\S+ for \d/;
 /** Where a transcript entry starts: the model's "●", the person's "❯ ", a "⎿" under either. */
 const ENTRY = /^(?:●|❯ |\s*⎿\s)/;
+
+function readTurnError(capture: string): string | null {
+  const lines = tailLines(capture, 40);
+  const box = inputBox(lines);
+  if (!box) return null;
+  const above = lines.slice(0, box.top);
+  const start = above.findLastIndex((l) => TRANSCRIPT_PROMPT.test(l));
+  if (start === -1) return null;
+  const turn = above.slice(start + 1);
+  // Only the "✻ … for 1s" line may follow the error: anything the model did after it means it went on.
+  while (turn.length > 0 && TURN_DONE.test(turn.at(-1)!)) turn.pop();
+  const head = turn.findLastIndex((l) => ENTRY.test(l));
+  if (head === -1) return null;
+  const first = turn[head]!;
+  // Claude's own words stand alone under the prompt (its wrapped lines above them, if long).
+  const alone = turn.findIndex((l) => ENTRY.test(l)) === head;
+  const words = API_ERROR.exec(first)?.[1] ?? (alone ? OWN_ERROR.exec(first)?.[1] : undefined);
+  if (!words) return null;
+  return [words, ...turn.slice(head + 1).map((l) => l.trim())].join(" ").trim() || null;
+}
 
 /**
  * The screen above the input box with the spinner's own motion taken out: its glyph, its verb
@@ -127,5 +157,6 @@ export const claudeCode: AgentPlugin = {
     return anyLine(tailLines(capture, 25), [/Press up to edit queued messages/]);
   },
   readQuestion,
+  readTurnError,
   progressOf,
 };
