@@ -6,7 +6,7 @@
  */
 import type { Activity } from "./types.js";
 
-export type QuestionKind = "question" | "permission" | "picker" | "sign-in" | "trust";
+export type QuestionKind = "question" | "permission" | "picker" | "sign-in" | "trust" | "limit";
 
 export interface QuestionOption {
   /** What selects it: "1", "2", … for numbered menus; "y" / "n" for yes/no prompts. */
@@ -45,6 +45,7 @@ const NOUN: Record<QuestionKind, string> = {
   picker: "a picker",
   "sign-in": "a sign-in",
   trust: "a trust dialog",
+  limit: "a usage-limit dialog",
 };
 
 export function questionNoun(kind: QuestionKind): string {

@@ -5,6 +5,7 @@ import { shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
 import { errorWords } from "./error-words.js";
 import { NO_PROGRESS_NOTE_MS } from "./activity.js";
+import type { Question } from "./question.js";
 
 /** Statuses that only GitHub facts can produce; without those facts the last recorded one stands. */
 const PR_STATUSES: ReadonlySet<Status> = new Set([
@@ -43,6 +44,22 @@ function is(status: Status, cause: StatusCause, reason: string): DerivedStatus {
   return { status, cause, reason };
 }
 
+/**
+ * A usage limit the agent asks about: what was reached, when it resets if the dialog says, and
+ * the choices it offers (ao picks none of them), with another way out it names ("/model to
+ * switch models"): "Gemini CLI: Usage limit reached for all Pro models. It asks what to do:
+ * Keep trying or Stop (or /model to switch models)".
+ */
+function limitReason(name: string, q: Question, now: Date): string {
+  const what = errorWords(q.text, now).replace(/\.$/, "");
+  const reset = (q.detail ?? []).map((l) => /^Access resets at (.+?)\.?$/.exec(l)?.[1]).find(Boolean);
+  const resets = reset ? `; access resets at ${errorWords(reset, now)}` : "";
+  const labels = q.options.map((o) => inert(o.label));
+  const choices = labels.length > 1 ? `${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}` : (labels[0] ?? "");
+  const also = (q.detail ?? []).filter((l) => /^\/\w+ to switch\b/.test(l)).map((l) => inert(l).replace(/\.$/, ""));
+  return `${name}: ${what}${resets}. It asks what to do: ${choices}${also.length ? ` (or ${also.join(", or ")})` : ""}`;
+}
+
 /** Why the agent waits on the person, in words naming the agent and what it shows. */
 function waitingReason(facts: StatusFacts): DerivedStatus {
   const name = facts.agent?.name ?? "The agent";
@@ -50,6 +67,7 @@ function waitingReason(facts: StatusFacts): DerivedStatus {
   if (facts.activity === "blocked" || q?.kind === "sign-in") {
     return is("needs_input", "sign_in", `${name} needs you to sign in or set up its key${q ? `: ${q.text}` : ""}`);
   }
+  if (q?.kind === "limit") return is("needs_input", "usage_limit", limitReason(name, q, facts.now));
   if (q?.kind === "trust") return is("needs_input", "question", `${name} asks whether to trust this folder: ${q.text}`);
   if (q?.kind === "permission") return is("needs_input", "permission", `${name} asked: ${q.text}${q.command ? ` \`${inert(q.command)}\`` : ""}`);
   if (q) return is("needs_input", "question", `${name} asked: ${q.text}`);

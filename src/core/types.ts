@@ -125,6 +125,7 @@ export const CAUSES = [
   "question",
   "permission",
   "sign_in",
+  "usage_limit",
   "turn_finished",
   "ci_failed",
   "changes_requested",

@@ -13,6 +13,17 @@ describe("errorWords: reset times a person can read", () => {
     expect(errorWords(`Claude AI usage limit reached|${sec(at)}`, NOW)).toBe("Claude AI usage limit reached · resets 09:30 (in 3h 30m)");
     expect(errorWords(`quota resets ${at.toISOString()}`, NOW)).toBe("quota resets 09:30 (in 3h 30m)");
   });
+  it("a clock time in UTC or GMT±n (Gemini's \"Access resets at 3:45 PM UTC\") in the person's own clock, the next time it comes", () => {
+    const at = new Date(NOW.getTime() + 90 * 60_000);
+    const utc = (d: Date) => `${(d.getUTCHours() % 12) || 12}:${String(d.getUTCMinutes()).padStart(2, "0")} ${d.getUTCHours() < 12 ? "AM" : "PM"} UTC`;
+    expect(errorWords(`Access resets at ${utc(at)}.`, NOW)).toBe("Access resets at 07:30 (in 1h 30m).");
+    const plus2 = new Date(at.getTime() + 2 * 3_600_000);
+    expect(errorWords(`resets ${String(plus2.getUTCHours()).padStart(2, "0")}:${String(plus2.getUTCMinutes()).padStart(2, "0")} GMT+2`, NOW)).toBe("resets 07:30 (in 1h 30m)");
+    // Earlier today than now: tomorrow's.
+    expect(errorWords(`at ${utc(new Date(NOW.getTime() - 3_600_000))}`, NOW)).toBe("at Dec 3 05:00 (in 23h 0m)");
+    // A zone that does not say its offset stays as written.
+    expect(errorWords("Access resets at 3:45 PM PST.", NOW)).toBe("Access resets at 3:45 PM PST.");
+  });
   it("leaves other numbers alone, names another day, and is one inert line", () => {
     expect(errorWords("request 1764658620 failed", NOW)).toBe("request 1764658620 failed");
     expect(readableTime(new Date(2026, 11, 3, 7, 5), NOW)).toBe("Dec 3 07:05 (in 1d 1h)");

@@ -124,6 +124,21 @@ const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
   ["a still screen whose turn has not ended (Codex's reply stalled mid-stream)", facts({ runtimeAlive: true, activity: "active", agent: agent({ name: "Codex", source: "screen", noProgress: { ms: 4 * 60_000, unanswered: false, modelsTurn: false, moving: false } }), pr: null }), "working", "no_progress", /^agent is working · nothing new on its screen for 4m \(its screen is still, its turn not ended\)$/],
   ["under a minute without news is plain working", facts({ runtimeAlive: true, activity: "active", agent: agent({ noProgress: { ms: 59_000, unanswered: true, modelsTurn: true, moving: true } }), pr: null }), "working", "working", /^agent is working$/],
   ["a dialog up while the spinner froze is the person's, not the model's", facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ noProgress: { ms: 5 * 60_000, unanswered: true, modelsTurn: true, moving: true } }), pr: null }), "needs_input", "question", /waiting for your answer/],
+  // Gemini's quota dialog: what the limit is, when it resets if it says, the choices it offers.
+  [
+    "a usage-limit dialog says what was reached and the choices it offers; ao picks none",
+    facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ name: "Gemini CLI", source: "screen", question: { kind: "limit", text: "Usage limit reached for all Pro models.", options: [{ key: "1", label: "Keep trying" }, { key: "2", label: "Stop" }], detail: ["/stats model for usage details", "/model to switch models."], source: "screen" } }) }),
+    "needs_input",
+    "usage_limit",
+    /^Gemini CLI: Usage limit reached for all Pro models\. It asks what to do: Keep trying or Stop \(or \/model to switch models\)$/,
+  ],
+  [
+    "and when access resets, in the person's clock",
+    facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ name: "Gemini CLI", source: "screen", question: { kind: "limit", text: "Usage limit reached for gemini-3-pro.", options: [{ key: "1", label: "Switch to gemini-3-flash" }, { key: "2", label: "Upgrade for higher limits" }, { key: "3", label: "Stop" }], detail: [`Access resets at ${NOW.getUTCHours() + 2 - 12}:15 PM UTC.`], source: "screen" } }) }),
+    "needs_input",
+    "usage_limit",
+    /^Gemini CLI: Usage limit reached for gemini-3-pro; access resets at \d\d:15 \(in 2h 15m\)\. It asks what to do: Switch to gemini-3-flash, Upgrade for higher limits or Stop$/,
+  ],
   ["Codex's approval names the command it wants to run", facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ name: "Codex", source: "screen", question: { kind: "permission", text: "Would you like to run the following command?", command: "rm -rf build\u001b[2J", options: [], source: "screen" } }) }), "needs_input", "permission", /^Codex asked: Would you like to run the following command\? `rm -rf build`$/],
 ];
 

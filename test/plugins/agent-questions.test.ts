@@ -89,6 +89,26 @@ describe("questions on recorded screens", () => {
     expect(read("gemini", "login.txt")).toMatchObject({ kind: "sign-in", options: [{ label: "Sign in with Google" }, {}, {}] });
   });
 
+  it("Gemini's quota dialog is a usage limit: what was reached, its hints, its choices (ao picks none)", () => {
+    for (const file of ["quota-dialog.txt", "quota-dialog-reset.txt"]) {
+      expect(read("gemini", file), file).toEqual({
+        kind: "limit",
+        text: "Usage limit reached for all Pro models.",
+        options: [
+          { key: "1", label: "Keep trying" },
+          { key: "2", label: "Stop" },
+        ],
+        detail: ["/stats model for usage details", "/model to switch models."],
+        source: "screen",
+        answerWith: "arrows",
+        cursor: 0,
+      });
+    }
+    // When the API said when, Gemini 0.61 adds "Access resets at …" under the first line (its source; not recorded).
+    const s = screen("gemini", "quota-dialog.txt").replace(/(│ Usage limit reached for all Pro models\. *│\n)/, "$1│ Access resets at 3:45 PM UTC.   │\n");
+    expect(gemini.readQuestion!(s)).toMatchObject({ kind: "limit", detail: ["Access resets at 3:45 PM UTC.", "/stats model for usage details", "/model to switch models."] });
+  });
+
   it("every recorded screen: a question exactly where the agent waits on the person", () => {
     for (const [agent, plugin] of Object.entries(AGENTS)) {
       const meta = JSON.parse(readFileSync(join(CAPTURES, agent, "meta.json"), "utf8")) as { captures: Record<string, { state: string }> };

@@ -1,7 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
 import type { Question, QuestionKind } from "../../core/question.js";
 import type { AgentPlugin, ScreenFacts, ScreenProgress, StillActivity } from "../types.js";
-import { menuQuestion, readMenu } from "./menu.js";
+import { menuQuestion, readMenu, unboxed } from "./menu.js";
 import { geminiHooks } from "./hooks.js";
 import { anyLine, clockMs, linesAbove, tailLines } from "./screen.js";
 
@@ -60,6 +60,14 @@ function readTurnError(capture: string): string | null {
   return words ? apiErrorWords(words) : null;
 }
 
+/*
+ * A spent quota asks what to do (quota-dialog.txt): "Usage limit reached for all Pro models." (or
+ * "We are currently experiencing high demand for …"), "Access resets at 3:45 PM UTC." when the
+ * API said when, "/model to switch models." and the like, then its choices ("Keep trying",
+ * "Switch to …", "Stop"). The first line is what happened; the rest is its detail.
+ */
+const LIMIT = /^(?:Usage limit reached for|We are currently experiencing high demand for) /;
+
 function dialogKind(words: string): QuestionKind {
   if (SIGN_IN.some((p) => p.test(words))) return "sign-in";
   if (/trust the files in this folder|Trust folder/i.test(words)) return "trust";
@@ -76,7 +84,12 @@ function readQuestion(capture: string): Question | null {
   const box = lines.slice(Math.max(0, top));
   const menu = readMenu(box);
   if (!menu) return anyLine(box, SIGN_IN) ? { kind: "sign-in", text: "Enter Gemini API Key", options: [], source: "screen" } : null;
-  return menuQuestion(dialogKind(box.join("\n")), box.slice(1, menu.first), menu);
+  const q = menuQuestion(dialogKind(box.join("\n")), box.slice(1, menu.first), menu);
+  const words = box.slice(1, menu.first).map(unboxed).filter((l) => l !== "");
+  const limit = words.findIndex((l) => LIMIT.test(l));
+  if (limit === -1) return q;
+  const detail = words.slice(limit + 1);
+  return { ...q, kind: "limit", text: words[limit]!, ...(detail.length ? { detail } : {}) };
 }
 
 /**
