@@ -221,7 +221,8 @@ export class RuntimeFacts {
     if (this.gathered) return this.runtime.prepareLook();
     const cache = this.loadCache();
     const names = Object.keys(cache).filter((name) => cache[name]!.screen !== false);
-    await this.runtime.prepareLook(wantsOf(names, cache, stillCutoffSec(now), now));
+    // As the first gather asks (no progress reads: see gather).
+    await this.runtime.prepareLook(wantsOf(names, cache, stillCutoffSec(now)));
   }
 
   private async saveCache(cache: PaneCache): Promise<void> {
@@ -234,11 +235,15 @@ export class RuntimeFacts {
     if (queries.length === 0) return out;
     const readyThresholdMs = typeof this.readyThreshold === "function" ? this.readyThreshold() : this.readyThreshold;
     const cache = this.loadCache();
+    // A process's first look reads no working agent's moving screen for progress: it asks what
+    // the look bin/ao.js started ahead asked (the wants the last run left, which cannot know the
+    // time), so a one-shot command stays one tmux process. A dashboard's or watch's later looks
+    // do; what they saw is in the shared cache for the commands.
     const wants = wantsOf(
       queries.filter((q) => q.readScreen !== false).map((q) => q.tmuxName),
       cache,
       stillCutoffSec(now),
-      now,
+      this.gathered ? now : undefined,
     );
     // The event logs are read beside the tmux look, not after it: on another host the two ride
     // the one shared connection at once, so a refresh waits for one round trip, not two. A log

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -156,5 +156,26 @@ describe("a look at real tmux", () => {
       expect(rt.commands).toEqual(["source-file"]);
       expect(f.get("fe-2")?.lastWords).toBe(said);
     }
+  });
+
+  it("reads a working agent's moving screen for progress only from a process's second look on: its first asks what the look started ahead of it asked", async () => {
+    const name = "ao-m-fe-1";
+    expect(tm.tmux("new-session", "-d", "-s", name, "-x", "60", "-y", "6", "sh", "-c", "while :; do date +%N; sleep 0.2; done").code).toBe(0);
+    const file = path.join(dir, "moving.json");
+    const queries = [{ id: "fe-1", tmuxName: name, agent: generic }];
+    const earlier = new RuntimeFacts(new CountingTmux(tm.socket), file, 60_000);
+    await waitFor("fe-1 seen working", async () => (await earlier.gather(queries)).get("fe-1")?.activity === "active");
+    // Its screen last read a minute ago, as the cache says: a progress read is due.
+    const cache = JSON.parse(readFileSync(file, "utf8")) as Record<string, { at: number; busy?: boolean }>;
+    expect(cache[name]!.busy).toBe(true);
+    cache[name]!.at -= 60_000;
+    writeFileSync(file, JSON.stringify(cache));
+    // A new process: its first look reads nothing of it, its second does.
+    const rt = new CountingTmux(tm.socket);
+    const facts = new RuntimeFacts(rt, file, 60_000);
+    await facts.gather(queries);
+    expect(rt.last!.screens.has(name)).toBe(false);
+    await facts.gather(queries);
+    expect(rt.last!.screens.has(name)).toBe(true);
   });
 });
