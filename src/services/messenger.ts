@@ -93,7 +93,13 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
       await opts.beforeKeys?.();
       // An agent whose Enter would change its running turn gets the message behind it instead.
       const stillBusy = async () => (await screen.look()).activity === "active";
-      return deliver(screen.runtime, screen.name, screen.agent, text, last.activity === "active", stillBusy);
+      // Enter on a question chooses an option (Claude Code's "1. Yes"): one that came up after
+      // that look, while the text went in or between retries, gets no Enter from ao.
+      const noQuestion = async () => {
+        const now = await screen.look().catch(() => null);
+        if (now?.question) await refuse(now);
+      };
+      return deliver(screen.runtime, screen.name, screen.agent, text, last.activity === "active", stillBusy, noQuestion);
     },
     { timeoutMs: 60_000 },
   );
@@ -114,9 +120,18 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
  * Type `text` into the agent's input and submit it. An agent with a queue key that works (`busy`
  * as the last look found it, then `stillBusy` before each retry) gets that key rather than Enter:
  * a send waits for the turn to end, and one that did not wait, or waited out its timeout, leaves
- * the message behind the turn (as `ao send` says), never steering it.
+ * the message behind the turn (as `ao send` says), never steering it. `noQuestion` throws when a
+ * question shows: it runs right before every key that submits.
  */
-async function deliver(rt: RuntimePlugin, name: string, agent: AgentPlugin, text: string, busy: boolean, stillBusy: () => Promise<boolean>): Promise<Omit<SendResult, "waitedMs">> {
+async function deliver(
+  rt: RuntimePlugin,
+  name: string,
+  agent: AgentPlugin,
+  text: string,
+  busy: boolean,
+  stillBusy: () => Promise<boolean>,
+  noQuestion: () => Promise<void>,
+): Promise<Omit<SendResult, "waitedMs">> {
   const draft = (capture: string) => (agent.draftOf ? agent.draftOf(capture) : draftOf(capture));
   const needle = needleOf(text);
   const capture = () => rt.capture(name).catch(() => "");
@@ -141,6 +156,7 @@ async function deliver(rt: RuntimePlugin, name: string, agent: AgentPlugin, text
   for (let attempt = 1; attempt <= ENTER_ATTEMPTS; attempt++) {
     // The turn may have ended since (Codex's Tab does nothing at its prompt): looked at again.
     const queue = agent.queueKey !== undefined && (attempt === 1 ? busy : await stillBusy().catch(() => false));
+    await noQuestion();
     await rt.sendKeys(name, [queue ? agent.queueKey! : "Enter"]);
     const settle = 600 * attempt;
     for (const deadline = Date.now() + settle; Date.now() < deadline; ) {
