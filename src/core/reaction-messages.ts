@@ -19,9 +19,16 @@ export interface ThreadDetail {
   url: string;
 }
 
+/**
+ * Outside text's lines as the agent will see them: the messenger turns a CR, a CRLF and U+2028/9
+ * into newlines too, so a line they start is one to indent like any other.
+ */
+function lines(text: string): string[] {
+  return text.split(/\r\n?|\n|[\u2028\u2029]/);
+}
+
 function indent(text: string, by = "    "): string {
-  return text
-    .split("\n")
+  return lines(text)
     .map((l) => by + l)
     .join("\n");
 }
@@ -29,7 +36,7 @@ function indent(text: string, by = "    "): string {
 /** What the agent is told when CI fails: every failing check, with what it said. */
 export function ciFailedMessage(prNumber: number, headSha: string, checks: CheckDetail[]): string {
   const parts = checks.map((c) => {
-    const what = c.annotations?.length ? c.annotations.join("\n") : c.logTail ? c.logTail.split("\n").slice(-25).join("\n") : "(no log or annotations available)";
+    const what = c.annotations?.length ? c.annotations.join("\n") : c.logTail ? lines(c.logTail).slice(-25).join("\n") : "(no log or annotations available)";
     const missing = c.unreadable ? `\n${indent(`(ao could not read its details: ${c.unreadable}; open the link for them)`)}` : "";
     // A check's name and link are one line each (outside text: a name with a line break in it
     // would start an entry of its own); what it said is indented under it.
@@ -47,7 +54,7 @@ export function changesRequestedMessage(prNumber: number, threads: ThreadDetail[
   // Path, author and link are one line each (git allows a line break in a path); the body's
   // later lines are indented, so no text of a reviewer's starts a line as an entry of its own.
   const parts = threads.map(
-    (t) => `- ${inert(t.path)}${t.line !== null ? `:${t.line}` : ""} — @${inert(t.author)}: ${t.body.trim().split("\n").join("\n    ")}\n  ${inert(t.url)}`,
+    (t) => `- ${inert(t.path)}${t.line !== null ? `:${t.line}` : ""} — @${inert(t.author)}: ${lines(t.body.trim()).join("\n    ")}\n  ${inert(t.url)}`,
   );
   // A review can ask for changes in its summary alone: the agent is pointed at it, not handed an empty list.
   if (parts.length === 0) parts.push(`(no unresolved review threads: read the review's own comment${prUrl ? ` on ${prUrl}` : " on the PR"})`);
