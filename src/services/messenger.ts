@@ -4,7 +4,7 @@ import type { AppContext } from "../app.js";
 import { draftOf, needleOf, typeable } from "../core/draft.js";
 import { AoError, EXIT_USAGE, QuestionPendingError } from "../core/errors.js";
 import { questionNoun } from "../core/question.js";
-import { pasteable } from "../core/sanitize.js";
+import { inert, pasteable } from "../core/sanitize.js";
 import type { Activity } from "../core/types.js";
 import { withLock } from "../metadata/lock.js";
 import type { AgentPlugin, RuntimePlugin } from "../plugins/types.js";
@@ -31,6 +31,13 @@ export interface SendResult {
 }
 
 const ENTER_ATTEMPTS = 4;
+
+/** The input box still holds text after C-u: what is left of a draft of several lines. */
+class DraftInTheWay extends Error {
+  constructor(readonly draft: string) {
+    super("the input holds text ao could not clear");
+  }
+}
 
 /** The lock that keeps two senders (or a sender and an answer) from mixing keystrokes. */
 export function sendLock(ctx: AppContext, id: string): string {
@@ -99,7 +106,21 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
         const now = await screen.look().catch(() => null);
         if (now?.question) await refuse(now);
       };
-      return deliver(screen.runtime, screen.name, screen.agent, text, last.activity === "active", stillBusy, noQuestion);
+      try {
+        return await deliver(screen.runtime, screen.name, screen.agent, text, last.activity === "active", stillBusy, noQuestion);
+      } catch (e) {
+        if (e instanceof DraftInTheWay) {
+          await ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason: `its input holds text ao could not clear: ${e.draft}` });
+          throw new AoError(
+            `${id}'s input holds text of several lines that ao could not clear, so nothing was typed (Enter would have sent it along with the message):\n${e.draft
+              .split("\n")
+              .map((l) => `  | ${inert(l)}`)
+              .join("\n")}\n  Send or clear it by hand: ao attach ${id}`,
+            1,
+          );
+        }
+        throw e;
+      }
     },
     { timeoutMs: 60_000 },
   );
@@ -136,7 +157,19 @@ async function deliver(
   const needle = needleOf(text);
   const capture = () => rt.capture(name).catch(() => "");
 
+  // C-u clears the line the cursor is on. A draft of several lines (a person's, half-written)
+  // keeps the others, and Enter would submit them with the message: seen, nothing is typed.
+  const before = (draft(await capture()) ?? "").trim();
   await rt.sendKeys(name, ["C-u"]);
+  if (before) {
+    for (const deadline = Date.now() + 1000; Date.now() < deadline; await sleep(100)) {
+      const now = (draft(await capture()) ?? "").trim();
+      // Unchanged: no input box ao can read (a line of the transcript), as before.
+      if (now === before) continue;
+      if (now) throw new DraftInTheWay(now);
+      break;
+    }
+  }
   const method = typeable(text) ? "keys" : "paste";
   if (method === "keys") await rt.typeLiteral(name, text);
   else await rt.paste(name, text);

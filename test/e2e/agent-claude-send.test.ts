@@ -80,4 +80,23 @@ describe("the messenger and a real Claude Code", () => {
     const events = (await readFile(path.join(root, "ao-home", "sessions", "claude-send", id, "events.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { kind: string; outcome?: string });
     expect(events.filter((e) => e.kind === "message").at(-1)).toMatchObject({ outcome: "refused" });
   }, 240_000);
+
+  it("a draft of several lines in the input box is never submitted with the message", async () => {
+    const id = await readyClaude();
+    const ctx = await createApp({ env });
+    // What a person attached to the pane had half-written (two lines, pasted as Claude takes them).
+    tm.tmux("set-buffer", "-b", "draft", "half-written by the person\nsecond line of the draft");
+    tm.tmux("paste-buffer", "-p", "-d", "-b", "draft", "-t", pane(id));
+    await waitFor("the draft in the input box", () => /second line of the draft/.test(screen(id)), 20_000);
+    await expect(sendMessage(ctx, id, "a message from ao")).rejects.toThrow(/could not clear, so nothing was typed/);
+    const prompts = (await readFile(path.join(root, "ao-home", "sessions", "claude-send", id, "agent-events.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { event: string; data?: { prompt?: string } })
+      .filter((e) => e.event === "UserPromptSubmit")
+      .map((e) => e.data?.prompt);
+    expect(prompts.some((p) => p?.includes("half-written") || p?.includes("a message from ao"))).toBe(false);
+    expect(screen(id)).toMatch(/❯\shalf-written by the person/);
+    expect(screen(id)).not.toMatch(/a message from ao/);
+  }, 240_000);
 });
