@@ -111,3 +111,29 @@ describe("slow answers", () => {
     expect(e).toBeNull(); // the slow answer was one request only: the next ones are prompt
   });
 });
+
+describe("no connection at all", () => {
+  /** A port on 127.0.0.1 that nothing listens on (it did a moment ago). */
+  async function closedPort(): Promise<number> {
+    const { createServer } = await import("node:net");
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+
+  // Octokit reports a request that never reached a server as status 500: "(HTTP 500)" read as
+  // GitHub's own error when GitHub (or the fake) was simply not there.
+  it("a refused connection says so, and names no HTTP status GitHub never sent", async () => {
+    const base = `http://127.0.0.1:${await closedPort()}/api/v3`;
+    const scm = new GitHubScm({ token: TOKEN, baseUrl: base });
+    const e = await scm.fetchPrs("org/app", [{ id: "x", branch: "feat/a" }]).then(() => null, (err: unknown) => err);
+    expect(e).toBeInstanceOf(ScmError);
+    expect((e as ScmError).message).toMatch(/^GitHub PRs of org\/app: no connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+    expect((e as ScmError).status).toBe(0);
+    const { GitHubTracker } = await import("../../src/plugins/tracker/github.js");
+    const issue = await new GitHubTracker({ token: TOKEN, baseUrl: base }).getIssue("org/app", "7").then(() => null, (err: unknown) => err as Error);
+    expect(issue?.message).toMatch(/^GitHub issue org\/app#7: no connection \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+  });
+});

@@ -2,7 +2,7 @@ import type { Octokit } from "@octokit/rest";
 import type { CiStatus, FailingCheck, PrFacts, ReviewDecision } from "../../core/types.js";
 import { run } from "../../exec.js";
 import type { PrDetails, PrQuery, RateLimit, ScmPlugin } from "../types.js";
-import { isTimeout, NETWORK_TIMEOUT_MS } from "../deadline.js";
+import { isTimeout, NETWORK_TIMEOUT_MS, noConnection } from "../deadline.js";
 import { ScmError } from "./errors.js";
 import { httpFetch } from "./http-fetch.js";
 import { lazyOctokit } from "./octokit.js";
@@ -151,6 +151,8 @@ function redact(text: string, token: string): string {
 
 export function toScmError(e: unknown, token: string, what: string, now = Date.now()): ScmError {
   if (e instanceof ScmError) return e;
+  const unreached = noConnection(e);
+  if (unreached) return new ScmError(redact(`GitHub ${what}: ${unreached}`, token), 0, false, null);
   const err = (e ?? {}) as HttpishError;
   const headers = err.response?.headers ?? err.headers ?? {};
   const status = typeof err.status === "number" ? err.status : err.errors ? 200 : 0;

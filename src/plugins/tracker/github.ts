@@ -1,5 +1,5 @@
 import type { Octokit } from "@octokit/rest";
-import { isTimeout } from "../deadline.js";
+import { isTimeout, noConnection } from "../deadline.js";
 import { httpFetch } from "../scm/http-fetch.js";
 import { lazyOctokit } from "../scm/octokit.js";
 import type { TrackerIssue, TrackerPlugin } from "../types.js";
@@ -67,9 +67,10 @@ export class GitHubTracker implements TrackerPlugin {
    * text can hold what a proxy echoed back, token included.
    */
   private failure(what: string, e: unknown): Error {
-    const status = (e as { status?: number }).status;
+    const unreached = noConnection(e);
+    const status = unreached ? undefined : (e as { status?: number }).status;
     if (isTimeout(e)) return new Error(`GitHub issue ${what}: no answer within ${(this.opts.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`);
-    const why = status === 404 ? "not found" : (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    const why = unreached ?? (status === 404 ? "not found" : (e instanceof Error ? e.message : String(e)).split("\n")[0]);
     const message = `GitHub issue ${what}: ${why}${status ? ` (HTTP ${status})` : ""}`;
     return new Error(this.opts.token ? message.split(this.opts.token).join("***") : message);
   }
