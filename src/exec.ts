@@ -14,9 +14,17 @@ async function loadSpawn(): Promise<SpawnFn> {
   return spawnFn;
 }
 
-/** How a start failure reads: a missing program is named as such, never a crash. */
+/** What to install for a program ao needs (tmux: the version its look at the panes needs). */
+const INSTALL: Record<string, string> = { tmux: "tmux 3.2 or newer", git: "git" };
+
+/**
+ * How a start failure reads: a missing program is named as such, with what to do, never a crash.
+ * A program named by a path was not found there: installing it elsewhere would not help.
+ */
 function startError(file: string, e: NodeJS.ErrnoException): Error {
-  return new Error(`${file}: ${e.code === "ENOENT" ? "command not found" : e.message}`);
+  if (e.code !== "ENOENT") return new Error(`${file}: ${e.message}`);
+  const todo = file.includes("/") ? "check the path" : `install ${INSTALL[file] ?? "it"}, or add its folder to PATH`;
+  return new Error(`${file}: command not found (${todo})`);
 }
 
 export interface RunOptions {

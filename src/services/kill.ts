@@ -10,6 +10,7 @@ import { lockHeld, withLock } from "../metadata/lock.js";
 import { pathExists, removePath } from "../plugins/host/files.js";
 import { killTree, markedProcesses, processesIn } from "../plugins/runtime/processes.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
+import { TmuxMissing } from "../plugins/runtime/tmux.js";
 import type { WorktreeStatus } from "../plugins/types.js";
 import { getSession, hostGone, projectGone, readRecord } from "./lookup.js";
 import { cloneDir, machine, sessionMachine, worktreeRoot, type Machine } from "./machines.js";
@@ -176,6 +177,10 @@ async function killLocked(ctx: AppContext, id: string, opts: KillOptions): Promi
   };
   stale(meta);
   if (meta.status !== "killed" || meta.restoring) {
+    // A tmux that cannot be run here (not installed, not on this PATH) failed the kill only after
+    // its intent was recorded: an agent still at work then read "kill interrupted". Asked first,
+    // the kill fails with nothing recorded. A host without tmux has no tmux session to end.
+    if (meta.tmuxName) await m.runtime.exists(meta.tmuxName).catch((e: unknown) => { if (!(e instanceof TmuxMissing)) throw e; });
     await ctx.store.update(
       id,
       (cur) => (stale(cur), { killRequestedAt: cur.killRequestedAt ?? ctx.now().toISOString(), ...(keep ? { worktreeKept: "true" } : {}) }),

@@ -52,7 +52,20 @@ describe("a missing program is an error, never a crash", () => {
         ]).then(resolve);
       }, 0),
     );
-    expect(results).toEqual(["ao-no-such-program-xdg-open: command not found", "ao-no-such-program-2: command not found"]);
+    expect(results).toEqual([
+      "ao-no-such-program-xdg-open: command not found (install it, or add its folder to PATH)",
+      "ao-no-such-program-2: command not found (install it, or add its folder to PATH)",
+    ]);
+  });
+
+  // "tmux: command not found" alone left a new user guessing what to install, and which version.
+  it("says what to install: tmux with the version ao needs, git by name; a path that is not there is a path to check", async () => {
+    const tmux = await run("tmux", ["-V"], { env: { PATH: path.join(root, "nowhere") } }).catch((e: Error) => e.message);
+    expect(tmux).toBe("tmux: command not found (install tmux 3.2 or newer, or add its folder to PATH)");
+    const gitMissing = await run("git", ["--version"], { env: { PATH: path.join(root, "nowhere") } }).catch((e: Error) => e.message);
+    expect(gitMissing).toBe("git: command not found (install git, or add its folder to PATH)");
+    const byPath = await run(path.join(root, "nowhere", "agent"), []).catch((e: Error) => e.message);
+    expect(byPath).toBe(`${path.join(root, "nowhere", "agent")}: command not found (check the path)`);
   });
 });
 
@@ -142,7 +155,7 @@ describe("a killed session offers what works", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/spawn of api-1 failed: git: command not found/);
     const rows = JSON.parse((await runAo(["status", "--json"], { env })).stdout) as Array<{ name: string; status: string; statusReason: string }>;
-    expect(rows.find((x) => x.name === "api-1")).toMatchObject({ status: "errored", statusReason: "spawn failed: git: command not found" });
+    expect(rows.find((x) => x.name === "api-1")).toMatchObject({ status: "errored", statusReason: "spawn failed: git: command not found (install git, or add its folder to PATH)" });
     const plan = JSON.parse((await runAo(["session", "cleanup", "--dry-run", "--json"], { env })).stdout) as { plan: Array<{ id: string; reason: string; action: string }> };
     expect(plan.plan).toEqual([expect.objectContaining({ id: "api-1", reason: "spawn failed", action: "kill" })]);
     const sent = await runAo(["send", "api-1", "hi"], { env });
@@ -204,5 +217,29 @@ describe("many spawns at once on one clone", () => {
     await expect(ws.create({ repoPath: clone, worktree: path.join(root, "nb"), branch: "ao/nb-1", base: "origin/main", remoteBranch: "main" })).rejects.toThrow(/worktrees/);
     expect(git(clone, "branch", "--list", "ao/nb-1").trim()).toBe("");
     expect(existsSync(path.join(root, "nb"))).toBe(false);
+  });
+});
+
+describe("a kill with no tmux on the PATH", () => {
+  // The kill recorded its intent, then failed to run tmux: a running agent then read
+  // "errored: kill interrupted", though nothing had been ended.
+  it("fails saying what to install, and records nothing: the session still reads as it was", async () => {
+    const { env } = await workspace("notmux");
+    const spawned = await runAo(["spawn", "api", "--prompt", "hello"], { env });
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const id = spawned.stdout.trim();
+    // git and node, no tmux.
+    const bin = path.join(root, "git-and-node");
+    await mkdir(bin, { recursive: true });
+    await run("ln", ["-sf", process.execPath, path.join(bin, "node")]);
+    await run("ln", ["-sf", (await run("sh", ["-c", "command -v git"])).stdout.trim(), path.join(bin, "git")]);
+    const r = await runAo(["session", "kill", id], { env: { ...env, PATH: bin } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("ao: tmux: command not found (install tmux 3.2 or newer, or add its folder to PATH)\n");
+    const meta = await readFile(path.join(env.AO_HOME!, "sessions", "notmux", id, "metadata"), "utf8");
+    expect(meta).not.toMatch(/^killRequestedAt=/m);
+    const rows = JSON.parse((await runAo(["status", "--json"], { env })).stdout) as Array<{ name: string; status: string; statusCause: string }>;
+    expect(rows.find((x) => x.name === id)?.statusCause).not.toBe("kill_interrupted");
+    expect((await runAo(["session", "kill", id], { env })).code).toBe(0);
   });
 });
