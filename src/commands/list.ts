@@ -6,7 +6,7 @@ import { agoFromIso } from "../core/age.js";
 import { formatSessionList, formatStatusTable, sessionJson } from "../core/format.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions } from "../services/sessions.js";
-import { printJson, stdoutStyle, writeOut } from "./output.js";
+import { printJson, stdoutColumns, stdoutStyle, writeOut } from "./output.js";
 
 /**
  * The conflict radar's fetch of a base within one `ao status`: an origin that does not answer
@@ -58,7 +58,7 @@ async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): 
     return `${JSON.stringify(views.map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
   }
   const line = githubLine(github, now);
-  return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, [...runtimeNotes, ...(line ? [line] : [])]);
+  return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, [...runtimeNotes, ...(line ? [line] : [])], stdoutColumns());
 }
 
 /** `ao status [--watch]` */

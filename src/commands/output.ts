@@ -5,6 +5,16 @@ export function stdoutStyle(): Style {
   return makeStyle(colourEnabled(process.env, process.stdout.isTTY === true));
 }
 
+/**
+ * How wide standard output is, for tables that fit it: COLUMNS when set (a script or a person
+ * asking for a width), else the terminal's own width; undefined in a pipe (no width to fit).
+ */
+export function stdoutColumns(): number | undefined {
+  const asked = Number(process.env.COLUMNS);
+  if (Number.isInteger(asked) && asked > 0) return asked;
+  return process.stdout.isTTY ? process.stdout.columns : undefined;
+}
+
 export function printJson(value: unknown): void {
   writeOut(`${JSON.stringify(value, null, 2)}\n`);
 }

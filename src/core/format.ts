@@ -66,8 +66,9 @@ export function formatSessionList(views: SessionView[], projects: ProjectRef[], 
     for (const v of g.sessions) {
       const age = agoFromIso(v.lastActivityAt, now) ?? "-";
       // Branch and URL come from metadata, git and GitHub: made inert before ao adds its colours.
-      const parts = [inert(sessionLabel(v)), style.dim(`(${age})`), inert(v.branch ?? "-"), style.status(v.status, `[${v.status}]`)];
-      if (v.prUrl) parts.push(inert(v.prUrl));
+      // Cut only past any length ao makes: a hand-edited 5,000-character value filled screens.
+      const parts = [inert(sessionLabel(v)), style.dim(`(${age})`), clipToWidth(inert(v.branch ?? "-"), MAX_LS_CELL), style.status(v.status, `[${v.status}]`)];
+      if (v.prUrl) parts.push(clipToWidth(inert(v.prUrl), MAX_SUMMARY));
       lines.push(parts.join(" "));
     }
   }
@@ -119,6 +120,33 @@ const COLUMNS = ["Session", "Status", "Branch", "PR", "CI", "Rev", "Thr", "Activ
  */
 const MAX_CELL = 48;
 const MAX_SUMMARY = 200;
+/** `ao session ls` prints a branch whole up to this: ao's own are at most ~50 characters. */
+const MAX_LS_CELL = 100;
+
+/**
+ * On a terminal narrower than the table, columns give way in the dashboard's order (threads,
+ * review, age, CI, PR, then branch, then activity); the branch first shrinks to what is left,
+ * down to this. Session and status always stay.
+ */
+const GIVE_WAY = [6, 5, 8, 4, 3] as const;
+const BRANCH = 2;
+const ACTIVITY = 7;
+const MIN_BRANCH = 10;
+
+/** Which columns show, and the branch's width, for a table `room` cells wide at most. */
+function fitColumns(widths: number[], room: number): { shown: number[]; branch: number } {
+  let shown = COLUMNS.map((_c, i) => i);
+  const need = (cols: number[], branch = widths[BRANCH]!) => cols.reduce((n, i) => n + (i === BRANCH ? branch : widths[i]!), 0) + 2 * (cols.length - 1);
+  for (const i of GIVE_WAY) {
+    if (need(shown) <= room) return { shown, branch: widths[BRANCH]! };
+    shown = shown.filter((x) => x !== i);
+  }
+  const left = room - need(shown, 0);
+  if (left >= Math.min(MIN_BRANCH, widths[BRANCH]!)) return { shown, branch: Math.min(left, widths[BRANCH]!) };
+  shown = shown.filter((x) => x !== BRANCH);
+  if (need(shown) > room) shown = shown.filter((x) => x !== ACTIVITY);
+  return { shown, branch: 0 };
+}
 
 /** The table's cells, every outside text in them made inert (they are padded and coloured after). */
 function cells(v: SessionView, now: Date): string[] {
@@ -145,28 +173,43 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** `ao status`: the wide table, grouped by project, with each session's summary under its row. */
-export function formatStatusTable(views: SessionView[], projects: ProjectRef[], style: Style, now: Date, notes: string[] = []): string {
+/**
+ * `ao status`: the wide table, grouped by project, with each session's summary under its row.
+ * `columns`: the terminal's width, when known; the table then fits in it rather than wrapping
+ * every row onto three lines.
+ */
+export function formatStatusTable(views: SessionView[], projects: ProjectRef[], style: Style, now: Date, notes: string[] = [], columns?: number): string {
   const groups = groupByProject(views, projects);
   if (groups.length === 0) return `${NO_SESSIONS}\n`;
   const rows = groups.flatMap((g) => g.sessions.map((v) => cells(v, now)));
   const widths = COLUMNS.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  // A line never reaches the terminal's last cell (some terminals wrap a full line).
+  const room = columns !== undefined && columns > 0 ? columns - 1 : Infinity;
+  const fit = room === Infinity ? null : fitColumns(widths, room - 2);
+  if (fit) widths[BRANCH] = fit.branch;
+  const shown = fit?.shown ?? COLUMNS.map((_c, i) => i);
   // Colour wraps a cell after padding, so escape codes never upset the alignment.
   const line = (r: readonly string[], paint: (i: number, s: string) => string = (_i, c) => c) =>
-    r.map((c, i) => paint(i, i === r.length - 1 ? c : pad(c, widths[i] ?? 0))).join("  ");
+    shown
+      .map((i, k) => {
+        const c = i === BRANCH ? clipToWidth(r[i] ?? "", widths[i]!) : (r[i] ?? "");
+        return paint(i, k === shown.length - 1 ? c : pad(c, widths[i] ?? 0));
+      })
+      .join("  ");
   const indent = " ".repeat((widths[0] ?? 0) + 2);
+  const underRoom = Math.max(10, Math.min(MAX_SUMMARY, room - 2 - indent.length));
   const out: string[] = [];
   for (const g of groups) {
-    out.push(style.bold(`${inert(g.projectName)}:`));
+    out.push(style.bold(`${clipToWidth(inert(g.projectName), Math.max(10, Math.min(MAX_SUMMARY, room - 1)))}:`));
     out.push(`  ${style.dim(line(COLUMNS))}`);
     for (const v of g.sessions) {
       out.push(`  ${line(cells(v, now), (i, c) => (i === 1 ? style.status(v.status, c) : c))}`);
       // Issue titles and check names ride in the summary and the reason: outside text. A session
       // that cannot go on says why before its task (the why was in --json only).
       const under = v.status === "errored" && v.summary ? `${v.statusReason} · ${v.summary}` : (v.summary ?? v.statusReason);
-      const summary = clipToWidth(inert(under), MAX_SUMMARY);
-      const note = v.permissionsSkipped ? `${summary} · permissions skipped` : summary;
-      out.push(`  ${indent}${style.dim(note)}`);
+      // The permissions note is never the part cut off.
+      const skipped = v.permissionsSkipped ? " · permissions skipped" : "";
+      out.push(`  ${indent}${style.dim(clipToWidth(inert(under), Math.max(4, underRoom - skipped.length)) + skipped)}`);
     }
   }
   const active = views.filter(isActive);

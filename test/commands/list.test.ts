@@ -194,6 +194,17 @@ describe("ao status", () => {
     expect(both.stdout).not.toContain(esc);
   });
 
+  it("fits a narrow terminal's width (COLUMNS), and prints the whole table without one", async () => {
+    await seedExample();
+    const narrow = await runAo(["status"], { env: { ...ws.env, COLUMNS: "40" } });
+    expect(narrow.code).toBe(0);
+    // The table; a note under it (GitHub: stale …) is a sentence the terminal wraps.
+    expect(Math.max(...narrow.stdout.split("\n").filter((l) => !l.startsWith("GitHub:")).map((l) => [...l].length))).toBeLessThan(40);
+    expect(narrow.stdout).toMatch(/^ {2}fe-1 +working/m);
+    const whole = await runAo(["status"], { env: ws.env });
+    expect(whole.stdout).toMatch(/Session +Status +Branch +PR +CI +Rev +Thr +Activity +Age/);
+  });
+
   it("works with no config at all, and says how to make one", async () => {
     const env = { ...ws.env };
     delete env.AO_CONFIG_PATH;

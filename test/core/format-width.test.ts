@@ -49,3 +49,37 @@ describe("ao status's line under a row", () => {
     expect(out).toContain("host b1 unreachable since 12:04 · Fix the login loop");
   });
 });
+
+describe("ao status on a narrow terminal", () => {
+  // Every row wrapped onto three lines on a 40-column terminal: the table was as wide as its
+  // widest cells whatever the terminal.
+  const views = [
+    view({ id: "fe-1", status: "needs_input", branch: "ao/fe-1-fix-the-login-redirect-loop", prNumber: 42, summary: "Fix the login redirect loop after a session expires", permissionsSkipped: true }),
+    view({ id: "fe-10", status: "working", branch: "ao/fe-10", summary: "Add a dark mode toggle" }),
+  ];
+  it.each([40, 60, 80, 100])("fits in %i columns, keeping every session and its status", (columns) => {
+    const lines = formatStatusTable(views, PROJECTS, plain, now, ["GitHub: stale (no data yet)"], columns).split("\n");
+    const table = lines.filter((l) => !l.startsWith("GitHub:"));
+    expect(Math.max(...table.map(textWidth))).toBeLessThan(columns);
+    expect(lines.find((l) => l.includes("fe-1 "))).toContain("needs_input");
+    expect(lines.find((l) => l.includes("fe-10"))).toContain("working");
+    expect(lines.some((l) => l.endsWith("· permissions skipped"))).toBe(true);
+  });
+  it("gives way in the dashboard's order: threads first, session and status never", () => {
+    const at = (columns: number) => formatStatusTable(views, PROJECTS, plain, now, [], columns).split("\n").find((l) => l.includes("Session"))!.trim().split(/\s+/);
+    expect(at(200)).toEqual(["Session", "Status", "Branch", "PR", "CI", "Rev", "Thr", "Activity", "Age"]);
+    expect(at(80)).toEqual(["Session", "Status", "Branch", "PR", "CI", "Activity"]);
+    expect(at(40)).toEqual(["Session", "Status", "Activity"]);
+    // With no width known (a pipe), the whole table as before.
+    expect(formatStatusTable(views, PROJECTS, plain, now)).toBe(formatStatusTable(views, PROJECTS, plain, now, [], 1000));
+  });
+});
+
+describe("ao session ls with a huge value", () => {
+  it("cuts a hand-edited 5,000-character branch, and leaves ao's own whole", async () => {
+    const { formatSessionList } = await import("../../src/core/format.js");
+    const out = formatSessionList([view({ id: "fe-1", branch: `ao/${"b".repeat(5000)}` }), view({ id: "fe-2", branch: "ao/fe-2-add-email-verified-to-users-and-backfill-old" })], PROJECTS, plain, now);
+    expect(Math.max(...out.split("\n").map(textWidth))).toBeLessThan(200);
+    expect(out).toContain("ao/fe-2-add-email-verified-to-users-and-backfill-old [");
+  });
+});
