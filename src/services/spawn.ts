@@ -245,6 +245,11 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       issueTitle = issue.title;
       prompt ??= issuePrompt(issue);
     } catch (e) {
+      // Without a prompt the issue was the task: the agent would start with none (a mistyped
+      // number, GitHub down), and its record would say nothing of what it was for.
+      if (prompt === undefined) {
+        throw new AoError(`could not read issue ${opts.issue} (${(e as Error).message}); nothing was started. Check the issue, or give the task with --prompt`, 1);
+      }
       opts.onWarning?.(`could not read issue ${opts.issue} (${(e as Error).message}); the branch is named from its number`);
     }
   }

@@ -243,3 +243,20 @@ describe("a kill with no tmux on the PATH", () => {
     expect((await runAo(["session", "kill", id], { env })).code).toBe(0);
   });
 });
+
+describe("an issue that cannot be read", () => {
+  // The spawn warned and went on: an agent started with no task at all, its record with no summary.
+  it("without --prompt, starts nothing and says how to go on; with one, warns and starts", async () => {
+    const { env, clone } = await workspace("noissue");
+    const withToken = { ...env, GITHUB_TOKEN: "fake-token" };
+    const r = await runAo(["spawn", "api", "123"], { env: withToken });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ao: could not read issue 123 \(GitHub issue org\/api#123: .*\); nothing was started\. Check the issue, or give the task with --prompt\n$/);
+    expect(existsSync(path.join(env.AO_HOME!, "sessions", "noissue"))).toBe(false);
+    expect(git(clone, "branch", "--list").trim()).toBe("* main");
+    const ok = await runAo(["spawn", "api", "123", "--prompt", "Fix the login loop"], { env: withToken });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/warning: could not read issue 123 .*the branch is named from its number/);
+    expect((await runAo(["session", "kill", ok.stdout.trim()], { env })).code).toBe(0);
+  });
+});
