@@ -87,3 +87,12 @@ export function pasteable(text: string): string {
     .replace(CONTROL, "");
 }
 
+
+/**
+ * A recorded value named in a message, so that one differing only in what `inert` removes
+ * (an escape sequence, a control character) still reads as different: as it is when plain,
+ * else quoted with those characters spelled out (`"ao-x\u001b]0;T\u0007"`).
+ */
+export function shownValue(text: string): string {
+  return inert(text) === text ? text : JSON.stringify(text);
+}

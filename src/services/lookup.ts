@@ -4,6 +4,7 @@ import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { compareIds } from "../core/format.js";
 import { isSessionId } from "../core/ids.js";
 import { tmuxSessionName } from "../core/names.js";
+import { shownValue } from "../core/sanitize.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import type { Metadata } from "../core/types.js";
 
@@ -21,7 +22,7 @@ export async function getSession(ctx: AppContext, id: string): Promise<SessionRe
   // tmuxName= is hand-editable: acting on this session must never reach another one's agent.
   const own = tmuxSessionName(ctx.config.name, id);
   if (meta.tmuxName && meta.tmuxName !== own) {
-    throw new AoError(`session ${id}: its record's tmuxName=${meta.tmuxName} is not ${own}, the tmux session ao made for it; set it back in its metadata`, 1);
+    throw new AoError(`session ${id}: its record's tmuxName=${shownValue(meta.tmuxName)} is not ${own}, the tmux session ao made for it; set it back in its metadata`, 1);
   }
   return { id, meta, project };
 }

@@ -248,3 +248,15 @@ describe("a reader that stops early", () => {
     expect(r.stderr).toBe("");
   }, 60_000);
 });
+
+describe("a record's value named in an error", () => {
+  // inert() took the escape out of the value it named: "tmuxName=ao-my-app-fe-1 is not
+  // ao-my-app-fe-1", two names that read the same.
+  it("is shown with its escape sequence spelled out, never sent, and never reads as the name it is not", async () => {
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", branch: "ao/fe-1", tmuxName: "ao-my-app-fe-1\u001b]0;T\u0007", createdAt: ago(60) });
+    const r = await runAo(["attach", "fe-1"], { env: ws.env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain("\u001b");
+    expect(r.stderr).toContain('tmuxName="ao-my-app-fe-1\\u001b]0;T\\u0007" is not ao-my-app-fe-1,');
+  });
+});
