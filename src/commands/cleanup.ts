@@ -1,12 +1,16 @@
 import { createApp } from "../app.js";
 import { inert } from "../core/sanitize.js";
 import { applyCleanup, cleanupPlan } from "../services/cleanup.js";
+import { resolveProject } from "../services/sessions.js";
 import { issueClosedLookup } from "../services/trackers.js";
 import { printJson } from "./output.js";
 
 /** `ao session cleanup [-p P] [--dry-run]` */
 export async function cleanup(flags: { project?: string; dryRun?: boolean; json?: boolean }): Promise<number> {
   const ctx = await createApp();
+  // A mistyped project is said alone: after "Checking for completed sessions..." it read as a
+  // check that had started and failed.
+  if (flags.project !== undefined) resolveProject(ctx, flags.project);
   if (!flags.json) process.stdout.write("Checking for completed sessions...\n");
   const plan = await cleanupPlan(ctx, {
     ...(flags.project !== undefined ? { project: flags.project } : {}),

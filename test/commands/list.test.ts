@@ -82,6 +82,9 @@ describe("ao session ls", () => {
     const bad = await runAo(["session", "ls", "-p", "mobile"], { env: ws.env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('ao: unknown project "mobile"; projects: frontend, backend\n');
+    // cleanup says it alone, before it says it is checking anything.
+    const cleanup = await runAo(["session", "cleanup", "--dry-run", "-p", "mobile"], { env: ws.env });
+    expect(cleanup).toMatchObject({ code: 2, stdout: "", stderr: 'ao: unknown project "mobile"; projects: frontend, backend\n' });
   });
 
   it("prints JSON that scripts can rely on", async () => {
