@@ -28,13 +28,21 @@ function pad(s: string, n: number): string {
   return w >= n ? `${s} ` : s + " ".repeat(n - w);
 }
 
+/**
+ * What a host that answers lacks to run sessions: "ok" beside a tmux of "-" passed for a host
+ * fit to use, where spawn and placing pass it by.
+ */
+function missing(r: HostRow): string | null {
+  return !r.tmux ? "no tmux" : !r.git ? "no git" : null;
+}
+
 /** `ao hosts` as a table; what a host said (its error, its versions) is outside text. */
 export function formatHosts(rows: HostRow[], style: Style, now: Date): string {
   const head = ["HOST", "SSH", "STATE", "SESSIONS", "LOAD", "TMUX", "GIT", "LAST SEEN"];
   const cells = rows.map((r) => [
     r.name,
     r.ssh ?? "-",
-    r.reachable ? "ok" : "unreachable",
+    r.reachable ? (missing(r) ?? "ok") : "unreachable",
     `${r.live}/${r.capacity}`,
     r.load ? r.load.map((n) => n.toFixed(2)).join(" ") : "-",
     inert(r.tmux ?? "-"),
@@ -47,6 +55,8 @@ export function formatHosts(rows: HostRow[], style: Style, now: Date): string {
   rows.forEach((r, i) => {
     const text = line(cells[i]!);
     out += `${r.reachable ? text : style.red(text)}\n`;
+    const lacks = r.reachable ? missing(r) : null;
+    if (lacks) out += `  ${style.dim(`${lacks} on ${r.ssh ? "the PATH its ssh commands get" : "this PATH"}: install ${lacks === "no tmux" ? "tmux 3.2 or newer" : "git"}, or add its folder to PATH`)}\n`;
     if (!r.reachable) {
       const since = r.unreachableSince ? ` since ${r.unreachableSince.slice(11, 16)}` : "";
       out += `  ${style.dim(`unreachable${since}: ${inert(r.error ?? "no answer")}`)}\n`;
