@@ -18,7 +18,7 @@ const q = (s: string) => JSON.stringify(s);
 
 /** The commented starter config that `ao init` writes. */
 export function starterConfig(f: StarterFacts): string {
-  return `# ao workspace config. Reference: the README's "Config" section.
+  return `# ao workspace config. Reference: the README's "The config file" section.
 name: ${q(f.workspace)}            # workspace name: keeps sessions and tmux names apart from other workspaces
 
 defaults:

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runAo } from "../helpers/ao.js";
+import { ROOT, runAo } from "../helpers/ao.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
 let ws: TestWorkspace;
@@ -35,6 +35,9 @@ describe("ao init", () => {
     expect(text).toContain('path: "~/code/shop"');
     expect(text).toContain('defaultBranch: "trunk"');
     expect(text).toMatch(/^# /m); // commented for a person to edit
+    // It sends the reader to a section of the README that is there (it named a "Config" section the README does not have).
+    const section = /Reference: the README's "([^"]+)" section/.exec(text)?.[1];
+    expect((await readFile(path.join(ROOT, "README.md"), "utf8")).split("\n")).toContain(`## ${section}`);
     const st = await runAo(["status", "--json"], { env, cwd: repo });
     expect(st).toMatchObject({ code: 0, stdout: "[]\n" });
   });
