@@ -73,12 +73,13 @@ export async function status(flags: ListFlags): Promise<void> {
     return;
   }
   const seconds = secondsFlag("--interval", flags.interval, 2000, POLL_SECONDS) / 1000;
-  const tty = process.stdout.isTTY === true;
+  // A dumb terminal cannot home the cursor or clear: it printed the codes as text.
+  const redraw = process.stdout.isTTY === true && process.env.TERM !== "dumb";
   for (;;) {
     // Each frame asks GitHub unless the snapshot is younger than half an interval.
     const frame = await statusOnce(ctx, flags, Math.min(STATUS_GITHUB_MAX_AGE_MS, (seconds * 1000) / 2));
     // On a terminal, redraw in place; in a pipe, print frames one after another.
-    process.stdout.write(tty ? `\u001b[H\u001b[2J${frame}` : `${frame}\n`);
+    process.stdout.write(redraw ? `\u001b[H\u001b[2J${frame}` : `${frame}\n`);
     await sleep(seconds * 1000);
   }
 }

@@ -263,3 +263,33 @@ describe("a record's value named in an error", () => {
     expect(r.stderr).toContain('tmuxName="ao-my-app-fe-1\\u001b]0;T\\u0007" is not ao-my-app-fe-1,');
   });
 });
+
+describe("ao status --watch on a terminal", () => {
+  // In a real terminal (a private tmux), what ao wrote recorded byte for byte (pipe-pane).
+  it("redraws in place, but prints frame after frame on a dumb terminal, with no clear-screen codes", async () => {
+    const { privateTmux, waitFor } = await import("../helpers/tmux.js");
+    const { readFileSync, existsSync: exists } = await import("node:fs");
+    const tm = privateTmux();
+    try {
+      await seedExample();
+      const frames = async (term: string) => {
+        const log = path.join(ws.root, `watch-${term}.log`);
+        const envs = Object.entries({ ...ws.env, TERM: term }).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+        tm.tmux("new-session", "-d", "-s", term, "-x", "120", "-y", "40", "sh", "-c", `read go; exec env ${envs.join(" ")} ${JSON.stringify(process.execPath)} ${JSON.stringify(AO_BIN)} status --watch --interval 0.2`);
+        // ao starts only once the recording does (the shell waits for a line).
+        tm.tmux("pipe-pane", "-o", "-t", `=${term}:`, `cat >> ${JSON.stringify(log)}`);
+        tm.tmux("send-keys", "-t", `=${term}:`, "Enter");
+        const text = await waitFor("two frames", () => {
+          const t = exists(log) ? readFileSync(log, "utf8") : "";
+          return t.split("active sessions across").length > 2 ? t : null;
+        });
+        tm.tmux("kill-session", "-t", `=${term}`);
+        return text;
+      };
+      expect(await frames("xterm")).toContain("\u001b[H\u001b[2J");
+      expect(await frames("dumb")).not.toContain("\u001b[2J");
+    } finally {
+      tm.kill();
+    }
+  });
+});
