@@ -232,6 +232,9 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
   }
   const repo = await ensureClone(ctx, m, project, opts.onInfo);
+  // No tmux here to run the agent in (not installed, not on this PATH): said before anything is
+  // recorded. Found only at launch, each try left an errored record for cleanup to take.
+  if (!remote) await m.runtime.exists(tmuxSessionName(ctx.config.name, `${project.sessionPrefix}-0`));
   const continues = opts.branch !== undefined && (await m.workspace.branchExists(repo, opts.branch)) ? await killedOwner(ctx, m, repo, project, opts.branch) : null;
   if (opts.branch !== undefined && continues === null) await checkBranchGone(ctx, m, repo, project, opts.branch, opts.onWarning);
   const actor = opts.actor ?? "cli";

@@ -147,10 +147,11 @@ describe("a killed session offers what works", () => {
 
   it("a spawn that fails before anything is made says why in its record, and cleanup takes it", async () => {
     const { env } = await workspace("early");
-    // A PATH with node alone: git cannot be found.
+    // A PATH with node and tmux: git cannot be found (a missing tmux is said before any record).
     const bin = path.join(root, "node-only");
     await mkdir(bin, { recursive: true });
     await run("ln", ["-sf", process.execPath, path.join(bin, "node")]);
+    await run("ln", ["-sf", (await run("sh", ["-c", "command -v tmux"])).stdout.trim(), path.join(bin, "tmux")]);
     const r = await runAo(["spawn", "api"], { env: { ...env, PATH: bin } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/spawn of api-1 failed: git: command not found/);
@@ -258,5 +259,22 @@ describe("an issue that cannot be read", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toMatch(/warning: could not read issue 123 .*the branch is named from its number/);
     expect((await runAo(["session", "kill", ok.stdout.trim()], { env })).code).toBe(0);
+  });
+});
+
+describe("a spawn with no tmux on the PATH", () => {
+  // The spawn made its record and worktree, then failed to run tmux: each try left an errored
+  // session for cleanup to take.
+  it("fails saying what to install, before anything is recorded or made", async () => {
+    const { env, clone } = await workspace("spawnnotmux");
+    const bin = path.join(root, "git-and-node");
+    await mkdir(bin, { recursive: true });
+    await run("ln", ["-sf", process.execPath, path.join(bin, "node")]);
+    await run("ln", ["-sf", (await run("sh", ["-c", "command -v git"])).stdout.trim(), path.join(bin, "git")]);
+    const r = await runAo(["spawn", "api", "--prompt", "hello"], { env: { ...env, PATH: bin } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("ao: tmux: command not found (install tmux 3.2 or newer, or add its folder to PATH)\n");
+    expect(JSON.parse((await runAo(["session", "ls", "--all", "--json"], { env })).stdout)).toEqual([]);
+    expect(git(clone, "branch", "--list").trim()).toBe("* main");
   });
 });
