@@ -12,3 +12,8 @@ export function isSessionId(s: string): boolean {
 export function sessionMark(workspace: string, id: string): Record<string, string> {
   return { AO_SESSION: id, AO_WORKSPACE: workspace };
 }
+
+/** The mark as one value, `<workspace>/<id>`: what a process carrying it is said to belong to. */
+export function sessionMarkKey(workspace: string, id: string): string {
+  return `${workspace}/${id}`;
+}

@@ -5,10 +5,10 @@ import { spawnUnfinished } from "../core/cleanup.js";
 import { inert } from "../core/sanitize.js";
 import { shellJoin } from "../core/shell.js";
 import { tmuxSessionName } from "../core/names.js";
-import { sessionMark } from "../core/ids.js";
+import { sessionMark, sessionMarkKey } from "../core/ids.js";
 import { monoStamp } from "../metadata/clock.js";
 import { tryLock } from "../metadata/lock.js";
-import { markedProcesses, processesIn } from "../plugins/runtime/processes.js";
+import { processesIn } from "../plugins/runtime/processes.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { agentReport } from "../core/agent-events.js";
 import { agentEventsPath, wireAgentHooks } from "./agent-events.js";
@@ -105,9 +105,9 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   const running = await processesIn(worktree, m.host);
   if (running.length) {
     const list = running.slice(0, 5).map((p) => `${p.pid} ${p.command.slice(0, 60)}`).join("; ");
-    // A kill ends only what ao started for the session; anything else there is the person's.
-    const own = new Set((await markedProcesses(sessionMark(ctx.config.name, id), m.host)).map((p) => p.pid));
-    const others = running.filter((p) => !own.has(p.pid)).length;
+    // A kill ends only what ao started for the session (its mark); anything else there is the person's.
+    const mark = sessionMarkKey(ctx.config.name, id);
+    const others = running.filter((p) => p.session !== mark).length;
     const way = [
       ...(others < running.length ? [`If its tmux server lost its socket, \`kill -USR1 <tmux server pid>\` makes it answer again; or end the session's own with: ao session kill ${id} --keep-worktree.`] : []),
       ...(others ? [`${others === running.length ? "ao started none of them" : `ao did not start ${others} of them`} (a shell or editor of yours, an agent started by hand), and a kill leaves such alone: end them or leave the folder, then restore again.`] : []),

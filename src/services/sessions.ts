@@ -9,6 +9,7 @@ import { agentDisplayName } from "../core/agent-events.js";
 import type { AgentFacts, AgentView, DerivedStatus, Metadata, PrFacts, SessionView, StatusFacts } from "../core/types.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { spawnUnfinished } from "../core/cleanup.js";
+import { sessionMarkKey } from "../core/ids.js";
 import type { StoredSession } from "../metadata/store.js";
 import { agentPlugin } from "../plugins/agent/index.js";
 import type { PrQuery } from "../plugins/types.js";
@@ -246,7 +247,7 @@ function runtimeQuery(ctx: AppContext, s: StoredSession, remote: boolean): Runti
     ...(agent.wireHooks && stateDir ? { eventLog: agentEventsPath(stateDir) } : {}),
     promptPending: meta.promptOnLaunch === "1",
     ...(meta.worktree ? { worktree: meta.worktree } : {}),
-    mark: `${ctx.config.name}/${s.id}`,
+    mark: sessionMarkKey(ctx.config.name, s.id),
   });
   queried.set(meta, { remote, query });
   return query;

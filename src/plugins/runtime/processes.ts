@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { sessionMarkKey } from "../../core/ids.js";
 import { pidAlive } from "../../exec.js";
 import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
@@ -58,12 +59,28 @@ export interface WorktreeProcess {
   session?: string;
 }
 
-/** `<workspace>/<id>` from a process's environment entries, when it carries a session's mark. */
+/** `<workspace>/<id>` (sessionMarkKey) from a process's environment entries, when it carries a session's mark. */
 function markOf(entries: readonly string[]): string | undefined {
   const value = (key: string) => entries.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1);
   const id = value("AO_SESSION");
   const ws = value("AO_WORKSPACE");
-  return id && ws ? `${ws}/${id}` : undefined;
+  return id && ws ? sessionMarkKey(ws, id) : undefined;
+}
+
+/** A process's command line, its arguments joined by spaces ("" once it is gone). */
+async function commandOf(pid: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  return (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
+}
+
+/** The pids /proc lists, ao's own left out; none where there is no /proc. */
+async function procPids(): Promise<string[]> {
+  const { readdir } = await import("node:fs/promises");
+  try {
+    return (await readdir("/proc")).filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -73,24 +90,18 @@ function markOf(entries: readonly string[]): string | undefined {
  */
 export async function processesInEach(dirs: string[], host: Host = localHost): Promise<Map<string, WorktreeProcess[]>> {
   if (host.remote) return remoteProcessesInEach(dirs, host);
-  const { readdir, readlink, readFile, realpath } = await import("node:fs/promises");
+  const { readlink, readFile, realpath } = await import("node:fs/promises");
   const out = new Map<string, WorktreeProcess[]>(dirs.map((d) => [d, []]));
   const roots = (await Promise.all(dirs.map(async (d) => [d, await realpath(d).catch(() => null)] as const))).filter((r): r is readonly [string, string] => r[1] !== null);
   if (roots.length === 0) return out;
-  let pids: string[];
-  try {
-    pids = (await readdir("/proc")).filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  } catch {
-    return out;
-  }
   await Promise.all(
-    pids.map(async (p) => {
+    (await procPids()).map(async (p) => {
       try {
         // A deleted folder reads back as "<path> (deleted)": it was still in the worktree.
         const cwd = (await readlink(`/proc/${p}/cwd`)).replace(/ \(deleted\)$/, "");
         const hits = roots.filter(([, root]) => cwd === root || cwd.startsWith(`${root}/`));
         if (hits.length === 0) return;
-        const command = (await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
+        const command = await commandOf(p);
         const session = markOf((await readFile(`/proc/${p}/environ`, "utf8").catch(() => "")).split("\0"));
         for (const [dir] of hits) out.get(dir)!.push({ pid: Number(p), command, ...(session ? { session } : {}) });
       } catch {
@@ -113,20 +124,14 @@ export async function markedProcesses(mark: Record<string, string>, host: Host =
   const wanted = Object.entries(mark).map(([k, v]) => `${k}=${v}`);
   if (wanted.length === 0) return [];
   if (host.remote) return remoteMarkedProcesses(wanted, host);
-  const { readdir, readFile } = await import("node:fs/promises");
-  let pids: string[];
-  try {
-    pids = (await readdir("/proc")).filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid);
-  } catch {
-    return [];
-  }
+  const { readFile } = await import("node:fs/promises");
   const out: Array<{ pid: number; command: string }> = [];
   await Promise.all(
-    pids.map(async (p) => {
+    (await procPids()).map(async (p) => {
       try {
         const env = new Set((await readFile(`/proc/${p}/environ`, "utf8")).split("\0"));
         if (!wanted.every((w) => env.has(w))) return;
-        const command = (await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "")).split("\0").filter(Boolean).join(" ");
+        const command = await commandOf(p);
         out.push({ pid: Number(p), command });
       } catch {
         /* gone, or not ours to read */
@@ -200,7 +205,7 @@ async function remoteProcessesInEach(dirs: string[], host: Host): Promise<Map<st
   return out;
 }
 
-export async function processesIn(dir: string, host: Host = localHost): Promise<Array<{ pid: number; command: string }>> {
+export async function processesIn(dir: string, host: Host = localHost): Promise<WorktreeProcess[]> {
   return (await processesInEach([dir], host)).get(dir) ?? [];
 }
 
