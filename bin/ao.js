@@ -25,7 +25,9 @@ function readBundle() {
   try {
     const fd = fs.openSync(BUNDLE, "r");
     try {
-      return { source: fs.readFileSync(fd, "utf8"), stat: fs.fstatSync(fd) };
+      // The build leaves the bundle ASCII alone (scripts/bundle.mjs asciiOnly): Latin-1 reads it
+      // without decoding, into a string of one byte a character.
+      return { source: fs.readFileSync(fd, "latin1"), stat: fs.fstatSync(fd) };
     } finally {
       fs.closeSync(fd);
     }

@@ -9,6 +9,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { asciiOnly } from "./ascii-only.mjs";
 
 // Chunk names carry content hashes: clear old ones so dist/ holds only this build.
 rmSync("dist/bundle", { recursive: true, force: true });
@@ -116,6 +117,7 @@ await build({
   banner: { js: 'var __aoMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 useLoaderImport("dist/bundle/ao.cjs");
+asciiOnly("dist/bundle/ao.cjs");
 
 await build({
   ...shared,
