@@ -13,7 +13,7 @@ const CI = ["success", "failure", "pending", "success"];
  * (a still screen, as an agent at its prompt), metadata in AO_HOME, and a PR each on the fake
  * GitHub (in this process) in every state ao shows, across `projects` repositories.
  */
-export async function liveWorkspace(root, n, projects = 5) {
+export async function liveWorkspace(root, n, projects = 5, { agent = "generic", pane = (id) => `printf 'agent ${id} at its prompt\\\\n> '; exec sleep 3600` } = {}) {
   const { startFakeGitHub } = await import(pathToFileURL(path.join(root, "dist/demo/fake-github.js")).href);
   const { SessionStore } = await import(pathToFileURL(path.join(root, "dist/src/metadata/store.js")).href);
   const gh = await startFakeGitHub({ token: TOKEN });
@@ -36,7 +36,7 @@ export async function liveWorkspace(root, n, projects = 5) {
     "reactions:",
     ...["ci-failed", "changes-requested", "needs-input", "stuck", "approved-and-green", "merged"].map((r) => `  ${r}: { action: none }`),
     "projects:",
-    ...names.map((p, i) => `  ${p}: { repo: org/${p}, path: ${path.join(ws, "repos", p)}, sessionPrefix: p${i}, agent: generic, agentCommand: sh }`),
+    ...names.map((p, i) => `  ${p}: { repo: org/${p}, path: ${path.join(ws, "repos", p)}, sessionPrefix: p${i}, agent: ${agent}, agentCommand: sh }`),
   ];
   writeFileSync(path.join(ws, "agent-orchestrator.yaml"), `${config.join("\n")}\n`);
   const script = [];
@@ -52,14 +52,14 @@ export async function liveWorkspace(root, n, projects = 5) {
     const ci = CI[i % CI.length];
     gh.state.setCi(repo, number, ci, ci === "failure" ? [{ name: "test" }] : []);
     if (i % 3 === 0) gh.state.requestChanges(repo, number, { reviewer: "rev", threads: [{ path: "a.ts", line: 1, body: "x" }] });
-    const meta = { projectId: names[p], status: "spawning", agent: "generic", tmuxName: `ao-live-${id}`, branch, createdAt: created, ...(i % 2 ? { pr: `https://github.com/${repo}/pull/${number}` } : {}) };
+    const meta = { projectId: names[p], status: "spawning", agent, tmuxName: `ao-live-${id}`, branch, createdAt: created, ...(i % 2 ? { pr: `https://github.com/${repo}/pull/${number}` } : {}) };
     // Made by this checkout's own store, as `ao spawn` makes a record (created, then marked
     // working when the agent runs): with its event log and its record lock as spawn leaves them,
     // a first status pays for what a user's pays, not for making 500 logs and lock folders.
     const made = await store.create(`p${p}`, meta, "spawn");
     if (made !== id) throw new Error(`bench: made ${made}, expected ${id}`);
     await store.update(id, () => ({ status: "working" }), "spawn", "spawned");
-    script.push(`new-session -d -s ao-live-${id} -x 120 -y 40 "printf 'agent ${id} at its prompt\\\\n> '; exec sleep 3600"`);
+    script.push(`new-session -d -s ao-live-${id} -x 120 -y 40 "${pane(id)}"`);
   }
   // One tmux process for all: 500 new-session calls one by one would take longer than the bench.
   // (source-file starts no server: the first session does, in the same invocation.)
@@ -76,6 +76,7 @@ export async function liveWorkspace(root, n, projects = 5) {
     socket,
     gh,
     ws,
+    ids: script.map((line) => /-s ao-live-(\S+)/.exec(line)[1]),
     paneCache: path.join(ws, "ao-home/cache/panes-live.json"),
     prCache: path.join(ws, "ao-home/cache/prs-live.json"),
     async close() {

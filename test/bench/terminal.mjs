@@ -55,11 +55,15 @@ export class Terminal {
       return false;
     }
   }
-  /** CPU seconds the pane's process has used (Linux /proc), or null elsewhere. */
-  cpuSeconds() {
+  /**
+   * CPU seconds the pane's process has used (Linux /proc), or null elsewhere; with `children`,
+   * those of the processes it ran and waited for too (its tmux looks).
+   */
+  cpuSeconds({ children = false } = {}) {
     try {
       const fields = readFileSync(`/proc/${this.pid}/stat`, "utf8").split(") ")[1].split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+      // utime + stime (+ cutime + cstime), in USER_HZ (100 on Linux)
+      return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
     } catch {
       return null;
     }
