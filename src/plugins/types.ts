@@ -82,11 +82,11 @@ export interface RuntimePlugin {
   lookAheadFor?(wants: readonly ScreenWant[], nonce: string): { args: string[]; input: string } | null;
   dropPreparedLook?(): void;
   /**
-   * Hear of every listing of all panes this runtime makes, its looks' included: a watcher of the
-   * panes' output times need not fork a listing of its own while others are made. Returns the
-   * unsubscribe.
+   * Hear of every listing of all panes this runtime makes, its looks' included (`fromLook`): a
+   * watcher of the panes' output times need not fork a listing of its own while others are made.
+   * Returns the unsubscribe.
    */
-  onPanes?(listener: (panes: PaneFacts[]) => void): () => void;
+  onPanes?(listener: (panes: PaneFacts[], fromLook: boolean) => void): () => void;
   capture(name: string, lines?: number): Promise<string>;
   exists(name: string): Promise<boolean>;
   /** End the session and every process started in it. */

@@ -28,19 +28,25 @@ export interface Attention {
 export async function watchAttention(ctx: AppContext, wake: (why: "event" | "screen") => void, opts: AttentionOptions = {}): Promise<Attention> {
   let closed = false;
   await mkdir(ctx.store.root, { recursive: true }).catch(() => {});
-  const timers = new Set<NodeJS.Timeout>();
-  const wakeAt = (ms: number) => {
+  // One timer a key: a pane's, moved on when the pane moves again (the stillness it waited for
+  // will not come then), or the event log's, kept (the first event of a burst is the one to
+  // look again after). 500 working agents set 1,000 timers a second, each a look, before.
+  const timers = new Map<string, NodeJS.Timeout>();
+  const wakeAt = (key: string, ms: number, replace = true) => {
+    const had = timers.get(key);
+    if (had && !replace) return;
+    if (had) clearTimeout(had);
     const t = setTimeout(() => {
-      timers.delete(t);
+      timers.delete(key);
       if (!closed) wake("screen");
     }, Math.max(0, ms - Date.now()));
-    timers.add(t);
+    timers.set(key, t);
   };
   const logs = await watchEventLogs(ctx.store.root, () => {
     wake("event");
     // Once more a little later: a record that lost a race with another writer (a reaction's
     // note) is written then, not at the next poll.
-    wakeAt(Date.now() + 1500);
+    wakeAt("event", Date.now() + 1500, false);
   }, (id) => ctx.store.changed(id));
   // The same watch tells the store which records changed: a listing every 2 s then reads
   // (stats) only those, not all 500.
@@ -62,7 +68,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
       if (remote.has(name)) continue;
       const stops = [
         ...(m.facts.events instanceof HostEventLogs ? [m.facts.events.followWith(() => wake("event"))] : []),
-        watchRemotePanes(ctx, m.runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000),
+        watchRemotePanes(ctx, name, m.runtime, wake, wakeAt, opts.remotePaneCheckMs ?? 2000),
       ];
       remote.set(name, { m, stop: () => stops.forEach((stop) => stop()) });
     }
@@ -71,7 +77,7 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
   const unfollowConfig = onConfigChange(ctx, followHosts);
 
   // The screen reads as still only after STILL_MS past the end of its last output's second.
-  const heard = paneWakes(wake, wakeAt, (p) => (p.activityAt + 1) * 1000 + STILL_MS + 50);
+  const heard = paneWakes("local", wake, wakeAt, (p) => (p.activityAt + 1) * 1000 + STILL_MS + 50);
   // The panes are looked at `paneCheckMs` after the last listing, whoever made it: the
   // dashboard's own looks list every pane every 2 s, and a listing of ours in between is all
   // that keeps what is known of them that fresh. Each listing is a fork of this process.
@@ -83,8 +89,8 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
     timer = setTimeout(() => void check(), checkMs);
     timer.unref?.();
   };
-  const unhear = ctx.runtime.onPanes?.((panes) => {
-    heard(panes);
+  const unhear = ctx.runtime.onPanes?.((panes, fromLook) => {
+    heard(panes, fromLook);
     schedule();
   });
   const check = async () => {
@@ -104,24 +110,31 @@ export async function watchAttention(ctx: AppContext, wake: (why: "event" | "scr
       logs.close();
       unhear?.();
       if (timer) clearTimeout(timer);
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers.values()) clearTimeout(t);
     },
   };
 }
 
 /**
- * What listings of panes (those `keep` passes) say to wake a look for: a pane that died; one whose output moved, at
- * once (at most once a second: a dialog on a moving screen may animate) and again at
- * `stillAt(pane)`, when it can read as still. A pane seen for the first time is no news.
+ * What listings of panes (those `keep` passes) say to wake a look for: a pane that died, at once;
+ * one whose output moved, at once (at most once a second for all panes: a dialog on a moving
+ * screen may animate, and one look reads every pane) and again at `stillAt(pane)`, when it can
+ * read as still, unless it moves again before. A pane seen for the first time is no news.
+ *
+ * The looks' own listings come here too (`fromLook`): a move one of them saw is that look's to
+ * read, and wakes none. Each look woke the next before, and the limit was a pane's: 500 agents at
+ * work kept looks running without a pause, four tmux processes a second.
  */
-function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, stillAt: (p: PaneFacts) => number, keep: (p: PaneFacts) => boolean = () => true): (panes: readonly PaneFacts[]) => void {
+function paneWakes(scope: string, wake: (why: "screen") => void, wakeAt: (key: string, ms: number) => void, stillAt: (p: PaneFacts) => number, keep: (p: PaneFacts) => boolean = () => true): (panes: readonly PaneFacts[], fromLook?: boolean) => void {
   const seen = new Map<string, { activityAt: number; dead: boolean }>();
-  const lastMovingWake = new Map<string, number>();
+  // When the last wake for a move was, or the next one is due.
+  let movingWake = 0;
   let lastHeard: readonly PaneFacts[] | null = null;
-  return (panes) => {
+  return (panes, fromLook = false) => {
     // The runtime hands over the very same listing when tmux printed the same: nothing moved.
     if (panes === lastHeard) return;
     lastHeard = panes;
+    let moved = false;
     for (const p of panes) {
       if (!keep(p)) continue;
       const was = seen.get(p.name);
@@ -129,12 +142,18 @@ function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, 
       seen.set(p.name, { activityAt: p.activityAt, dead: p.dead });
       if (!was) continue;
       if (p.dead) wake("screen");
-      else wakeAt(stillAt(p));
-      const last = lastMovingWake.get(p.name) ?? 0;
-      if (Date.now() - last >= 1000) {
-        lastMovingWake.set(p.name, Date.now());
-        wake("screen");
-      }
+      else wakeAt(`${scope} pane ${p.name}`, stillAt(p));
+      moved = true;
+    }
+    if (!moved || fromLook) return;
+    const now = Date.now();
+    if (now - movingWake >= 1000) {
+      movingWake = now;
+      wake("screen");
+    } else if (movingWake <= now) {
+      // Within the second of the last one: a look when it is over, one for all that move till then.
+      movingWake += 1000;
+      wakeAt(`${scope} moved`, movingWake);
     }
   };
 }
@@ -146,10 +165,10 @@ function paneWakes(wake: (why: "screen") => void, wakeAt: (ms: number) => void, 
  * again once it can have been still long enough to read. Times are this machine's, taken when
  * the move was seen: the host's clock may be set otherwise.
  */
-function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "screen") => void, wakeAt: (ms: number) => void, checkMs: number): () => void {
+function watchRemotePanes(ctx: AppContext, host: string, runtime: RuntimePlugin, wake: (why: "screen") => void, wakeAt: (key: string, ms: number) => void, checkMs: number): () => void {
   const prefix = tmuxSessionName(ctx.config.name, "");
   const ours = (p: PaneFacts) => p.name.startsWith(prefix);
-  const moves = paneWakes(wake, wakeAt, () => Date.now() + STILL_MS + 1100, ours);
+  const moves = paneWakes(`host ${host}`, wake, wakeAt, () => Date.now() + STILL_MS + 1100, ours);
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const check = async () => {
@@ -157,7 +176,7 @@ function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "
     // Its listing comes back through onPanes, as a refresh's does.
     await runtime.listPanes().catch(() => null);
   };
-  const unhear = runtime.onPanes?.((panes) => {
+  const unhear = runtime.onPanes?.((panes, fromLook) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = null;
@@ -165,7 +184,7 @@ function watchRemotePanes(ctx: AppContext, runtime: RuntimePlugin, wake: (why: "
       timer = setTimeout(() => void check(), checkMs);
       timer.unref?.();
     }
-    moves(panes);
+    moves(panes, fromLook);
   });
   return () => {
     stopped = true;

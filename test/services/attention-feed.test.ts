@@ -17,16 +17,16 @@ afterEach(async () => {
 
 /** A runtime that tells its listings, as TmuxRuntime does; `feed` stands for another caller's look. */
 function feedingRuntime() {
-  const listeners = new Set<(p: PaneFacts[]) => void>();
+  const listeners = new Set<(p: PaneFacts[], fromLook: boolean) => void>();
   let lists = 0;
   let panes = [pane({})];
   const runtime = {
     listPanes: async () => {
       lists++;
-      for (const l of listeners) l(panes);
+      for (const l of listeners) l(panes, false);
       return panes;
     },
-    onPanes(l: (p: PaneFacts[]) => void) {
+    onPanes(l: (p: PaneFacts[], fromLook: boolean) => void) {
       listeners.add(l);
       return () => void listeners.delete(l);
     },
@@ -34,9 +34,10 @@ function feedingRuntime() {
   return {
     runtime,
     lists: () => lists,
-    feed(next: PaneFacts[]) {
+    /** A listing someone else made: a look's, unless said otherwise. */
+    feed(next: PaneFacts[], fromLook = true) {
       panes = next;
-      for (const l of listeners) l(panes);
+      for (const l of listeners) l(panes, fromLook);
     },
   };
 }
@@ -84,11 +85,42 @@ describe("the pane watcher and the looks beside it", () => {
     rt.feed(same);
     rt.feed([pane({ activityAt: 1 })]);
     expect(woke).toEqual([]);
-    // New output: a look now (the screen moves), and one once it reads as still.
-    rt.feed([pane({ activityAt: 2 })]);
+    // New output in a listing of the watcher's kind: a look now (the screen moves), and one
+    // once it reads as still.
+    rt.feed([pane({ activityAt: 2 })], false);
     expect(woke).toEqual(["screen"]);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(woke).toEqual(["screen", "screen"]);
+    // New output a look saw: that look reads it; a look once it reads as still, as before.
+    rt.feed([pane({ activityAt: 3 })]);
+    expect(woke).toEqual(["screen", "screen"]);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(woke).toEqual(["screen", "screen", "screen"]);
+    a.close();
+  });
+
+  it("with many panes at work, wakes a look a second for them all, and none for a stillness a pane lost by moving again", async () => {
+    const { rt, woke, a } = await watching(60_000);
+    const t0 = Math.floor(Date.now() / 1000);
+    const panes = (k: number) => Array.from({ length: 50 }, (_, i) => pane({ name: `ao-m-${i}`, activityAt: t0 + k }));
+    rt.feed(panes(0));
+    // Every pane's output moves every second, as 50 working agents' spinners do: one look a
+    // second between them (each look's own listing comes here too), not one per pane.
+    for (let k = 1; k <= 10; k++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      rt.feed(panes(k), false);
+    }
+    expect(woke).toHaveLength(10);
+    // A move within the second of the last wake: one look when that second is over.
+    await vi.advanceTimersByTimeAsync(300);
+    rt.feed(panes(11), false);
+    rt.feed(panes(12), false);
+    expect(woke).toHaveLength(10);
+    await vi.advanceTimersByTimeAsync(700);
+    expect(woke).toHaveLength(11);
+    // Still at last: each pane is looked at once it can read as still.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(woke).toHaveLength(11 + 50);
     a.close();
   });
 
@@ -98,12 +130,17 @@ describe("the pane watcher and the looks beside it", () => {
       expect(tm.tmux("new-session", "-d", "-s", "ao-feed-1", "-x", "80", "-y", "10", "sh").code).toBe(0);
       const runtime = new TmuxRuntime(tm.socket);
       const heard: string[][] = [];
-      const stop = runtime.onPanes((p) => heard.push(p.map((x) => x.name)));
+      const looks: boolean[] = [];
+      const stop = runtime.onPanes((p, fromLook) => {
+        heard.push(p.map((x) => x.name));
+        looks.push(fromLook);
+      });
       const look = await runtime.look([{ name: "ao-feed-1", stillBefore: 9_999_999_999 }]);
       expect(look.screens.has("ao-feed-1")).toBe(true);
       expect(heard).toEqual([["ao-feed-1"]]);
       await runtime.listPanes();
       expect(heard).toHaveLength(2);
+      expect(looks).toEqual([true, false]);
       stop();
       await runtime.listPanes();
       expect(heard).toHaveLength(2);

@@ -191,17 +191,17 @@ export class TmuxRuntime implements RuntimePlugin {
     return this.listing.panes;
   };
 
-  private readonly paneListeners = new Set<(panes: PaneFacts[]) => void>();
+  private readonly paneListeners = new Set<(panes: PaneFacts[], fromLook: boolean) => void>();
 
-  onPanes(listener: (panes: PaneFacts[]) => void): () => void {
+  onPanes(listener: (panes: PaneFacts[], fromLook: boolean) => void): () => void {
     this.paneListeners.add(listener);
     return () => void this.paneListeners.delete(listener);
   }
 
-  /** Hand a full listing to whoever listens for one, and return it. */
+  /** Hand a full listing (a look's, or a listing alone) to whoever listens for one, and return it. */
   private heard<T extends { panes: PaneFacts[] } | PaneFacts[]>(result: T): T {
     const panes = Array.isArray(result) ? result : result.panes;
-    for (const listen of [...this.paneListeners]) listen(panes);
+    for (const listen of [...this.paneListeners]) listen(panes, !Array.isArray(result));
     return result;
   }
 
