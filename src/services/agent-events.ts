@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAgentEvents, type AgentEvent } from "../core/agent-events.js";
@@ -73,10 +73,16 @@ export class AgentEventReader {
   private readonly cache = new Map<string, { size: number; mtimeMs: number; events: AgentEvent[] }>();
 
   async read(file: string): Promise<AgentEvent[]> {
+    // A synchronous stat that throws nothing: a dashboard asks every log at every look, and 500
+    // stats through the threadpool, each a promise (and a missing log an error with its stack),
+    // were most of a refresh's work with 500 agents working.
     let st;
     try {
-      st = await stat(file);
+      st = statSync(file, { throwIfNoEntry: false });
     } catch {
+      st = undefined;
+    }
+    if (!st) {
       this.cache.delete(file);
       return [];
     }
