@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { PROGRESS_READ_MS, reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
 import { agentReport, modelHasTurn, type AgentEvent, type AgentReport } from "../core/agent-events.js";
+import { textFingerprint } from "../core/fingerprint.js";
 import type { Question } from "../core/question.js";
 import type { Activity } from "../core/types.js";
 import { clockJumpMs, monoStamp } from "../metadata/clock.js";
@@ -108,7 +109,7 @@ interface CacheEntry {
   lastWords?: string;
   /** The last gather found it working: its moving screen is read now and then (PROGRESS_READ_MS). */
   busy?: boolean;
-  /** What its busy screen showed of the work (agent plugin's progressOf), and since when (ms) unchanged. */
+  /** What its busy screen showed of the work (agent plugin's progressOf; its textFingerprint), and since when (ms) unchanged. */
   progress?: string;
   progressAt?: number;
   /** With `progress`: nothing from the model under the prompt yet, and how long its spinner's clock says. */
@@ -304,7 +305,10 @@ export class RuntimeFacts {
         const movingDialog = !isStill && dialog && prev?.wasStill === false && prev.still === still;
         // The same work on screen as last read (its spinner aside) keeps the time it was first seen.
         const p = q.agent.progressOf?.(text) ?? null;
-        const progress = p ? { progress: p.shown, progressAt: p.shown === prev?.progress && prev.progressAt !== undefined ? prev.progressAt : now, unanswered: p.unanswered, waitedMs: p.waitedMs } : { progress: undefined, progressAt: undefined, unanswered: undefined, waitedMs: undefined };
+        // Kept as a fingerprint: the shared cache is written at every look that saw a pane move,
+        // and 500 busy screens' text in it was 0.9 MB a look.
+        const shown = p ? textFingerprint(p.shown) : "";
+        const progress = p ? { progress: shown, progressAt: shown === prev?.progress && prev.progressAt !== undefined ? prev.progressAt : now, unanswered: p.unanswered, waitedMs: p.waitedMs } : { progress: undefined, progressAt: undefined, unanswered: undefined, waitedMs: undefined };
         cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, turnError, movingDialog, ...progress };
         dirty = true;
       };

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fnv1a32 } from "../../core/fingerprint.js";
 import { run, type RunResult } from "../../exec.js";
 import { withLock } from "../../metadata/lock.js";
 import { makeDir, pathExists, removePath } from "../host/files.js";
@@ -239,8 +240,4 @@ export class WorktreeWorkspace implements WorkspacePlugin {
 }
 
 /** A short stable name for a path (FNV-1a), for lock files named after remote clones. */
-function hashPath(p: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16);
-}
+const hashPath = (p: string): string => fnv1a32(p);
