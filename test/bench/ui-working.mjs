@@ -1,5 +1,6 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { clearInterval, setInterval } from "node:timers";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { liveWorkspace, stillFor } from "./live.mjs";
