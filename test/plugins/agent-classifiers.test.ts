@@ -50,6 +50,7 @@ const QUEUED: Record<AgentName, string[]> = {
 const CLAUDE_500 = "API Error: 500 Internal server error (scripted). This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:8787).";
 const CLAUDE_529 = "API Error: 529 Overloaded. This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:8787).";
 const CLAUDE_TIMEOUT = "Request timed out (API_TIMEOUT_MS=60000ms, try increasing it)";
+const STALL_500 = "API Error: 500 Internal server error (scripted). This is a server-side issue, usually temporary — try again in a moment. If it persists, check your inference gateway (127.0.0.1:34877).";
 const TURN_ERRORS: Record<AgentName, Record<string, string>> = {
   "claude-code": {
     "error.txt": CLAUDE_500,
@@ -60,6 +61,13 @@ const TURN_ERRORS: Record<AgentName, Record<string, string>> = {
     // Its own words for an error, under the prompt: a request that never got an answer.
     "hang-timeout-60s.txt": CLAUDE_TIMEOUT,
     "hang-timeout-end.txt": CLAUDE_TIMEOUT,
+    // A stalled stream whose second request (without streaming) failed, or was not made; the
+    // screen 100 s later is the same. (stall-hooks-end.txt: that request answered, no error.)
+    "stall-fail-end.txt": STALL_500,
+    "stall-fail-after.txt": STALL_500,
+    "stall-hang-end.txt": "Request timed out (API_TIMEOUT_MS=120000ms, try increasing it)",
+    "stall-nofallback-end.txt": "API Error: The operation timed out.",
+    "stall-nofallback-after.txt": "API Error: The operation timed out.",
   },
   codex: {
     "error.txt": "We’re currently experiencing high demand, which may cause temporary errors.",
@@ -239,6 +247,7 @@ const STILL_WORK: Record<AgentName, string[][]> = {
   "claude-code": [
     ["hang-10s.txt", "hang-60s.txt", "hang-4m.txt", "hang-end.txt"], // the last one after its own timeout: "Request timed out. · Retrying in 0s · attempt 2/2"
     ["stall-10s.txt", "stall-60s.txt", "stall-4m.txt"],
+    ...["hooks", "fail", "hang", "nofallback"].map((run) => [`stall-${run}-10s.txt`, `stall-${run}-60s.txt`, `stall-${run}-4m.txt`]),
   ],
   // A tip shows under "Working" in the first minute: progress once, then nothing. A stalled reply
   // shows no busy line at all; after 5 min Codex reconnects and streams it again (stall-end.txt).
