@@ -94,8 +94,10 @@ export function kindOf(e: AgentEvent): AgentEventKind {
     case "AfterAgent":
       return "turn_end";
     // Claude Code sends it instead of Stop once an API error ended the turn, its retries spent:
-    // a server error then has left the work undone as surely as a bad key. Whatever follows (a
-    // new prompt, a tool, a Stop) says the agent works again.
+    // a server error then has left the work undone as surely as a bad key. A stalled stream ends
+    // so too when its request again without streaming fails (recorded: claude-code-stall-*.jsonl);
+    // Stop after a stall is a turn that ended on that request's reply. Whatever follows (a new
+    // prompt, a tool, a Stop) says the agent works again.
     case "StopFailure":
       return "turn_failed";
     case "SessionEnd":

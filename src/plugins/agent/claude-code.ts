@@ -65,9 +65,9 @@ function readQuestion(capture: string): Question | null {
 
 /*
  * A turn that fails leaves its error as the turn's last entry above the "✻ Verbed for 1s" line
- * and the input box: "● API Error: 500 …" (error.txt, error-overloaded.txt; wrapped lines
- * indented by two), or, for the errors Claude words itself, "⎿  Request timed out …" right under
- * the person's prompt (hang-timeout-end.txt). The other such words are from the 2.1.197 binary,
+ * and the input box: "● API Error: 500 …" (error.txt, error-overloaded.txt, stall-fail-end.txt;
+ * wrapped lines indented by two), or, for the errors Claude words itself, "⎿  Request timed out …"
+ * right under the person's prompt (hang-timeout-end.txt, stall-hang-end.txt). The other such words are from the 2.1.197 binary,
  * not recorded. "⎿  Interrupted" (Esc) and a slash command's "⎿" output are not errors.
  */
 const TRANSCRIPT_PROMPT = /^❯ /;
