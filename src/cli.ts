@@ -31,6 +31,7 @@ export function buildProgram(argv?: readonly string[]): Command {
     .version(wantsVersion(argv) ? packageVersion() : "", "-V, --version")
     .option("--verbose", "print the commands ao runs")
     .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(commanderError(text)) })
     .exitOverride();
   program.hook("preAction", (cmd) => {
     if (cmd.opts<{ verbose?: boolean }>().verbose) process.env.AO_VERBOSE = "1";
@@ -39,6 +40,14 @@ export function buildProgram(argv?: readonly string[]): Command {
   const named = argv?.slice(2).find((a) => !a.startsWith("-"));
   for (const [name, add] of Object.entries(COMMANDS)) if (named === undefined || !Object.hasOwn(COMMANDS, named) || name === named) add(program);
   return program;
+}
+
+/**
+ * Commander's own complaint (an unknown option or command, a missing argument) as every ao error
+ * reads: `ao: unknown option '--jsno'`, not `error: …`. The words hold what was typed: inert.
+ */
+export function commanderError(text: string): string {
+  return `ao: ${inertMessage(text.replace(/^error: /, "").replace(/\n$/, ""))}\n`;
 }
 
 /** Whether the version is asked for: only then is package.json read. */

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/cli.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildProgram, commanderError } from "../../src/cli.js";
+import { runAo } from "../helpers/ao.js";
+import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
 
 const names = (argv: string[]) => buildProgram(["node", "ao", ...argv]).commands.map((c) => c.name());
 const ALL = ["init", "ui", "watch", "status", "spawn", "send", "attach", "open", "hosts", "session"];
@@ -24,5 +26,31 @@ describe("the program a call builds", () => {
     // What it reads (from the build, package.json; from these sources, "unknown") is not left out.
     expect(buildProgram(["node", "ao", "-V"]).version()).not.toBe("");
     expect(buildProgram(["node", "ao", "--version"]).version()).not.toBe("");
+  });
+});
+
+describe("commander's own complaints", () => {
+  let ws: TestWorkspace;
+  beforeAll(async () => {
+    ws = await makeWorkspace();
+  });
+  afterAll(() => ws.cleanup());
+
+  it("read as every ao error does (ao: …) and exit 2, bad input", async () => {
+    const cases: Array<[string[], string]> = [
+      [["status", "--jsno"], "ao: unknown option '--jsno'\n  (Did you mean --json?)\n"],
+      [["spawn"], "ao: missing required argument 'project'\n"],
+      [["frob"], "ao: unknown command 'frob'\n"],
+      [["session", "kill"], "ao: missing required argument 'ids'\n"],
+      [["status", "--interval"], "ao: option '--interval <seconds>' argument missing\n"],
+    ];
+    for (const [args, said] of cases) {
+      const r = await runAo(args, { env: ws.env });
+      expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ args, code: 2, stdout: "", stderr: `${said}(run with --help for usage)\n` });
+    }
+  });
+
+  it("carry what was typed inert", () => {
+    expect(commanderError("error: unknown option '--\u001b]52;c;aGk=\u0007x'\n")).toBe("ao: unknown option '--x'\n");
   });
 });
