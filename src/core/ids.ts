@@ -17,3 +17,9 @@ export function sessionMark(workspace: string, id: string): Record<string, strin
 export function sessionMarkKey(workspace: string, id: string): string {
   return `${workspace}/${id}`;
 }
+
+/** A GitHub issue's number from what was typed (`12` or `#12`), or null when it is not one. */
+export function githubIssueNumber(id: string): number | null {
+  const digits = /^#?([0-9]{1,15})$/.exec(id)?.[1];
+  return digits !== undefined && Number(digits) > 0 ? Number(digits) : null;
+}

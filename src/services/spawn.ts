@@ -14,7 +14,7 @@ import { holdsPlace } from "./hosts.js";
 import { branchBack } from "../core/branch-gone.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
 import { shellQuote } from "../core/shell.js";
-import { sessionMark } from "../core/ids.js";
+import { githubIssueNumber, sessionMark } from "../core/ids.js";
 import { processStartTime, run } from "../exec.js";
 import { monoStamp } from "../metadata/clock.js";
 import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
@@ -191,6 +191,11 @@ async function copyFiles(m: Machine, project: ProjectConfig, repo: string, workt
 /** Create a session: id, worktree on a new branch, tmux running the agent. Undoes all of it on failure. */
 export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise<SpawnResult> {
   const project = resolveProject(ctx, opts.project);
+  // A GitHub issue is a number: anything else is a mistyped argument, said as bad input before
+  // anything is placed or asked (it read as a GitHub failure, exit 1, after a clone and a tmux check).
+  if (opts.issue && project.tracker === "github" && githubIssueNumber(opts.issue) === null) {
+    throw new AoError(`"${inert(opts.issue)}" is not an issue number; the issues of ${project.id} are GitHub's (ao spawn ${project.id} 12)`, EXIT_USAGE);
+  }
   const agentName = opts.agent ?? project.agent;
   const agent = ctx.agent(agentName);
   if (agentName === "generic" && !project.agentCommand) {

@@ -1,4 +1,5 @@
 import type { Octokit } from "@octokit/rest";
+import { githubIssueNumber } from "../../core/ids.js";
 import { isTimeout, noConnection } from "../deadline.js";
 import { httpFetch } from "../scm/http-fetch.js";
 import { lazyOctokit } from "../scm/octokit.js";
@@ -32,9 +33,9 @@ export class GitHubTracker implements TrackerPlugin {
 
   async getIssue(repo: string, id: string): Promise<TrackerIssue> {
     const [owner, name, ...rest] = repo.split("/");
-    const number = Number(id.replace(/^#/, ""));
+    const number = githubIssueNumber(id);
     if (!owner || !name || rest.length) throw new Error(`GitHub issues: expected owner/name, got "${repo}"`);
-    if (!Number.isInteger(number) || number <= 0) throw new Error(`GitHub issues: "${id}" is not an issue number`);
+    if (number === null) throw new Error(`GitHub issues: "${id}" is not an issue number`);
     try {
       const { data } = await (await this.octokit()).rest.issues.get({ owner, repo: name, issue_number: number });
       return {
