@@ -252,6 +252,9 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       const issue = await fetchIssue(ctx, project, opts.issue);
       issueTitle = issue.title;
       prompt ??= issuePrompt(issue);
+      // Started all the same (reopened work, a follow-up), but said: cleanup takes a session
+      // whose issue is closed for finished.
+      if (issue.state === "closed") opts.onWarning?.(`issue ${opts.issue} is closed; the session starts all the same, and ao session cleanup will count it as done`);
     } catch (e) {
       // Without a prompt the issue was the task: the agent would start with none (a mistyped
       // number, GitHub down), and its record would say nothing of what it was for.

@@ -247,4 +247,15 @@ describe("sessions in real git and tmux", () => {
     expect(missing.stderr).toMatch(/^ao: could not read issue 999 \(GitHub issue org\/app#999: not found \(HTTP 404\)\); nothing was started/);
     expect(await ls(env, "--all")).toEqual([]);
   });
+
+  it("warns that an issue is closed, and starts on it all the same", async () => {
+    gh.state.addIssue({ repo: "org/app", number: 12, title: "An old bug", state: "closed" });
+    gh.state.addIssue({ repo: "org/app", number: 13, title: "A new bug" });
+    const env = await workspace("w10");
+    const closed = await runAo(["spawn", "frontend", "12"], { env });
+    expect(closed).toEqual({ code: 0, stdout: "fe-1\n", stderr: "ao: warning: issue 12 is closed; the session starts all the same, and ao session cleanup will count it as done\n" });
+    expect((await row(env, "fe-1"))!.branch).toBe("ao/fe-1-an-old-bug");
+    expect(await runAo(["spawn", "frontend", "13"], { env })).toEqual({ code: 0, stdout: "fe-2\n", stderr: "" });
+    for (const id of ["fe-1", "fe-2"]) expect((await runAo(["session", "kill", id, "--force"], { env })).code).toBe(0);
+  });
 });
