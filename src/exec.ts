@@ -19,10 +19,12 @@ const INSTALL: Record<string, string> = { tmux: "tmux 3.2 or newer", git: "git" 
 
 /**
  * How a start failure reads: a missing program is named as such, with what to do, never a crash.
- * A program named by a path was not found there: installing it elsewhere would not help.
+ * A program named by a path was not found there: installing it elsewhere would not help. A
+ * folder to start in that is not there fails the same way (ENOENT): that is said instead.
  */
-function startError(file: string, e: NodeJS.ErrnoException): Error {
+function startError(file: string, e: NodeJS.ErrnoException, cwd?: string): Error {
   if (e.code !== "ENOENT") return new Error(`${file}: ${e.message}`);
+  if (cwd !== undefined && !existsSync(cwd)) return new Error(`${file}: cannot start in ${cwd}: no such folder`);
   const todo = file.includes("/") ? "check the path" : `install ${INSTALL[file] ?? "it"}, or add its folder to PATH`;
   return new Error(`${file}: command not found (${todo})`);
 }
@@ -262,7 +264,7 @@ function launch(spawn: SpawnFn, file: string, args: readonly string[], opts: Run
         stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"],
       });
     } catch (e) {
-      reject(startError(file, e as NodeJS.ErrnoException));
+      reject(startError(file, e as NodeJS.ErrnoException, opts.cwd));
       return;
     }
     launched.child = child;
@@ -278,7 +280,7 @@ function launch(spawn: SpawnFn, file: string, args: readonly string[], opts: Run
     });
     child.on("error", (e: NodeJS.ErrnoException) => {
       if (launched.timer) clearTimeout(launched.timer);
-      reject(startError(file, e));
+      reject(startError(file, e, opts.cwd));
     });
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
       if (launched.timer) clearTimeout(launched.timer);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { startRun } from "../src/exec.js";
+import { run, startRun } from "../src/exec.js";
 import { requireBuild, ROOT } from "./helpers/ao.js";
 import { waitFor } from "./helpers/tmux.js";
 
@@ -31,6 +31,12 @@ describe("a process started before its input is known", () => {
     expect(existsSync(out)).toBe(true);
     expect(readFileSync(out, "utf8")).toBe(input);
     expect((await result).exitCode).toBe(0);
+  });
+
+  it("says a folder to start in that is not there is missing, not the program (both are ENOENT)", async () => {
+    const gone = path.join(dir, "moved-away");
+    await expect(run("git", ["status"], { cwd: gone })).rejects.toThrow(`git: cannot start in ${gone}: no such folder`);
+    await expect(run("ao-no-such-program-here", [], { cwd: dir })).rejects.toThrow(/ao-no-such-program-here: command not found/);
   });
 
   it("says a missing program is missing when its result is asked for", async () => {

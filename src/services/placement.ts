@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { AppContext } from "../app.js";
 import type { ProjectConfig } from "../config/types.js";
@@ -74,6 +74,19 @@ const CLONE_THERE = [
 ].join("\n");
 
 /**
+ * The project's `path` (its clone on this machine) is there: a path gone (moved, mistyped) is
+ * said as such and named, before anything is recorded. It read as git's "command not found"
+ * (a process cannot start in a folder that is not there) or as "not a git clone".
+ */
+export async function requireProjectPath(project: ProjectConfig): Promise<void> {
+  const gone = await stat(project.path).then(
+    () => false,
+    (e: NodeJS.ErrnoException) => e.code === "ENOENT" || e.code === "ENOTDIR",
+  );
+  if (gone) throw new AoError(`project ${project.id}: its path ${project.path} does not exist; set projects.${project.id}.path in the config to its clone`, EXIT_USAGE);
+}
+
+/**
  * The project's clone on `m`: the one the host's config maps it to, or ao's own clone of the
  * project's origin, made on first use (and said). Spawns at once take turns on making it.
  */
@@ -89,6 +102,7 @@ export async function ensureClone(ctx: AppContext, m: Machine, project: ProjectC
     return dir;
   }
   if (await pathExists(m.host, path.posix.join(repo, ".git"))) return repo;
+  await requireProjectPath(project);
   const origin = await remoteUrl(project.path);
   if (!origin) {
     throw new AoError(`project ${project.id}: ${project.path} has no origin to clone on ${m.name}; map a clone there with hosts.${m.name}.projects.${project.id}`, EXIT_USAGE);

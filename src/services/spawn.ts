@@ -23,7 +23,7 @@ import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
 import { BranchTakenError, type AgentPlugin, type RuntimePlugin } from "../plugins/types.js";
 import { machine, sessionPlaces, type Machine } from "./machines.js";
-import { chooseHost, ensureClone } from "./placement.js";
+import { chooseHost, ensureClone, requireProjectPath } from "./placement.js";
 import { resolveProject } from "./sessions.js";
 import { randomUUID } from "node:crypto";
 import { wireAgentHooks } from "./agent-events.js";
@@ -233,6 +233,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
   if (placed.why || why) opts.onInfo?.(`on ${placed.host}: ${placed.why ?? why}`);
   const m = machine(ctx, placed.host);
   const remote = m.host.remote;
+  if (!remote) await requireProjectPath(project);
   if (!remote && !(await ctx.workspace.exists(project.path))) {
     throw new AoError(`project ${project.id}: ${project.path} is not a git clone (set its path in the config)`, EXIT_USAGE);
   }

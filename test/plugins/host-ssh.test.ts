@@ -337,6 +337,20 @@ describe.skipIf(skip !== null)("ssh hosts (real OpenSSH servers on loopback)", (
     }
   }, 60_000);
 
+  it("a project whose path here is gone is named before a clone of its origin there is tried", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ao-gone-"));
+    const gone = path.join(dir, "moved-away");
+    const file = path.join(dir, "agent-orchestrator.yaml");
+    writeFileSync(file, `name: gone\nruntime: { sshConfig: ${JSON.stringify(env.sshConfig)} }\nhosts:\n  h2: { ssh: h2, root: /tmp/ao-gone-${process.pid} }\nprojects:\n  app: { repo: org/app, path: ${JSON.stringify(gone)}, sessionPrefix: ap, scm: none, hosts: [h2] }\n`);
+    const c = await createApp({ env: { PATH: process.env.PATH, HOME: dir, AO_HOME: path.join(dir, "home"), AO_CONFIG_PATH: file } });
+    try {
+      await expect(ensureClone(c, machine(c, "h2"), c.config.projects[0]!)).rejects.toThrow(`project app: its path ${gone} does not exist; set projects.app.path in the config to its clone`);
+    } finally {
+      await (machine(c, "h2").host as SshHost).close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("a log follow whose host stops answering ends by ssh's keep-alives, and starts again once it answers", async () => {
     const h = host("h1");
     const dir = `/tmp/ao-follow-down-${process.pid}`;

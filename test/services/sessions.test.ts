@@ -258,4 +258,14 @@ describe("sessions in real git and tmux", () => {
     expect(await runAo(["spawn", "frontend", "13"], { env })).toEqual({ code: 0, stdout: "fe-2\n", stderr: "" });
     for (const id of ["fe-1", "fe-2"]) expect((await runAo(["session", "kill", id, "--force"], { env })).code).toBe(0);
   });
+
+  it("names a project's path that does not exist, before anything is recorded", async () => {
+    const env = await workspace("w11");
+    const gone = path.join(root, "moved-away");
+    await writeFile(env.AO_CONFIG_PATH!, config("w11", gone));
+    const r = await runAo(["spawn", "frontend"], { env });
+    expect(r).toEqual({ code: 2, stdout: "", stderr: `ao: project frontend: its path ${gone} does not exist; set projects.frontend.path in the config to its clone\n` });
+    expect(await ls(env, "--all")).toEqual([]);
+    expect(tmuxSessions().filter((n) => n.startsWith("ao-w11-"))).toEqual([]);
+  });
 });
