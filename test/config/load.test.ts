@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -111,6 +111,24 @@ projects:
     // Same size, and an mtime forced into the past: the key still changes.
     await utimes(file, new Date(2001, 1, 1), new Date(2001, 1, 1));
     expect((await loadConfig({ cwd: root, env })).projects[0]?.repo).toBe("org/other");
+  });
+
+  it("never uses a cache an older ao wrote (an older cache version), and replaces it", async () => {
+    await put("agent-orchestrator.yaml", MINIMAL);
+    expect((await loadConfig({ cwd: root, env })).projects[0]?.repo).toBe("org/app");
+    const dir = path.join(env.AO_HOME!, "cache");
+    const [name, ...more] = (await readdir(dir)).filter((f) => /^config-.*\.json$/.test(f));
+    expect(more).toEqual([]);
+    const cached = path.join(dir, name!);
+    const entry = JSON.parse(await readFile(cached, "utf8")) as { v: number; key: string; config: { projects: Array<{ repo: string }> } };
+    entry.config.projects[0]!.repo = "org/from-the-cache";
+    // This version's cache for this very file is used as it is (the copy below differs in v alone)...
+    await writeFile(cached, JSON.stringify(entry));
+    expect((await loadConfig({ cwd: root, env })).projects[0]?.repo).toBe("org/from-the-cache");
+    // ...an older version's is not: the file is parsed again, and the cache written anew.
+    await writeFile(cached, JSON.stringify({ ...entry, v: entry.v - 1 }));
+    expect((await loadConfig({ cwd: root, env })).projects[0]?.repo).toBe("org/app");
+    expect(JSON.parse(await readFile(cached, "utf8"))).toMatchObject({ v: entry.v, key: entry.key, config: { projects: [{ repo: "org/app" }] } });
   });
 });
 
