@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { Host } from "../../src/plugins/host/types.js";
@@ -84,5 +85,26 @@ describe("the views of a dashboard that reads again and again", () => {
     expect(await status(new Date(now - 60_000).toISOString())).not.toBe("stuck");
     // Both old: stuck.
     expect(await status(new Date(now - 3 * 3600_000).toISOString())).toBe("stuck");
+  });
+});
+
+describe("a session whose project left the config", () => {
+  it("is still listed, its view marked projectGone, under the project id its record names", async () => {
+    const both = "name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none, agent: generic, agentCommand: sh }\n  legacy: { repo: org/old, path: /tmp, sessionPrefix: old, scm: none, agent: generic, agentCommand: sh }\n";
+    ws = await makeWorkspace(both, "w");
+    const env = { ...ws.env, AO_TMUX_SOCKET: tm.socket };
+    const createdAt = new Date().toISOString();
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", agent: "generic", createdAt });
+    await ws.seed("old-1", { projectId: "legacy", status: "working", agent: "generic", createdAt });
+    const views = async () => new Map((await readSessions(await createApp({ env }), { all: true })).views.map((v) => [v.id, v]));
+    const before = await views();
+    expect(before.get("old-1")).toMatchObject({ projectId: "legacy", projectName: "legacy" });
+    expect(before.get("old-1")!.projectGone).toBeUndefined();
+
+    // The project is taken out of the config: its session lists on, marked.
+    await writeFile(ws.configFile, both.split("\n").filter((l) => !l.includes("legacy:")).join("\n"));
+    const after = await views();
+    expect(after.get("old-1")).toMatchObject({ projectId: "legacy", projectName: "legacy", projectGone: true });
+    expect(after.get("fe-1")!.projectGone).toBeUndefined();
   });
 });
