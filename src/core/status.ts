@@ -191,6 +191,13 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     }
     return is("working", "working", "agent is working");
   }
+  // Nothing was seen and nothing can be: a record naming no tmux session (written by hand, or
+  // damaged) gives ao no pane to look at. "working" would be a guess. Said, never recorded: the
+  // record stays as it was, and the facts decide again once it names its tmux session.
+  if (!meta.tmuxName) {
+    const word = meta.status && !recorded ? ` (status=${inert(meta.status).slice(0, 40)} is no status ao knows)` : "";
+    return is("errored", "unobservable", `ao cannot see this session: its record names no tmux session${word}`);
+  }
   // Started by a spawn or restore and not seen since (no look at its screen, no event): that it
   // works would be a guess.
   if (recorded === "spawning" && facts.activity === undefined) return is("spawning", "booting", "the agent was started; nothing seen of it yet");

@@ -116,6 +116,7 @@ export const CAUSES = [
   "merged",
   "record_errored",
   "unreadable",
+  "unobservable",
   "kill_interrupted",
   "probe_failed",
   "host_unreachable",

@@ -345,7 +345,12 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
   return [...groups].map(([repo, queries]) => ({ repo, queries }));
 }
 
-const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "host_unreachable", "pr_recorded"]);
+/**
+ * Causes that say what ao could not learn, not what it saw: shown, never written over the record.
+ * `unobservable`: a record naming no tmux session; recorded `errored`, it would stay errored
+ * after the record is mended, a fact no look had shown.
+ */
+const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "host_unreachable", "pr_recorded", "unobservable"]);
 
 /** Status changes worth keeping: the record and the event log follow what the facts show. */
 async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>, facts: Map<string, SessionRuntimeFacts>): Promise<void> {
@@ -355,8 +360,8 @@ async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Ma
   for (const v of views) {
     const m = seen.get(v.id);
     // A spawn owns its record until it finishes (it writes working, or errored, itself),
-    // unless its process is gone: then the facts decide. A booting agent, a failed probe and
-    // an unread GitHub are no news to record.
+    // unless its process is gone: then the facts decide. A booting agent, a failed probe, an
+    // unread GitHub and a record ao cannot look at are no news to record.
     const spawnOwned = !!m && spawnUnfinished(m) && spawnerAlive(m) !== false;
     if (!m?.id || spawnOwned || UNRECORDED.has(v.statusCause)) continue;
     const prChanged = v.prUrl !== null && v.prUrl !== (m.pr ?? null);

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeRepo } from "../helpers/git.js";
@@ -13,6 +13,9 @@ async function statuses(): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.name, r.status]));
 }
 
+/** A session's record as written (the seeds name no tmux session: ao shows them as unobservable). */
+const recorded = (id: string) => readFile(path.join(ws.aoHome, "sessions", ws.name, id, "metadata"), "utf8");
+
 describe("ao session kill with several ids", () => {
   it("kills each one named, goes on past one it cannot kill, and exits with that one's code", async () => {
     requireBuild();
@@ -22,7 +25,9 @@ describe("ao session kill with several ids", () => {
     expect(r.stdout).toBe("✓ Session fe-1 killed.\n✓ Session fe-3 killed.\n");
     expect(r.stderr).toMatch(/^ao: no session "fe-99"/);
     expect(r.code).toBe(2);
-    expect(await statuses()).toEqual({ "fe-1": "killed", "fe-2": "working", "fe-3": "killed" });
+    // fe-2, not named, is untouched: its record still says what it said.
+    expect(await statuses()).toMatchObject({ "fe-1": "killed", "fe-3": "killed" });
+    expect(await recorded("fe-2")).toMatch(/^status=working$/m);
     const again = await runAo(["session", "kill", "fe-2", "fe-2"], { env: ws.env });
     expect(again).toMatchObject({ code: 0, stdout: "✓ Session fe-2 killed.\n" });
   });
@@ -47,6 +52,6 @@ describe("ao session kill with several ids", () => {
     const r = await runAo(["session", "kill", "fe-1", "../etc"], { env: ws.env });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"../etc" is not a session id');
-    expect((await statuses())["fe-1"]).toBe("working");
+    expect(await recorded("fe-1")).toMatch(/^status=working$/m);
   });
 });

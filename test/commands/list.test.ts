@@ -12,6 +12,8 @@ beforeEach(async () => {
 });
 afterEach(() => ws.cleanup());
 
+// Records written by hand, naming no tmux session: ao can see none of their agents, and says so
+// (errored, cause unobservable) rather than guess "working" from the record.
 async function seedExample(): Promise<void> {
   await ws.seed("fe-1", {
     projectId: "frontend",
@@ -56,10 +58,10 @@ describe("ao session ls", () => {
     expect(r.stdout).toBe(
       [
         "Frontend:",
-        "fe-1 (2m ago) feat/add-login [working] https://github.com/org/app/pull/42",
+        "fe-1 (2m ago) feat/add-login [errored] https://github.com/org/app/pull/42",
         "fe-2 (5m ago) feat/dashboard [pr_open]",
         "backend:",
-        "api-1 (1h ago) fix/db-pool [working]",
+        "api-1 (1h ago) fix/db-pool [errored]",
         "",
       ].join("\n"),
     );
@@ -97,7 +99,9 @@ describe("ao session ls", () => {
       name: "fe-1",
       project: "frontend",
       branch: "feat/add-login",
-      status: "working",
+      status: "errored",
+      statusCause: "unobservable",
+      statusReason: "ao cannot see this session: its record names no tmux session",
       prNumber: 42,
       prUrl: "https://github.com/org/app/pull/42",
       ciStatus: null,
@@ -125,7 +129,7 @@ describe("ao session ls", () => {
       expect(rows.find((x) => x.name === "fe-2"), args.join(" ")).toMatchObject({ createdAt: "2024-03-01T10:00:00.000Z", lastActivityAt: "2024-03-01T10:00:00.000Z" });
     }
     const table = await runAo(["session", "ls"], { env: ws.env });
-    expect(table.stdout).toContain("fe-1 (-) b [working]");
+    expect(table.stdout).toContain("fe-1 (-) b [errored]");
   });
 
   it("keeps listing when one session's file is corrupt, and shows that one as errored", async () => {
@@ -151,12 +155,13 @@ describe("ao status", () => {
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("Frontend:");
     expect(lines[1]).toMatch(/^\s+Session\s+Status\s+Branch\s+PR\s+CI\s+Rev\s+Thr\s+Activity\s+Age$/);
-    expect(lines[2]).toMatch(/^\s+fe-1\s+working\s+feat\/add-login\s+#42\s+-\s+-\s+-\s+-\s+10m$/);
-    expect(lines[3]).toMatch(/^\s+Implementing OAuth login flow with session management$/);
+    expect(lines[2]).toMatch(/^\s+fe-1\s+errored\s+feat\/add-login\s+#42\s+-\s+-\s+-\s+-\s+10m$/);
+    // The reason comes before the task for an errored session.
+    expect(lines[3]).toMatch(/^\s+ao cannot see this session: its record names no tmux session · Implementing OAuth login flow with session management$/);
     expect(lines[4]).toMatch(/^\s+fe-2\s+pr_open\s+feat\/dashboard\s+-\s+-\s+-\s+-\s+-\s+15m$/);
     expect(lines[5]).toMatch(/pr open \(last recorded; GitHub not checked\)/);
     expect(r.stdout).toContain("backend:");
-    expect(r.stdout).toMatch(/api-1\s+working\s+fix\/db-pool\s+-\s+-\s+-\s+-\s+-\s+3d/);
+    expect(r.stdout).toMatch(/api-1\s+errored\s+fix\/db-pool\s+-\s+-\s+-\s+-\s+-\s+3d/);
     expect(r.stdout).not.toContain("api-2");
     expect(r.stdout.endsWith("\n3 active sessions across 2 projects\n")).toBe(true);
     // Columns line up: the PR column starts at the same offset on the header and every row.
@@ -203,7 +208,7 @@ describe("ao status", () => {
     expect(narrow.code).toBe(0);
     // The table; a note under it (GitHub: stale …) is a sentence the terminal wraps.
     expect(Math.max(...narrow.stdout.split("\n").filter((l) => !l.startsWith("GitHub:")).map((l) => [...l].length))).toBeLessThan(40);
-    expect(narrow.stdout).toMatch(/^ {2}fe-1 +working/m);
+    expect(narrow.stdout).toMatch(/^ {2}fe-1 +errored/m);
     const whole = await runAo(["status"], { env: ws.env });
     expect(whole.stdout).toMatch(/Session +Status +Branch +PR +CI +Rev +Thr +Activity +Age/);
   });

@@ -23,7 +23,8 @@ function pr(over: Partial<PrFacts> = {}): PrFacts {
 function facts(over: Partial<StatusFacts> = {}, meta: Record<string, string> = {}): StatusFacts {
   return {
     now: NOW,
-    meta: { status: "working", createdAt: minutesAgo(30), lastActivityAt: minutesAgo(1), ...meta },
+    // What a record of a started session has: the tmux session ao looks at.
+    meta: { status: "working", createdAt: minutesAgo(30), lastActivityAt: minutesAgo(1), tmuxName: "ao-w-fe-1", ...meta },
     stuckAfterMs: 10 * 60_000,
     ...over,
   };
@@ -106,6 +107,13 @@ const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
   ["stuck says how long it has been quiet, never longer: 45 s is 45s, not 1m", facts({ runtimeAlive: true, activity: "active", pr: null, stuckAfterMs: 30_000 }, { lastActivityAt: minutesAgo(0.75) }), "stuck", "stuck", /no progress for 45s \(/],
   ["and 89 s is 1m", facts({ runtimeAlive: true, activity: "active", pr: null, stuckAfterMs: 30_000 }, { lastActivityAt: new Date(NOW.getTime() - 89_000).toISOString() }), "stuck", "stuck", /no progress for 1m \(/],
   ["not stuck when the runtime is unknown", facts({}, { lastActivityAt: minutesAgo(90) }), "working", "working", /working/],
+  // A record naming no tmux session (written by hand, damaged): nothing was seen, nor can be.
+  ["a record naming no tmux session is not said to work", facts({}, { tmuxName: "" }), "errored", "unobservable", /^ao cannot see this session: its record names no tmux session$/],
+  ["nor one that says needs_input", facts({ pr: null }, { status: "needs_input", tmuxName: "" }), "errored", "unobservable", /names no tmux session/],
+  ["a status word ao does not know, and no tmux session: said so", facts({}, { status: "wroking", tmuxName: "" }), "errored", "unobservable", /names no tmux session \(status=wroking is no status ao knows\)$/],
+  ["a started spawn naming no tmux session is not booting forever", facts({}, { status: "spawning", agentStartedAt: minutesAgo(1), tmuxName: "" }), "errored", "unobservable", /names no tmux session/],
+  ["what GitHub says of its PR still stands", facts({ pr: pr() }, { tmuxName: "" }), "pr_open", "pr_open", /PR #42 open/],
+  ["a spawn under way names none yet, and is spawning", facts({}, { status: "spawning", createdAt: minutesAgo(1), tmuxName: "" }), "spawning", "spawning", /waiting for the agent/],
   ["not stuck inside the threshold", facts({ runtimeAlive: true, activity: "active", pr: null }, { lastActivityAt: minutesAgo(5) }), "working", "working", /agent is working/],
   ["an agent that exited is errored and restorable", facts({ runtimeAlive: true, activity: "exited", pr: null }), "errored", "agent_exited", /agent exited/],
   ["an exit recorded, and its pane lives with its agent at work: it runs again", facts({ runtimeAlive: true, activity: "active", agent: agent(), pr: null }, { status: "errored", statusCause: "agent_exited", errorReason: "agent exited (restore to relaunch it)" }), "working", "working", /working/],

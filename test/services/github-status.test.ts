@@ -81,7 +81,8 @@ describe("status from GitHub", () => {
     expect(by["fe-3"]).toMatchObject({ status: "mergeable", statusReason: "approved · checks green · mergeable", ciStatus: "success", reviewDecision: "approved" });
     expect(by["fe-4"]).toMatchObject({ status: "review_pending", ciStatus: "pending", reviewDecision: "review_required" });
     expect(by["fe-5"]).toMatchObject({ status: "merged", statusReason: `PR #${prs.merged} merged` });
-    expect(by["fe-6"]).toMatchObject({ status: "working", prNumber: null, ciStatus: "none", reviewDecision: "none" });
+    // No PR yet, and no agent ao can see (the seed names no tmux session): not said to work.
+    expect(by["fe-6"]).toMatchObject({ status: "errored", statusCause: "unobservable", prNumber: null, ciStatus: "none", reviewDecision: "none" });
     expect(rows.every((r) => r.githubStale === false)).toBe(true);
   });
 
