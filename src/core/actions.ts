@@ -42,7 +42,13 @@ export interface ActionDef {
   disabledReason?: (s: SessionView | undefined) => string | null;
 }
 
-const running = (s: SessionView) => s.activity !== null && s.activity !== "exited";
+/**
+ * Whether the session's agent runs in a live pane: any activity but exited, or booting (its pane
+ * lives but shows nothing yet, so it has no activity).
+ */
+export function agentRunning(s: SessionView): boolean {
+  return s.activity !== null ? s.activity !== "exited" : s.statusCause === "booting";
+}
 
 /**
  * Where `ao session kill --forget` applies: a kill refuses, because its host is gone from the
@@ -69,7 +75,7 @@ export const ACTIONS: readonly ActionDef[] = [
     help: "attach to the session's tmux (the dashboard comes back when you detach)",
     footer: true,
     disabledReason: (s) =>
-      !needSession(s) ? "no session selected" : s.status === "killed" ? "session is killed" : !running(s) ? "session is not running (r restores it)" : null,
+      !needSession(s) ? "no session selected" : s.status === "killed" ? "session is killed" : !agentRunning(s) ? "session is not running (r restores it)" : null,
   },
   {
     id: "send",
@@ -78,7 +84,7 @@ export const ACTIONS: readonly ActionDef[] = [
     help: "send the agent a message; when it asks a question, pick your answer",
     footer: true,
     disabledReason: (s) =>
-      !needSession(s) ? "no session selected" : s.status === "killed" ? "session is killed" : !running(s) ? "session is not running (r restores it)" : null,
+      !needSession(s) ? "no session selected" : s.status === "killed" ? "session is killed" : !agentRunning(s) ? "session is not running (r restores it)" : null,
   },
   {
     id: "diff",
@@ -120,7 +126,7 @@ export const ACTIONS: readonly ActionDef[] = [
     help: "restart a session whose tmux is gone",
     footer: true,
     disabledReason: (s) =>
-      !needSession(s) ? "no session selected" : s.status === "merged" ? "PR is merged" : running(s) ? "session is alive" : null,
+      !needSession(s) ? "no session selected" : s.status === "merged" ? "PR is merged" : agentRunning(s) ? "session is alive" : null,
   },
   {
     id: "mark",

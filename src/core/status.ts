@@ -86,10 +86,12 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   if (recorded === "killed") {
     return is("killed", "killed", meta.killReason ? `killed: ${meta.killReason}` : "killed");
   }
-  const agentSeen = facts.activity !== undefined && facts.activity !== "exited";
+  // Its pane lives with its process running: seen, or not drawn yet (a blank screen has no
+  // activity, being no evidence of any, but its agent runs all the same).
+  const agentRuns = facts.activity !== undefined ? facts.activity !== "exited" : facts.runtimeAlive === true && facts.agent !== undefined;
   // A spawn still under way, or one cut short. Once a spawn (or restore) has started the agent
   // (agentStartedAt), the facts below decide: a blank screen is booting, a lost tmux is lost.
-  if (recorded === "spawning" && !meta.agentStartedAt && !agentSeen) {
+  if (recorded === "spawning" && !meta.agentStartedAt && !agentRuns) {
     // The process that was spawning is gone (SIGKILL, a crash): nothing will finish this spawn.
     if (facts.spawnerAlive === false) {
       const why = facts.activity === "exited" ? "the agent exited" : facts.runtimeAlive ? "the agent never showed a screen" : "no agent was started";
@@ -104,19 +106,19 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     }
     return is("spawning", "spawning", "waiting for the agent to start");
   }
+  // An agent's own error passes when it works again (a new key, /login); others stand until
+  // restored, unless its pane lives and its agent runs: a runtime recorded lost that a restore
+  // cut short had started again, or an exit the agent took back (Claude's /clear ends a session
+  // and starts the next). "Exited" is the pane's process, never a word.
+  const runsAgain = (meta.statusCause === "runtime_lost" || meta.statusCause === "agent_exited") && facts.runtimeAlive === true && facts.activity !== "exited";
   // A live agent that has shown nothing yet (a blank screen, no event) is still starting.
-  if (facts.runtimeAlive === true && facts.agent && !facts.agent.seen && facts.activity !== "exited" && recorded !== "merged" && recorded !== "errored") {
+  if (facts.runtimeAlive === true && facts.agent && !facts.agent.seen && facts.activity !== "exited" && recorded !== "merged" && (recorded !== "errored" || runsAgain)) {
     return is("spawning", "booting", `${facts.agent.name} is starting (nothing on its screen yet)`);
   }
   if (pr?.state === "merged" || (pr === undefined && recorded === "merged")) {
     const n = pr?.number ?? prNumberFromUrl(meta.pr);
     return is("merged", "merged", n !== null ? `PR #${n} merged` : "PR merged");
   }
-  // An agent's own error passes when it works again (a new key, /login); others stand until
-  // restored, unless its pane lives and its agent runs: a runtime recorded lost that a restore
-  // cut short had started again, or an exit the agent took back (Claude's /clear ends a session
-  // and starts the next). "Exited" is the pane's process, never a word.
-  const runsAgain = (meta.statusCause === "runtime_lost" || meta.statusCause === "agent_exited") && facts.runtimeAlive === true && facts.activity !== undefined && facts.activity !== "exited";
   if (recorded === "errored" && meta.statusCause !== "agent_error" && !runsAgain) {
     // The cause recorded with it (runtime_lost, agent_exited…) still says why.
     const cause = (CAUSES as readonly string[]).includes(meta.statusCause ?? "") ? (meta.statusCause as StatusCause) : "record_errored";

@@ -336,7 +336,7 @@ export class RuntimeFacts {
       // output time, "quiet for 2 h" would be the jump, not the agent. Take the jump out.
       const at = now - (cached?.seenAt !== undefined ? clockJumpMs(cached.seenAt, cached.seenMono, now) : 0);
       const still = cached && cached.activityAt === pane.activityAt ? cached.still : undefined;
-      const { activity, source } = reconcileActivity({
+      const reconciled = reconcileActivity({
         dead: pane.dead,
         activityAtSec: pane.activityAt,
         nowMs: at,
@@ -347,8 +347,12 @@ export class RuntimeFacts {
         ...(cached?.movingDialog && cached.still && !isStill && pane.activityAt - (cached.activityAt ?? 0) <= 1 ? { movingShows: cached.still } : {}),
         ...(report ? { event: { activity: report.activity, at: report.at, ...(report.reportsPrompts ? { reportsPrompts: true } : {}) } } : {}),
       });
-      const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
+      // A blank screen (the agent not drawn yet) and no event is no evidence of anything: not
+      // "ready" (a still screen with no prompt on it), nor "active". Unknown until it shows.
+      const activity = seen ? reconciled.activity : undefined;
+      const source = reconciled.source;
+      const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       // The error stands only while the agent sits at its prompt on the very screen that shows it:
       // any output since (a new prompt typed, a turn begun) has it read again, or not at all.
       const turnError = (activity === "ready" || activity === "idle") && still === "ready" && cached?.turnError ? cached.turnError : undefined;
@@ -357,7 +361,7 @@ export class RuntimeFacts {
         dirty = true;
       }
       const noProgress = activity === "active" ? noProgressOf(cache[q.tmuxName]!, events, now, !isStill) : undefined;
-      out.set(q.id, { alive: true, activity, pane, source, seen, question, ...(turnError ? { turnError } : {}), ...(noProgress ? { noProgress } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
+      out.set(q.id, { alive: true, ...(activity ? { activity } : {}), pane, source, seen, question, ...(turnError ? { turnError } : {}), ...(noProgress ? { noProgress } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

@@ -1,5 +1,6 @@
 import type { AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
+import { agentRunning } from "../core/actions.js";
 import { compareIds } from "../core/format.js";
 import { isSessionId } from "../core/ids.js";
 import { runInteractive } from "../exec.js";
@@ -31,7 +32,7 @@ export async function openSessions(ctx: AppContext, target: string, newWindow: b
   let ids: string[];
   if (target === "all" || ctx.config.projects.some((p) => p.id === target || p.name === target)) {
     const views = await listSessions(ctx, target === "all" ? {} : { project: target });
-    ids = views.filter((v) => v.activity !== null && v.activity !== "exited").map((v) => v.id).sort(compareIds);
+    ids = views.filter(agentRunning).map((v) => v.id).sort(compareIds);
     if (ids.length === 0) throw new AoError(`no running sessions in ${target === "all" ? "this workspace" : `project ${target}`}`, 1);
   } else if (isSessionId(target)) {
     ids = [target];

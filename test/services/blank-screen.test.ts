@@ -1,0 +1,80 @@
+// Right after a spawn the agent has drawn nothing: a blank screen is no evidence of anything.
+// `ao session ls` showed status spawning beside activity "ready" (Claude Code's classifier reads
+// a still screen without its dialogs or spinner as ready). Blank is unknown until it shows.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { claudeCode } from "../../src/plugins/agent/claude-code.js";
+import { generic } from "../../src/plugins/agent/generic.js";
+import type { PaneLook, RuntimePlugin } from "../../src/plugins/types.js";
+import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import { readSessions } from "../../src/services/sessions.js";
+import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+
+const CAPTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/captures");
+const dir = mkdtempSync(path.join(tmpdir(), "ao-blank-"));
+let ws: TestWorkspace | undefined;
+const tm = privateTmux();
+afterEach(async () => {
+  tm.kill();
+  await ws?.cleanup();
+  ws = undefined;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One live pane, still for a minute, whose screen is `state.text`. */
+function stillPane(state: { text: string }): RuntimePlugin {
+  const NOW_SEC = Math.floor(Date.now() / 1000) - 60;
+  const look = (): Promise<PaneLook> =>
+    Promise.resolve({
+      panes: [{ name: "ao-w-fe-1", panePid: 1, dead: false, deadStatus: null, activityAt: NOW_SEC }],
+      screens: new Map([["ao-w-fe-1", { activityAt: NOW_SEC, text: state.text }]]),
+    });
+  return { name: "fake", look, capture: () => Promise.resolve(state.text) } as unknown as RuntimePlugin;
+}
+
+describe("a screen the agent has not drawn yet", () => {
+  it.each([
+    ["Claude Code, an empty screen", claudeCode, ""],
+    ["Claude Code, only blank lines", claudeCode, "\n   \n\n\t\n"],
+    ["a generic command, an empty screen", generic, ""],
+  ])("%s: no activity, not seen", async (_, agent, text) => {
+    const state = { text };
+    const facts = new RuntimeFacts(stillPane(state), path.join(dir, `${agent.name}-${text.length}.json`), 5 * 60_000);
+    const q = { id: "fe-1", tmuxName: "ao-w-fe-1", agent };
+    const blank = (await facts.gather([q])).get("fe-1")!;
+    expect(blank).toMatchObject({ alive: true, seen: false });
+    expect(blank.activity).toBeUndefined();
+    // Drawn: what it shows is evidence.
+    if (agent === claudeCode) {
+      state.text = readFileSync(path.join(CAPTURES, "claude-code/ready.txt"), "utf8");
+      expect((await facts.gather([q])).get("fe-1")).toMatchObject({ seen: true, activity: "ready" });
+    }
+  });
+
+  it("a real pane that has printed nothing: ao session ls says spawning, and no activity; once it draws, what it shows", async () => {
+    ws = await makeWorkspace("name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none }\n", "w");
+    const started = new Date().toISOString();
+    await ws.seed("fe-1", { projectId: "frontend", status: "spawning", agent: "claude-code", tmuxName: "ao-w-fe-1", createdAt: started, agentStartedAt: started });
+    // A pane whose program prints nothing until told (as an agent still loading).
+    expect(tm.tmux("new-session", "-d", "-s", "ao-w-fe-1", "-x", "80", "-y", "10", "read x; printf '──────────────────────────────\\n❯ \\n──────────────────────────────\\n  ? for shortcuts\\n'; exec sleep 600").code).toBe(0);
+    const ctx = await createApp({ env: { ...ws.env, AO_TMUX_SOCKET: tm.socket } });
+    const fe1 = async () => (await readSessions(ctx, { all: true, record: true })).views[0]!;
+
+    const blank = await fe1();
+    expect(blank).toMatchObject({ status: "spawning", statusCause: "booting", activity: null });
+    // A second look (the screen now known blank and still) says no more.
+    expect(await fe1()).toMatchObject({ status: "spawning", activity: null });
+
+    tm.tmux("send-keys", "-t", "=ao-w-fe-1:", "Enter");
+    const drawn = await waitFor("fe-1 drawn and read", async () => {
+      const v = await fe1();
+      return v.activity === "ready" || v.activity === "idle" ? v : null;
+    });
+    expect(drawn).toMatchObject({ status: "needs_input", statusCause: "turn_finished" });
+  });
+});
