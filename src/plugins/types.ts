@@ -252,6 +252,12 @@ export interface AgentPlugin {
    * the screen shows no busy marker.
    */
   progressOf?(capture: string): ScreenProgress | null;
+  /**
+   * A dead pane's screen with the agent's own furniture taken out (its input box, the slash
+   * command menu under it, its footer hints): what is left is what it said on its way out, for
+   * the reason its exit gives. Absent: the screen as it is.
+   */
+  exitWords?(capture: string): string;
 }
 
 /** What a busy screen shows of its work (AgentPlugin.progressOf). */

@@ -118,9 +118,13 @@ interface CacheEntry {
 }
 
 
-/** A dead pane's last words as a reason names them: "status 5: Error: lost connection / …". */
-function lastWordsOf(capture: string, pane: PaneFacts): string {
-  const { status, signal, last } = deadPaneWords(capture, pane.deadStatus, pane.deadSignal);
+/**
+ * A dead pane's last words as a reason names them: "status 5: Error: lost connection / …". The
+ * agent's own screen furniture is no part of them: after Claude Code's /exit they were its
+ * slash-command menu.
+ */
+function lastWordsOf(capture: string, pane: PaneFacts, agent: AgentPlugin): string {
+  const { status, signal, last } = deadPaneWords(agent.exitWords?.(capture) ?? capture, pane.deadStatus, pane.deadSignal);
   const how = status !== null ? `status ${status}` : signal !== null ? `ended by ${signalName(signal)}` : "";
   return [how, last.map((l) => l.trim()).join(" / ")].filter(Boolean).join(": ");
 }
@@ -315,7 +319,7 @@ export class RuntimeFacts {
       const screen = look.screens.get(q.tmuxName);
       if (pane.dead && cache[q.tmuxName]!.lastWords === undefined) {
         // "agent exited" alone left a person to attach and look, and restoring will not help a missing key.
-        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(deadScreens.get(q.tmuxName) ?? "", pane) };
+        cache[q.tmuxName] = { ...cache[q.tmuxName], lastWords: lastWordsOf(deadScreens.get(q.tmuxName) ?? "", pane, q.agent) };
         dirty = true;
       } else if (!pane.dead && cache[q.tmuxName]!.lastWords !== undefined) {
         // Alive again (restored): its next exit's words are read afresh.

@@ -125,6 +125,27 @@ function progressOf(capture: string): ScreenProgress | null {
   return { shown, unanswered, waitedMs: unanswered ? clockMs(above[at]!.replace(/^[^(]*/, "")) : null };
 }
 
+/** A line of the slash-command menu under the input box: "/exit       Exit the CLI". */
+const MENU_LINE = /^\/[\w:-]+(?: \([^)]*\))?\s{2,}\S/;
+
+/**
+ * What Claude Code said as it exited, off its dead pane (exited.txt; /exit leaves the screen of
+ * slash-command-menu.txt). It leaves its last frame behind: above the input box is the
+ * conversation, never words of the exit; under it its footer's hints (indented) or, after
+ * /exit, the slash-command menu (its wrapped descriptions indented too). What it prints on its
+ * way out ("Resume this session with:") starts at the margin. A screen with no input box (it
+ * failed before drawing one: offline-first-run.txt) is all its own words.
+ */
+function exitWords(capture: string): string {
+  const lines = capture.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const box = inputBox(lines);
+  if (!box) return capture;
+  return lines
+    .slice(box.bottom + 1)
+    .filter((l) => !/^\s/.test(l) && !MENU_LINE.test(l))
+    .join("\n");
+}
+
 export const claudeCode: AgentPlugin = {
   name: "claude-code",
   promptOnCommandLine: true,
@@ -159,4 +180,5 @@ export const claudeCode: AgentPlugin = {
   readQuestion,
   readTurnError,
   progressOf,
+  exitWords,
 };
