@@ -24,10 +24,13 @@ export function monoMs(): number {
   return Number(process.hrtime.bigint() / 1_000_000n);
 }
 
-/** A stamp of now on the monotonic clock, or undefined where it cannot be tied to a boot. */
-export function monoStamp(): string | undefined {
+/**
+ * A stamp of now (or of `agoMs` before now) on the monotonic clock, or undefined where it
+ * cannot be tied to a boot.
+ */
+export function monoStamp(agoMs = 0): string | undefined {
   const b = bootId();
-  return b ? `${b}:${monoMs()}` : undefined;
+  return b ? `${b}:${monoMs() - Math.round(agoMs)}` : undefined;
 }
 
 /** Stamps already taken apart: the dashboard reads the same 500 every 2 s. */

@@ -4,7 +4,7 @@ import { agentReport, modelHasTurn, type AgentEvent, type AgentReport } from "..
 import { textFingerprint } from "../core/fingerprint.js";
 import type { Question } from "../core/question.js";
 import type { Activity } from "../core/types.js";
-import { clockJumpMs, monoStamp } from "../metadata/clock.js";
+import { clockJumpMs, elapsedSince, monoStamp } from "../metadata/clock.js";
 import { writeCacheFile } from "../metadata/private.js";
 import { processesInEach, type WorktreeProcess } from "../plugins/runtime/processes.js";
 import { deadPaneWords, LAST_WORDS_LINES, signalName } from "../plugins/runtime/tmux-look.js";
@@ -112,6 +112,8 @@ interface CacheEntry {
   /** What its busy screen showed of the work (agent plugin's progressOf; its textFingerprint), and since when (ms) unchanged. */
   progress?: string;
   progressAt?: number;
+  /** `progressAt` on the monotonic clock (metadata/clock.ts): time since it is measured across a wall-clock jump or a suspend. */
+  progressMono?: string;
   /** With `progress`: nothing from the model under the prompt yet, and how long its spinner's clock says. */
   unanswered?: boolean;
   waitedMs?: number | null;
@@ -138,8 +140,9 @@ type PaneCache = Record<string, CacheEntry>;
 function noProgressOf(entry: CacheEntry, events: readonly AgentEvent[], now: number, moving: boolean): SessionRuntimeFacts["noProgress"] {
   // A still screen was read at its last output: tmux vouches it is unchanged since.
   if (entry.progress === undefined || entry.progressAt === undefined || (moving && now - (entry.at ?? 0) > 3 * PROGRESS_READ_MS)) return undefined;
-  const since = Math.max(entry.progressAt, events.at(-1)?.t ?? 0);
-  const seen = Math.max(0, now - since);
+  // On the monotonic clock: a wall clock set forward, or a machine suspended (its monotonic
+  // clock stands still meanwhile), is no minute of a request left unanswered.
+  const seen = Math.max(0, elapsedSince(entry.progressAt, entry.progressMono, now));
   const ms = entry.unanswered && entry.waitedMs != null ? Math.max(seen, entry.waitedMs) : seen;
   return { ms, unanswered: entry.unanswered === true, modelsTurn: entry.unanswered === true || modelHasTurn(events), moving };
 }
@@ -311,8 +314,11 @@ export class RuntimeFacts {
         const p = q.agent.progressOf?.(text) ?? null;
         // Kept as a fingerprint: the shared cache is written at every look that saw a pane move,
         // and 500 busy screens' text in it was 0.9 MB a look.
-        const shown = p ? textFingerprint(p.shown) : "";
-        const progress = p ? { progress: shown, progressAt: shown === prev?.progress && prev.progressAt !== undefined ? prev.progressAt : now, unanswered: p.unanswered, waitedMs: p.waitedMs } : { progress: undefined, progressAt: undefined, unanswered: undefined, waitedMs: undefined };
+        const shown = p ? textFingerprint(p.shown) : undefined;
+        const same = shown !== undefined && shown === prev?.progress && prev?.progressAt !== undefined;
+        const progress = p
+          ? { progress: shown, ...(same ? { progressAt: prev.progressAt, progressMono: prev.progressMono } : { progressAt: now, progressMono: monoStamp() }), unanswered: p.unanswered, waitedMs: p.waitedMs }
+          : { progress: undefined, progressAt: undefined, progressMono: undefined, unanswered: undefined, waitedMs: undefined };
         cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, turnError, movingDialog, ...progress };
         dirty = true;
       };
@@ -362,6 +368,14 @@ export class RuntimeFacts {
       const turnError = (activity === "ready" || activity === "idle") && still === "ready" && cached?.turnError ? cached.turnError : undefined;
       if ((activity === "active") !== (cached?.busy === true)) {
         cache[q.tmuxName] = { ...cache[q.tmuxName], busy: activity === "active" };
+        dirty = true;
+      }
+      // An event from the agent since the work last moved on its screen is news: the time without
+      // progress counts from it, stamped on the monotonic clock as of its own time.
+      const lastEvent = events.at(-1)?.t;
+      const entry = cache[q.tmuxName]!;
+      if (activity === "active" && entry.progressAt !== undefined && lastEvent !== undefined && lastEvent > entry.progressAt) {
+        cache[q.tmuxName] = { ...entry, progressAt: lastEvent, progressMono: monoStamp(Math.max(0, now - lastEvent)) };
         dirty = true;
       }
       const noProgress = activity === "active" ? noProgressOf(cache[q.tmuxName]!, events, now, !isStill) : undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AgentEvent } from "../../src/core/agent-events.js";
 import { deriveStatus } from "../../src/core/status.js";
 import { claudeCode } from "../../src/plugins/agent/claude-code.js";
@@ -21,6 +21,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const NOW = 1_800_000_000_000;
 const NAME = "ao-w-app-1";
+
+// Time that passes moves both clocks: the wall clock each look is given, and the system's
+// monotonic clock (metadata/clock.ts), set here with it. A clock set forward, or a machine
+// suspended and resumed, moves the wall clock alone.
+const MONO_AT_NOW = 5_000_000;
+let monoNow = MONO_AT_NOW;
+beforeEach(() => {
+  monoNow = MONO_AT_NOW;
+  vi.spyOn(process.hrtime, "bigint").mockImplementation(() => BigInt(monoNow) * 1_000_000n);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 /**
  * One pane whose screen the test sets; its spinner keeps it moving (output "now" at every look).
@@ -50,6 +63,8 @@ function reasonOf(rt: SessionRuntimeFacts, name: string, now: number): { status:
     now: new Date(now),
     meta: { status: "working", createdAt: new Date(NOW - 60_000).toISOString() },
     stuckAfterMs: 10 * 60_000,
+    // As the service passes it: how long the pane has been quiet, no wall-clock jump counted.
+    ...(rt.quietMs !== undefined ? { quietMs: rt.quietMs } : {}),
     runtimeAlive: true,
     activity: rt.activity!,
     pr: null,
@@ -58,8 +73,10 @@ function reasonOf(rt: SessionRuntimeFacts, name: string, now: number): { status:
 }
 
 describe("a working agent whose screen shows nothing new but its spinner", () => {
-  async function at(facts: RuntimeFacts, agent: AgentPlugin, state: { now: number; text: string }, ms: number, text?: string, withLog = false) {
+  /** A look `ms` after NOW by the wall clock; `jumpedMs` of that is the wall clock's jump, no time passing. */
+  async function at(facts: RuntimeFacts, agent: AgentPlugin, state: { now: number; text: string; jumpedMs?: number }, ms: number, text?: string, withLog = false) {
     state.now = NOW + ms;
+    monoNow = MONO_AT_NOW + ms - (state.jumpedMs ?? 0);
     if (text !== undefined) state.text = text;
     const q = { id: "app-1", tmuxName: NAME, agent, ...(withLog ? { eventLog: "/events.jsonl" } : {}) };
     return (await facts.gather([q], state.now)).get("app-1")!;
@@ -137,6 +154,43 @@ describe("a working agent whose screen shows nothing new but its spinner", () =>
     expect(state.reads).toBe(1);
     expect(later).toMatchObject({ activity: "active", noProgress: { ms: 4 * 60_000, unanswered: false, moving: false } });
     expect(reasonOf(later, "Codex", state.now)).toEqual({ status: "working", cause: "no_progress", reason: "agent is working · nothing new on its screen for 4m (its screen is still, its turn not ended)" });
+  });
+
+  it("a wall clock set forward (or a suspend and resume) is no time without progress; a real minute still is", async () => {
+    // A reply that stopped mid-stream: nothing from the spinner's clock, only ao's own looks.
+    const state = { text: capture("claude-code", "stall-10s.txt"), now: NOW, reads: 0, jumpedMs: 0 };
+    const facts = new RuntimeFacts(spinningRuntime(state), path.join(dir, "claude-jump.json"), 5 * 60_000);
+    await at(facts, claudeCode, state, 0);
+    await at(facts, claudeCode, state, 10_000);
+    // The wall clock jumps two hours ahead; 20 s have really passed. The screen is read again
+    // (a progress read is due by the wall clock): the same work on it.
+    state.jumpedMs = 2 * 3_600_000;
+    const jumped = await at(facts, claudeCode, state, 2 * 3_600_000 + 20_000);
+    expect(state.reads).toBe(2);
+    expect(jumped.activity).toBe("active");
+    expect(jumped.noProgress).toMatchObject({ ms: 20_000 });
+    expect(reasonOf(jumped, "Claude Code", state.now)).toEqual({ status: "working", cause: "working", reason: "agent is working" });
+    // A real minute from the first look, still nothing new: said so.
+    for (let s = 35; s <= 50; s += 15) await at(facts, claudeCode, state, 2 * 3_600_000 + s * 1000);
+    const minute = await at(facts, claudeCode, state, 2 * 3_600_000 + 61_000);
+    expect(minute.noProgress).toMatchObject({ ms: 61_000 });
+    expect(reasonOf(minute, "Claude Code", state.now)).toMatchObject({ status: "working", cause: "no_progress" });
+  });
+
+  it("an event after a clock jump counts from its own time", async () => {
+    const state = { text: capture("claude-code", "stall-10s.txt"), now: NOW, reads: 0, jumpedMs: 0 };
+    const events: AgentEvent[] = [];
+    const facts = new RuntimeFacts(spinningRuntime(state), path.join(dir, "claude-jump-event.json"), 5 * 60_000, undefined, logs(events));
+    await at(facts, claudeCode, state, 0, undefined, true);
+    state.jumpedMs = 3_600_000;
+    // 30 s in (an hour more by the wall clock), a tool starts; 10 s later, ao looks.
+    events.push({ t: NOW + 3_600_000 + 30_000, agent: "claude-code", event: "PreToolUse", data: { tool_name: "Bash" } });
+    const after = await at(facts, claudeCode, state, 3_600_000 + 40_000, undefined, true);
+    expect(after.noProgress).toMatchObject({ ms: 10_000 });
+    // 65 s after that event, nothing more: a minute without progress.
+    for (let s = 55; s <= 100; s += 15) await at(facts, claudeCode, state, 3_600_000 + s * 1000, undefined, true);
+    const later = await at(facts, claudeCode, state, 3_600_000 + 95_000, undefined, true);
+    expect(later.noProgress).toMatchObject({ ms: 65_000 });
   });
 
   it("Gemini CLI, a request never answered: its spinner's clock, read off the screen", async () => {
