@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { deriveStatus } from "../../src/core/status.js";
 import { claudeCode } from "../../src/plugins/agent/claude-code.js";
+import { gemini } from "../../src/plugins/agent/gemini.js";
 import { deadPaneWords } from "../../src/plugins/runtime/tmux-look.js";
 import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
@@ -39,6 +40,22 @@ describe("Claude Code's words on its way out, off recorded screens", () => {
     const offline = capture("offline-first-run.txt");
     expect(claudeCode.exitWords!(offline)).toBe(offline);
     expect(deadPaneWords(offline, 1).last.at(-1)).toMatch(/supported-countries/);
+  });
+});
+
+describe("Gemini CLI's words on its way out, off recorded screens", () => {
+  const gem = (file: string) => readFileSync(path.join(CAPTURES, "../gemini", file), "utf8");
+  it.each(["exited.txt", "exited-to-shell.txt", "login-exited.txt"])("%s: its goodbye and how to resume, not its statistics nor the box around them", (file) => {
+    const { last } = deadPaneWords(gemini.exitWords!(gem(file)), 0);
+    expect(last[0]).toBe("Agent powering down. Goodbye!");
+    expect(last[1]).toMatch(/^To resume this session: gemini --resume [0-9a-f-]{36}$/);
+    // What came after the box stays: the shell's prompt it exited to.
+    expect(last.slice(2)).toEqual(file === "exited-to-shell.txt" ? ["$"] : []);
+  });
+
+  it("a screen that does not end in its summary (a box of another kind) is all its own words", () => {
+    const key = gem("api-key.txt");
+    expect(gemini.exitWords!(key)).toBe(key);
   });
 });
 

@@ -106,6 +106,24 @@ function progressOf(capture: string): ScreenProgress | null {
   return { shown, unanswered, waitedMs: unanswered ? clockMs(BUSY.exec(above[at]!)![0]) : null };
 }
 
+/**
+ * What Gemini CLI said as it exited (exited.txt; /quit leaves the same, exited-to-shell.txt): it
+ * ends in a summary box, "Agent powering down. Goodbye!", the session's statistics and "To
+ * resume this session: gemini --resume <id>". The statistics and the box's borders are its
+ * furniture. A screen that ends otherwise (it quit from its sign-in screen: login-exited.txt)
+ * is all its own words.
+ */
+function exitWords(capture: string): string {
+  const lines = capture.split("\n");
+  const top = lines.findLastIndex((l) => l.startsWith("╭"));
+  if (top === -1) return capture;
+  const end = lines.findIndex((l, i) => i > top && l.startsWith("╰"));
+  const inner = lines.slice(top + 1, end === -1 ? undefined : end).map((l) => l.replace(/^│\s*/, "").replace(/\s*│?\s*$/, ""));
+  if (!inner.includes("Interaction Summary")) return capture;
+  const said = inner.filter((l) => /^(?:Agent powering down\b|To resume this session:)/.test(l));
+  return [...said, ...(end === -1 ? [] : lines.slice(end + 1))].join("\n");
+}
+
 export const gemini: AgentPlugin = {
   name: "gemini",
   promptOnCommandLine: true,
@@ -134,4 +152,5 @@ export const gemini: AgentPlugin = {
   readQuestion,
   readTurnError,
   progressOf,
+  exitWords,
 };
