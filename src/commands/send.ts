@@ -71,8 +71,9 @@ export async function send(id: string, words: string[], flags: SendFlags): Promi
       ...(flags.wait === false && !flags.json
         ? { beforeKeys: async () => void process.stderr.write(`Not waiting: if ${id} is busy, the agent may queue the message.\n`) }
         : {}),
-      onWaiting: (ms) => {
-        if (tty) process.stderr.write(`\r\u001b[2KWaiting for ${id} to finish its current task… ${Math.round(ms / 1000)}s`);
+      onWaiting: (ms, activity) => {
+        const what = activity === undefined ? "to show its screen" : "to finish its current task";
+        if (tty) process.stderr.write(`\r\u001b[2KWaiting for ${id} ${what}… ${Math.round(ms / 1000)}s`);
       },
     });
   } catch (e) {

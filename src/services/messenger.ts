@@ -80,8 +80,9 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
   const started = Date.now();
   const timeoutMs = opts.timeoutMs ?? 600_000;
   if (opts.wait !== false) {
-    // Still busy at the timeout: send anyway, the agent may queue it.
-    while (look.activity === "active" && Date.now() - started < timeoutMs) {
+    // Still busy at the timeout: send anyway, the agent may queue it. An agent that has drawn
+    // nothing yet (no activity: a blank screen) is waited for too: its input is not up.
+    while ((look.activity === "active" || look.activity === undefined) && Date.now() - started < timeoutMs) {
       opts.onWaiting?.(Date.now() - started, look.activity);
       await sleep(250);
       look = await screen.look();

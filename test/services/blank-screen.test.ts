@@ -1,7 +1,7 @@
 // Right after a spawn the agent has drawn nothing: a blank screen is no evidence of anything.
 // `ao session ls` showed status spawning beside activity "ready" (Claude Code's classifier reads
 // a still screen without its dialogs or spinner as ready). Blank is unknown until it shows.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { claudeCode } from "../../src/plugins/agent/claude-code.js";
 import { generic } from "../../src/plugins/agent/generic.js";
 import type { PaneLook, RuntimePlugin } from "../../src/plugins/types.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import { sendMessage } from "../../src/services/messenger.js";
 import { readSessions } from "../../src/services/sessions.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
@@ -76,5 +77,26 @@ describe("a screen the agent has not drawn yet", () => {
       return v.activity === "ready" || v.activity === "idle" ? v : null;
     });
     expect(drawn).toMatchObject({ status: "needs_input", statusCause: "turn_finished" });
+  });
+
+  it("a message waits until the agent has drawn its screen: nothing is typed into a blank one", async () => {
+    ws = await makeWorkspace("name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none, agent: generic, agentCommand: sh }\n", "w");
+    const started = new Date().toISOString();
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-w-fe-1", createdAt: started, agentStartedAt: started });
+    // An agent that draws its prompt only once told to (the flag file), then keeps what it reads.
+    const flag = path.join(ws.root, "draw");
+    const got = path.join(ws.root, "got");
+    const script = `while [ ! -e ${JSON.stringify(flag)} ]; do sleep 0.1; done; printf '> '; read line; printf '%s' "$line" > ${JSON.stringify(got)}; exec sleep 600`;
+    expect(tm.tmux("new-session", "-d", "-s", "ao-w-fe-1", "-x", "80", "-y", "10", script).code).toBe(0);
+    const ctx = await createApp({ env: { ...ws.env, AO_TMUX_SOCKET: tm.socket } });
+    const waited: Array<string | undefined> = [];
+    const sent = sendMessage(ctx, "fe-1", "hello there", { timeoutMs: 60_000, onWaiting: (_, a) => void waited.push(a) });
+    await waitFor("the send waiting on the blank screen", () => waited.length >= 2);
+    expect(waited.every((a) => a === undefined)).toBe(true);
+    // Nothing typed: the pane is still blank.
+    expect(tm.tmux("capture-pane", "-p", "-t", "=ao-w-fe-1:").stdout.trim()).toBe("");
+    writeFileSync(flag, "");
+    await sent;
+    await waitFor("the message read at its prompt", () => existsSync(got) && readFileSync(got, "utf8") === "hello there");
   });
 });
