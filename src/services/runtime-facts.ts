@@ -358,9 +358,10 @@ export class RuntimeFacts {
         ...(report ? { event: { activity: report.activity, at: report.at, ...(report.reportsPrompts ? { reportsPrompts: true } : {}) } } : {}),
       });
       const seen = events.length > 0 || cached?.blank === false || pane.dead;
-      // A blank screen (the agent not drawn yet) and no event is no evidence of anything: not
-      // "ready" (a still screen with no prompt on it), nor "active". Unknown until it shows.
-      const activity = seen ? reconciled.activity : undefined;
+      // A screen read blank (the agent not drawn yet) and no event is no evidence of anything:
+      // not "ready" (a still screen with no prompt on it), nor "active". Unknown until it shows.
+      // A screen not read (it moves) is output all the same.
+      const activity = seen || cached?.blank !== true ? reconciled.activity : undefined;
       const source = reconciled.source;
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       // The error stands only while the agent sits at its prompt on the very screen that shows it:

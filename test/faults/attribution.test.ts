@@ -100,9 +100,10 @@ describe("which work is a session's [class: wrong work attributed, live agents k
     // A reset: the session's record is gone, and a new session gets the same id.
     await rm(path.join(ws.sessionsDir, id), { recursive: true });
     await seed(new Date(Date.now() + 1000).toISOString());
-    // The cached facts (no GitHub asked) are the old session's, not this one's.
-    expect(await row(id, "ls")).toMatchObject({ status: "working", prNumber: null });
-    expect(await row(id)).toMatchObject({ status: "working", prNumber: null });
+    // The cached facts (no GitHub asked) are the old session's, not this one's: never merged.
+    // (The hand-made record names no tmux session: ao cannot see it, and says so.)
+    expect(await row(id, "ls")).toMatchObject({ status: "errored", statusCause: "unobservable", prNumber: null });
+    expect(await row(id)).toMatchObject({ status: "errored", statusCause: "unobservable", prNumber: null });
   });
 
   it("a slow ao status never records its stale observation over a restore", async () => {
