@@ -41,6 +41,17 @@ export class Terminal {
   keys(...k) {
     return this.tmux("send-keys", "-t", "=t:", ...k);
   }
+  /** `n` presses of j (the dashboard's cursor a row down): ms from each to the screen showing it. */
+  async cursorMoves(n) {
+    const ms = [];
+    for (let i = 0; i < n; i++) {
+      const before = await this.screen();
+      const t = now();
+      await this.keys("j");
+      ms.push((await this.until((s) => s !== before && s.includes("▸"), t, 10_000)).ms);
+    }
+    return ms;
+  }
   /** Whether the pane's process still runs: a zombie (exited, not yet reaped by tmux) has ended. */
   alive() {
     try {

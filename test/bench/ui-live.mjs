@@ -50,18 +50,7 @@ export async function benchUiLive(root) {
     const mid = (k) => median(starts.map((s) => s[k]));
     const most = (k) => Math.max(...starts.map((s) => s[k]));
 
-    // j moves the cursor down a row: the time until the screen shows it.
-    const keypresses = async () => {
-      const ms = [];
-      for (let i = 0; i < KEYS; i++) {
-        const before = await term.screen();
-        const t = now();
-        await term.keys("j");
-        ms.push((await term.until((s) => s !== before && s.includes("▸"), t, 10_000)).ms);
-      }
-      return ms;
-    };
-    const keys = await keypresses();
+    const keys = await term.cursorMoves(KEYS);
 
     await stillFor(Math.max(SETTLE_S * 1000, t0 + IDLE_FROM_S * 1000 - now()));
     const idleFrom = (now() - t0) / 1000;
@@ -70,7 +59,7 @@ export async function benchUiLive(root) {
     const cpu1 = term.cpuSeconds();
     const idle = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) / IDLE_S) * 100 : null;
     // A person coming back to a dashboard left alone: past start-up, V8 runs it as it runs idle.
-    const keysLater = await keypresses();
+    const keysLater = await term.cursorMoves(KEYS);
     const rss = term.peakRssMb();
 
     const tq = now();

@@ -53,23 +53,13 @@ export async function benchUiWorking(root) {
     const t0 = now();
     await term.start([process.execPath, ao, "ui"], live.env);
     const rows = await term.until((s) => /\bp\d-\d+\b/.test(s) && /\bworking\b/.test(s), t0);
-    const keypresses = async () => {
-      const ms = [];
-      for (let i = 0; i < KEYS; i++) {
-        const before = await term.screen();
-        const t = now();
-        await term.keys("j");
-        ms.push((await term.until((s) => s !== before && s.includes("▸"), t, 10_000)).ms);
-      }
-      return ms;
-    };
     await stillFor(Math.max(0, t0 + FROM_S * 1000 - now()));
     const own0 = term.cpuSeconds();
     const all0 = term.cpuSeconds({ children: true });
     await stillFor(MEASURE_S * 1000);
     const own1 = term.cpuSeconds();
     const all1 = term.cpuSeconds({ children: true });
-    const keys = await keypresses();
+    const keys = await term.cursorMoves(KEYS);
     const pct = (a, b) => (a === null || b === null ? "n/a" : `${(((b - a) / MEASURE_S) * 100).toFixed(2)} % of a core`);
     await term.keys("q");
     console.log(`\nao ui in a real terminal (private tmux, 120×40), ${SESSIONS} Claude Code agents all working (screens move every second):`);
