@@ -117,6 +117,16 @@ describe("ao session ls", () => {
     expect(new Date(fe1.lastActivityAt as string).toISOString()).toBe(fe1.lastActivityAt);
   });
 
+  it("prints --json in the tables' order: projects as the config has them, ids by number", async () => {
+    const ids = ["fe-10", "api-3", "fe-2", "api-11", "fe-1", "api-2", "fe-21", "fe-3", "api-1", "fe-12"];
+    for (const id of ids) await ws.seed(id, { projectId: id.startsWith("fe") ? "frontend" : "backend", status: "working", createdAt: ago(60) });
+    const want = ["fe-1", "fe-2", "fe-3", "fe-10", "fe-12", "fe-21", "api-1", "api-2", "api-3", "api-11"];
+    for (const cmd of [["session", "ls", "--json"], ["status", "--json"]]) {
+      const r = await runAo(cmd, { env: ws.env });
+      expect((JSON.parse(r.stdout) as Array<{ name: string }>).map((x) => x.name), cmd.join(" ")).toEqual(want);
+    }
+  });
+
   it("gives null, as the tables give '-', for a recorded time edited by hand into something that is no date", async () => {
     await ws.seed("fe-1", { projectId: "frontend", status: "working", branch: "b", createdAt: "next tuesday\u001b]0;x\u0007", lastActivityAt: "soon" });
     await ws.seed("fe-2", { projectId: "frontend", status: "working", branch: "c", createdAt: "2024-03-01T10:00:00Z" });
