@@ -144,10 +144,11 @@ function widerThreadpool() {
   fs.stat(BUNDLE, () => {});
   delete process.env.UV_THREADPOOL_SIZE;
 }
-if (["status", "ui", "watch"].includes(commandName(process.argv))) widerThreadpool();
+const command = commandName(process.argv);
+if (["status", "ui", "watch"].includes(command)) widerThreadpool();
 
 // `ao ui` starts from the ES-module build of the CLI: it loads only the dashboard's chunks.
-if (commandName(process.argv) === "ui") {
+if (command === "ui") {
   const esm = path.join(__dirname, "../dist/bundle/ao.js");
   if (!fs.existsSync(esm)) missingBuild();
   import(pathToFileURL(esm).href)
@@ -165,9 +166,9 @@ const ENDS_WITH_MAIN = new Set(["session-ls", "status"]);
 
 // AO_HOME as src/config/paths.ts's aoHome() says it (that code is in the bundle not yet loaded).
 const home = process.env.AO_HOME ? path.resolve(process.env.AO_HOME) : path.join(process.env.HOME || os.homedir(), ".agent-orchestrator");
-if (ENDS_WITH_MAIN.has(commandName(process.argv))) startLookAhead(home);
+if (ENDS_WITH_MAIN.has(command)) startLookAhead(home);
 const { source, stat } = readBundle();
-const cacheFile = path.join(home, "cache", `code-${commandName(process.argv)}.bin`);
+const cacheFile = path.join(home, "cache", `code-${command}.bin`);
 const key = cacheKey(stat);
 const cachedData = readCache(cacheFile, key);
 
@@ -192,5 +193,5 @@ bundle.exports.main(process.argv).then((code) => {
   const fresh = !cachedData || script.cachedDataRejected;
   if (fresh) writeCache(home, cacheFile, key, script);
   if (process.env.AO_DEBUG) process.stderr.write(`ao: code cache ${cacheFile}: ${!cachedData ? "none, made" : fresh ? "rejected, made" : "used"}\n`);
-  if (ENDS_WITH_MAIN.has(commandName(process.argv))) bundle.exports.exitWhenWritten(code);
+  if (ENDS_WITH_MAIN.has(command)) bundle.exports.exitWhenWritten(code);
 });

@@ -3,8 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type AppContext } from "../app.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
 import { agoFromIso } from "../core/age.js";
-import { formatSessionList, formatStatusTable, groupByProject, sessionJson } from "../core/format.js";
-import type { SessionView } from "../core/types.js";
+import { formatSessionList, formatStatusTable, inListOrder, sessionJson } from "../core/format.js";
 import type { PrSnapshot } from "../services/pr-facts.js";
 import { readSessions } from "../services/sessions.js";
 import { printJson, stdoutColumns, stdoutStyle, writeOut } from "./output.js";
@@ -47,16 +46,8 @@ export async function sessionLs(flags: ListFlags): Promise<void> {
   const now = ctx.now();
   // On standard error, so --json stays the one array; each session's reason says it too.
   for (const n of runtimeNotes) process.stderr.write(`ao: ${n}\n`);
-  if (flags.json) return printJson(inListOrder(views, ctx).map((v) => sessionJson(v, now, github.stale)));
+  if (flags.json) return printJson(inListOrder(views, ctx.config.projects).map((v) => sessionJson(v, now, github.stale)));
   process.stdout.write(formatSessionList(views, ctx.config.projects, stdoutStyle(), now));
-}
-
-/**
- * Sessions in the order the tables show them (projects in config order, ids in number order):
- * `--json` came in the folders' listing order, which a filesystem may give in any order.
- */
-function inListOrder(views: SessionView[], ctx: AppContext): SessionView[] {
-  return groupByProject(views, ctx.config.projects).flatMap((g) => g.sessions);
 }
 
 async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): Promise<string> {
@@ -64,7 +55,7 @@ async function statusOnce(ctx: AppContext, flags: ListFlags, maxAgeMs: number): 
   const now = ctx.now();
   if (flags.json) {
     for (const n of runtimeNotes) process.stderr.write(`ao: ${n}\n`);
-    return `${JSON.stringify(inListOrder(views, ctx).map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
+    return `${JSON.stringify(inListOrder(views, ctx.config.projects).map((v) => sessionJson(v, now, github.stale)), null, 2)}\n`;
   }
   const line = githubLine(github, now);
   return formatStatusTable(views, ctx.config.projects, stdoutStyle(), now, [...runtimeNotes, ...(line ? [line] : [])], stdoutColumns());

@@ -54,6 +54,11 @@ export function groupByProject(views: SessionView[], projects: ProjectRef[]): Se
   return out;
 }
 
+/** Sessions in the order the tables show them: projects in config order, ids in numeric order. */
+export function inListOrder(views: SessionView[], projects: ProjectRef[]): SessionView[] {
+  return groupByProject(views, projects).flatMap((g) => g.sessions);
+}
+
 const NO_SESSIONS = "(no active sessions)";
 
 /** `ao session ls`: one line per session under its project's name. */

@@ -1,7 +1,7 @@
 import { access, constants } from "node:fs/promises";
 import type { AppContext } from "../app.js";
 import { planCleanup, type CleanupFacts, type CleanupItem } from "../core/cleanup.js";
-import { groupByProject } from "../core/format.js";
+import { inListOrder } from "../core/format.js";
 import { lockHeld } from "../metadata/lock.js";
 import { killSession, unsavedWork } from "./kill.js";
 import { restoreLockDir } from "./restore.js";
@@ -22,7 +22,7 @@ export async function cleanupPlan(ctx: AppContext, opts: CleanupOptions = {}): P
   // In the order `ao session ls` shows them (projects in config order, then fe-2 before fe-10):
   // the plan, printed and carried out, came in the order the folders were listed.
   const listed = await listSessions(ctx, opts.project !== undefined ? { project: opts.project } : {});
-  const views = groupByProject(listed, ctx.config.projects).flatMap((g) => g.sessions);
+  const views = inListOrder(listed, ctx.config.projects);
   const facts = await Promise.all(
     views.map(async (view): Promise<CleanupFacts> => {
       const issueClosed = view.issueId && opts.issueClosed ? await opts.issueClosed(view.projectId, view.issueId).catch(() => false) : false;
