@@ -10,7 +10,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { answerGraphql, describe, githubSchema } from "./fake-github/graphql.js";
+import type * as GraphqlSide from "./fake-github/graphql.js";
 import { FakeGitHubState } from "./fake-github/state.js";
 import type { FakeIssue, FakePr } from "./fake-github/state.js";
 
@@ -30,6 +30,23 @@ export interface FakeGitHubOptions {
   /** When set, requests must carry this token (else 401 Bad credentials). */
   token?: string;
   port?: number;
+  /**
+   * When GitHub's schema is loaded and built (graphql-js and the published schema: a few hundred
+   * ms of this process's time). "start", the default: before the server listens, so no request
+   * and its deadline pays for it. "first-request": by the first GraphQL request, for the demo,
+   * whose dashboard draws its first frame in this same process before it asks GitHub anything.
+   */
+  schema?: "start" | "first-request";
+}
+
+type GraphqlModule = typeof GraphqlSide;
+let graphql: Promise<GraphqlModule> | undefined;
+/** The GraphQL side, loaded once per process with its schema built. */
+function graphqlModule(): Promise<GraphqlModule> {
+  return (graphql ??= import("./fake-github/graphql.js").then((m) => {
+    m.githubSchema();
+    return m;
+  }));
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -180,9 +197,10 @@ async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptio
   }
   const isGraphql = req.method === "POST" && (path === "/graphql" || path === "/api/graphql");
   const body = isGraphql ? ((await readBody(req)) as { query?: string; variables?: Record<string, unknown> }) : undefined;
+  const gql = isGraphql ? await graphqlModule() : undefined;
   const vars = body?.variables ?? {};
   const repo = typeof vars.owner === "string" && typeof vars.name === "string" ? { repo: `${vars.owner}/${vars.name}` } : {};
-  const described = body?.query ? { ...describe(body.query), query: body.query, ...repo } : {};
+  const described = gql && body?.query ? { ...gql.describe(body.query), query: body.query, ...repo } : {};
 
   const delay = state.takeDelay();
   if (delay > 0) await sleep(delay);
@@ -206,7 +224,7 @@ async function route(gh: FakeGitHub, req: IncomingMessage, opts: FakeGitHubOptio
     return { status: 200, text: '{"data":{"s0":{"pullRequests":{"nodes":[{"number":1,"sta', headers: { "content-type": "application/json; charset=utf-8" }, log: described };
   }
   state.rateRemaining = Math.max(0, state.rateRemaining - 1);
-  if (isGraphql) return { status: 200, body: answerGraphql(state, body?.query ?? "", body?.variables ?? {}), log: described };
+  if (gql) return { status: 200, body: gql.answerGraphql(state, body?.query ?? "", body?.variables ?? {}), log: described };
   return { ...(await rest(gh, req, path, url.searchParams)), log: {} };
 }
 
@@ -227,8 +245,7 @@ function send(res: ServerResponse, gh: FakeGitHub, reply: Reply): void {
 }
 
 export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
-  // GitHub's schema is large: build it now, not inside the first request and its deadline.
-  githubSchema();
+  if (opts.schema !== "first-request") await graphqlModule();
   const gh = { url: "", baseUrl: "" } as FakeGitHub;
   gh.state = new FakeGitHubState(() => gh.url);
   const server = createServer((req, res) => {

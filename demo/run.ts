@@ -7,6 +7,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createApp, type AppContext } from "../src/app.js";
 import { preloadUi, ui } from "../src/commands/ui.js";
+import { preloadConfigParser } from "../src/config/load.js";
 import { answerQuestion } from "../src/services/answer.js";
 import { agentScreen } from "../src/services/agent-screen.js";
 import { spawnSession } from "../src/services/spawn.js";
@@ -131,6 +132,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   }
   // The dashboard's modules load while the workspace is built (git, tmux, the fake GitHub).
   if (!opts.headless) preloadUi().catch(() => {});
+  // So do the config parser and the GitHub client: a new workspace's config has no cache yet.
+  preloadConfigParser().catch(() => {});
+  import("@octokit/rest").catch(() => {});
   const ws = new DemoWorkspace();
   const unguard = guard(ws);
   const abort = new AbortController();

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { shellQuote } from "../src/core/shell.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
-import { pidAlive } from "../src/exec.js";
+import { pidAlive, run } from "../src/exec.js";
 
 export interface DemoProject {
   id: "frontend" | "backend";
@@ -83,35 +83,50 @@ export class DemoWorkspace {
     this.hooks.push(fn);
   }
 
-  private git(cwd: string, ...args: string[]): void {
-    execFileSync("git", args, { cwd, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+  /** Through ao's own runner: the two projects are built side by side while the dashboard loads. */
+  private async git(cwd: string, args: string[], input?: string): Promise<void> {
+    const r = await run("git", args, { cwd, env: this.env, timeoutMs: 60_000, ...(input !== undefined ? { input } : {}) });
+    if (r.exitCode !== 0) throw new Error(`demo: git ${args.join(" ")} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   }
 
+  /**
+   * A bare origin holding one commit of `files`, and a clone of it (its remote, upstream and
+   * remote-tracking branch as a clone has them). The commit is written straight into the origin
+   * by fast-import: five git processes in all, where init, add, commit and a push made twelve,
+   * each tens of ms on a slow machine, on the way to the demo's first frame.
+   */
   private async makeProject(p: Omit<DemoProject, "path">, files: Record<string, string>): Promise<DemoProject> {
     const name = p.repo.split("/")[1]!;
     const origin = path.join(this.root, "origins", `${name}.git`);
     const clone = path.join(this.root, "repos", name);
-    await mkdir(clone, { recursive: true });
-    this.git(this.root, "init", "-q", "--bare", "-b", "main", origin);
-    this.git(clone, "init", "-q", "-b", "main");
-    for (const [file, text] of Object.entries(files)) {
-      await mkdir(path.dirname(path.join(clone, file)), { recursive: true });
-      await writeFile(path.join(clone, file), text);
-    }
-    this.git(clone, "add", "-A");
-    this.git(clone, "commit", "-q", "-m", "Initial commit");
-    this.git(clone, "remote", "add", "origin", origin);
-    this.git(clone, "push", "-q", "-u", "origin", "main");
+    await mkdir(path.dirname(clone), { recursive: true });
+    await this.git(this.root, ["init", "-q", "--bare", "-b", "main", origin]);
+    const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+    const stream = [
+      "commit refs/heads/main\n",
+      `committer Demo Agent <agent@demo.invalid> ${Math.floor(Date.now() / 1000)} +0000\n`,
+      data("Initial commit\n"),
+      ...Object.entries(files).map(([file, text]) => `M 100644 inline ${file}\n${data(text)}`),
+    ].join("");
+    await this.git(this.root, ["--git-dir", origin, "fast-import", "--quiet"], stream);
+    await this.git(this.root, ["clone", "-q", origin, clone]);
     return { ...p, path: clone };
   }
 
   /** Build everything. On failure the caller's teardown removes whatever was made. */
   async setup(opts: { stuckAfterMs: number }): Promise<void> {
     this.root = await mkdtemp(path.join(tmpdir(), "ao-demo-"));
-    this.gh = await startFakeGitHub({ token: this.token });
+    // The dashboard draws its first frame before it asks GitHub: the schema can wait for that.
+    this.gh = await startFakeGitHub({ token: this.token, schema: "first-request" });
     const gitconfig = path.join(this.root, "gitconfig");
     // The user's global git config stays out: a signing or hook setting there would break commits.
-    await writeFile(gitconfig, "[user]\n\tname = Demo Agent\n\temail = agent@demo.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+    // No automatic housekeeping either: a few commits never need it, and each commit, push and
+    // fetch started one or two more git processes for it (on a slow machine, ~50 ms each).
+    await writeFile(
+      gitconfig,
+      "[user]\n\tname = Demo Agent\n\temail = agent@demo.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n" +
+        "[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[receive]\n\tautogc = false\n",
+    );
     const configFile = path.join(this.root, "agent-orchestrator.yaml");
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -126,17 +141,17 @@ export class DemoWorkspace {
     delete env.GH_TOKEN;
     delete env.AO_VERBOSE;
     this.env = env;
-    this.projects = [
-      await this.makeProject({ id: "frontend", name: "Frontend", repo: "acme/web", prefix: "fe" }, {
+    this.projects = await Promise.all([
+      this.makeProject({ id: "frontend", name: "Frontend", repo: "acme/web", prefix: "fe" }, {
         "README.md": "# web\n\nThe Acme storefront.\n",
         "src/app.tsx": "export function App() {\n  return null;\n}\n",
         "src/auth/redirect.ts": "export const afterLogin = (next: string) => next;\n",
       }),
-      await this.makeProject({ id: "backend", name: "Backend", repo: "acme/api", prefix: "api" }, {
+      this.makeProject({ id: "backend", name: "Backend", repo: "acme/api", prefix: "api" }, {
         "README.md": "# api\n\nThe Acme API.\n",
         "src/server.ts": "export const routes = ['/search', '/users'];\n",
       }),
-    ];
+    ]);
     // The agent's argv carries the demo folder, so `pgrep -f <folder>` finds any agent left over.
     const agentCommand = [process.execPath, path.join(packageRoot(), "demo", "sim-agent.mjs"), this.root].map(shellQuote).join(" ");
     // The new worktree's setup (what `npm install` would be), so a session is seen spawning.

@@ -112,6 +112,14 @@ export async function loadConfig(opts: LoadOptions = {}): Promise<WorkspaceConfi
   return config;
 }
 
+/**
+ * Load the config parser (yaml and zod, some hundred modules) ahead of a first parse: the demo
+ * does it while git builds its repositories, whose config no cache has seen yet.
+ */
+export function preloadConfigParser(): Promise<unknown> {
+  return import("./parse.js");
+}
+
 async function writeCache(file: string, entry: CacheEntry): Promise<void> {
   // A read-only AO_HOME only costs start-up time.
   await writeCacheFile(file, JSON.stringify(entry));

@@ -65,3 +65,24 @@ describe("GitHub GraphQL schema", () => {
     }
   });
 });
+
+describe("the demo's fake GitHub, its schema loaded by the first GraphQL request", () => {
+  it("answers as one that loaded it at start, and still refuses a field GitHub does not have", async () => {
+    const late = await startFakeGitHub({ token: TOKEN, schema: "first-request" });
+    try {
+      const number = late.state.openPr({ repo: REPO, branch: "feat/late" });
+      const scm = new GitHubScm({ token: TOKEN, baseUrl: late.baseUrl });
+      const found = await scm.fetchPrs(REPO, [{ id: "a", branch: "feat/late" }]);
+      expect(found.prs.get("a")?.number).toBe(number);
+      const res = await fetch(`${late.baseUrl}/graphql`, {
+        method: "POST",
+        headers: { authorization: `bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ query: "query { viewer { login notAGitHubField } }" }),
+      });
+      const body = (await res.json()) as { errors?: Array<{ message: string }> };
+      expect(body.errors?.map((e) => e.message).join("\n")).toMatch(/notAGitHubField/);
+    } finally {
+      await late.close();
+    }
+  });
+});
