@@ -1,3 +1,4 @@
+import { fnv1a } from "./fingerprint.js";
 import type { Activity } from "./types.js";
 
 /** The screen must be unchanged this long before a session counts as anything but active. */
@@ -51,6 +52,18 @@ export function deriveActivity(input: ActivityInput): Activity {
 
 /** A busy screen that moves (its spinner) is read this often, to see whether anything but the spinner moved. */
 export const PROGRESS_READ_MS = 15_000;
+
+/**
+ * Whether a working agent's moving screen, last read at `lastReadMs`, is due a progress read at
+ * `nowMs`: once in each PROGRESS_READ_MS window, each pane's windows starting at an offset of its
+ * own (from its name). With one window for all, 500 agents that began working together were
+ * read together, all 500 screens in one look every 15 s (the dashboard's memory peaked with each
+ * such look); now each look reads the few whose window just began.
+ */
+export function progressReadDue(pane: string, lastReadMs: number, nowMs: number): boolean {
+  const offset = fnv1a(pane) % PROGRESS_READ_MS;
+  return Math.floor((nowMs + offset) / PROGRESS_READ_MS) > Math.floor((lastReadMs + offset) / PROGRESS_READ_MS);
+}
 
 /** A working agent whose screen shows nothing new (its spinner aside) this long has the reason say so. */
 export const NO_PROGRESS_NOTE_MS = 60_000;

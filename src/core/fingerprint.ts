@@ -1,8 +1,13 @@
-/** FNV-1a over UTF-16 code units, 32 bits, as hex: a short stable name for a text. */
-export function fnv1a32(text: string, seed = 0x811c9dc5, prime = 0x01000193): string {
+/** FNV-1a over UTF-16 code units, 32 bits, as an unsigned number. */
+export function fnv1a(text: string, seed = 0x811c9dc5, prime = 0x01000193): number {
   let h = seed;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), prime) >>> 0;
-  return h.toString(16);
+  return h;
+}
+
+/** FNV-1a as hex: a short stable name for a text. */
+export function fnv1a32(text: string, seed = 0x811c9dc5, prime = 0x01000193): string {
+  return fnv1a(text, seed, prime).toString(16);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { PROGRESS_READ_MS, reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
+import { PROGRESS_READ_MS, progressReadDue, reconcileActivity, STILL_MS, stillCutoffSec, stillForMs } from "../core/activity.js";
 import { agentReport, modelHasTurn, type AgentEvent, type AgentReport } from "../core/agent-events.js";
 import { textFingerprint } from "../core/fingerprint.js";
 import type { Question } from "../core/question.js";
@@ -134,7 +134,7 @@ type PaneCache = Record<string, CacheEntry>;
 
 /**
  * How long a working agent's screen has shown nothing new but its spinner, as ao saw it (reads
- * at most PROGRESS_READ_MS apart) or, before the model's first reply, as its spinner's clock says;
+ * about PROGRESS_READ_MS apart: progressReadDue) or, before the model's first reply, as its spinner's clock says;
  * an event from the agent since is news. Nothing is said from a read too old to speak for now.
  */
 function noProgressOf(entry: CacheEntry, events: readonly AgentEvent[], now: number, moving: boolean): SessionRuntimeFacts["noProgress"] {
@@ -157,7 +157,7 @@ function wantsOf(names: readonly string[], cache: PaneCache, stillBefore: number
     const booting = cache[name]?.blank !== false;
     // A working agent's spinner keeps its screen moving: now and then it is read all the same, to
     // see whether anything else moved (a hung model request moves nothing else).
-    const progressDue = now !== undefined && cache[name]?.busy === true && now - (cache[name]?.at ?? 0) >= PROGRESS_READ_MS;
+    const progressDue = now !== undefined && cache[name]?.busy === true && progressReadDue(name, cache[name]?.at ?? 0, now);
     return { name, stillBefore: booting || progressDue ? ANY_TIME : stillBefore, ...(known !== undefined ? { knownActivityAt: known } : {}) };
   });
 }

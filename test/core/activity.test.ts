@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reconcileActivity, type ReconcileInput } from "../../src/core/activity.js";
+import { PROGRESS_READ_MS, progressReadDue, reconcileActivity, type ReconcileInput } from "../../src/core/activity.js";
 
 const NOW = 1_800_000_000_000;
 const sec = (msAgo: number) => Math.floor((NOW - msAgo) / 1000);
@@ -44,5 +44,30 @@ describe("moving screens", () => {
     expect(reconcileActivity(input({ ...moving, event: { activity: "ready", at: NOW - 10_000, reportsPrompts: true } }))).toEqual({ activity: "ready", source: "event" });
     expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input", event: { activity: "ready", at: NOW - 60_000 } }))).toEqual({ activity: "waiting_input", source: "screen" });
     expect(reconcileActivity(input({ ...moving, movingShows: "waiting_input", event: { activity: "active", at: NOW - 500 } }))).toEqual({ activity: "waiting_input", source: "screen" });
+  });
+});
+
+describe("progressReadDue", () => {
+  const P = PROGRESS_READ_MS;
+  it("is due once in each window of PROGRESS_READ_MS, never twice in one", () => {
+    for (const pane of ["ao-live-p0-1", "ao-live-p3-77", "x"]) {
+      // Read at some moment: due again only once the pane's next window begins, within P of it.
+      const read = 1_800_000_000_000 + 4321;
+      const due = Array.from({ length: 2 * P / 250 }, (_, i) => read + (i + 1) * 250).find((t) => progressReadDue(pane, read, t))!;
+      expect(due - read).toBeGreaterThan(0);
+      expect(due - read).toBeLessThanOrEqual(P);
+      // Read then: the next is due exactly one window later.
+      expect(progressReadDue(pane, due, due + P - 300)).toBe(false);
+      expect(progressReadDue(pane, due, due + P)).toBe(true);
+    }
+  });
+
+  it("spreads 500 panes read at one moment over the window, not all due at the same look", () => {
+    const read = 1_800_000_000_000;
+    const panes = Array.from({ length: 500 }, (_, i) => `ao-live-p${i % 5}-${Math.floor(i / 5) + 1}`);
+    // Looks once a second for the next 15 s: how many panes each look reads.
+    const perLook = Array.from({ length: P / 1000 }, (_, s) => panes.filter((p) => progressReadDue(p, read, read + (s + 1) * 1000) && !progressReadDue(p, read, read + s * 1000)).length);
+    expect(perLook.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(Math.max(...perLook)).toBeLessThan(100);
   });
 });
