@@ -313,8 +313,10 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version are not errors; anything else commander rejects is bad input.
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      // Help asked for (--help, ao help) and the version are not errors. Help shown because no
+      // command was named (`ao`, `ao session`) did nothing it was asked: commander writes it to
+      // stderr with a non-zero code, and a script hears bad input, as for anything else it rejects.
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     // Error messages carry outside text (tmux's and git's words, GitHub's, a question's options).

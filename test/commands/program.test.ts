@@ -50,6 +50,21 @@ describe("commander's own complaints", () => {
     }
   });
 
+  it("help shown because no command was named goes to stderr and exits 2; help asked for goes to stdout and exits 0", async () => {
+    const unasked: string[][] = [[], ["session"], ["--verbose"]];
+    for (const args of unasked) {
+      const r = await runAo(args, { env: ws.env });
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: "" });
+      expect(r.stderr).toMatch(/^Usage: ao/);
+    }
+    const asked: string[][] = [["--help"], ["help"], ["-h"], ["session", "--help"], ["help", "session"], ["session", "ls", "--help"], ["session", "kill", "--help"], ["help", "spawn"]];
+    for (const args of asked) {
+      const r = await runAo(args, { env: ws.env });
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: "" });
+      expect(r.stdout).toMatch(/^Usage: ao/);
+    }
+  });
+
   it("carry what was typed inert", () => {
     expect(commanderError("error: unknown option '--\u001b]52;c;aGk=\u0007x'\n")).toBe("ao: unknown option '--x'\n");
   });
