@@ -330,8 +330,20 @@ export interface TrackerIssue {
   body: string;
 }
 
+/**
+ * The tracker answered that it has no such issue for us: the number is wrong, or (GitHub's 404)
+ * the repository is private to a token without access. Not a failure to reach the tracker.
+ */
+export class IssueNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IssueNotFoundError";
+  }
+}
+
 export interface TrackerPlugin {
   readonly name: string;
+  /** Throws IssueNotFoundError when the tracker answers that there is no such issue. */
   getIssue(repo: string, id: string): Promise<TrackerIssue>;
   /** Open issues, newest first, for a picker; absent where the tracker offers no list. */
   listIssues?(repo: string): Promise<Array<Pick<TrackerIssue, "id" | "title">>>;

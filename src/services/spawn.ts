@@ -21,7 +21,7 @@ import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import { BranchTakenError, type AgentPlugin, type RuntimePlugin } from "../plugins/types.js";
+import { BranchTakenError, IssueNotFoundError, type AgentPlugin, type RuntimePlugin } from "../plugins/types.js";
 import { machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone, requireProjectPath } from "./placement.js";
 import { resolveProject } from "./sessions.js";
@@ -257,10 +257,10 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
       // whose issue is closed for finished.
       if (issue.state === "closed") opts.onWarning?.(`issue ${opts.issue} is closed; the session starts all the same, and ao session cleanup will count it as done`);
     } catch (e) {
-      // Without a prompt the issue was the task: the agent would start with none (a mistyped
-      // number, GitHub down), and its record would say nothing of what it was for.
+      // Without a prompt the issue was the task: the agent would start with none, its record saying
+      // nothing of what it was for. One the tracker lacks is bad input (exit 2), as an unknown session is.
       if (prompt === undefined) {
-        throw new AoError(`could not read issue ${opts.issue} (${(e as Error).message}); nothing was started. Check the issue, or give the task with --prompt`, 1);
+        throw new AoError(`could not read issue ${opts.issue}: ${(e as Error).message}. Nothing was started; check the issue, or give the task with --prompt`, e instanceof IssueNotFoundError ? EXIT_USAGE : 1);
       }
       opts.onWarning?.(`could not read issue ${opts.issue} (${(e as Error).message}); the branch is named from its number`);
     }

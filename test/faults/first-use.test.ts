@@ -252,7 +252,7 @@ describe("an issue that cannot be read", () => {
     const withToken = { ...env, GITHUB_TOKEN: "fake-token" };
     const r = await runAo(["spawn", "api", "123"], { env: withToken });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^ao: could not read issue 123 \(GitHub issue org\/api#123: .*\); nothing was started\. Check the issue, or give the task with --prompt\n$/);
+    expect(r.stderr).toMatch(/^ao: could not read issue 123: GitHub issue org\/api#123: .*\. Nothing was started; check the issue, or give the task with --prompt\n$/);
     expect(existsSync(path.join(env.AO_HOME!, "sessions", "noissue"))).toBe(false);
     expect(git(clone, "branch", "--list").trim()).toBe("* main");
     const ok = await runAo(["spawn", "api", "123", "--prompt", "Fix the login loop"], { env: withToken });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub } from "../../demo/fake-github.js";
 import type { FakeGitHub } from "../../demo/fake-github.js";
 import { GitHubTracker } from "../../src/plugins/tracker/github.js";
+import { IssueNotFoundError } from "../../src/plugins/types.js";
 import { createLinearTracker, LinearTracker } from "../../src/plugins/tracker/linear.js";
 
 describe("GitHub issues", () => {
@@ -49,6 +50,24 @@ describe("GitHub issues", () => {
     const e = (await tracker.getIssue("org/app", "123").catch((err: unknown) => err)) as Error;
     expect(e.message).toContain("HTTP 500");
     expect(e.message).not.toContain(TOKEN);
+  });
+
+  it("says both things a 404 can mean: no such issue, or a private repository the asker cannot see", async () => {
+    const e = (await tracker.getIssue("org/app", "999").catch((err: unknown) => err)) as Error;
+    expect(e).toBeInstanceOf(IssueNotFoundError);
+    expect(e.message).toBe("GitHub issue org/app#999: not found (HTTP 404): either there is no issue 999 in org/app, or org/app is private and the GitHub token ao uses has no access to it");
+    // Anonymous: there is no token to blame, and the way to give one is said.
+    const open = await startFakeGitHub();
+    try {
+      const anon = (await new GitHubTracker({ token: null, baseUrl: open.baseUrl }).getIssue("org/secret", "7").catch((err: unknown) => err)) as Error;
+      expect(anon).toBeInstanceOf(IssueNotFoundError);
+      expect(anon.message).toBe("GitHub issue org/secret#7: not found (HTTP 404): either there is no issue 7 in org/secret, or org/secret is private and ao has no GitHub token (set GITHUB_TOKEN, or run gh auth login)");
+    } finally {
+      await open.close();
+    }
+    // Anything else is a failure to read, not an answer that the issue is missing.
+    gh.state.failNext(1, 500, {}, "boom");
+    expect(await tracker.getIssue("org/app", "999").catch((err: unknown) => err)).not.toBeInstanceOf(IssueNotFoundError);
   });
 });
 

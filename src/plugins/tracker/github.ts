@@ -3,7 +3,7 @@ import { githubIssueNumber } from "../../core/ids.js";
 import { isTimeout, noConnection } from "../deadline.js";
 import { httpFetch } from "../scm/http-fetch.js";
 import { lazyOctokit } from "../scm/octokit.js";
-import type { TrackerIssue, TrackerPlugin } from "../types.js";
+import { IssueNotFoundError, type TrackerIssue, type TrackerPlugin } from "../types.js";
 
 /** How long one request for an issue may take. */
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -47,7 +47,7 @@ export class GitHubTracker implements TrackerPlugin {
         body: data.body ?? "",
       };
     } catch (e) {
-      throw this.failure(`${repo}#${number}`, e);
+      throw this.failure(`${repo}#${number}`, e, `either there is no issue ${number} in ${repo}, or ${repo} is private and ${this.access()}`);
     }
   }
 
@@ -59,20 +59,27 @@ export class GitHubTracker implements TrackerPlugin {
       const { data } = await (await this.octokit()).rest.issues.listForRepo({ owner, repo: name, state: "open", per_page: 100 });
       return data.filter((i) => !i.pull_request).map((i) => ({ id: String(i.number), title: i.title }));
     } catch (e) {
-      throw this.failure(`list of ${repo}`, e);
+      throw this.failure(`list of ${repo}`, e, `either there is no repository ${repo}, or it is private and ${this.access()}`);
     }
+  }
+
+  /** Who asked, for a 404: GitHub answers a private repository it hides from the asker as not found. */
+  private access(): string {
+    return this.opts.token ? "the GitHub token ao uses has no access to it" : "ao has no GitHub token (set GITHUB_TOKEN, or run gh auth login)";
   }
 
   /**
    * A clear message with the token redacted. The original error is not attached as `cause`: its
-   * text can hold what a proxy echoed back, token included.
+   * text can hold what a proxy echoed back, token included. A 404 is an IssueNotFoundError, with
+   * both things it can mean (`notFound`).
    */
-  private failure(what: string, e: unknown): Error {
+  private failure(what: string, e: unknown, notFound: string): Error {
     const unreached = noConnection(e);
     const status = unreached ? undefined : (e as { status?: number }).status;
     if (isTimeout(e)) return new Error(`GitHub issue ${what}: no answer within ${(this.opts.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`);
-    const why = unreached ?? (status === 404 ? "not found" : (e instanceof Error ? e.message : String(e)).split("\n")[0]);
-    const message = `GitHub issue ${what}: ${why}${status ? ` (HTTP ${status})` : ""}`;
-    return new Error(this.opts.token ? message.split(this.opts.token).join("***") : message);
+    const why = unreached ?? (status === 404 ? `not found (HTTP 404): ${notFound}` : `${(e instanceof Error ? e.message : String(e)).split("\n")[0]}${status ? ` (HTTP ${status})` : ""}`);
+    const message = `GitHub issue ${what}: ${why}`;
+    const redacted = this.opts.token ? message.split(this.opts.token).join("***") : message;
+    return status === 404 ? new IssueNotFoundError(redacted) : new Error(redacted);
   }
 }
