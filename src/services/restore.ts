@@ -17,7 +17,8 @@ import { foreignWorktreeOn, killUnderWay } from "./kill.js";
 import { getSession } from "./lookup.js";
 import { sessionMachine, sessionPlaces } from "./machines.js";
 import { spawnerAlive } from "./sessions.js";
-import { agentEnv, waitForAgent } from "./spawn.js";
+import { agentEnv } from "./spawn.js";
+import { waitForAgent } from "./agent-start.js";
 
 export interface RestoreResult {
   id: string;
@@ -138,7 +139,7 @@ async function restoreUnlocked(ctx: AppContext, id: string, actor: string): Prom
   const started = await ctx.store.update(id, () => ({ restoring: ctx.now().toISOString() }), actor, "restoring");
   try {
     await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir, mark: sessionMark(ctx.config.name, id) });
-    await waitForAgent(m.runtime, tmuxName);
+    await waitForAgent(m.runtime, tmuxName, agent);
   } catch (e) {
     await removeLaunchFiles(stateDir, m.host);
     await ctx.store.update(id, (cur): Record<string, string | null> => (cur.restoring === started.restoring ? { restoring: null } : {}), actor, "restore-failed").catch(() => {});

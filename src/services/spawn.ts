@@ -1,6 +1,5 @@
 import { copyFile, mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
 import { inert } from "../core/sanitize.js";
 import { AoError, EXIT_USAGE } from "../core/errors.js";
@@ -9,7 +8,6 @@ import { SPAWN_FAILED } from "../core/cleanup.js";
 import { compareIds } from "../core/format.js";
 import { LOCAL_HOST } from "../core/placement.js";
 import type { StoredSession } from "../metadata/store.js";
-import { deadPaneWords, LAST_WORDS_LINES, signalName } from "../plugins/runtime/tmux-look.js";
 import { holdsPlace } from "./hosts.js";
 import { branchBack } from "../core/branch-gone.js";
 import { defaultBranchName, tmuxSessionName } from "../core/names.js";
@@ -21,7 +19,8 @@ import { removeLaunchFiles } from "../plugins/runtime/tmux.js";
 import { isValidBranch } from "../plugins/workspace/worktree.js";
 import { pathExists, removePath, writePrivate } from "../plugins/host/files.js";
 import { HostUnreachableError } from "../plugins/host/types.js";
-import { BranchTakenError, IssueNotFoundError, type AgentPlugin, type RuntimePlugin } from "../plugins/types.js";
+import { BranchTakenError, IssueNotFoundError, type AgentPlugin } from "../plugins/types.js";
+import { waitForAgent } from "./agent-start.js";
 import { machine, sessionPlaces, type Machine } from "./machines.js";
 import { chooseHost, ensureClone, requireProjectPath } from "./placement.js";
 import { resolveProject } from "./sessions.js";
@@ -79,29 +78,6 @@ export function agentEnv(ctx: AppContext, id: string, agent: AgentPlugin, prompt
   delete env.TMUX_PANE;
   if (prompt && !agent.promptOnCommandLine) env.AO_PROMPT = prompt;
   return env;
-}
-
-/**
- * Wait until the agent is seen running: its pane is alive after a grace longer than the
- * launcher's one-second linger (see TmuxRuntime.create), so an agent that fails at start is
- * caught here. A pane that dies first means the agent could not start; its last words become
- * the reason.
- */
-export async function waitForAgent(runtime: RuntimePlugin, tmuxName: string, graceMs = 1600, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  for (;;) {
-    const pane = (await runtime.listPanes()).find((p) => p.name === tmuxName);
-    if (!pane) throw new Error("the tmux session vanished as the agent started");
-    if (pane.dead) {
-      // A dead pane's output sits in the history above tmux's "Pane is dead" line.
-      const { status, signal, last } = deadPaneWords(await runtime.capture(tmuxName, LAST_WORDS_LINES).catch(() => ""), pane.deadStatus, pane.deadSignal);
-      const how = status !== null ? ` (status ${status})` : signal !== null ? ` (ended by ${signalName(signal)})` : "";
-      throw new Error(`the agent exited at once${how}${last.length ? `: ${last.join(" / ").trim()}` : ""}`);
-    }
-    if (Date.now() - start >= graceMs) return;
-    if (Date.now() - start > timeoutMs) return;
-    await sleep(150);
-  }
 }
 
 /**
@@ -369,7 +345,7 @@ export async function spawnSession(ctx: AppContext, opts: SpawnOptions): Promise
     });
     await m.runtime.create({ name: tmuxName, cwd: worktree, command, env: { ...env, ...wiring?.env }, stateDir, mark: sessionMark(ctx.config.name, id) });
     created = { ...created, tmux: true };
-    await waitForAgent(m.runtime, tmuxName);
+    await waitForAgent(m.runtime, tmuxName, agent);
     // A kill that came while the agent started wins: its record is not overwritten. The agent
     // was started, not seen: the record stays `spawning` until a look sees its first screen or
     // event (DESIGN §4), and then records what it sees.

@@ -1,7 +1,7 @@
 // An agent that exits: its reason is its exit status and what it said on its way out, not the
 // furniture of its own screen. After /exit, Claude Code's dead pane ends in its slash-command
 // menu, and the reason read "agent exited (status 0: /resume) / /compact Free up context… / /model …)".
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,10 @@ import { claudeCode } from "../../src/plugins/agent/claude-code.js";
 import { gemini } from "../../src/plugins/agent/gemini.js";
 import { deadPaneWords } from "../../src/plugins/runtime/tmux-look.js";
 import { TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
+import { EXIT_WORDS_MAX, waitForAgent } from "../../src/services/agent-start.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
+import { runAo } from "../helpers/ao.js";
+import { makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 
 const CAPTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/captures/claude-code");
@@ -81,4 +84,75 @@ describe("a real pane that ends on Claude Code's /exit screen", () => {
     const status = deriveStatus({ now: new Date(), meta: { status: "working", tmuxName: name }, stuckAfterMs: 600_000, runtimeAlive: true, activity: "exited", pr: null, lastWords: dead.lastWords! });
     expect(status).toEqual({ status: "errored", cause: "agent_exited", reason: "agent exited (status 0); restore to relaunch it" });
   });
+});
+
+/**
+ * Claude Code's screen as it exited (exited.txt), drawn in a 120-column pane as ao makes them:
+ * its lines cut to 100 columns (the capture's rules and footer ran wider), tmux's own line gone.
+ */
+const exitedScreen = () =>
+  capture("exited.txt")
+    .split("\n")
+    .filter((l) => !l.startsWith("Pane is dead"))
+    .map((l) => [...l].slice(0, 100).join("").trimEnd())
+    .join("\n")
+    .replace(/\n+$/, "");
+
+describe("an agent that exits at once, as spawn and restore say it", () => {
+  let n = 0;
+  /** A real pane that draws `screen` and dies with status 1 (a second later, as ao's launcher lingers). */
+  const dyingPane = (screen: string): string => {
+    const name = `ao-x-dies-${++n}`;
+    const file = path.join(dir, `${name}.txt`);
+    writeFileSync(file, screen);
+    const r = tm.tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40", "sh", "-c", `cat ${JSON.stringify(file)}; sleep 1; exit 1`, ";", "set-option", "-w", "-t", `=${name}:`, "remain-on-exit", "on");
+    expect(r.code).toBe(0);
+    return name;
+  };
+  const failure = async (name: string, agent?: typeof claudeCode) => ((await waitForAgent(new TmuxRuntime(tm.socket), name, agent).catch((e: unknown) => e)) as Error).message;
+
+  it("quotes Claude Code's words on its way out, not its footer's hint; an agent without exitWords, its raw last lines", async () => {
+    const name = dyingPane(exitedScreen());
+    expect(await failure(name, claudeCode)).toBe("the agent exited at once (status 1): Resume this session with: / claude --resume 6ab13f39-f0d6-4836-b8f0-6eb58e9043dc");
+    // The pane did end on the hint: without the plugin's reading, it is quoted.
+    expect(await failure(name)).toBe("the agent exited at once (status 1): Press Ctrl-C again to exit / Resume this session with: / claude --resume 6ab13f39-f0d6-4836-b8f0-6eb58e9043dc");
+  });
+
+  it("quotes them inert and bounded", async () => {
+    const long = "x".repeat(110);
+    const name = dyingPane(`Error: \u202eevil\u202c name\n${long}\n${long}\n${long}`);
+    const said = await failure(name, claudeCode);
+    expect(said.startsWith("the agent exited at once (status 1): x")).toBe(true);
+    const words = said.slice("the agent exited at once (status 1): ".length);
+    expect([...words]).toHaveLength(EXIT_WORDS_MAX);
+    expect(words.endsWith("…")).toBe(true);
+    const bidi = await failure(dyingPane("Error: \u202eevil\u202c name"), claudeCode);
+    expect(bidi).toBe("the agent exited at once (status 1): Error: evil name");
+  });
+
+  it("ao spawn with Claude Code that exits at once says what it said, not its furniture", async () => {
+    const root = mkdtempSync(path.join(dir, "spawn-"));
+    const { clone } = await makeRepo(root);
+    const bin = path.join(root, "bin");
+    mkdirSync(bin);
+    const screen = path.join(root, "screen.txt");
+    writeFileSync(screen, exitedScreen());
+    // A stand-in for `claude`, first on the PATH: it draws the screen the real one left, and exits.
+    writeFileSync(path.join(bin, "claude"), `#!/bin/sh\ncat ${JSON.stringify(screen)}\nexit 1\n`);
+    chmodSync(path.join(bin, "claude"), 0o755);
+    writeFileSync(path.join(root, "ao.yaml"), `name: dies\nprojects:\n  frontend: { repo: org/app, path: ${JSON.stringify(clone)}, sessionPrefix: fe, agent: claude-code }\n`);
+    const env: NodeJS.ProcessEnv = {
+      PATH: `${bin}:${process.env.PATH}`,
+      HOME: path.join(root, "home"),
+      AO_HOME: path.join(root, "ao-home"),
+      AO_CONFIG_PATH: path.join(root, "ao.yaml"),
+      AO_TMUX_SOCKET: tm.socket,
+    };
+    const r = await runAo(["spawn", "frontend", "--prompt", "fix it"], { env });
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "ao: spawn of fe-1 failed: the agent exited at once (status 1): Resume this session with: / claude --resume 6ab13f39-f0d6-4836-b8f0-6eb58e9043dc\n",
+    });
+  }, 60_000);
 });
