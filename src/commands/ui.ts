@@ -96,10 +96,10 @@ export function dashboardDeps(ctx: AppContext, attach: (id: string) => Promise<v
     merge: async (id) => mergeSession(ctx, id, { actor: "dashboard", scm: github }),
     newSessionChoices: () => newSessionChoices(ctx),
     issueChoices: (projectId) => issueChoices(ctx, projectId),
-    async spawn(opts, onCreated) {
+    async spawn(opts, onCreated, onWarning) {
       // Where ao placed it and why (and a first clone there): said in the outcome's toast.
       const said: string[] = [];
-      const r = await spawnSession(ctx, { ...opts, actor: "dashboard", onCreated, onInfo: (t) => said.push(t) });
+      const r = await spawnSession(ctx, { ...opts, actor: "dashboard", onCreated, onInfo: (t) => said.push(t), ...(onWarning ? { onWarning } : {}) });
       return { id: r.id, branch: r.branch, ...(said.length ? { note: said.join("; ") } : {}) };
     },
     attach,

@@ -51,7 +51,7 @@ export function makeKit(store: StoreApi<DashboardState>, deps: DashboardDeps): K
     const id = ++toastId;
     set((s) => ({ toasts: [...s.toasts.slice(-2), { id, kind, text }] }));
     logLine(text);
-    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === "error" ? 8000 : 4000).unref?.();
+    setTimeout(() => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })), kind === "error" || kind === "warning" ? 8000 : 4000).unref?.();
   };
   const setBusy = (id: string, what: string | null) =>
     set((s) => {

@@ -14,7 +14,8 @@ export interface GitHubStatus {
 
 export interface Toast {
   id: number;
-  kind: "info" | "error" | "success";
+  /** A warning is something done all the same that the person should know (a closed issue started on). */
+  kind: "info" | "warning" | "error" | "success";
   text: string;
 }
 
@@ -130,8 +131,11 @@ export interface DashboardDeps extends AnswerDeps {
   checkConflicts?(fetch: boolean): Promise<boolean | void>;
   /** Open issues of a project's tracker; null when it offers no list. */
   issueChoices?(projectId: string): Promise<IssueChoice[] | null>;
-  /** Start a session (the same service as `ao spawn`); `onCreated` hears its id as soon as it exists. */
-  spawn?(opts: SpawnRequest, onCreated: (id: string) => void): Promise<{ id: string; branch: string; note?: string }>;
+  /**
+   * Start a session (the same service as `ao spawn`); `onCreated` hears its id as soon as it
+   * exists, `onWarning` what `ao spawn` warns of on stderr (a closed issue), as it is found.
+   */
+  spawn?(opts: SpawnRequest, onCreated: (id: string) => void, onWarning?: (text: string) => void): Promise<{ id: string; branch: string; note?: string }>;
   /** What the session changed against its base, committed and not. */
   diff?(id: string): Promise<SessionDiffView>;
   /** The project's merge method (merge, squash, rebase), named in the confirmation. */

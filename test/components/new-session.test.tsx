@@ -64,6 +64,20 @@ describe("the new-session dialog", () => {
     await h.until("the outcome", (f) => f.includes("✓ Session api-2 started on ao/api-2 (on b2: b2 has the most room (3 of 3 free))"));
   });
 
+  it("an issue that is closed is warned of as ao spawn warns, and the session starts all the same", async () => {
+    const deps = setup();
+    const closed = "issue 9 is closed; the session starts all the same, and ao session cleanup will count it as done";
+    deps.spawned = { view: view({ id: "fe-2", status: "spawning", branch: "ao/fe-2-an-old-bug" }), warnings: [closed] };
+    const h = await renderDashboard({ sessions: deps.sessions, cursor: "fe-1" }, { deps });
+    await h.press("n");
+    await h.until("the dialog", (f) => f.includes("New session"));
+    // Not in the list of open issues: typed by its number.
+    await h.press(KEY.tab, ..."9", KEY.enter);
+    const f = await h.until("the warning and the outcome", (fr) => fr.includes("✓ Session fe-2 started on ao/fe-2-an-old-bug"));
+    expect(f).toContain(`new session: warning: ${closed}`);
+    expect(deps.calls).toContainEqual(["spawn", { project: "frontend", issue: "9" }]);
+  });
+
   it("a failed spawn says why; esc starts nothing", async () => {
     const deps = setup();
     deps.spawned = { view: view({ id: "fe-2", status: "spawning" }), fail: "spawn of fe-2 failed: the agent exited at once" };

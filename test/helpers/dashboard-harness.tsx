@@ -17,8 +17,8 @@ export interface FakeDeps extends DashboardDeps {
   plan: CleanupItem[];
   /** Open issues per project, for the new-session picker. */
   issues: Record<string, IssueChoice[]>;
-  /** The session a spawn creates (as spawning), and whether it then fails. */
-  spawned: { view: SessionView; fail?: string; note?: string } | null;
+  /** The session a spawn creates (as spawning), what it warns of, and whether it then fails. */
+  spawned: { view: SessionView; fail?: string; note?: string; warnings?: string[] } | null;
   /** What diff() answers per session. */
   diffs: Record<string, SessionDiffView>;
   /** Why merge() fails, when it should. */
@@ -57,10 +57,12 @@ export function fakeDeps(sessions: SessionView[] = []): FakeDeps {
     paneTail: async (id) => (deps.calls.push(["paneTail", id]), `pane of ${id}`),
     newSessionChoices: () => ({ projects: PROJECTS.map((p) => ({ ...p, agent: "claude-code" })), agents: ["claude-code", "codex", "generic"] }),
     issueChoices: async (projectId) => (deps.calls.push(["issueChoices", projectId]), deps.issues[projectId] ?? []),
-    spawn: async (opts, onCreated) => {
+    spawn: async (opts, onCreated, onWarning) => {
       deps.calls.push(["spawn", opts]);
       const made = deps.spawned;
       if (!made) throw new Error("no spawn prepared");
+      // As spawnSession warns: once the issue is read, before the session is recorded.
+      for (const w of made.warnings ?? []) onWarning?.(w);
       deps.sessions = [...deps.sessions, made.view];
       onCreated(made.view.id);
       if (made.fail) throw new Error(made.fail);

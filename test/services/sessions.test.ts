@@ -7,6 +7,8 @@ import { ROOT, runAo } from "../helpers/ao.js";
 import { git, makeRepo } from "../helpers/git.js";
 import { privateTmux, waitFor } from "../helpers/tmux.js";
 import { startFakeGitHub, type FakeGitHub } from "../../demo/fake-github.js";
+import { createApp } from "../../src/app.js";
+import { dashboardDeps } from "../../src/commands/ui.js";
 
 const SIM = path.join(ROOT, "demo/sim-agent.mjs");
 const tm = privateTmux();
@@ -261,7 +263,12 @@ describe("sessions in real git and tmux", () => {
     expect(closed).toEqual({ code: 0, stdout: "fe-1\n", stderr: "ao: warning: issue 12 is closed; the session starts all the same, and ao session cleanup will count it as done\n" });
     expect((await row(env, "fe-1"))!.branch).toBe("ao/fe-1-an-old-bug");
     expect(await runAo(["spawn", "frontend", "13"], { env })).toEqual({ code: 0, stdout: "fe-2\n", stderr: "" });
-    for (const id of ["fe-1", "fe-2"]) expect((await runAo(["session", "kill", id, "--force"], { env })).code).toBe(0);
+    // The dashboard's spawn hears the same warning, and starts the session all the same.
+    const heard: string[] = [];
+    const spawn = dashboardDeps(await createApp({ env }), async () => {}).spawn!;
+    expect(await spawn({ project: "frontend", issue: "12" }, () => {}, (w) => heard.push(w))).toMatchObject({ id: "fe-3" });
+    expect(heard).toEqual(["issue 12 is closed; the session starts all the same, and ao session cleanup will count it as done"]);
+    for (const id of ["fe-1", "fe-2", "fe-3"]) expect((await runAo(["session", "kill", id, "--force"], { env })).code).toBe(0);
   });
 
   it("names a project's path that does not exist, before anything is recorded", async () => {

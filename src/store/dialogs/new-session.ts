@@ -45,12 +45,17 @@ export function newSessionActions({ get, set, deps, toast, setBusy, refreshSessi
       toast("info", `Starting a session in ${req.project}…`);
       let created: string | null = null;
       void deps
-        .spawn(req, (id) => {
-          created = id;
-          setBusy(id, "spawn");
-          selectWhenShown(id);
-          void refreshSessions([id]);
-        })
+        .spawn(
+          req,
+          (id) => {
+            created = id;
+            setBusy(id, "spawn");
+            selectWhenShown(id);
+            void refreshSessions([id]);
+          },
+          // Said as `ao spawn` says it on stderr; the spawn goes on all the same.
+          (text) => toast("warning", `new session: warning: ${text}`),
+        )
         .then((r) => toast("success", `✓ Session ${r.id} started on ${r.branch}${r.note ? ` (${r.note})` : ""}`))
         .catch((e: Error) => toast("error", `new session: ${e.message}`))
         .finally(() => {
