@@ -44,10 +44,11 @@ export interface ActionDef {
 
 /**
  * Whether the session's agent runs in a live pane: any activity but exited, or booting (its pane
- * lives but shows nothing yet, so it has no activity).
+ * lives but shows nothing yet, so it has no activity), or its live pane shows a screen ao does
+ * not recognize (no activity either; whatever status its PR gives it).
  */
 export function agentRunning(s: SessionView): boolean {
-  return s.activity !== null ? s.activity !== "exited" : s.statusCause === "booting";
+  return s.activity !== null ? s.activity !== "exited" : s.statusCause === "booting" || s.unrecognizedScreen !== undefined;
 }
 
 /**

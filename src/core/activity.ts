@@ -20,33 +20,42 @@ export function stillCutoffSec(nowMs: number): number {
   return Math.floor((nowMs - STILL_MS) / 1000) - 1;
 }
 
+/**
+ * What a still screen says, as its agent plugin reads it: an activity, or "unknown" when the
+ * screen shows nothing the plugin knows (not the agent's prompt, no dialog, no busy line). An
+ * unknown screen is no evidence of any activity, as a blank one is not: it has none.
+ */
+export type ScreenReading = Exclude<Activity, "idle" | "exited"> | "unknown";
+
 export interface ActivityInput {
   dead: boolean;
   activityAtSec: number;
   nowMs: number;
   readyThresholdMs: number;
   /** What the agent plugin reads on the still screen; only asked when the screen is still. */
-  classifyStill: () => Exclude<Activity, "idle" | "exited">;
+  classifyStill: () => ScreenReading;
   /**
    * What the newest capture of a screen that still moves showed. A dialog on it (a question, a
    * sign-in) is one even while something on it animates: Codex's approval menu never goes still.
    */
-  movingShows?: Exclude<Activity, "idle" | "exited">;
+  movingShows?: ScreenReading;
 }
 
-function isDialog(a: Activity | undefined): a is "waiting_input" | "blocked" {
+function isDialog(a: ScreenReading | undefined): a is "waiting_input" | "blocked" {
   return a === "waiting_input" || a === "blocked";
 }
 
 /**
  * Activity from pane facts: `exited` from the pane's process (never from text), `active` while
  * the screen moves, then what the screen says; `ready` turns `idle` after the ready threshold.
+ * A still screen the agent's patterns do not know gives none (undefined).
  */
-export function deriveActivity(input: ActivityInput): Activity {
+export function deriveActivity(input: ActivityInput): Activity | undefined {
   if (input.dead) return "exited";
   const still = stillForMs(input.activityAtSec, input.nowMs);
   if (still < STILL_MS) return isDialog(input.movingShows) ? input.movingShows : "active";
   const what = input.classifyStill();
+  if (what === "unknown") return undefined;
   return what === "ready" && still >= input.readyThresholdMs ? "idle" : what;
 }
 
@@ -80,7 +89,8 @@ export interface ReconcileInput extends ActivityInput {
 }
 
 export interface Reconciled {
-  activity: Activity;
+  /** undefined: the still screen is one the agent's patterns do not know, and no event speaks. */
+  activity: Activity | undefined;
   source: "event" | "screen";
 }
 
@@ -90,10 +100,10 @@ export interface Reconciled {
  * prompt the agent did not report). A screen that changed well after the event speaks for
  * itself (a question answered or a turn cancelled with Esc, which report nothing; a new turn of an
  * agent that reports only turn ends). Within the slack the event stands: the agent draws as it
- * reports.
+ * reports. A still screen ao does not recognize says nothing either way: the event stands.
  */
 export function reconcileActivity(input: ReconcileInput): Reconciled {
-  const screen = (): Activity => deriveActivity(input);
+  const screen = (): Activity | undefined => deriveActivity(input);
   const ev = input.event;
   if (input.dead) return { activity: "exited", source: "screen" };
   // Exited is the pane's process, never a word: an agent's "session ended" while its pane lives
@@ -113,6 +123,7 @@ export function reconcileActivity(input: ReconcileInput): Reconciled {
   }
   const seen = input.classifyStill();
   if (ev.activity === "active" && (seen === "waiting_input" || seen === "blocked")) return { activity: seen, source: "screen" };
+  if (seen === "unknown") return { activity: idleAfter(ev.activity), source: "event" };
   if (screenNewer) return { activity: screen(), source: "screen" };
   return { activity: idleAfter(ev.activity), source: "event" };
 }

@@ -40,6 +40,13 @@ function lastActivityMs(facts: StatusFacts): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** `: "its last line"`, made inert and cut short: a screen's words in a reason. */
+function quoted(line: string): string {
+  const words = inert(line).trim();
+  if (!words) return "";
+  return `: "${words.length > 120 ? `${words.slice(0, 119)}…` : words}"`;
+}
+
 function is(status: Status, cause: StatusCause, reason: string): DerivedStatus {
   return { status, cause, reason };
 }
@@ -115,6 +122,12 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
   if (facts.runtimeAlive === true && facts.agent && !facts.agent.seen && facts.activity !== "exited" && recorded !== "merged" && (recorded !== "errored" || runsAgain)) {
     return is("spawning", "booting", `${facts.agent.name} is starting (nothing on its screen yet)`);
   }
+  // A start still under way whose screen shows something, but nothing ao knows of the agent (no
+  // prompt, no dialog, no busy line), and no event: still booting (Codex prints "WARNING: …"
+  // before its interface draws), never "finished its turn".
+  if (recorded === "spawning" && facts.runtimeAlive === true && facts.activity === undefined && facts.agent?.unrecognized !== undefined) {
+    return is("spawning", "booting", `${facts.agent.name} is starting (ao does not recognize its screen yet${quoted(facts.agent.unrecognized)})`);
+  }
   if (pr?.state === "merged" || (pr === undefined && recorded === "merged")) {
     const n = pr?.number ?? prNumberFromUrl(meta.pr);
     return is("merged", "merged", n !== null ? `PR #${n} merged` : "PR merged");
@@ -172,6 +185,15 @@ export function deriveStatus(facts: StatusFacts): DerivedStatus {
     return is("needs_input", "turn_finished", "finished its turn; waiting for your next message");
   }
 
+  // Past its start, a still screen none of the agent's patterns know (not its prompt, no dialog,
+  // no busy line) and no event: not at a prompt, not working by its own account, making no
+  // progress ao can see. Said with what it shows, for a person to look at (an update notice, a
+  // crash trace that left the process alive, a new version's screen). Never recorded.
+  if (facts.runtimeAlive === true && facts.activity === undefined && facts.agent?.unrecognized !== undefined) {
+    const still = facts.quietMs !== undefined ? `, still for ${shortAge(new Date(facts.now.getTime() - facts.quietMs), facts.now)}` : "";
+    const look = meta.id ? `; look at it: ao attach ${meta.id}` : "";
+    return is("stuck", "unrecognized_screen", `ao does not recognize ${facts.agent.name}'s screen (not its prompt, no dialog it knows)${still}${quoted(facts.agent.unrecognized)}${look}`);
+  }
   // Stuck needs a live agent that claims to work but shows no sign of it: an unknown runtime
   // proves nothing, and an agent at its prompt is waiting, not stuck.
   const last = lastActivityMs(facts);

@@ -102,6 +102,11 @@ export interface AgentFacts {
    * `moving`: its spinner moves (else the screen is still, its turn not ended on it).
    */
   noProgress?: { ms: number; unanswered: boolean; modelsTurn: boolean; moving: boolean };
+  /**
+   * Its still screen is none ao knows of this agent (not its prompt, no dialog, no busy line)
+   * and no event speaks for it: the screen's last non-blank line (outside text).
+   */
+  unrecognized?: string;
 }
 
 /**
@@ -136,6 +141,7 @@ export const CAUSES = [
   "pr_open",
   "pr_recorded",
   "stuck",
+  "unrecognized_screen",
   "working",
   "no_progress",
 ] as const;
@@ -169,6 +175,11 @@ export interface SessionView {
   /** Names of failing checks, when GitHub was read. */
   failingChecks: string[];
   activity: Activity | null;
+  /**
+   * Its live agent's still screen is none ao knows of it (not its prompt, no dialog, no busy
+   * line), so it has no activity: the screen's last non-blank line (outside text). Absent else.
+   */
+  unrecognizedScreen?: string;
   lastActivityAt: string | null;
   createdAt: string | null;
   issueId: string | null;

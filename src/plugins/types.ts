@@ -1,5 +1,6 @@
 import type { Question } from "../core/question.js";
-import type { Activity, PrFacts } from "../core/types.js";
+import type { PrFacts } from "../core/types.js";
+import type { ScreenReading } from "../core/activity.js";
 
 /** Facts about one tmux pane, all panes read in one call. */
 export interface PaneFacts {
@@ -152,8 +153,13 @@ export interface ScreenFacts {
   dead: boolean;
 }
 
-/** What a still screen says; "active" when the screen itself says the agent is busy. */
-export type StillActivity = Exclude<Activity, "idle" | "exited">;
+/**
+ * What a still screen says; "active" when the screen itself says the agent is busy; "unknown"
+ * when nothing on it is anything the agent's patterns know (not its prompt, no dialog, no busy
+ * line): a warning printed before its interface draws, an update notice, a crash trace. An
+ * unknown screen is no evidence of any activity (core/activity.ts ScreenReading).
+ */
+export type StillActivity = ScreenReading;
 
 export interface LaunchOptions {
   /** A shell word that expands to the prompt (ao reads it from a file: no length or quoting limits). */
@@ -222,7 +228,8 @@ export interface AgentPlugin {
   /**
    * What a screen that has been still for a while says: ready at its prompt, waiting for the
    * user's answer (a permission or question dialog), blocked (needs a person to sign in or fix
-   * something), or still busy by its own account.
+   * something), still busy by its own account, or unknown: "ready" only when the agent's own
+   * prompt is on screen, never because nothing else matched.
    */
   classifyStill(screen: ScreenFacts): StillActivity;
   /** Text on screen that shows a sent message was queued behind the current task. */

@@ -28,6 +28,11 @@ export interface SessionRuntimeFacts {
   source?: "event" | "screen";
   /** Whether the agent has shown anything yet (a non-blank screen, or an event). */
   seen?: boolean;
+  /**
+   * Its still screen is none its agent plugin knows (not its prompt, no dialog, no busy line),
+   * and no event speaks for it: so it has no activity. Its last non-blank line (outside text).
+   */
+  unrecognized?: string;
   /** What the agent asks, from its event or its screen. */
   question?: Question | null;
   /** The agent's own account, when it reports events. */
@@ -94,6 +99,10 @@ interface CacheEntry {
   wasStill?: boolean;
   /** A blank screen is an agent still booting. */
   blank?: boolean;
+  /** A screen read "unknown": its last non-blank line, for the reason that says so. */
+  unknownLine?: string;
+  /** A screen its agent plugin knows (not blank, not "unknown") has been read: it is past booting. */
+  known?: boolean;
   question?: Question | null;
   /** What a still screen at the prompt shows the last turn ended on (agent plugin's readTurnError). */
   turnError?: string | null;
@@ -133,6 +142,20 @@ function lastWordsOf(capture: string, pane: PaneFacts, agent: AgentPlugin): stri
 type PaneCache = Record<string, CacheEntry>;
 
 /**
+ * A screen's last non-blank line, trimmed and cut short: what a reason quotes of it. tmux prints
+ * one row per line: rows of the widest length before it are the same line, wrapped.
+ */
+function lastLine(text: string): string {
+  const rows = text.split("\n").map((l) => l.trimEnd());
+  const end = rows.findLastIndex((l) => l.trim() !== "");
+  if (end === -1) return "";
+  const width = Math.max(...rows.map((l) => l.length));
+  let start = end;
+  while (start > 0 && end - start < 4 && rows[start - 1]!.length === width) start--;
+  return rows.slice(start, end + 1).join("").trim().slice(0, 200);
+}
+
+/**
  * How long a working agent's screen has shown nothing new but its spinner, as ao saw it (reads
  * about PROGRESS_READ_MS apart: progressReadDue) or, before the model's first reply, as its spinner's clock says;
  * an event from the agent since is news. Nothing is said from a read too old to speak for now.
@@ -152,9 +175,10 @@ function wantsOf(names: readonly string[], cache: PaneCache, stillBefore: number
   return names.map((name) => {
     // A screen last read while it moved is read again once still.
     const known = cache[name]?.wasStill === false ? undefined : cache[name]?.activityAt;
-    // Until an agent has shown a non-blank screen its screen is read even while it moves, in
-    // the same tmux process: a blank one is booting (spawning), a drawn one is not.
-    const booting = cache[name]?.blank !== false;
+    // Until an agent has shown a screen its plugin knows, its screen is read even while it
+    // moves, in the same tmux process: a blank one, or one it does not know (a warning printed
+    // before its interface draws), is booting; its prompt, a dialog or its spinner is not.
+    const booting = cache[name]?.blank !== false || cache[name]?.known !== true;
     // A working agent's spinner keeps its screen moving: now and then it is read all the same, to
     // see whether anything else moved (a hung model request moves nothing else).
     const progressDue = now !== undefined && cache[name]?.busy === true && progressReadDue(name, cache[name]?.at ?? 0, now);
@@ -319,7 +343,10 @@ export class RuntimeFacts {
         const progress = p
           ? { progress: shown, ...(same ? { progressAt: prev.progressAt, progressMono: prev.progressMono } : { progressAt: now, progressMono: monoStamp() }), unanswered: p.unanswered, waitedMs: p.waitedMs }
           : { progress: undefined, progressAt: undefined, progressMono: undefined, unanswered: undefined, waitedMs: undefined };
-        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank: text.trim() === "", question, turnError, movingDialog, ...progress };
+        const blank = text.trim() === "";
+        const unknownLine = still === "unknown" ? lastLine(text) : undefined;
+        const known = prev?.known === true || (!blank && still !== "unknown");
+        cache[q.tmuxName] = { ...cache[q.tmuxName], activityAt, at: now, wasStill: isStill, still, blank, unknownLine, known, question, turnError, movingDialog, ...progress };
         dirty = true;
       };
       const screen = look.screens.get(q.tmuxName);
@@ -361,8 +388,14 @@ export class RuntimeFacts {
       // A screen read blank (the agent not drawn yet) and no event is no evidence of anything:
       // not "ready" (a still screen with no prompt on it), nor "active". Unknown until it shows.
       // A screen not read (it moves) is output all the same.
-      const activity = seen || cached?.blank !== true ? reconciled.activity : undefined;
+      // Output that moves, on a screen its agent plugin does not know and never has known (what
+      // it prints before its interface draws), and no event: no evidence it works either.
+      const bootScreen = !pane.dead && events.length === 0 && cached?.known !== true && cached?.still === "unknown" && cached.activityAt === pane.activityAt;
+      const activity = (seen || cached?.blank !== true) && !bootScreen ? reconciled.activity : undefined;
       const source = reconciled.source;
+      // A drawn screen its agent plugin does not know, and no event: no activity either, and
+      // what it shows is said (a booting Codex's "WARNING: …" line, an update notice).
+      const unrecognized = activity === undefined && seen && !pane.dead && (still === "unknown" || bootScreen) ? (cached?.unknownLine ?? "") : undefined;
       const question = activity === "waiting_input" || activity === "blocked" ? ((source === "event" ? report?.question : cached?.question) ?? null) : null;
       // The error stands only while the agent sits at its prompt on the very screen that shows it:
       // any output since (a new prompt typed, a turn begun) has it read again, or not at all.
@@ -380,7 +413,7 @@ export class RuntimeFacts {
         dirty = true;
       }
       const noProgress = activity === "active" ? noProgressOf(cache[q.tmuxName]!, events, now, !isStill) : undefined;
-      out.set(q.id, { alive: true, ...(activity ? { activity } : {}), pane, source, seen, question, ...(turnError ? { turnError } : {}), ...(noProgress ? { noProgress } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
+      out.set(q.id, { alive: true, ...(activity ? { activity } : {}), pane, source, seen, ...(unrecognized !== undefined ? { unrecognized } : {}), question, ...(turnError ? { turnError } : {}), ...(noProgress ? { noProgress } : {}), ...(pane.dead && cache[q.tmuxName]?.lastWords ? { lastWords: cache[q.tmuxName]!.lastWords } : {}), ...(report ? { report } : {}), events: events.length ? events.slice(-20) : events, quietMs: Math.max(0, at - pane.activityAt * 1000), ...(look.startedAt !== undefined ? { askedAt: look.startedAt } : {}) });
     }
     // What tmux no longer has is forgotten: a workspace whose panes are all gone expects none
     // (and starts no look ahead of its listings), and a name used again starts unread.

@@ -107,6 +107,7 @@ function agentFacts(meta: Record<string, string>, rt: SessionRuntimeFacts | unde
     // go back to their prompt, off that screen. It stands until the agent works again.
     error: rt.report?.kind === "turn_failed" ? rt.report.error : (rt.turnError ?? null),
     ...(rt.noProgress ? { noProgress: rt.noProgress } : {}),
+    ...(rt.unrecognized !== undefined ? { unrecognized: rt.unrecognized } : {}),
   };
 }
 
@@ -200,6 +201,7 @@ function toView(ctx: AppContext, s: StoredSession, now: Date, rt: SessionRuntime
     pendingThreads: pr ? pr.unresolvedThreads : pr === null ? 0 : null,
     failingChecks: pr ? pr.failingChecks.map((c) => c.name) : [],
     activity: rt?.activity ?? null,
+    ...(rt?.unrecognized !== undefined ? { unrecognizedScreen: rt.unrecognized } : {}),
     lastActivityAt: meta.lastActivityAt || meta.createdAt || null,
     createdAt: meta.createdAt || null,
     issueId: meta.issueId || null,
@@ -348,9 +350,10 @@ function prGroups(ctx: AppContext, stored: StoredSession[]): PrGroup[] {
 /**
  * Causes that say what ao could not learn, not what it saw: shown, never written over the record.
  * `unobservable`: a record naming no tmux session; recorded `errored`, it would stay errored
- * after the record is mended, a fact no look had shown.
+ * after the record is mended, a fact no look had shown. `unrecognized_screen`: a screen ao
+ * could not read; recorded `stuck`, it would outlast the screen in the record.
  */
-const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "host_unreachable", "pr_recorded", "unobservable"]);
+const UNRECORDED: ReadonlySet<string> = new Set(["booting", "probe_failed", "host_unreachable", "pr_recorded", "unobservable", "unrecognized_screen"]);
 
 /** Status changes worth keeping: the record and the event log follow what the facts show. */
 async function recordTransitions(ctx: AppContext, views: SessionView[], seen: Map<string, Metadata>, facts: Map<string, SessionRuntimeFacts>): Promise<void> {

@@ -4,7 +4,7 @@ import { PROGRESS_READ_MS, progressReadDue, reconcileActivity, type ReconcileInp
 const NOW = 1_800_000_000_000;
 const sec = (msAgo: number) => Math.floor((NOW - msAgo) / 1000);
 
-function input(over: Partial<ReconcileInput> & { screen?: "ready" | "active" | "waiting_input" | "blocked" }): ReconcileInput {
+function input(over: Partial<ReconcileInput> & { screen?: "ready" | "active" | "waiting_input" | "blocked" | "unknown" }): ReconcileInput {
   const { screen = "ready", ...rest } = over;
   return { dead: false, activityAtSec: sec(60_000), nowMs: NOW, readyThresholdMs: 5 * 60_000, classifyStill: () => screen, ...rest };
 }
@@ -26,8 +26,20 @@ const cases: Array<[string, ReconcileInput, string, string]> = [
   ["a dead pane is exited, whatever the events", input({ dead: true, activityAtSec: sec(10_000), event: { activity: "active", at: NOW - 100 } }), "exited", "screen"],
 ];
 
+// A still screen the agent's patterns do not know says nothing: no activity without an event;
+// the agent's own account stands when it reports one, newer screen or not.
+const unknownCases: Array<[string, ReconcileInput, string | undefined, string]> = [
+  ["no events: an unknown screen gives no activity", input({ screen: "unknown" }), undefined, "screen"],
+  ["a session-end event on a live pane does not make it one", input({ screen: "unknown", activityAtSec: sec(10_000), event: { activity: "exited", at: NOW - 100 } }), undefined, "screen"],
+  ["the event stands over it", input({ screen: "unknown", event: { activity: "active", at: NOW - 500 } }), "active", "event"],
+  ["even when the screen is newer", input({ screen: "unknown", activityAtSec: sec(10_000), event: { activity: "ready", at: NOW - 30_000 } }), "ready", "event"],
+];
+
 describe("reconcileActivity", () => {
   it.each(cases)("%s", (_name, inp, activity, source) => {
+    expect(reconcileActivity(inp)).toEqual({ activity, source });
+  });
+  it.each(unknownCases)("%s", (_name, inp, activity, source) => {
     expect(reconcileActivity(inp)).toEqual({ activity, source });
   });
 });

@@ -150,6 +150,19 @@ const cases: Array<[string, StatusFacts, string, string, RegExp]> = [
     "usage_limit",
     /^Gemini CLI: Usage limit reached for gemini-3-pro; access resets at \d\d:15 \(in 2h 15m\)\. It asks what to do: Switch to gemini-3-flash, Upgrade for higher limits or Stop$/,
   ],
+  // A still screen the agent's patterns do not know (no prompt, no dialog, no busy line) and no
+  // event: no activity. It is no finished turn (Codex prints a warning before its interface draws).
+  ...((): Array<[string, StatusFacts, string, string, RegExp]> => {
+    const WARNING = 'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir "/tmp"';
+    const unknown = (name = "Codex", line = WARNING) => agent({ name, source: "screen", unrecognized: line });
+    return [
+      ["a spawn whose agent shows a screen ao does not know stays booting", facts({ runtimeAlive: true, agent: unknown(), quietMs: 5000 }, { status: "spawning", agentStartedAt: minutesAgo(1) }), "spawning", "booting", /^Codex is starting \(ao does not recognize its screen yet: "WARNING: proceeding, even though we could not create PATH aliases: .*…"\)$/],
+      ["past its start, an unknown screen is no finished turn: stuck, saying what it shows", facts({ runtimeAlive: true, agent: unknown(), quietMs: 5000, pr: null }, { id: "fe-1" }), "stuck", "unrecognized_screen", /^ao does not recognize Codex's screen \(not its prompt, no dialog it knows\), still for \d+s: "WARNING: proceeding.*"; look at it: ao attach fe-1$/],
+      ["its words are made inert", facts({ runtimeAlive: true, agent: unknown("Claude Code", "Update\u001b]52;c;aGk=\u0007 available\u001b[2J!"), pr: null }), "stuck", "unrecognized_screen", /: "Update available!"$/],
+      ["an open PR outranks it, as it outranks stuck", facts({ runtimeAlive: true, agent: unknown(), pr: pr() }), "pr_open", "pr_open", /PR #42 open/],
+      ["the prompt drawn, the turn is finished", facts({ runtimeAlive: true, activity: "ready", agent: agent({ name: "Codex", source: "screen" }), pr: null }), "needs_input", "turn_finished", /finished its turn/],
+    ];
+  })(),
   ["Codex's approval names the command it wants to run", facts({ runtimeAlive: true, activity: "waiting_input", agent: agent({ name: "Codex", source: "screen", question: { kind: "permission", text: "Would you like to run the following command?", command: "rm -rf build\u001b[2J", options: [], source: "screen" } }) }), "needs_input", "permission", /^Codex asked: Would you like to run the following command\? `rm -rf build`$/],
 ];
 

@@ -1,7 +1,7 @@
 import { shellJoin } from "../../core/shell.js";
 import type { AgentPlugin, ScreenFacts, StillActivity } from "../types.js";
 import { readPromptQuestion } from "./prompt.js";
-import { anyLine, GENERIC_QUESTION, tailLines } from "./screen.js";
+import { anyLine, atPrompt, GENERIC_QUESTION, tailLines } from "./screen.js";
 
 /**
  * Aider (a Python program; not recordable here, since PyPI is out of reach, so its markers are
@@ -18,7 +18,9 @@ export const aider: AgentPlugin = {
     return shellJoin(["aider", "--restore-chat-history", ...(opts.skipPermissions ? ["--yes-always"] : [])]);
   },
   classifyStill(screen: ScreenFacts): StillActivity {
-    return anyLine(tailLines(screen.capture, 3), GENERIC_QUESTION) ? "waiting_input" : "ready";
+    if (anyLine(tailLines(screen.capture, 3), GENERIC_QUESTION)) return "waiting_input";
+    // Ready only at its prompt ("> ", "architect> "); anything else ao does not know.
+    return atPrompt(tailLines(screen.capture, 12)) ? "ready" : "unknown";
   },
   showsQueued(): boolean {
     return false;

@@ -17,6 +17,9 @@ import { anyLine, clockMs, tailLines } from "./screen.js";
  *   (the offline recorder never reached them).
  * - active: "esc to interrupt" in the footer, or the spinner ("✻ Verbing…", "API error ·
  *   Retrying in 1s") above the box; the footer hint hides while a draft is typed.
+ * - ready: the input box, and none of the above.
+ * - unknown: no input box and no dialog (what it prints before it draws, a screen of a version
+ *   not recorded): ao does not guess.
  */
 const RULE = /^─{10,}$/;
 const OPTION = /^\s*❯\s*\d+\.\s/;
@@ -166,7 +169,8 @@ export const claudeCode: AgentPlugin = {
     const box = inputBox(lines);
     if (!box) {
       if (anyLine(lines, LOGIN)) return "blocked";
-      if (!anyLine(lines.slice(-2), [DIALOG_HINT]) || !anyLine(lines, [OPTION])) return "ready";
+      // Neither its input box nor a dialog: nothing here says where Claude Code stands.
+      if (!anyLine(lines.slice(-2), [DIALOG_HINT]) || !anyLine(lines, [OPTION])) return "unknown";
       return readQuestion(screen.capture)?.kind === "sign-in" ? "blocked" : "waiting_input";
     }
     const above = lines.slice(Math.max(0, box.top - 6), box.top);

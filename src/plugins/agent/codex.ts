@@ -18,6 +18,7 @@ import { anyLine, clockMs, linesAbove, tailLines, withoutClock } from "./screen.
  *   prompt has the model's words ("• …") under it and no end yet. A turn ends on "Worked for 2s"
  *   (resumed sessions show it too) or an error line ("■ …"). A reply that stalls mid-stream
  *   leaves that screen still for minutes (stall-*.txt): it is no finished turn.
+ * - ready: the composer, and none of the above. unknown: no composer and none of the above.
  */
 const PICKER_HINT = /\b(enter|esc)\b.*\b(confirm|cancel|continue|submit|back|save)\b/i;
 const OPTION = /^\s*[›>]\s*\d+\.\s/;
@@ -124,7 +125,10 @@ export const codex: AgentPlugin = {
       if (anyLine(lines, [OPTION])) return "waiting_input";
     }
     const above = linesAbove(lines, COMPOSER);
-    return anyLine(above, [BUSY]) || turnUnderway(above) ? "active" : "ready";
+    if (anyLine(above, [BUSY]) || turnUnderway(above)) return "active";
+    // At rest only with its composer drawn: a line it prints before its interface ("WARNING:
+    // proceeding, even though we could not update PATH…") is no prompt.
+    return anyLine(lines, [COMPOSER]) ? "ready" : "unknown";
   },
   showsQueued(capture: string): boolean {
     // Also up while the turn streams on with the message still waiting (working-streaming.txt).

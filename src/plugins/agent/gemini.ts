@@ -14,6 +14,7 @@ import { anyLine, clockMs, linesAbove, tailLines } from "./screen.js";
  * - waiting_input: a bottom box with a "● 1." radio option (tool approval, ask_user, trust).
  * - active: the spinner "⠼ Thinking... (esc to cancel, 4s)" above the prompt. HTTP 500
  *   retries show only this spinner.
+ * - ready: the prompt, and none of the above. unknown: no prompt and none of the above.
  */
 const BOX_END = /^\s*╰─+╯$/;
 const OPTION = /^[\s│]*●\s*\d+\.\s/;
@@ -143,7 +144,9 @@ export const gemini: AgentPlugin = {
       if (anyLine(lines, SIGN_IN)) return "blocked";
       if (anyLine(lines, [OPTION])) return "waiting_input";
     }
-    return anyLine(linesAbove(lines, PROMPT), [BUSY]) ? "active" : "ready";
+    if (anyLine(linesAbove(lines, PROMPT), [BUSY])) return "active";
+    // At rest only with its input box drawn: anything else is a screen ao does not know.
+    return anyLine(lines, [PROMPT]) ? "ready" : "unknown";
   },
   showsQueued(capture: string): boolean {
     // Also up while the reply streams with the message still waiting (working-streaming.txt).
