@@ -72,7 +72,8 @@ export async function send(id: string, words: string[], flags: SendFlags): Promi
         ? { beforeKeys: async () => void process.stderr.write(`Not waiting: if ${id} is busy, the agent may queue the message.\n`) }
         : {}),
       onWaiting: (ms, activity) => {
-        const what = activity === undefined ? "to show its screen" : "to finish its current task";
+        // No activity: its screen is blank, or none ao recognizes (not its prompt yet).
+        const what = activity === undefined ? "to show its prompt" : "to finish its current task";
         if (tty) process.stderr.write(`\r\u001b[2KWaiting for ${id} ${what}… ${Math.round(ms / 1000)}s`);
       },
     });

@@ -13,6 +13,8 @@ export interface AgentLook {
   capture: string;
   /** What the agent waits on, if anything (see core/question.ts pendingQuestion). */
   question: Question | null;
+  /** Its still screen is none ao recognizes (no activity): the screen's last non-blank line. */
+  unrecognized?: string;
 }
 
 export interface AgentScreen {
@@ -48,7 +50,12 @@ export async function agentScreen(ctx: AppContext, id: string): Promise<AgentScr
       const facts = (await m.facts.gather([{ id, tmuxName: name, agent }])).get(id);
       if (!facts?.alive || facts.activity === "exited") throw await notRunning("is not running (its agent or tmux session is gone)");
       const screen = await capture();
-      return { activity: facts.activity, capture: screen, question: pendingQuestion(facts.activity, agent.readQuestion?.(screen) ?? null) };
+      return {
+        activity: facts.activity,
+        capture: screen,
+        question: pendingQuestion(facts.activity, agent.readQuestion?.(screen) ?? null),
+        ...(facts.unrecognized !== undefined ? { unrecognized: facts.unrecognized } : {}),
+      };
     },
   };
 }

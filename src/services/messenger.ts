@@ -74,6 +74,14 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
     });
     throw new QuestionPendingError(id, q);
   };
+  // A screen ao does not recognize as the agent's (not its prompt, no dialog it knows) gets no
+  // keys: what they would do there is unknown (an update notice's "press any key", a crash trace).
+  const refuseUnknown = async (look: AgentLook): Promise<void> => {
+    if (look.unrecognized === undefined) return;
+    const line = inert(look.unrecognized).slice(0, 120);
+    await ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason: `its screen is none ao recognizes${line ? `: ${line}` : ""}` });
+    throw new AoError(`${id} shows a screen ao does not recognize as ${screen.agent.name}'s prompt${line ? ` ("${line}")` : ""}, so nothing was typed. Look at it: ao attach ${id}`, 1);
+  };
 
   let look = await screen.look();
   if (look.question) await refuse(look);
@@ -81,7 +89,8 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
   const timeoutMs = opts.timeoutMs ?? 600_000;
   if (opts.wait !== false) {
     // Still busy at the timeout: send anyway, the agent may queue it. An agent that has drawn
-    // nothing yet (no activity: a blank screen) is waited for too: its input is not up.
+    // nothing yet (no activity: a blank screen), or a screen ao does not recognize, is waited
+    // for too: its input is not up (and at the timeout the unrecognized one is refused below).
     while ((look.activity === "active" || look.activity === undefined) && Date.now() - started < timeoutMs) {
       opts.onWaiting?.(Date.now() - started, look.activity);
       await sleep(250);
@@ -90,6 +99,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
     }
   }
   const waitedMs = Date.now() - started;
+  await refuseUnknown(look);
 
   // One sender at a time per session: two interleaved sends would mix their keystrokes.
   const result = await withLock(
@@ -98,6 +108,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
       // The question may have come up while this waited: look once more, right before typing.
       const last = await screen.look();
       if (last.question) await refuse(last);
+      await refuseUnknown(last);
       await opts.beforeKeys?.();
       // An agent whose Enter would change its running turn gets the message behind it instead.
       const stillBusy = async () => (await screen.look()).activity === "active";
