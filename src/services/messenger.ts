@@ -83,6 +83,15 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
     throw new AoError(`${id} shows a screen ao does not recognize as ${screen.agent.name}'s prompt${line ? ` ("${line}")` : ""}, so nothing was typed. Look at it: ao attach ${id}`, 1);
   };
 
+  // An agent that has drawn nothing yet (it is starting) gets no keys unwaited for: they would
+  // wait in its terminal for whatever it shows first, a trust dialog among them, whose Enter
+  // chooses for the person. Waited for (the default), the send goes ahead once it has drawn.
+  const refuseUndrawn = async (look: AgentLook): Promise<void> => {
+    if (opts.wait !== false || look.activity !== undefined || look.unrecognized !== undefined || look.question || look.capture.trim() !== "") return;
+    await ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason: "its agent has drawn nothing yet" });
+    throw new AoError(`${id}'s agent has drawn nothing yet (it is starting), so nothing was typed: keys sent now would reach whatever it shows first, a dialog among them. Send without --no-wait to wait for its screen.`, 1);
+  };
+
   let look = await screen.look();
   if (look.question) await refuse(look);
   const started = Date.now();
@@ -100,6 +109,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
   }
   const waitedMs = Date.now() - started;
   await refuseUnknown(look);
+  await refuseUndrawn(look);
 
   // One sender at a time per session: two interleaved sends would mix their keystrokes.
   const result = await withLock(
@@ -109,6 +119,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
       const last = await screen.look();
       if (last.question) await refuse(last);
       await refuseUnknown(last);
+      await refuseUndrawn(last);
       await opts.beforeKeys?.();
       // An agent whose Enter would change its running turn gets the message behind it instead.
       const stillBusy = async () => (await screen.look()).activity === "active";

@@ -99,4 +99,22 @@ describe("a screen the agent has not drawn yet", () => {
     await sent;
     await waitFor("the message read at its prompt", () => existsSync(got) && readFileSync(got, "utf8") === "hello there");
   });
+
+  it("with --no-wait nothing is typed into a blank screen: the send is refused and recorded so; once drawn, it goes", async () => {
+    ws = await makeWorkspace("name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none, agent: generic, agentCommand: sh }\n", "w");
+    await ws.seed("fe-1", { projectId: "frontend", status: "working", agent: "generic", tmuxName: "ao-w-fe-1", createdAt: new Date(Date.now() - 3600_000).toISOString() });
+    const flag = path.join(ws.root, "draw");
+    const got = path.join(ws.root, "got-now");
+    // Keys typed now would sit in the terminal and reach the first thing it reads: `got-now` would hold them.
+    const script = `while [ ! -e ${JSON.stringify(flag)} ]; do sleep 0.1; done; printf '> '; read line; printf '%s' "$line" > ${JSON.stringify(got)}; exec sleep 600`;
+    expect(tm.tmux("new-session", "-d", "-s", "ao-w-fe-1", "-x", "80", "-y", "10", script).code).toBe(0);
+    const ctx = await createApp({ env: { ...ws.env, AO_TMUX_SOCKET: tm.socket } });
+    await expect(sendMessage(ctx, "fe-1", "not yet", { wait: false })).rejects.toThrow(/drawn nothing yet .*nothing was typed/);
+    const events = readFileSync(path.join(ws.root, "ao-home/sessions/w/fe-1/events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; outcome?: string; reason?: string });
+    expect(events.at(-1)).toMatchObject({ kind: "message", outcome: "refused", reason: "its agent has drawn nothing yet" });
+    writeFileSync(flag, "");
+    await waitFor("its prompt drawn", () => tm.tmux("capture-pane", "-p", "-t", "=ao-w-fe-1:").stdout.includes(">"));
+    await sendMessage(ctx, "fe-1", "now it goes", { wait: false });
+    await waitFor("the message read at its prompt", () => existsSync(got) && readFileSync(got, "utf8") === "now it goes");
+  });
 });
