@@ -6,5 +6,12 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { distFresh, ROOT } from "./freshness.mjs";
 
-if (!distFresh()) execFileSync(process.execPath, [path.join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+if (!distFresh()) {
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "inherit" });
+  } catch (e) {
+    // The build said what failed; no stack of this launcher's on top of it.
+    process.exit(typeof e.status === "number" && e.status !== 0 ? e.status : 1);
+  }
+}
 await import(pathToFileURL(path.join(ROOT, "dist/bundle/demo.js")).href);
