@@ -3,6 +3,7 @@ import { CAUSES, STATUSES } from "./types.js";
 import { prNumberFromUrl } from "./pr.js";
 import { shortAge } from "./age.js";
 import { inert } from "./sanitize.js";
+import { clipToWidth } from "./text-width.js";
 import { errorWords } from "./error-words.js";
 import { NO_PROGRESS_NOTE_MS } from "./activity.js";
 import type { Question } from "./question.js";
@@ -42,9 +43,8 @@ function lastActivityMs(facts: StatusFacts): number | undefined {
 
 /** `: "its last line"`, made inert and cut short: a screen's words in a reason. */
 function quoted(line: string): string {
-  const words = inert(line).trim();
-  if (!words) return "";
-  return `: "${words.length > 120 ? `${words.slice(0, 119)}…` : words}"`;
+  const words = clipToWidth(inert(line).trim(), 120);
+  return words ? `: "${words}"` : "";
 }
 
 function is(status: Status, cause: StatusCause, reason: string): DerivedStatus {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { inert } from "../core/sanitize.js";
+import { clipToWidth } from "../core/text-width.js";
 import { deadPaneWords, LAST_WORDS_LINES, signalName } from "../plugins/runtime/tmux-look.js";
 import type { AgentPlugin, PaneFacts, RuntimePlugin } from "../plugins/types.js";
 
@@ -16,8 +17,7 @@ export const EXIT_WORDS_MAX = 300;
 export function exitedAtOnce(capture: string, pane: Pick<PaneFacts, "deadStatus" | "deadSignal">, agent?: Pick<AgentPlugin, "exitWords">): string {
   const { status, signal, last } = deadPaneWords(agent?.exitWords?.(capture) ?? capture, pane.deadStatus, pane.deadSignal);
   const how = status !== null ? ` (status ${status})` : signal !== null ? ` (ended by ${signalName(signal)})` : "";
-  const said = [...inert(last.map((l) => l.trim()).join(" / ")).trim()];
-  const words = said.length > EXIT_WORDS_MAX ? `${said.slice(0, EXIT_WORDS_MAX - 1).join("")}…` : said.join("");
+  const words = clipToWidth(inert(last.map((l) => l.trim()).join(" / ")).trim(), EXIT_WORDS_MAX);
   return `the agent exited at once${how}${words ? `: ${words}` : ""}`;
 }
 

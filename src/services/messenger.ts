@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AppContext } from "../app.js";
 import { draftOf, needleOf, typeable } from "../core/draft.js";
 import { AoError, EXIT_USAGE, QuestionPendingError } from "../core/errors.js";
-import { questionNoun } from "../core/question.js";
+import { questionNoun, type Question } from "../core/question.js";
 import { inert, pasteable } from "../core/sanitize.js";
 import type { Activity } from "../core/types.js";
 import { withLock } from "../metadata/lock.js";
@@ -61,35 +61,33 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
   if (text.trim() === "") throw new AoError(rawText.trim() === "" ? "the message is empty" : "the message is empty once control characters are removed", EXIT_USAGE);
   const screen = await agentScreen(ctx, id);
   const actor = opts.actor ?? "cli";
+  /** A message not typed: one event shape for every refusal, saying why. */
+  const refused = (reason: string, question?: Question) =>
+    ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason, ...(question ? { question: { kind: question.kind, text: question.text, options: question.options } } : {}) });
   const refuse = async (look: AgentLook): Promise<never> => {
     const q = look.question!;
-    await ctx.store.appendEvent(id, {
-      actor,
-      kind: "message",
-      text,
-      size: Buffer.byteLength(text),
-      outcome: "refused",
-      reason: `agent waits on ${questionNoun(q.kind)}: ${q.text}`,
-      question: { kind: q.kind, text: q.text, options: q.options },
-    });
+    await refused(`agent waits on ${questionNoun(q.kind)}: ${q.text}`, q);
     throw new QuestionPendingError(id, q);
   };
-  // A screen ao does not recognize as the agent's (not its prompt, no dialog it knows) gets no
-  // keys: what they would do there is unknown (an update notice's "press any key", a crash trace).
-  const refuseUnknown = async (look: AgentLook): Promise<void> => {
-    if (look.unrecognized === undefined) return;
-    const line = inert(look.unrecognized).slice(0, 120);
-    await ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason: `its screen is none ao recognizes${line ? `: ${line}` : ""}` });
-    throw new AoError(`${id} shows a screen ao does not recognize as ${screen.agent.name}'s prompt${line ? ` ("${line}")` : ""}, so nothing was typed. Look at it: ao attach ${id}`, 1);
-  };
-
-  // An agent that has drawn nothing yet (it is starting) gets no keys unwaited for: they would
-  // wait in its terminal for whatever it shows first, a trust dialog among them, whose Enter
-  // chooses for the person. Waited for (the default), the send goes ahead once it has drawn.
-  const refuseUndrawn = async (look: AgentLook): Promise<void> => {
-    if (opts.wait !== false || look.activity !== undefined || look.unrecognized !== undefined || look.question || look.capture.trim() !== "") return;
-    await ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason: "its agent has drawn nothing yet" });
-    throw new AoError(`${id}'s agent has drawn nothing yet (it is starting), so nothing was typed: keys sent now would reach whatever it shows first, a dialog among them. Send without --no-wait to wait for its screen.`, 1);
+  /**
+   * The look that stands before keys go in gets none when it shows a question; a screen ao does
+   * not recognize as the agent's (not its prompt, no dialog it knows), where what keys would do
+   * is unknown (an update notice's "press any key", a crash trace); or, unwaited for, an agent
+   * that has drawn nothing yet (it is starting): the keys would wait in its terminal for whatever
+   * it shows first, a trust dialog among them, whose Enter chooses for the person. Waited for
+   * (the default), the send goes ahead once it has drawn.
+   */
+  const refuseUntypable = async (look: AgentLook): Promise<void> => {
+    if (look.question) await refuse(look);
+    if (look.unrecognized !== undefined) {
+      const line = inert(look.unrecognized).slice(0, 120);
+      await refused(`its screen is none ao recognizes${line ? `: ${line}` : ""}`);
+      throw new AoError(`${id} shows a screen ao does not recognize as ${screen.agent.name}'s prompt${line ? ` ("${line}")` : ""}, so nothing was typed. Look at it: ao attach ${id}`, 1);
+    }
+    if (opts.wait === false && look.activity === undefined && look.capture.trim() === "") {
+      await refused("its agent has drawn nothing yet");
+      throw new AoError(`${id}'s agent has drawn nothing yet (it is starting), so nothing was typed: keys sent now would reach whatever it shows first, a dialog among them. Send without --no-wait to wait for its screen.`, 1);
+    }
   };
 
   let look = await screen.look();
@@ -108,8 +106,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
     }
   }
   const waitedMs = Date.now() - started;
-  await refuseUnknown(look);
-  await refuseUndrawn(look);
+  await refuseUntypable(look);
 
   // One sender at a time per session: two interleaved sends would mix their keystrokes.
   const result = await withLock(
@@ -117,9 +114,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
     async () => {
       // The question may have come up while this waited: look once more, right before typing.
       const last = await screen.look();
-      if (last.question) await refuse(last);
-      await refuseUnknown(last);
-      await refuseUndrawn(last);
+      await refuseUntypable(last);
       await opts.beforeKeys?.();
       // An agent whose Enter would change its running turn gets the message behind it instead.
       const stillBusy = async () => (await screen.look()).activity === "active";
@@ -133,7 +128,7 @@ export async function sendMessage(ctx: AppContext, id: string, rawText: string, 
         return await deliver(screen.runtime, screen.name, screen.agent, text, last.activity === "active", stillBusy, noQuestion);
       } catch (e) {
         if (e instanceof DraftInTheWay) {
-          await ctx.store.appendEvent(id, { actor, kind: "message", text, size: Buffer.byteLength(text), outcome: "refused", reason: `its input holds text ao could not clear: ${e.draft}` });
+          await refused(`its input holds text ao could not clear: ${e.draft}`);
           throw new AoError(
             `${id}'s input holds text of several lines that ao could not clear, so nothing was typed (Enter would have sent it along with the message):\n${e.draft
               .split("\n")

@@ -40,6 +40,8 @@ export async function liveWorkspace(root, n, projects = 5, { agent = "generic", 
   ];
   writeFileSync(path.join(ws, "agent-orchestrator.yaml"), `${config.join("\n")}\n`);
   const script = [];
+  /** Each session as it was made: its id, repository and branch. */
+  const sessions = [];
   const store = new SessionStore(path.join(ws, "ao-home"), "live");
   // Agents that have run for a while: an age in seconds would change the screen every refresh.
   const created = new Date(Date.now() - 2 * 3600_000).toISOString();
@@ -60,6 +62,7 @@ export async function liveWorkspace(root, n, projects = 5, { agent = "generic", 
     if (made !== id) throw new Error(`bench: made ${made}, expected ${id}`);
     await store.update(id, () => ({ status: "working" }), "spawn", "spawned");
     script.push(`new-session -d -s ao-live-${id} -x 120 -y 40 "${pane(id)}"`);
+    sessions.push({ id, repo, branch });
   }
   // One tmux process for all: 500 new-session calls one by one would take longer than the bench.
   // (source-file starts no server: the first session does, in the same invocation.)
@@ -76,7 +79,8 @@ export async function liveWorkspace(root, n, projects = 5, { agent = "generic", 
     socket,
     gh,
     ws,
-    ids: script.map((line) => /-s ao-live-(\S+)/.exec(line)[1]),
+    sessions,
+    ids: sessions.map((s) => s.id),
     paneCache: path.join(ws, "ao-home/cache/panes-live.json"),
     prCache: path.join(ws, "ao-home/cache/prs-live.json"),
     async close() {

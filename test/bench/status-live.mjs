@@ -35,10 +35,7 @@ async function warmGitHub(root, live) {
   const { GitHubScm } = await import(pathToFileURL(path.join(root, "dist/src/plugins/scm/github.js")).href);
   const scm = new GitHubScm({ token: TOKEN, baseUrl: live.gh.baseUrl });
   const byRepo = new Map();
-  for (const id of live.ids) {
-    const repo = `org/proj${id.slice(1, id.indexOf("-"))}`;
-    byRepo.set(repo, [...(byRepo.get(repo) ?? []), { id, branch: `ao/${id}-some-issue-title` }]);
-  }
+  for (const { id, repo, branch } of live.sessions) byRepo.set(repo, [...(byRepo.get(repo) ?? []), { id, branch }]);
   await Promise.all([...byRepo].map(([repo, queries]) => scm.fetchPrs(repo, queries)));
 }
 

@@ -1,7 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterEach } from "vitest";
 import { serializeMetadata } from "../../src/core/metadata-format.js";
+import { privateTmux } from "./tmux.js";
 
 export interface TestWorkspace {
   root: string;
@@ -54,4 +56,18 @@ export async function makeWorkspace(config = DEFAULT_CONFIG, name = "my-app"): P
 /** An ISO time `seconds` before `now`. */
 export function ago(seconds: number, now = new Date()): string {
   return new Date(now.getTime() - seconds * 1000).toISOString();
+}
+
+/**
+ * A private tmux server for a test file, killed after each test together with the test's
+ * workspace (whatever `workspace()` then returns): the set-up of the service tests that look at
+ * real panes. Cleaning a workspace twice is harmless (its folder is removed with force).
+ */
+export function tmuxPerTest(workspace: () => TestWorkspace | undefined): ReturnType<typeof privateTmux> {
+  const tm = privateTmux();
+  afterEach(async () => {
+    tm.kill();
+    await workspace()?.cleanup();
+  });
+  return tm;
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { claudeCode } from "../../src/plugins/agent/claude-code.js";
 import { generic } from "../../src/plugins/agent/generic.js";
@@ -13,18 +13,13 @@ import type { PaneLook, RuntimePlugin } from "../../src/plugins/types.js";
 import { RuntimeFacts } from "../../src/services/runtime-facts.js";
 import { sendMessage } from "../../src/services/messenger.js";
 import { readSessions } from "../../src/services/sessions.js";
-import { privateTmux, waitFor } from "../helpers/tmux.js";
-import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+import { waitFor } from "../helpers/tmux.js";
+import { makeWorkspace, tmuxPerTest, type TestWorkspace } from "../helpers/workspace.js";
 
 const CAPTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/captures");
 const dir = mkdtempSync(path.join(tmpdir(), "ao-blank-"));
 let ws: TestWorkspace | undefined;
-const tm = privateTmux();
-afterEach(async () => {
-  tm.kill();
-  await ws?.cleanup();
-  ws = undefined;
-});
+const tm = tmuxPerTest(() => ws);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** One live pane, still for a minute, whose screen is `state.text`. */

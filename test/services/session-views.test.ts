@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { Host } from "../../src/plugins/host/types.js";
 import type { PaneLook, RuntimePlugin, ScreenWant } from "../../src/plugins/types.js";
@@ -7,16 +7,11 @@ import { LOCAL_HOST } from "../../src/core/placement.js";
 import { machine } from "../../src/services/machines.js";
 import { useMachine } from "../helpers/machine.js";
 import { readSessions } from "../../src/services/sessions.js";
-import { privateTmux, waitFor } from "../helpers/tmux.js";
-import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+import { waitFor } from "../helpers/tmux.js";
+import { makeWorkspace, tmuxPerTest, type TestWorkspace } from "../helpers/workspace.js";
 
 let ws: TestWorkspace | undefined;
-const tm = privateTmux();
-afterEach(async () => {
-  tm.kill();
-  await ws?.cleanup();
-  ws = undefined;
-});
+const tm = tmuxPerTest(() => ws);
 
 describe("the views of a dashboard that reads again and again", () => {
   it("share one record with the pane's last output folded in while neither moves, and follow a change", async () => {

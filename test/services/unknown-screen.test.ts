@@ -6,24 +6,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import type { SessionView } from "../../src/core/types.js";
 import { sendMessage } from "../../src/services/messenger.js";
 import { readSessions } from "../../src/services/sessions.js";
-import { privateTmux, waitFor } from "../helpers/tmux.js";
-import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+import { waitFor } from "../helpers/tmux.js";
+import { makeWorkspace, tmuxPerTest, type TestWorkspace } from "../helpers/workspace.js";
 import { CODEX_PATH_WARNING } from "../helpers/screens.js";
 
 const CAPTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/captures");
 const dir = mkdtempSync(path.join(tmpdir(), "ao-unknown-"));
 let ws: TestWorkspace | undefined;
-const tm = privateTmux();
-afterEach(async () => {
-  tm.kill();
-  await ws?.cleanup();
-  ws = undefined;
-});
+const tm = tmuxPerTest(() => ws);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CONFIG = "name: w\nprojects:\n  frontend: { repo: org/app, path: /tmp, sessionPrefix: fe, scm: none, agent: codex }\n";

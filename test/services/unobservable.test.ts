@@ -4,19 +4,14 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { readSessions } from "../../src/services/sessions.js";
-import { privateTmux, waitFor } from "../helpers/tmux.js";
-import { makeWorkspace, type TestWorkspace } from "../helpers/workspace.js";
+import { waitFor } from "../helpers/tmux.js";
+import { makeWorkspace, tmuxPerTest, type TestWorkspace } from "../helpers/workspace.js";
 
 let ws: TestWorkspace | undefined;
-const tm = privateTmux();
-afterEach(async () => {
-  tm.kill();
-  await ws?.cleanup();
-  ws = undefined;
-});
+const tm = tmuxPerTest(() => ws);
 
 describe("a record that names no tmux session", () => {
   it("is errored (unobservable), not working; nothing is recorded over it, and a mended record is read again", async () => {
