@@ -212,6 +212,8 @@ export interface Following {
    * ended within `graceMs`.
    */
   stop(graceMs?: number): void;
+  /** Write to its standard input (nothing once it is stopping or gone). */
+  send(text: string): void;
   /** Its exit (its output already heard, none kept); rejects when it could not start. */
   ended: Promise<RunResult>;
 }
@@ -236,6 +238,9 @@ export async function follow(file: string, args: readonly string[], onOutput: (c
       const kill = setTimeout(() => child.kill("SIGTERM"), graceMs);
       kill.unref();
       void launched.result.then(() => clearTimeout(kill), () => clearTimeout(kill));
+    },
+    send(text) {
+      if (!stopping && child?.stdin?.writable) child.stdin.write(text);
     },
     ended: launched.result,
   };

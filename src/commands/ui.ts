@@ -177,6 +177,8 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
   const githubMs = secondsFlag("--github-interval", flags.githubInterval, 30_000, POLL_SECONDS);
   // The demo passes its own workspace's environment (AO_HOME, config, tmux socket, token).
   const ctx = await createApp(opts.env ? { env: opts.env } : {});
+  // Its looks every 2 s and the listings between them, through one tmux client, not a fork each.
+  const disconnect = ctx.runtime.keepConnected?.() ?? (() => {});
 
   let onAltScreen = false;
   const restoreTerminal = () => {
@@ -240,6 +242,7 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
     attention.close();
     void lifecycle.release();
     dashboard.stop();
+    disconnect();
     restoreTerminal();
     done();
   };

@@ -31,7 +31,10 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
   // Between polls, an agent's event or a pane that just went still wakes a tick at once, so a
   // question reaches the person within a second or two, not a poll interval later.
   const attention = flags.once ? null : await watchAttention(ctx, coalesced(() => service.tick({ github: "cached" })));
+  // Its looks, poll after poll, through one tmux client rather than a fork each (as ao ui's).
+  const disconnect = (!flags.once && ctx.runtime.keepConnected?.()) || (() => {});
   const stop = async () => {
+    disconnect();
     attention?.close();
     await service.release();
     process.exit(0);
@@ -64,6 +67,7 @@ export async function watch(flags: { interval?: string; once?: boolean }): Promi
       await sleep(intervalMs());
     }
   } finally {
+    disconnect();
     attention?.close();
     await service.release();
   }

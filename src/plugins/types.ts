@@ -83,6 +83,11 @@ export interface RuntimePlugin {
   lookAheadFor?(wants: readonly ScreenWant[], nonce: string): { args: string[]; input: string } | null;
   dropPreparedLook?(): void;
   /**
+   * For a process that looks again and again (the dashboard): keep one connection for its looks
+   * and listings rather than starting a process for each. Returns the disconnect. Optional.
+   */
+  keepConnected?(): () => void;
+  /**
    * Hear of every listing of all panes this runtime makes, its looks' included (`fromLook`): a
    * watcher of the panes' output times need not fork a listing of its own while others are made.
    * Returns the unsubscribe.

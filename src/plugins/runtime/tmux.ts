@@ -7,6 +7,7 @@ import { localHost } from "../host/local.js";
 import type { Host } from "../host/types.js";
 import type { LaunchSpec, PaneFacts, PaneLook, RuntimePlugin, ScreenWant } from "../types.js";
 import { killTree, processTree } from "./processes.js";
+import { ControlTimeout, TmuxControl } from "./tmux-control.js";
 import { LIST_PANES_LINE, LookOutOfStep, lookScript, PANE_FORMAT, parseLook, parsePanes, unreadWants, wantsNotAsked } from "./tmux-look.js";
 
 export { parsePanes };
@@ -68,6 +69,9 @@ function serverEnv(): NodeJS.ProcessEnv {
   delete env.AO_WORKSPACE;
   return env;
 }
+
+/** How long after a control client failed (or could not attach) the next one is tried. */
+const CONTROL_RETRY_MS = 30_000;
 
 /** tmux is not on the PATH of commands run on a host. */
 export class TmuxMissing extends Error {}
@@ -201,8 +205,71 @@ export class TmuxRuntime implements RuntimePlugin {
   /** Hand a full listing (a look's, or a listing alone) to whoever listens for one, and return it. */
   private heard<T extends { panes: PaneFacts[] } | PaneFacts[]>(result: T): T {
     const panes = Array.isArray(result) ? result : result.panes;
+    if (this.controlWanted) this.livePanes = new Set(panes.filter((p) => !p.dead).map((p) => p.name));
     for (const listen of [...this.paneListeners]) listen(panes, !Array.isArray(result));
     return result;
+  }
+
+  /** The control client of a long-lived process (keepConnected), once one is attached. */
+  private control: TmuxControl | null = null;
+  private controlStarting: Promise<TmuxControl | null> | null = null;
+  private controlWanted = false;
+  /** No client is started before this time: the last one failed to attach, or ended answering. */
+  private controlRetryAt = 0;
+  /** ao's own sessions, as the last look asked for them: where a client may attach. */
+  private controlTargets: readonly string[] = [];
+  /** Sessions whose pane lived at the last listing. */
+  private livePanes = new Set<string>();
+
+  /**
+   * For a process that looks again and again (the dashboard): looks and listings go through one
+   * tmux control client rather than a tmux process each (tmux-control.ts). Local only; returns
+   * the disconnect.
+   */
+  keepConnected(): () => void {
+    if (this.host.remote) return () => {};
+    this.controlWanted = true;
+    return () => {
+      this.controlWanted = false;
+      this.control?.close();
+      this.control = null;
+    };
+  }
+
+  /** A script's answer through the control client; null when there is none to use (the caller forks). */
+  private async viaControl(text: string, command: string, deadlineMs = this.lookDeadlineMs): Promise<RunResult | null> {
+    const control = await this.connected();
+    if (!control) return null;
+    try {
+      return await control.run(text, deadlineMs);
+    } catch (e) {
+      if (this.control === control) this.control = null;
+      // One that answered before and then ended (the session it was attached to ended) is made
+      // again at the next look, attached elsewhere; one that never answered (a tmux without
+      // control mode's flags) or stopped answering is not tried again for a while.
+      if (e instanceof ControlTimeout || !control.answered) this.controlRetryAt = Date.now() + CONTROL_RETRY_MS;
+      if (e instanceof ControlTimeout) throw new TmuxNoAnswer(command, deadlineMs);
+      // It ended first: this answer comes the usual way.
+      return null;
+    }
+  }
+
+  private async connected(): Promise<TmuxControl | null> {
+    if (!this.controlWanted) return null;
+    if (this.control?.alive) return this.control;
+    this.control = null;
+    if (Date.now() < this.controlRetryAt) return null;
+    const target = this.controlTargets.find((n) => this.livePanes.has(n));
+    if (!target) return null;
+    this.controlStarting ??= TmuxControl.start(this.argv([]), target, serverEnv()).finally(() => (this.controlStarting = null));
+    const started = await this.controlStarting;
+    if (!started?.alive || !this.controlWanted) {
+      started?.close();
+      this.controlRetryAt = Date.now() + CONTROL_RETRY_MS;
+      return null;
+    }
+    this.control = started;
+    return started;
   }
 
   async listPanes(): Promise<PaneFacts[]> {
@@ -227,8 +294,9 @@ export class TmuxRuntime implements RuntimePlugin {
   private started: { wants: readonly ScreenWant[]; nonce: string; at: number; result: Promise<RunResult> } | null = null;
 
   async prepareLook(wants?: readonly ScreenWant[]): Promise<void> {
-    // Over ssh a command's start-up is the shared connection's, already made.
-    if (this.host.remote || this.prepared || this.started) return;
+    // Over ssh a command's start-up is the shared connection's, already made; through a
+    // control client there is none.
+    if (this.host.remote || this.prepared || this.started || this.control?.alive) return;
     if (wants?.length) {
       // The look bin/ao.js started before the bundle loaded, if it is this very look.
       const early = takeEarlyStart("tmux", this.argv(["source-file", "-"]), (input, tag) => input === lookScript(wants, tag), this.lookDeadlineMs);
@@ -278,7 +346,7 @@ export class TmuxRuntime implements RuntimePlugin {
   /** A tmux script run by the prepared process when there is one, else by a new one. */
   private async script(text: string): Promise<RunResult> {
     const p = this.prepared;
-    if (!p) return this.tmux(["source-file", "-"], text, this.lookDeadlineMs);
+    if (!p) return (await this.viaControl(text, "source-file")) ?? this.tmux(["source-file", "-"], text, this.lookDeadlineMs);
     this.prepared = null;
     const r = this.answered(["source-file"], await (await p).finish(text, this.lookDeadlineMs), this.lookDeadlineMs);
     // It connected before the records were read: its "no server" may be older than they are
@@ -288,6 +356,7 @@ export class TmuxRuntime implements RuntimePlugin {
 
   async look(wants: readonly ScreenWant[]): Promise<PaneLook> {
     if (wants.length === 0) return { panes: await this.listPanes(), screens: new Map() };
+    if (this.controlWanted) this.controlTargets = wants.map((w) => w.name);
     const ahead = await this.startedLook();
     // A script on standard input rather than `;`-joined argv: tmux refuses a command line over
     // 16 KB, a few dozen panes' worth, and one failing line of a script does not stop the rest.
@@ -306,7 +375,8 @@ export class TmuxRuntime implements RuntimePlugin {
       const askAgain = new Set(notAsked);
       const again = [...notAsked, ...unreadWants(wants.filter((w) => !askAgain.has(w)), look)];
       if (again.length) {
-        const more = await this.tmux(["source-file", "-"], lookScript(again, id, { byName: again, loop: null }), this.lookDeadlineMs);
+        const script = lookScript(again, id, { byName: again, loop: null });
+        const more = (await this.viaControl(script, "source-file")) ?? (await this.tmux(["source-file", "-"], script, this.lookDeadlineMs));
         look = { ...look, screens: new Map([...look.screens, ...parseLook(more.stdout, id, again).screens]) };
       }
     } catch (e) {
@@ -349,7 +419,9 @@ export class TmuxRuntime implements RuntimePlugin {
 
   private async readPanes(): Promise<PaneFacts[]> {
     // The same listing as a script line when a look's process waits for one.
-    const r = this.prepared ? await this.script(`${LIST_PANES_LINE}\n`) : await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT], undefined, this.lookDeadlineMs);
+    const r = this.prepared
+      ? await this.script(`${LIST_PANES_LINE}\n`)
+      : ((await this.viaControl(`${LIST_PANES_LINE}\n`, "list-panes")) ?? (await this.tmux(["list-panes", "-a", "-F", PANE_FORMAT], undefined, this.lookDeadlineMs)));
     if (r.exitCode !== 0) {
       if (noServer(r)) return [];
       throw new Error(`tmux list-panes: ${r.stderr.trim()}`);
