@@ -221,9 +221,10 @@ export async function ui(flags: { interval?: string; githubInterval?: string }, 
 
   const intervals = { localMs, githubMs };
   // One pane watcher wakes both the table and the reactions below. A check a second, not two,
-  // and none while the table's own looks (every 2 s) list the panes in between: each is a fork
-  // of this large process, and a pane that stops printing is woken at the moment it reads as
-  // still (2-2.5 s later) whichever listing saw it stop.
+  // and none while the table's own looks (every 2 s) list the panes in between: each is work
+  // for tmux over every pane (a fork of this large process too, until the control client is
+  // attached), and a pane that stops printing is woken at the moment it reads as still
+  // (2-2.5 s later) whichever listing saw it stop.
   const attention = sharedAttention(ctx, { paneCheckMs: 1000 });
   const dashboard = createDashboard(dashboardDeps(ctx, attach, intervals.githubMs, attention));
   // The first rows are read while Ink loads, so the first frame already shows them.
