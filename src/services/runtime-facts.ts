@@ -378,9 +378,11 @@ export class RuntimeFacts {
         activityAtSec: pane.activityAt,
         nowMs: at,
         readyThresholdMs,
-        // A still pane whose screen was not read (another source speaks for the agent, or tmux
-        // saw output after ao's clock) counts as at its prompt until a read says otherwise.
-        classifyStill: () => still ?? "ready",
+        // A still pane whose screen was not read (tmux, deciding by the look's cutoff, found it
+        // moving; ao's clock, a moment later, counts it still) shows nothing ao has seen: unknown
+        // until a look reads it, which the next one does. Counted as at its prompt, an agent on a
+        // question read as having finished its turn until then, and that was recorded.
+        classifyStill: () => still ?? "unknown",
         ...(cached?.movingDialog && cached.still && !isStill && pane.activityAt - (cached.activityAt ?? 0) <= 1 ? { movingShows: cached.still } : {}),
         ...(report ? { event: { activity: report.activity, at: report.at, ...(report.reportsPrompts ? { reportsPrompts: true } : {}) } } : {}),
       });
