@@ -4,16 +4,12 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAo, faultWorkspace, type FaultWorkspace } from "../faults/helpers.js";
 import { runAo } from "../helpers/ao.js";
-import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { controlClients as clientsOf, privateTmux, waitFor } from "../helpers/tmux.js";
 
 const tm = privateTmux();
 let ws: FaultWorkspace;
 
-const controlClients = () =>
-  tm
-    .tmux("list-clients", "-F", "#{client_session} #{client_flags}")
-    .stdout.split("\n")
-    .filter((l) => l.includes("control-mode"));
+const controlClients = () => clientsOf(tm);
 
 beforeAll(async () => {
   ws = await faultWorkspace("watchctl", { socket: tm.socket });

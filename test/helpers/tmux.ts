@@ -42,3 +42,11 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     await sleep(100);
   }
 }
+
+/** The control-mode clients attached to a private server (as `ao ui` and `ao watch` keep one): their session and flags. */
+export function controlClients(tm: ReturnType<typeof privateTmux>): string[] {
+  return tm
+    .tmux("list-clients", "-F", "#{client_session} #{client_flags}")
+    .stdout.split("\n")
+    .filter((l) => l.includes("control-mode"));
+}

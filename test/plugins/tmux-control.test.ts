@@ -4,7 +4,7 @@ import type { RunResult } from "../../src/exec.js";
 import type { PaneLook } from "../../src/plugins/types.js";
 import { ControlReader } from "../../src/plugins/runtime/tmux-control.js";
 import { TmuxNoAnswer, TmuxRuntime } from "../../src/plugins/runtime/tmux.js";
-import { privateTmux, waitFor } from "../helpers/tmux.js";
+import { controlClients as clientsOf, privateTmux, waitFor } from "../helpers/tmux.js";
 
 describe("ControlReader", () => {
   const read = (chunks: string[]) => {
@@ -58,11 +58,7 @@ const PANES = [
   { name: "ao-c-fe-3", rows: 4, script: "printf 'three: \\344\\270\\255\\346\\226\\207\\n'" },
 ];
 const wants = () => PANES.map((p) => ({ name: p.name, stillBefore: stillCutoffSec(Date.now()) }));
-const controlClients = () =>
-  tm
-    .tmux("list-clients", "-F", "#{client_session} #{client_flags}")
-    .stdout.split("\n")
-    .filter((l) => l.includes("control-mode"));
+const controlClients = () => clientsOf(tm);
 
 beforeAll(() => {
   for (const p of PANES) expect(tm.tmux("new-session", "-d", "-s", p.name, "-x", "60", "-y", String(p.rows), "sh", "-c", `${p.script}; exec sleep 600`).code).toBe(0);
