@@ -138,6 +138,9 @@ describe("Linear", () => {
 
   it("errors say what failed", async () => {
     await expect(new LinearTracker({ apiKey: "lin_api_test", url }).getIssue("", "ENG-404")).rejects.toThrow("Linear issue ENG-404: Entity not found: Issue");
+    // No such issue is bad input (ao spawn exits 2), as GitHub's 404 is; a wrong key is not.
+    await expect(new LinearTracker({ apiKey: "lin_api_test", url }).getIssue("", "ENG-404")).rejects.toBeInstanceOf(IssueNotFoundError);
+    await expect(new LinearTracker({ apiKey: "lin_api_wrong", url }).getIssue("", "ENG-123")).rejects.not.toBeInstanceOf(IssueNotFoundError);
     await expect(new LinearTracker({ apiKey: "lin_api_wrong", url }).getIssue("", "ENG-123")).rejects.toThrow(/Authentication required.*HTTP 400/);
     expect(() => createLinearTracker({})).toThrow(/LINEAR_API_KEY/);
   });

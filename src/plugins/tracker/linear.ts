@@ -1,5 +1,5 @@
 import { fetchWithDeadline, isTimeout, NETWORK_TIMEOUT_MS } from "../deadline.js";
-import type { TrackerIssue, TrackerPlugin } from "../types.js";
+import { IssueNotFoundError, type TrackerIssue, type TrackerPlugin } from "../types.js";
 
 export interface LinearTrackerOptions {
   /** A Linear personal API key (`LINEAR_API_KEY`); sent as the Authorization header as is. */
@@ -63,14 +63,19 @@ export class LinearTracker implements TrackerPlugin {
       if (isTimeout(e)) throw late();
       throw fail(`unexpected answer (HTTP ${res.status})`);
     }
-    if (answer.errors?.length) throw fail(`${answer.errors.map((e) => e.message).join("; ")} (HTTP ${res.status})`);
+    if (answer.errors?.length) {
+      const error = fail(`${answer.errors.map((e) => e.message).join("; ")} (HTTP ${res.status})`);
+      // Linear answers an id it has no issue for with "Entity not found: Issue": bad input, as
+      // GitHub's 404 is, not a failure to reach it.
+      throw answer.errors.every((e) => /^Entity not found\b/.test(e.message)) ? new IssueNotFoundError(error.message) : error;
+    }
     if (!res.ok) throw fail(`HTTP ${res.status}`);
     return answer.data;
   }
 
   async getIssue(_repo: string, id: string): Promise<TrackerIssue> {
     const issue = (await this.ask<IssueData>(`Linear issue ${id}`, ISSUE, { id }))?.issue;
-    if (!issue) throw this.error(`Linear issue ${id}: not found`);
+    if (!issue) throw new IssueNotFoundError(this.error(`Linear issue ${id}: not found`).message);
     const type = issue.state?.type;
     return {
       id: issue.identifier,
