@@ -140,10 +140,10 @@ export class TmuxControl {
       head.resolve({ exitCode: head.failed ? 1 : 0, stdout: text(head.out), stderr: text(head.err) });
       return;
     }
-    if (error) {
-      head.failed = true;
-      head.err.push(...lines);
-    } else head.out.push(...lines);
+    if (error) head.failed = true;
+    // One line at a time: a listing of many thousand panes is more arguments than a call takes.
+    const into = error ? head.err : head.out;
+    for (const line of lines) into.push(line);
   }
 
   private end(): void {
